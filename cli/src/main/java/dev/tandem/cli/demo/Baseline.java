@@ -1,0 +1,51 @@
+package dev.tandem.cli.demo;
+
+import dev.tandem.model.FeatureEncoder;
+import dev.tandem.model.JobSpec;
+import dev.tandem.model.ModelArchitecture;
+import dev.tandem.model.Normalization;
+import dev.tandem.model.RowView;
+import dev.tandem.model.metrics.BinaryMetrics;
+import dev.tandem.node.training.EncodedData;
+import dev.tandem.node.training.FeatureMoments;
+import dev.tandem.node.training.LocalTrainer;
+import java.util.List;
+
+/**
+ * The centralized reference: the same model trained on the union of every site's training rows,
+ * and scored on the union of their held-out rows. It exists to measure federated training against
+ * and is only possible where all the data sits together (the demo, tests).
+ */
+public final class Baseline {
+  private Baseline() {}
+
+  /** The held-out AUC of a model trained centrally for {@code epochs} passes. */
+  public static double centralizedAuc(JobSpec spec, List<RowView> train, List<RowView> test, int epochs) {
+    FeatureMoments m = FeatureMoments.of(train, spec);
+    Normalization norm = Normalization.fromMoments(m.counts(), m.sums(), m.sumSquares());
+    FeatureEncoder encoder = new FeatureEncoder(spec.features(), norm);
+    EncodedData trainData = EncodedData.of(train, encoder, spec.label());
+    JobSpec central = new JobSpec(spec.jobId(), spec.purpose(), spec.model(), spec.features(), spec.label(),
+        spec.sites(), 1, epochs, spec.learningRate(), spec.batchSize(), 1, spec.seed());
+    ModelArchitecture arch = ModelArchitecture.of(spec.model(), encoder.dimension());
+    double[] params = new LocalTrainer().train(central, arch.initialParameters(spec.seed()), trainData, spec.seed())
+        .parameters();
+    return heldOutAuc(spec, norm, params, test);
+  }
+
+  /** The exact AUC of given parameters on held-out rows. */
+  public static double heldOutAuc(JobSpec spec, Normalization norm, double[] params, List<RowView> test) {
+    FeatureEncoder encoder = new FeatureEncoder(spec.features(), norm);
+    EncodedData data = EncodedData.of(test, encoder, spec.label());
+    ModelArchitecture arch = ModelArchitecture.of(spec.model(), encoder.dimension());
+    double[] scores = new double[data.size()];
+    boolean[] labels = new boolean[data.size()];
+    double[][] x = data.x();
+    double[] y = data.y();
+    for (int i = 0; i < scores.length; i++) {
+      scores[i] = arch.predict(params, x[i]);
+      labels[i] = y[i] > 0.5;
+    }
+    return BinaryMetrics.auc(scores, labels);
+  }
+}

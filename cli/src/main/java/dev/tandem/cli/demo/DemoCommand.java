@@ -1,0 +1,216 @@
+package dev.tandem.cli.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.cli.job.JobClient;
+import dev.tandem.cli.job.JobFile;
+import dev.tandem.cli.job.Progress;
+import dev.tandem.coordinator.config.CoordinatorConfig;
+import dev.tandem.coordinator.store.JdbcModelRegistry;
+import dev.tandem.coordinator.store.ModelExport;
+import dev.tandem.coordinator.store.ModelRegistry;
+import dev.tandem.coordinator.store.StoredModel;
+import dev.tandem.model.JobSpec;
+import dev.tandem.model.RowView;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.data.LocalData;
+import dev.tandem.proto.v1.JobFinished;
+import dev.tandem.proto.v1.RoundMetrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tandem demo}: a whole federation on this machine. Creates a CA and certificates, starts
+ * the coordinator and three operator-branch nodes as separate JVMs on loopback, trains a churn
+ * model on the bundled IBM telco data split across the branches, and compares it with a model
+ * trained centrally on the pooled data.
+ */
+@Command(name = "demo", description = "Run a throwaway federation on this machine and train a churn model.")
+public final class DemoCommand implements Callable<Integer> {
+  static final List<String> SITES = List.of("branch-north", "branch-south", "branch-east");
+  static final String ID_COLUMN = "customerID";
+
+  @Option(names = "--workdir", description = "keep the federation here (default: a temporary directory, removed at the end)")
+  Path workdir;
+
+  @Option(names = "--summary", description = "write a JSON summary to this file")
+  Path summary;
+
+  @Option(names = "--rounds", description = "training rounds (default: as in the bundled job, ${DEFAULT-VALUE} means keep)",
+      defaultValue = "0")
+  int rounds;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintStream out = System.out;
+    boolean temporary = workdir == null;
+    Path work = temporary ? Files.createTempDirectory("tandem-demo-") : workdir.toAbsolutePath();
+    if (!temporary && Files.exists(work.resolve("ca"))) {
+      throw new IllegalArgumentException(work + " already holds a federation; pick an empty --workdir");
+    }
+    Files.createDirectories(work);
+    JobSpec spec = JobFile.parse(resource("churn-job.yaml"));
+    if (rounds > 0) {
+      spec = new JobSpec(spec.jobId(), spec.purpose(), spec.model(), spec.features(), spec.label(), spec.sites(),
+          rounds, spec.localEpochs(), spec.learningRate(), spec.batchSize(), spec.minSites(), spec.seed());
+    }
+    try {
+      return run(out, work, spec);
+    } finally {
+      if (temporary) {
+        deleteTree(work);
+      } else {
+        out.println("the federation is kept in " + work);
+      }
+    }
+  }
+
+  private int run(PrintStream out, Path work, JobSpec spec) throws Exception {
+    out.println("Tandem demo: a coordinator and " + SITES.size() + " operator branches on this machine");
+    DemoFederation fed;
+    try (InputStream csv = DemoCommand.class.getResourceAsStream("/demo/ibm_telco_churn.csv")) {
+      fed = DemoFederation.create(work, SITES, csv, ID_COLUMN,
+          new DemoFederation.Timeouts(Duration.ofSeconds(120), Duration.ofSeconds(120)));
+    }
+    out.println("federation CA, certificates and configs written under " + work);
+    List<RoundMetrics> history = new ArrayList<>();
+    JobFinished finished;
+    String jobId;
+    try (ChildProcesses children = new ChildProcesses(work.resolve("logs"))) {
+      Path portFile = work.resolve("coordinator").resolve("port");
+      Process coordinator = children.start("coordinator", "coordinator", "--config",
+          fed.coordinatorConfig().toString(), "--port-file", portFile.toString());
+      int port = Integer.parseInt(children.awaitFile(coordinator, "coordinator", portFile, Duration.ofSeconds(90)));
+      out.println("coordinator up on 127.0.0.1:" + port + " (pid " + coordinator.pid() + ")");
+      fed.writeNodeConfigs(port, ID_COLUMN);
+      for (String site : SITES) {
+        Process p = children.start(site, "node", "--config", fed.nodeConfig(site).toString());
+        out.println("node " + site + " started (pid " + p.pid() + ")");
+      }
+      CoordinatorConfig cc = CoordinatorConfig.load(fed.coordinatorConfig());
+      try (JobClient client = JobClient.connect("127.0.0.1:" + port, cc.tls().cert(), cc.tls().key(),
+          cc.tls().ca(), cc.tls().crl())) {
+        jobId = client.submit(spec);
+        out.println("job " + jobId + ": " + spec.model().type() + " on " + spec.features().size()
+            + " features, " + spec.rounds() + " rounds of FedAvg");
+        int total = spec.rounds();
+        finished = client.watch(jobId, e -> {
+          Progress.print(out, e, total);
+          if (e.hasRoundCompleted()) {
+            history.add(e.getRoundCompleted());
+          }
+        });
+      }
+    }
+    if (!"SUCCEEDED".equals(finished.getState())) {
+      out.println("the federated job failed: " + finished.getReason() + " (logs in " + work.resolve("logs") + ")");
+      return 1;
+    }
+    // The model registry outlives the coordinator: export the final version from it.
+    StoredModel model;
+    Path export = work.resolve("exports").resolve(jobId + ".json");
+    try (ModelRegistry registry = JdbcModelRegistry.open(CoordinatorConfig.load(fed.coordinatorConfig()).databaseUrl())) {
+      model = registry.version(finished.getFinalModelVersion()).orElseThrow(
+          () -> new IllegalStateException("the final model version is missing from the registry"));
+      ModelExport.write(model, export);
+    }
+    List<RowView> train = new ArrayList<>();
+    List<RowView> test = new ArrayList<>();
+    for (String site : SITES) {
+      LocalData data = LocalData.load(NodeConfig.load(fed.nodeConfig(site)).data());
+      train.addAll(data.train());
+      test.addAll(data.test());
+    }
+    double federatedExact = Baseline.heldOutAuc(spec, model.normalization(), model.parameters(), test);
+    double centralized = Baseline.centralizedAuc(spec, train, test, spec.rounds() * spec.localEpochs());
+    RoundMetrics last = history.get(history.size() - 1);
+    out.println();
+    out.println(String.format(Locale.ROOT, "federated   held-out AUC %.4f (reported by the sites: %.4f)",
+        federatedExact, last.getAuc()));
+    out.println(String.format(Locale.ROOT, "centralized held-out AUC %.4f (same model trained on the pooled data)",
+        centralized));
+    out.println(String.format(Locale.ROOT, "gap %.4f; model %s exported to %s", centralized - federatedExact,
+        model.version(), export));
+    if (summary != null) {
+      writeSummary(summary, jobId, spec, history, last.getAuc(), federatedExact, centralized, model.version());
+      out.println("summary written to " + summary);
+    }
+    return 0;
+  }
+
+  private static void writeSummary(Path file, String jobId, JobSpec spec, List<RoundMetrics> history,
+      double reported, double federated, double centralized, String version) throws IOException {
+    ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    ObjectNode root = mapper.createObjectNode();
+    root.put("jobId", jobId);
+    root.put("purpose", spec.purpose());
+    root.put("model", spec.model().type().name());
+    root.put("sites", SITES.size());
+    root.put("rounds", history.size());
+    ArrayNode rounds = root.putArray("perRound");
+    for (RoundMetrics r : history) {
+      ObjectNode n = rounds.addObject();
+      n.put("round", r.getRound());
+      ArrayNode sites = n.putArray("sites");
+      r.getSitesList().forEach(sites::add);
+      n.put("trainLoss", r.getTrainLoss());
+      n.put("heldOutLogLoss", r.getLogLoss());
+      n.put("auc", r.getAuc());
+      n.put("accuracy", r.getAccuracy());
+      n.put("modelVersion", r.getModelVersion());
+    }
+    root.put("federatedAuc", federated);
+    root.put("federatedAucReportedBySites", reported);
+    root.put("centralizedAuc", centralized);
+    root.put("finalModelVersion", version);
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(file, mapper.writeValueAsString(root));
+  }
+
+  private static String resource(String name) throws IOException {
+    try (InputStream in = DemoCommand.class.getResourceAsStream("/demo/" + name)) {
+      if (in == null) {
+        throw new IllegalStateException("the demo resource " + name + " is missing from the build");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.delete(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+        Files.delete(dir);
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+}

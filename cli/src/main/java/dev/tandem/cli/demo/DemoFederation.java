@@ -1,0 +1,165 @@
+package dev.tandem.cli.demo;
+
+import dev.tandem.certs.FederationCa;
+import dev.tandem.certs.IssuedCertificate;
+import dev.tandem.certs.Role;
+import dev.tandem.certs.SiteIdentity;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A throwaway federation on this machine: a CA, a coordinator and node certificates, the sites'
+ * data and YAML configurations, all under one work directory.
+ *
+ * <pre>
+ * WORK/ca/                      the federation CA (ca.key is owner-only)
+ * WORK/coordinator/             coordinator.yaml, certificate, key, database
+ * WORK/sites/SITE/              SITE.yaml, certificate, key, SITE.csv, database
+ * WORK/logs/                    one log per process
+ * WORK/exports/                 exported models
+ * </pre>
+ */
+public final class DemoFederation {
+  public static final String COORDINATOR = "coordinator";
+
+  private final Path work;
+  private final List<String> sites;
+
+  private DemoFederation(Path work, List<String> sites) {
+    this.work = work;
+    this.sites = List.copyOf(sites);
+  }
+
+  /**
+   * Creates the CA, certificates and coordinator configuration; the data is split across the sites
+   * by a hash of the id column.
+   */
+  public static DemoFederation create(Path work, List<String> sites, InputStream csv, String idColumn,
+      Timeouts timeouts) throws IOException {
+    DemoFederation fed = new DemoFederation(work, sites);
+    FederationCa ca = FederationCa.create("tandem-demo");
+    Path caDir = work.resolve("ca");
+    ca.save(caDir);
+    Path coordDir = work.resolve("coordinator");
+    Files.createDirectories(coordDir);
+    IssuedCertificate coord = ca.issue(new SiteIdentity(COORDINATOR, Role.COORDINATOR),
+        List.of("localhost", "127.0.0.1"));
+    coord.writeTo(coordDir.resolve("coordinator.pem"), coordDir.resolve("coordinator.key"));
+    Files.copy(caDir.resolve("ca.pem"), coordDir.resolve("ca.pem"));
+    Files.writeString(coordDir.resolve("coordinator.yaml"), """
+        host: 127.0.0.1
+        port: 0
+        tls: {cert: coordinator.pem, key: coordinator.key, ca: ca.pem, crl: ../ca/crl.pem}
+        sites: [%s]
+        database: db/coordinator
+        roundTimeoutSeconds: %d
+        connectTimeoutSeconds: %d
+        """.formatted(String.join(", ", sites), timeouts.round().toSeconds(), timeouts.connect().toSeconds()));
+    Map<String, List<String>> rowsBySite = split(csv, idColumn, sites);
+    for (String site : sites) {
+      Path dir = work.resolve("sites").resolve(site);
+      Files.createDirectories(dir);
+      ca.issue(new SiteIdentity(site, Role.NODE), List.of("localhost"))
+          .writeTo(dir.resolve(site + ".pem"), dir.resolve(site + ".key"));
+      Files.copy(caDir.resolve("ca.pem"), dir.resolve("ca.pem"));
+      Files.write(dir.resolve(site + ".csv"), rowsBySite.get(site), StandardCharsets.UTF_8);
+    }
+    Files.createDirectories(work.resolve("logs"));
+    Files.createDirectories(work.resolve("exports"));
+    return fed;
+  }
+
+  /** The coordinator's round and connect timeouts written into its configuration. */
+  public record Timeouts(java.time.Duration round, java.time.Duration connect) {}
+
+  /** Writes each site's YAML, pointing at the coordinator's port. */
+  public void writeNodeConfigs(int coordinatorPort, String idColumn) throws IOException {
+    for (String site : sites) {
+      Path dir = work.resolve("sites").resolve(site);
+      Files.writeString(dir.resolve(site + ".yaml"), """
+          site: %s
+          coordinator: 127.0.0.1:%d
+          tls: {cert: %s.pem, key: %s.key, ca: ca.pem, crl: ../../ca/crl.pem}
+          data:
+            csv: %s.csv
+            idColumn: %s
+            testFraction: 0.2
+            splitSeed: 7
+          database: db/%s
+          """.formatted(site, coordinatorPort, site, site, site, idColumn, site));
+    }
+  }
+
+  public Path work() {
+    return work;
+  }
+
+  public List<String> sites() {
+    return sites;
+  }
+
+  public Path coordinatorConfig() {
+    return work.resolve("coordinator").resolve("coordinator.yaml");
+  }
+
+  public Path nodeConfig(String site) {
+    return work.resolve("sites").resolve(site).resolve(site + ".yaml");
+  }
+
+  public Path siteCsv(String site) {
+    return work.resolve("sites").resolve(site).resolve(site + ".csv");
+  }
+
+  public Path caCertificate() {
+    return work.resolve("ca").resolve("ca.pem");
+  }
+
+  /** Reads the CA back, e.g. to revoke a site. */
+  public FederationCa ca() {
+    return FederationCa.load(work.resolve("ca"));
+  }
+
+  static Map<String, List<String>> split(InputStream csv, String idColumn, List<String> sites) throws IOException {
+    List<String> lines = new String(csv.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
+    if (lines.isEmpty()) {
+      throw new IllegalArgumentException("the demo data is empty");
+    }
+    String header = lines.get(0);
+    int idIndex = List.of(header.split(",", -1)).indexOf(idColumn);
+    if (idIndex < 0) {
+      throw new IllegalArgumentException("the demo data has no column " + idColumn);
+    }
+    Map<String, List<String>> out = new TreeMap<>();
+    for (String s : sites) {
+      out.put(s, new ArrayList<>(List.of(header)));
+    }
+    // The id column comes before any quoted field in the demo data, so a plain split finds it.
+    for (String line : lines.subList(1, lines.size())) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String id = line.split(",", -1)[idIndex];
+      out.get(sites.get(bucket(id, sites.size()))).add(line);
+    }
+    return out;
+  }
+
+  private static int bucket(String id, int n) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(("branch:" + id).getBytes(StandardCharsets.UTF_8));
+      return Math.floorMod(((h[0] & 0xff) << 8) | (h[1] & 0xff), n);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.tandem.cli.job;
+
+import dev.tandem.coordinator.config.CoordinatorConfig;
+import dev.tandem.model.JobSpec;
+import dev.tandem.proto.v1.JobFinished;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code tandem job run}: submits a job to the coordinator and follows it to the end. */
+@Command(name = "job", description = "Submit and follow training jobs.", subcommands = JobCommand.Run.class)
+public final class JobCommand {
+
+  @Command(name = "run", description = "Submit a job file to the coordinator and print its progress.")
+  static final class Run implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "JOB.yaml", description = "the job definition")
+    Path jobFile;
+
+    @Option(names = "--config", required = true,
+        description = "the coordinator's YAML (address and a coordinator-role certificate are taken from it)")
+    Path config;
+
+    @Option(names = "--detach", description = "submit and return without following the job")
+    boolean detach;
+
+    @Override
+    public Integer call() {
+      JobSpec spec = JobFile.load(jobFile);
+      CoordinatorConfig c = CoordinatorConfig.load(config);
+      try (JobClient client = JobClient.connect(c.host() + ":" + c.port(), c.tls().cert(), c.tls().key(),
+          c.tls().ca(), c.tls().crl())) {
+        String id = client.submit(spec);
+        System.out.println("job " + id + " submitted");
+        if (detach) {
+          return 0;
+        }
+        JobFinished f = client.watch(id, e -> Progress.print(System.out, e, spec.rounds()));
+        return "SUCCEEDED".equals(f.getState()) ? 0 : 1;
+      }
+    }
+  }
+}

@@ -1,0 +1,120 @@
+package dev.tandem.cli.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.model.FeatureSpec;
+import dev.tandem.model.JobSpec;
+import dev.tandem.model.LabelSpec;
+import dev.tandem.model.ModelSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Reads a job definition from YAML.
+ *
+ * <pre>
+ * purpose: churn
+ * model: {type: logistic_regression, l2: 0.0001}      # or {type: mlp, hiddenUnits: 16, l2: 0.0001}
+ * features:
+ *   - tenure                                          # numeric
+ *   - {name: Contract, categories: [Month-to-month, One year, Two year]}
+ * label: {column: Churn, positive: ["Yes"]}           # or {column: num, positiveAbove: 0}
+ * sites: [branch-north, branch-south, branch-east]
+ * rounds: 20
+ * localEpochs: 1
+ * learningRate: 0.05
+ * batchSize: 32
+ * minSites: 2
+ * seed: 7
+ * </pre>
+ */
+public final class JobFile {
+  private static final Set<String> KEYS = Set.of("id", "purpose", "model", "features", "label", "sites", "rounds",
+      "localEpochs", "learningRate", "batchSize", "minSites", "seed");
+
+  private JobFile() {}
+
+  /**
+   * Parses the file.
+   *
+   * @throws IllegalArgumentException naming the file and the bad key
+   */
+  public static JobSpec load(Path file) {
+    try {
+      return parse(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read job file " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static JobSpec parse(String yaml) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not valid YAML: " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException("expected a YAML mapping");
+    }
+    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+      String key = it.next();
+      if (!KEYS.contains(key)) {
+        throw new IllegalArgumentException("unknown key '" + key + "' (known: " + new java.util.TreeSet<>(KEYS) + ")");
+      }
+    }
+    JsonNode model = required(root, "model");
+    String type = required(model, "type").asText().toLowerCase();
+    double l2 = model.path("l2").asDouble(0);
+    ModelSpec modelSpec = switch (type) {
+      case "logistic_regression", "lr" -> ModelSpec.logisticRegression(l2);
+      case "mlp" -> ModelSpec.mlp(required(model, "hiddenUnits").asInt(), l2);
+      default -> throw new IllegalArgumentException("model.type must be logistic_regression or mlp, got " + type);
+    };
+    List<FeatureSpec> features = new ArrayList<>();
+    for (JsonNode f : required(root, "features")) {
+      if (f.isTextual()) {
+        features.add(FeatureSpec.numeric(f.asText()));
+      } else if (f.has("categories")) {
+        List<String> cats = new ArrayList<>();
+        f.get("categories").forEach(c -> cats.add(c.asText()));
+        features.add(FeatureSpec.categorical(required(f, "name").asText(), cats));
+      } else {
+        features.add(FeatureSpec.numeric(required(f, "name").asText()));
+      }
+    }
+    JsonNode label = required(root, "label");
+    LabelSpec labelSpec;
+    if (label.has("positiveAbove")) {
+      labelSpec = LabelSpec.positiveAbove(required(label, "column").asText(), label.get("positiveAbove").asDouble());
+    } else {
+      Set<String> positive = new LinkedHashSet<>();
+      required(label, "positive").forEach(v -> positive.add(v.asText()));
+      labelSpec = new LabelSpec(required(label, "column").asText(), positive, null);
+    }
+    List<String> sites = new ArrayList<>();
+    required(root, "sites").forEach(s -> sites.add(s.asText()));
+    return new JobSpec(root.path("id").asText(""), required(root, "purpose").asText(), modelSpec, features,
+        labelSpec, sites, root.path("rounds").asInt(10), root.path("localEpochs").asInt(1),
+        root.path("learningRate").asDouble(0.05), root.path("batchSize").asInt(32),
+        root.path("minSites").asInt(sites.size()), root.path("seed").asLong(1));
+  }
+
+  private static JsonNode required(JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      throw new IllegalArgumentException("missing key '" + key + "'");
+    }
+    return v;
+  }
+}

@@ -1,0 +1,155 @@
+package dev.tandem.coordinator.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The coordinator's configuration, read from one YAML file.
+ *
+ * <p>Relative paths are resolved against the directory of the YAML file. Defaults: host
+ * {@code 127.0.0.1}, port 7443, round timeout 120 s, connect timeout 60 s, max message 16 MiB.
+ */
+public record CoordinatorConfig(
+    String host,
+    int port,
+    TlsFiles tls,
+    Set<String> sites,
+    String databaseUrl,
+    Duration roundTimeout,
+    Duration connectTimeout,
+    int maxMessageBytes) {
+
+  public static final int DEFAULT_PORT = 7443;
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+  public CoordinatorConfig {
+    if (host == null || host.isBlank()) {
+      throw new IllegalArgumentException("host must be set");
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in 0..65535, got " + port);
+    }
+    if (tls == null) {
+      throw new IllegalArgumentException("tls (cert, key, ca, crl) must be set");
+    }
+    if (sites == null || sites.isEmpty()) {
+      throw new IllegalArgumentException("sites must list at least one node site id");
+    }
+    sites = Set.copyOf(new TreeSet<>(sites));
+    if (databaseUrl == null || databaseUrl.isBlank()) {
+      throw new IllegalArgumentException("database must be set");
+    }
+    requirePositive("roundTimeout", roundTimeout);
+    requirePositive("connectTimeout", connectTimeout);
+    if (maxMessageBytes < 1024) {
+      throw new IllegalArgumentException("maxMessageBytes must be at least 1024, got " + maxMessageBytes);
+    }
+  }
+
+  /** Where the coordinator's certificate, key, the federation CA and its CRL are. */
+  public record TlsFiles(Path cert, Path key, Path ca, Path crl) {
+    public TlsFiles {
+      if (cert == null || key == null || ca == null) {
+        throw new IllegalArgumentException("tls.cert, tls.key and tls.ca must be set");
+      }
+    }
+  }
+
+  private static void requirePositive(String name, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be a positive duration, got " + d);
+    }
+  }
+
+  /** Returns a copy listening on another port (0 picks a free one). */
+  public CoordinatorConfig withPort(int newPort) {
+    return new CoordinatorConfig(host, newPort, tls, sites, databaseUrl, roundTimeout,
+        connectTimeout, maxMessageBytes);
+  }
+
+  /** Returns a copy with other round and connect timeouts. */
+  public CoordinatorConfig withTimeouts(Duration round, Duration connect) {
+    return new CoordinatorConfig(host, port, tls, sites, databaseUrl, round, connect, maxMessageBytes);
+  }
+
+  /**
+   * Reads a YAML file such as:
+   *
+   * <pre>
+   * host: 127.0.0.1
+   * port: 7443
+   * tls: {cert: coordinator.pem, key: coordinator.key, ca: ca.pem, crl: crl.pem}
+   * sites: [branch-north, branch-south]
+   * database: coordinator-db          # a path (embedded H2) or a jdbc: URL
+   * roundTimeoutSeconds: 120
+   * connectTimeoutSeconds: 60
+   * maxMessageBytes: 16777216
+   * </pre>
+   *
+   * @throws IllegalArgumentException naming the file and the bad or missing key
+   */
+  public static CoordinatorConfig load(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read coordinator config " + file + ": " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(file + ": expected a YAML mapping");
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      JsonNode tls = required(root, "tls");
+      List<String> sites = new ArrayList<>();
+      required(root, "sites").forEach(n -> sites.add(n.asText()));
+      return new CoordinatorConfig(
+          root.path("host").asText("127.0.0.1"),
+          root.path("port").asInt(DEFAULT_PORT),
+          new TlsFiles(
+              resolve(dir, required(tls, "cert").asText()),
+              resolve(dir, required(tls, "key").asText()),
+              resolve(dir, required(tls, "ca").asText()),
+              tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null),
+          new TreeSet<>(sites),
+          databaseUrl(dir, required(root, "database").asText()),
+          Duration.ofMillis((long) (root.path("roundTimeoutSeconds").asDouble(120) * 1000)),
+          Duration.ofMillis((long) (root.path("connectTimeoutSeconds").asDouble(60) * 1000)),
+          root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A plain path becomes an embedded H2 database file; a {@code jdbc:} URL is used as it is. */
+  public static String databaseUrl(Path baseDir, String database) {
+    if (database.startsWith("jdbc:")) {
+      return database;
+    }
+    Path p = resolve(baseDir, database);
+    return "jdbc:h2:file:" + p.toAbsolutePath() + ";AUTO_SERVER=TRUE";
+  }
+
+  private static JsonNode required(JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      throw new IllegalArgumentException("missing key '" + key + "'");
+    }
+    return v;
+  }
+
+  private static Path resolve(Path dir, String p) {
+    Path path = Path.of(p);
+    return path.isAbsolute() ? path : dir.resolve(path).normalize();
+  }
+}

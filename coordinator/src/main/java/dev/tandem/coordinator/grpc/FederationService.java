@@ -1,0 +1,95 @@
+package dev.tandem.coordinator.grpc;
+
+import dev.tandem.coordinator.identity.Caller;
+import dev.tandem.coordinator.jobs.Jobs;
+import dev.tandem.coordinator.rounds.Answers;
+import dev.tandem.coordinator.rounds.Rejection;
+import dev.tandem.coordinator.sites.ConnectedSites;
+import dev.tandem.proto.Wire;
+import dev.tandem.proto.v1.Ack;
+import dev.tandem.proto.v1.EvaluationReport;
+import dev.tandem.proto.v1.FederationGrpc;
+import dev.tandem.proto.v1.ModelUpdate;
+import dev.tandem.proto.v1.NumericMoments;
+import dev.tandem.proto.v1.StatsReport;
+import dev.tandem.proto.v1.SubscribeRequest;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.TaskDeclined;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/** The nodes' side of the coordinator: task streams in, answers out. Thin: jobs decide. */
+public final class FederationService extends FederationGrpc.FederationImplBase {
+  private static final Ack ACCEPTED = Ack.newBuilder().setMessage("accepted").build();
+
+  private final ConnectedSites sites;
+  private final Jobs jobs;
+
+  public FederationService(ConnectedSites sites, Jobs jobs) {
+    this.sites = sites;
+    this.jobs = jobs;
+  }
+
+  @Override
+  public void subscribe(SubscribeRequest request, StreamObserver<Task> observer) {
+    sites.connect(Caller.current().siteId(), (ServerCallStreamObserver<Task>) observer);
+  }
+
+  @Override
+  public void submitStats(StatsReport r, StreamObserver<Ack> observer) {
+    int n = r.getMomentsCount();
+    long[] counts = new long[n];
+    double[] sums = new double[n];
+    double[] squares = new double[n];
+    for (int i = 0; i < n; i++) {
+      NumericMoments m = r.getMoments(i);
+      counts[i] = m.getCount();
+      sums[i] = m.getSum();
+      squares[i] = m.getSumSquares();
+    }
+    answer(observer, () -> jobs.require(r.getJobId()).submitStats(Caller.current().siteId(), r.getRound(),
+        new Answers.Stats(r.getRecordCount(), counts, sums, squares)));
+  }
+
+  @Override
+  public void submitUpdate(ModelUpdate u, StreamObserver<Ack> observer) {
+    answer(observer, () -> jobs.require(u.getJobId()).submitUpdate(Caller.current().siteId(), u.getRound(),
+        new Answers.Update(Wire.values(u.getParameters()), u.getSampleCount(), u.getTrainLoss())));
+  }
+
+  @Override
+  public void submitEvaluation(EvaluationReport e, StreamObserver<Ack> observer) {
+    answer(observer, () -> jobs.require(e.getJobId()).submitEvaluation(Caller.current().siteId(), e.getRound(),
+        new Answers.Evaluation(e.getSampleCount(), e.getPositives(), e.getLogLossSum(), e.getCorrect(),
+            e.getLocalAuc(), longs(e.getPositiveHistogramList()), longs(e.getNegativeHistogramList()))));
+  }
+
+  @Override
+  public void declineTask(TaskDeclined d, StreamObserver<Ack> observer) {
+    answer(observer, () -> jobs.require(d.getJobId()).decline(Caller.current().siteId(), d.getRound(),
+        d.getReason()));
+  }
+
+  private interface Submission {
+    void run() throws Rejection;
+  }
+
+  private static void answer(StreamObserver<Ack> observer, Submission submission) {
+    try {
+      submission.run();
+    } catch (Rejection r) {
+      observer.onError(Statuses.of(r));
+      return;
+    }
+    observer.onNext(ACCEPTED);
+    observer.onCompleted();
+  }
+
+  private static long[] longs(java.util.List<Long> list) {
+    long[] out = new long[list.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = list.get(i);
+    }
+    return out;
+  }
+}

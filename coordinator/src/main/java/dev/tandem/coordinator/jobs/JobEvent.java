@@ -1,0 +1,21 @@
+package dev.tandem.coordinator.jobs;
+
+import java.util.List;
+
+/** Something that happened in a job, as reported to whoever watches it. */
+public sealed interface JobEvent {
+  /** The metrics of a completed round; {@code modelVersion} names the stored model. */
+  record RoundCompleted(int round, List<String> sites, long trainSamples, double trainLoss,
+      long evalSamples, double auc, double logLoss, double accuracy, String modelVersion)
+      implements JobEvent {
+    public RoundCompleted {
+      sites = List.copyOf(sites);
+    }
+  }
+
+  /** A site left a phase, was refused, or declined; {@code what} says which and why. */
+  record SiteNotice(int round, String site, String what) implements JobEvent {}
+
+  /** The job ended. */
+  record Finished(JobState state, String reason, String finalModelVersion) implements JobEvent {}
+}

@@ -1,0 +1,281 @@
+package dev.tandem.coordinator.jobs;
+
+import dev.tandem.coordinator.rounds.AnswerChecks;
+import dev.tandem.coordinator.rounds.Answers;
+import dev.tandem.coordinator.rounds.FedAvg;
+import dev.tandem.coordinator.rounds.Phase;
+import dev.tandem.coordinator.rounds.Phase.Kind;
+import dev.tandem.coordinator.rounds.Rejection;
+import dev.tandem.coordinator.rounds.Rejection.Reason;
+import dev.tandem.coordinator.sites.ConnectedSites;
+import dev.tandem.coordinator.store.ModelRegistry;
+import dev.tandem.coordinator.store.StoredModel;
+import dev.tandem.model.FeatureEncoder;
+import dev.tandem.model.JobSpec;
+import dev.tandem.model.ModelArchitecture;
+import dev.tandem.model.Normalization;
+import dev.tandem.model.metrics.ScoreHistogram;
+import dev.tandem.proto.Wire;
+import dev.tandem.proto.v1.EvaluateTask;
+import dev.tandem.proto.v1.JobEnded;
+import dev.tandem.proto.v1.StatsTask;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.TrainTask;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs one horizontal job: feature statistics, then per round train, FedAvg, evaluate, store.
+ *
+ * <p>The runner's thread drives the phases; gRPC threads hand answers in through the
+ * {@code submit...} methods, which check them against the phase open right now. A round goes on
+ * with the sites that answered when the others disconnect, decline, send a malformed answer or
+ * time out, as long as at least the job's minimum remain.
+ */
+public final class JobRunner implements Runnable {
+  private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
+
+  private final JobSpec spec;
+  private final ConnectedSites sites;
+  private final ModelRegistry registry;
+  private final JobEvents events;
+  private final Duration roundTimeout;
+  private final Duration connectTimeout;
+  private final Clock clock;
+  private final int numericFeatures;
+  private final ModelArchitecture architecture;
+  private volatile Phase<?> current;
+
+  JobRunner(JobSpec spec, ConnectedSites sites, ModelRegistry registry, JobEvents events,
+      Duration roundTimeout, Duration connectTimeout, Clock clock) {
+    this.spec = spec;
+    this.sites = sites;
+    this.registry = registry;
+    this.events = events;
+    this.roundTimeout = roundTimeout;
+    this.connectTimeout = connectTimeout;
+    this.clock = clock;
+    this.numericFeatures = spec.numericFeatures().size();
+    int dimension = new FeatureEncoder(spec.features(), Normalization.identity(numericFeatures)).dimension();
+    this.architecture = ModelArchitecture.of(spec.model(), dimension);
+  }
+
+  public JobSpec spec() {
+    return spec;
+  }
+
+  public JobEvents events() {
+    return events;
+  }
+
+  /** The number of parameters every update of this job must have. */
+  public int parameterCount() {
+    return architecture.parameterCount();
+  }
+
+  @Override
+  public void run() {
+    String lastVersion = "";
+    try {
+      Set<String> present = sites.await(spec.sites(), spec.minSites(), connectTimeout);
+      requireQuorum(present.size(), "sites connected within " + connectTimeout.toSeconds() + " s");
+      Normalization normalization = normalization(collect(Kind.STATS, 0,
+          t -> t.setStats(StatsTask.getDefaultInstance())));
+      double[] parameters = architecture.initialParameters(spec.seed());
+      for (int round = 1; round <= spec.rounds(); round++) {
+        Task.Builder train = Task.newBuilder().setTrain(TrainTask.newBuilder()
+            .setNormalization(Wire.toProto(normalization)).setGlobal(Wire.parameters(parameters)));
+        Map<String, Answers.Update> updates = collect(Kind.TRAIN, round, t -> t.mergeFrom(train.build()));
+        requireQuorum(updates.size(), "updates in round " + round);
+        List<FedAvg.Contribution> contributions = new ArrayList<>();
+        double lossSum = 0;
+        long samples = 0;
+        for (Answers.Update u : updates.values()) {
+          contributions.add(new FedAvg.Contribution(u.parameters(), u.samples()));
+          lossSum += u.trainLoss() * u.samples();
+          samples += u.samples();
+        }
+        parameters = FedAvg.aggregate(contributions);
+        double[] model = parameters;
+        Map<String, Answers.Evaluation> evaluations = collect(Kind.EVALUATE, round, t -> t.setEvaluate(
+            EvaluateTask.newBuilder().setNormalization(Wire.toProto(normalization))
+                .setModel(Wire.parameters(model))));
+        String version = StoredModel.versionName(spec.jobId(), round);
+        JobEvent.RoundCompleted completed = roundMetrics(round, updates.keySet(), samples, lossSum / samples,
+            evaluations, version);
+        registry.saveVersion(new StoredModel(version, spec, round, clock.instant(), normalization, parameters,
+            completed));
+        lastVersion = version;
+        events.publish(completed);
+      }
+      finish(JobState.SUCCEEDED, "", lastVersion);
+    } catch (QuorumLost e) {
+      finish(JobState.FAILED, e.getMessage(), lastVersion);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finish(JobState.FAILED, "the coordinator is shutting down", lastVersion);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "job " + spec.jobId() + " failed", e);
+      finish(JobState.FAILED, "internal error: " + e.getMessage(), lastVersion);
+    }
+  }
+
+  /** Called by the transport when a site's stream ends. */
+  void siteDisconnected(String site) {
+    Phase<?> p = current;
+    if (p != null && p.exclude(site, "disconnected")) {
+      events.publish(new JobEvent.SiteNotice(p.round(), site, "disconnected during " + p.kind()));
+    }
+  }
+
+  public void submitStats(String site, int round, Answers.Stats answer) throws Rejection {
+    Phase<Answers.Stats> p = open(site, Kind.STATS, round);
+    checkContent(p, site, () -> AnswerChecks.check(answer, numericFeatures));
+    p.accept(site, Kind.STATS, round, answer);
+  }
+
+  public void submitUpdate(String site, int round, Answers.Update answer) throws Rejection {
+    Phase<Answers.Update> p = open(site, Kind.TRAIN, round);
+    checkContent(p, site, () -> AnswerChecks.check(answer, architecture.parameterCount()));
+    p.accept(site, Kind.TRAIN, round, answer);
+  }
+
+  public void submitEvaluation(String site, int round, Answers.Evaluation answer) throws Rejection {
+    Phase<Answers.Evaluation> p = open(site, Kind.EVALUATE, round);
+    checkContent(p, site, () -> AnswerChecks.check(answer));
+    p.accept(site, Kind.EVALUATE, round, answer);
+  }
+
+  /** A site says it will not do the task of this round; the phase stops waiting for it. */
+  public void decline(String site, int round, String reason) throws Rejection {
+    requireParticipant(site);
+    Phase<?> p = current;
+    if (p == null || p.round() != round) {
+      throw new Rejection(Reason.WRONG_ROUND, "job " + spec.jobId() + " has no open task for round " + round);
+    }
+    if (p.exclude(site, "declined: " + reason)) {
+      events.publish(new JobEvent.SiteNotice(round, site, "declined " + p.kind() + ": " + reason));
+    }
+  }
+
+  private interface Check {
+    void run() throws Rejection;
+  }
+
+  private void checkContent(Phase<?> p, String site, Check check) throws Rejection {
+    try {
+      check.run();
+    } catch (Rejection r) {
+      if (p.exclude(site, "refused: " + r.getMessage())) {
+        events.publish(new JobEvent.SiteNotice(p.round(), site, "answer refused: " + r.getMessage()));
+      }
+      throw r;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> Phase<T> open(String site, Kind kind, int round) throws Rejection {
+    requireParticipant(site);
+    Phase<?> p = current;
+    if (p == null) {
+      throw new Rejection(Reason.WRONG_ROUND, "job " + spec.jobId() + " is not collecting answers right now");
+    }
+    p.checkOpen(site, kind, round);
+    return (Phase<T>) p;
+  }
+
+  private void requireParticipant(String site) throws Rejection {
+    if (!spec.sites().contains(site)) {
+      throw new Rejection(Reason.NOT_PARTICIPANT, "site '" + site + "' is not a participant of job " + spec.jobId());
+    }
+  }
+
+  private <T> Map<String, T> collect(Kind kind, int round, Function<Task.Builder, Task.Builder> body)
+      throws InterruptedException {
+    Set<String> expected = new TreeSet<>(spec.sites());
+    expected.retainAll(sites.connected());
+    Phase<T> phase = new Phase<>(kind, round, expected);
+    current = phase;
+    Task.Builder base = Task.newBuilder()
+        .setTaskId(spec.jobId() + "/" + kind.name().toLowerCase() + "/" + round)
+        .setJobId(spec.jobId())
+        .setRound(round)
+        .setJob(Wire.toProto(spec));
+    Task task = body.apply(base).build();
+    for (String site : expected) {
+      if (!sites.send(site, task)) {
+        phase.exclude(site, "not connected");
+      }
+    }
+    Map<String, T> answers = phase.await(roundTimeout);
+    phase.excluded().forEach((site, why) -> LOG.info(() -> spec.jobId() + " " + kind + " round " + round
+        + ": without site '" + site + "' (" + why + ")"));
+    return answers;
+  }
+
+  private Normalization normalization(Map<String, Answers.Stats> stats) throws QuorumLost {
+    requireQuorum(stats.size(), "feature statistics");
+    long[] counts = new long[numericFeatures];
+    double[] sums = new double[numericFeatures];
+    double[] squares = new double[numericFeatures];
+    for (Answers.Stats s : stats.values()) {
+      for (int i = 0; i < numericFeatures; i++) {
+        counts[i] += s.counts()[i];
+        sums[i] += s.sums()[i];
+        squares[i] += s.sumSquares()[i];
+      }
+    }
+    return Normalization.fromMoments(counts, sums, squares);
+  }
+
+  private JobEvent.RoundCompleted roundMetrics(int round, Set<String> contributors, long trainSamples,
+      double trainLoss, Map<String, Answers.Evaluation> evaluations, String version) {
+    long n = 0;
+    long correct = 0;
+    double logLoss = 0;
+    ScoreHistogram merged = null;
+    for (Answers.Evaluation e : evaluations.values()) {
+      n += e.samples();
+      correct += e.correct();
+      logLoss += e.logLossSum();
+      ScoreHistogram h = ScoreHistogram.of(e.positiveHistogram(), e.negativeHistogram());
+      merged = merged == null ? h : merged.merge(h);
+    }
+    double auc = merged == null || n == 0 ? Double.NaN : merged.auc();
+    return new JobEvent.RoundCompleted(round, List.copyOf(new TreeSet<>(contributors)), trainSamples, trainLoss,
+        n, auc, n == 0 ? Double.NaN : logLoss / n, n == 0 ? Double.NaN : (double) correct / n, version);
+  }
+
+  private void requireQuorum(int count, String what) throws QuorumLost {
+    if (count < spec.minSites()) {
+      throw new QuorumLost("only " + count + " " + what + "; the job needs at least " + spec.minSites()
+          + " sites (" + String.join(", ", spec.sites()) + ")");
+    }
+  }
+
+  private void finish(JobState state, String reason, String lastVersion) {
+    current = null;
+    registry.jobEnded(spec.jobId(), state, reason, clock.instant());
+    Task ended = Task.newBuilder().setTaskId(spec.jobId() + "/end").setJobId(spec.jobId())
+        .setJob(Wire.toProto(spec))
+        .setEnded(JobEnded.newBuilder().setState(state.name()).setReason(reason)).build();
+    for (String site : spec.sites()) {
+      sites.send(site, ended);
+    }
+    events.publish(new JobEvent.Finished(state, reason, lastVersion));
+  }
+
+  private static final class QuorumLost extends Exception {
+    QuorumLost(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package dev.tandem.coordinator.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.tandem.coordinator.jobs.JobEvent.RoundCompleted;
+import dev.tandem.coordinator.jobs.JobState;
+import dev.tandem.model.JobSpec;
+import dev.tandem.model.Normalization;
+import dev.tandem.proto.Wire;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A {@link ModelRegistry} in a SQL database: embedded H2 by default, PostgreSQL by URL.
+ *
+ * <p>One connection guarded by this object's lock; the coordinator writes a handful of rows per
+ * round, so contention is not a concern.
+ */
+public final class JdbcModelRegistry implements ModelRegistry {
+  private final Connection connection;
+
+  private JdbcModelRegistry(Connection connection) {
+    this.connection = connection;
+  }
+
+  /**
+   * Opens (and creates if needed) the registry at a JDBC URL.
+   *
+   * @throws IllegalStateException with the database's message if it cannot be opened
+   */
+  public static JdbcModelRegistry open(String jdbcUrl) {
+    try {
+      Connection c = DriverManager.getConnection(jdbcUrl);
+      try (Statement s = c.createStatement()) {
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS jobs (
+              job_id VARCHAR(64) PRIMARY KEY,
+              purpose VARCHAR(128) NOT NULL,
+              spec BYTEA NOT NULL,
+              state VARCHAR(16) NOT NULL,
+              reason VARCHAR(4000),
+              created TIMESTAMP NOT NULL,
+              finished TIMESTAMP)""");
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS model_versions (
+              version VARCHAR(80) PRIMARY KEY,
+              job_id VARCHAR(64) NOT NULL REFERENCES jobs(job_id),
+              round INT NOT NULL,
+              created TIMESTAMP NOT NULL,
+              sites VARCHAR(4000) NOT NULL,
+              train_samples BIGINT NOT NULL,
+              train_loss DOUBLE PRECISION NOT NULL,
+              eval_samples BIGINT NOT NULL,
+              auc DOUBLE PRECISION NOT NULL,
+              log_loss DOUBLE PRECISION NOT NULL,
+              accuracy DOUBLE PRECISION NOT NULL,
+              norm_mean BYTEA NOT NULL,
+              norm_scale BYTEA NOT NULL,
+              parameters BYTEA NOT NULL)""");
+      }
+      return new JdbcModelRegistry(c);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot open the coordinator database " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public synchronized void jobStarted(JobSpec spec, Instant at) {
+    update("INSERT INTO jobs(job_id, purpose, spec, state, created) VALUES (?, ?, ?, ?, ?)",
+        spec.jobId(), spec.purpose(), Wire.toProto(spec).toByteArray(), JobState.RUNNING.name(),
+        Timestamp.from(at));
+  }
+
+  @Override
+  public synchronized void jobEnded(String jobId, JobState state, String reason, Instant at) {
+    update("UPDATE jobs SET state = ?, reason = ?, finished = ? WHERE job_id = ?",
+        state.name(), reason, Timestamp.from(at), jobId);
+  }
+
+  @Override
+  public synchronized void saveVersion(StoredModel m) {
+    RoundCompleted r = m.metrics();
+    update("""
+        INSERT INTO model_versions(version, job_id, round, created, sites, train_samples, train_loss,
+          eval_samples, auc, log_loss, accuracy, norm_mean, norm_scale, parameters)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        m.version(), m.job().jobId(), m.round(), Timestamp.from(m.created()), String.join(",", r.sites()),
+        r.trainSamples(), r.trainLoss(), r.evalSamples(), r.auc(), r.logLoss(), r.accuracy(),
+        bytes(m.normalization().mean()), bytes(m.normalization().scale()), bytes(m.parameters()));
+  }
+
+  @Override
+  public synchronized Optional<JobRecord> job(String jobId) {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT spec, state, reason, created, finished FROM jobs WHERE job_id = ?")) {
+      ps.setString(1, jobId);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        Timestamp finished = rs.getTimestamp(5);
+        return Optional.of(new JobRecord(spec(rs.getBytes(1)), JobState.valueOf(rs.getString(2)),
+            rs.getString(3), rs.getTimestamp(4).toInstant(), finished == null ? null : finished.toInstant()));
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public synchronized List<StoredModel> versions(String jobId) {
+    String sql = SELECT_VERSION + (jobId == null ? "" : " WHERE v.job_id = ?") + " ORDER BY v.created, v.round";
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      if (jobId != null) {
+        ps.setString(1, jobId);
+      }
+      return readVersions(ps);
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<StoredModel> version(String version) {
+    try (PreparedStatement ps = connection.prepareStatement(SELECT_VERSION + " WHERE v.version = ?")) {
+      ps.setString(1, version);
+      return readVersions(ps).stream().findFirst();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public synchronized List<String> failInterruptedJobs(Instant at) {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement("SELECT job_id FROM jobs WHERE state = ?")) {
+      ps.setString(1, JobState.RUNNING.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+    for (String id : ids) {
+      jobEnded(id, JobState.FAILED, "the coordinator stopped while the job was running", at);
+    }
+    return ids;
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  private static final String SELECT_VERSION = """
+      SELECT v.version, j.spec, v.round, v.created, v.sites, v.train_samples, v.train_loss, v.eval_samples,
+             v.auc, v.log_loss, v.accuracy, v.norm_mean, v.norm_scale, v.parameters
+      FROM model_versions v JOIN jobs j ON j.job_id = v.job_id""";
+
+  private List<StoredModel> readVersions(PreparedStatement ps) throws SQLException {
+    List<StoredModel> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        String version = rs.getString(1);
+        int round = rs.getInt(3);
+        String sites = rs.getString(5);
+        RoundCompleted metrics = new RoundCompleted(round,
+            sites.isEmpty() ? List.of() : Arrays.asList(sites.split(",")),
+            rs.getLong(6), rs.getDouble(7), rs.getLong(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11),
+            version);
+        out.add(new StoredModel(version, spec(rs.getBytes(2)), round, rs.getTimestamp(4).toInstant(),
+            new Normalization(doubles(rs.getBytes(12)), doubles(rs.getBytes(13))), doubles(rs.getBytes(14)),
+            metrics));
+      }
+    }
+    return out;
+  }
+
+  private void update(String sql, Object... args) {
+    try (PreparedStatement ps = connection.prepareStatement(sql)) {
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
+      }
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  private static JobSpec spec(byte[] bytes) {
+    try {
+      return Wire.fromProto(dev.tandem.proto.v1.JobSpec.parseFrom(bytes));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a stored job spec is corrupt: " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] bytes(double[] values) {
+    ByteBuffer b = ByteBuffer.allocate(values.length * Double.BYTES);
+    b.asDoubleBuffer().put(values);
+    return b.array();
+  }
+
+  private static double[] doubles(byte[] bytes) {
+    double[] out = new double[bytes.length / Double.BYTES];
+    ByteBuffer.wrap(bytes).asDoubleBuffer().get(out);
+    return out;
+  }
+
+  private static IllegalStateException failure(SQLException e) {
+    return new IllegalStateException("coordinator database error: " + e.getMessage(), e);
+  }
+}

@@ -1,0 +1,156 @@
+package dev.tandem.node.agent;
+
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.data.LocalData;
+import dev.tandem.node.store.ContributionLog;
+import dev.tandem.node.transport.MtlsChannels;
+import dev.tandem.proto.v1.FederationGrpc;
+import dev.tandem.proto.v1.SubscribeRequest;
+import dev.tandem.proto.v1.Task;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The site agent: dials out to the coordinator over mutual TLS, takes tasks from its task stream
+ * and answers them from the local data. Opens no port.
+ *
+ * <p>Reconnects with exponential backoff (0.5 s doubling to 15 s) while the coordinator is
+ * unreachable. Tasks run one at a time on a worker thread, never on a gRPC thread.
+ */
+public final class NodeAgent implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(NodeAgent.class.getName());
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
+
+  private final NodeConfig config;
+  private final ManagedChannel channel;
+  private final Channel intercepted;
+  private final ContributionLog log;
+  private final TaskHandler handler;
+  private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("tandem-node-worker"));
+  private final ScheduledExecutorService reconnects =
+      Executors.newSingleThreadScheduledExecutor(daemon("tandem-node-reconnect"));
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private volatile Duration backoff = Duration.ofMillis(500);
+  private volatile boolean running = true;
+
+  private NodeAgent(NodeConfig config, LocalData data, List<ClientInterceptor> interceptors, Clock clock) {
+    this.config = config;
+    this.channel = MtlsChannels.toCoordinator(config.coordinator(), config.tls().cert(), config.tls().key(),
+        config.tls().ca(), config.tls().crl(), config.maxMessageBytes());
+    this.intercepted = ClientInterceptors.intercept(channel, interceptors);
+    this.log = ContributionLog.open(config.databaseUrl());
+    this.handler = new TaskHandler(config.site(), data, log,
+        () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock);
+  }
+
+  /**
+   * Loads the node's data and starts the agent.
+   *
+   * @param interceptors applied to every outgoing call (tests use one to inspect what leaves)
+   */
+  public static NodeAgent start(NodeConfig config, List<ClientInterceptor> interceptors, Clock clock) {
+    LocalData data = LocalData.load(config.data());
+    LOG.info(() -> "site '" + config.site() + "': " + data.trainSize() + " training and " + data.testSize()
+        + " held-out records");
+    NodeAgent agent = new NodeAgent(config, data, interceptors, clock);
+    agent.subscribe();
+    return agent;
+  }
+
+  public String site() {
+    return config.site();
+  }
+
+  /** What this node has sent so far. */
+  public ContributionLog contributions() {
+    return log;
+  }
+
+  private void subscribe() {
+    if (!running) {
+      return;
+    }
+    FederationGrpc.newStub(intercepted).subscribe(SubscribeRequest.newBuilder().setAgentVersion("0.1").build(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(Task task) {
+            backoff = Duration.ofMillis(500);
+            worker.execute(() -> {
+              try {
+                handler.handle(task);
+              } catch (RuntimeException e) {
+                LOG.log(Level.SEVERE, "task " + task.getTaskId() + " failed", e);
+              }
+            });
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            Status s = Status.fromThrowable(t);
+            if (running) {
+              LOG.warning(() -> "task stream to " + config.coordinator() + " ended: " + s.getCode() + " "
+                  + (s.getDescription() == null ? "" : s.getDescription()) + "; retrying in "
+                  + backoff.toMillis() + " ms");
+            }
+            retry();
+          }
+
+          @Override
+          public void onCompleted() {
+            retry();
+          }
+        });
+  }
+
+  private void retry() {
+    if (!running) {
+      return;
+    }
+    Duration wait = backoff;
+    backoff = wait.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : wait.multipliedBy(2);
+    reconnects.schedule(this::subscribe, wait.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Blocks until {@link #close()}. */
+  public void awaitTermination() throws InterruptedException {
+    closed.await();
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    reconnects.shutdownNow();
+    channel.shutdownNow();
+    worker.shutdownNow();
+    try {
+      worker.awaitTermination(5, TimeUnit.SECONDS);
+      channel.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.close();
+    closed.countDown();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,200 @@
+package dev.tandem.node.agent;
+
+import com.google.protobuf.MessageLite;
+import dev.tandem.model.FeatureEncoder;
+import dev.tandem.model.FeatureSpec;
+import dev.tandem.model.JobSpec;
+import dev.tandem.model.Normalization;
+import dev.tandem.node.data.LocalData;
+import dev.tandem.node.store.ContributionLog;
+import dev.tandem.node.training.EncodedData;
+import dev.tandem.node.training.Evaluation;
+import dev.tandem.node.training.Evaluator;
+import dev.tandem.node.training.FeatureMoments;
+import dev.tandem.node.training.LocalTrainer;
+import dev.tandem.node.training.TrainResult;
+import dev.tandem.proto.Wire;
+import dev.tandem.proto.v1.EvaluationReport;
+import dev.tandem.proto.v1.FederationGrpc.FederationBlockingStub;
+import dev.tandem.proto.v1.ModelUpdate;
+import dev.tandem.proto.v1.NumericMoments;
+import dev.tandem.proto.v1.StatsReport;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.TaskDeclined;
+import io.grpc.StatusRuntimeException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Does one task of the coordinator on the node's own data and answers it.
+ *
+ * <p>Only aggregates leave: feature moments, trained parameters, metrics and score histograms.
+ * Each answer is recorded with a hash of its bytes in the {@link ContributionLog}. Not
+ * thread-safe: the agent calls it from one worker thread.
+ */
+final class TaskHandler {
+  private static final Logger LOG = Logger.getLogger(TaskHandler.class.getName());
+
+  private final String site;
+  private final LocalData data;
+  private final ContributionLog log;
+  private final Supplier<FederationBlockingStub> stub;
+  private final Clock clock;
+  private final LocalTrainer trainer = new LocalTrainer();
+  private final Evaluator evaluator = new Evaluator();
+  private final Map<String, Encoded> encodedByJob = new ConcurrentHashMap<>();
+
+  private record Encoded(Normalization normalization, EncodedData train, EncodedData test) {}
+
+  TaskHandler(String site, LocalData data, ContributionLog log, Supplier<FederationBlockingStub> stub, Clock clock) {
+    this.site = site;
+    this.data = data;
+    this.log = log;
+    this.stub = stub;
+    this.clock = clock;
+  }
+
+  void handle(Task task) {
+    JobSpec job;
+    try {
+      job = Wire.fromProto(task.getJob());
+    } catch (IllegalArgumentException e) {
+      decline(task, "the job spec is invalid: " + e.getMessage());
+      return;
+    }
+    if (task.hasEnded()) {
+      encodedByJob.remove(job.jobId());
+      LOG.info(() -> "job " + job.jobId() + " ended: " + task.getEnded().getState() + " "
+          + task.getEnded().getReason());
+      return;
+    }
+    Optional<String> refusal = refusal(job);
+    if (refusal.isPresent()) {
+      decline(task, refusal.get());
+      return;
+    }
+    switch (task.getKindCase()) {
+      case STATS -> stats(task, job);
+      case TRAIN -> train(task, job);
+      case EVALUATE -> evaluate(task, job);
+      default -> decline(task, "this node does not know task kind " + task.getKindCase());
+    }
+  }
+
+  private Optional<String> refusal(JobSpec job) {
+    if (!job.sites().contains(site)) {
+      return Optional.of("site '" + site + "' is not a participant of job " + job.jobId());
+    }
+    List<String> missing = new ArrayList<>();
+    for (FeatureSpec f : job.features()) {
+      if (!data.hasColumn(f.name())) {
+        missing.add(f.name());
+      }
+    }
+    if (!data.hasColumn(job.label().column())) {
+      missing.add(job.label().column());
+    }
+    if (!missing.isEmpty()) {
+      return Optional.of("site '" + site + "' has no column for " + String.join(", ", missing));
+    }
+    if (data.trainSize() == 0) {
+      return Optional.of("site '" + site + "' has no training records");
+    }
+    return Optional.empty();
+  }
+
+  private void stats(Task task, JobSpec job) {
+    FeatureMoments m = FeatureMoments.of(data.train(), job);
+    StatsReport.Builder b = StatsReport.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
+        .setRound(task.getRound()).setRecordCount(data.trainSize());
+    for (int i = 0; i < m.counts().length; i++) {
+      b.addMoments(NumericMoments.newBuilder().setCount(m.counts()[i]).setSum(m.sums()[i])
+          .setSumSquares(m.sumSquares()[i]));
+    }
+    StatsReport report = b.build();
+    send(job, task, "stats", data.trainSize(), report, () -> stub.get().submitStats(report));
+  }
+
+  private void train(Task task, JobSpec job) {
+    Encoded enc = encoded(job, Wire.fromProto(task.getTrain().getNormalization()));
+    double[] global = Wire.values(task.getTrain().getGlobal());
+    TrainResult r = trainer.train(job, global, enc.train(), job.seed() * 1_000_003L + task.getRound());
+    ModelUpdate update = ModelUpdate.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
+        .setRound(task.getRound()).setSampleCount(r.sampleCount())
+        .setParameters(Wire.parameters(r.parameters())).setTrainLoss(r.meanLoss()).build();
+    send(job, task, "update", r.sampleCount(), update, () -> stub.get().submitUpdate(update));
+  }
+
+  private void evaluate(Task task, JobSpec job) {
+    Encoded enc = encoded(job, Wire.fromProto(task.getEvaluate().getNormalization()));
+    Evaluation e = evaluator.evaluate(job, Wire.values(task.getEvaluate().getModel()), enc.test());
+    EvaluationReport.Builder b = EvaluationReport.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
+        .setRound(task.getRound()).setSampleCount(e.sampleCount()).setPositives(e.positives())
+        .setLogLossSum(e.logLossSum()).setCorrect(e.correct()).setLocalAuc(Double.isNaN(e.auc()) ? 0 : e.auc());
+    for (long v : e.histogram().positives()) {
+      b.addPositiveHistogram(v);
+    }
+    for (long v : e.histogram().negatives()) {
+      b.addNegativeHistogram(v);
+    }
+    EvaluationReport report = b.build();
+    send(job, task, "evaluation", e.sampleCount(), report, () -> stub.get().submitEvaluation(report));
+  }
+
+  private Encoded encoded(JobSpec job, Normalization normalization) {
+    Encoded cached = encodedByJob.get(job.jobId());
+    if (cached != null && cached.normalization().equals(normalization)) {
+      return cached;
+    }
+    FeatureEncoder encoder = new FeatureEncoder(job.features(), normalization);
+    Encoded fresh = new Encoded(normalization, EncodedData.of(data.train(), encoder, job.label()),
+        EncodedData.of(data.test(), encoder, job.label()));
+    encodedByJob.put(job.jobId(), fresh);
+    return fresh;
+  }
+
+  private void decline(Task task, String reason) {
+    LOG.warning(() -> "declining " + task.getTaskId() + ": " + reason);
+    TaskDeclined d = TaskDeclined.newBuilder().setTaskId(task.getTaskId()).setJobId(task.getJobId())
+        .setRound(task.getRound()).setReason(reason).build();
+    String jobId = task.getJobId().isEmpty() ? "?" : task.getJobId();
+    record(jobId, task.getRound(), "declined", 0, d, call(() -> stub.get().declineTask(d)));
+  }
+
+  private void send(JobSpec job, Task task, String kind, long samples, MessageLite message, Runnable call) {
+    record(job.jobId(), task.getRound(), kind, samples, message, call(call));
+  }
+
+  private static String call(Runnable call) {
+    try {
+      call.run();
+      return "accepted";
+    } catch (StatusRuntimeException e) {
+      LOG.warning(() -> "the coordinator refused an answer: " + e.getStatus().getCode() + " "
+          + e.getStatus().getDescription());
+      return "refused: " + e.getStatus().getCode() + " " + e.getStatus().getDescription();
+    }
+  }
+
+  private void record(String jobId, int round, String kind, long samples, MessageLite message, String outcome) {
+    log.record(new ContributionLog.Entry(clock.instant(), jobId, round, kind, samples,
+        sha256(message.toByteArray()), outcome));
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.tandem.node.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.node.data.DataSourceConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A node's configuration, read from one YAML file; relative paths resolve against the file's folder.
+ *
+ * <pre>
+ * site: branch-north
+ * coordinator: 127.0.0.1:7443
+ * tls: {cert: branch-north.pem, key: branch-north.key, ca: ca.pem, crl: crl.pem}
+ * data:
+ *   csv: branch-north.csv
+ *   idColumn: customerID
+ *   testFraction: 0.2          # held-out share, split by a hash of the id
+ *   splitSeed: 7
+ *   columns: {tenure: tenure_months}   # federation feature name: local column (optional)
+ * database: node-db            # a path (embedded H2) or a jdbc: URL
+ * maxMessageBytes: 16777216
+ * </pre>
+ */
+public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
+    String databaseUrl, int maxMessageBytes) {
+
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+  public NodeConfig {
+    if (site == null || site.isBlank()) {
+      throw new IllegalArgumentException("site must be set");
+    }
+    if (coordinator == null || !coordinator.contains(":")) {
+      throw new IllegalArgumentException("coordinator must be host:port, got " + coordinator);
+    }
+    if (tls == null || data == null) {
+      throw new IllegalArgumentException("tls and data must be set");
+    }
+    if (databaseUrl == null || databaseUrl.isBlank()) {
+      throw new IllegalArgumentException("database must be set");
+    }
+    if (maxMessageBytes < 1024) {
+      throw new IllegalArgumentException("maxMessageBytes must be at least 1024, got " + maxMessageBytes);
+    }
+  }
+
+  /** The node's certificate and key, the federation CA, and the CRL (optional). */
+  public record TlsFiles(Path cert, Path key, Path ca, Path crl) {
+    public TlsFiles {
+      if (cert == null || key == null || ca == null) {
+        throw new IllegalArgumentException("tls.cert, tls.key and tls.ca must be set");
+      }
+    }
+  }
+
+  /** Returns a copy that dials another coordinator address. */
+  public NodeConfig withCoordinator(String address) {
+    return new NodeConfig(site, address, tls, data, databaseUrl, maxMessageBytes);
+  }
+
+  /**
+   * Reads the YAML file.
+   *
+   * @throws IllegalArgumentException naming the file and the bad or missing key
+   */
+  public static NodeConfig load(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read node config " + file + ": " + e.getMessage(), e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new IllegalArgumentException(file + ": expected a YAML mapping");
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      JsonNode tls = required(root, "tls");
+      JsonNode data = required(root, "data");
+      Map<String, String> columns = new LinkedHashMap<>();
+      data.path("columns").fields().forEachRemaining(e -> columns.put(e.getKey(), e.getValue().asText()));
+      DataSourceConfig source = new DataSourceConfig(
+          resolve(dir, required(data, "csv").asText()),
+          required(data, "idColumn").asText(),
+          columns,
+          data.hasNonNull("testCsv") ? resolve(dir, data.get("testCsv").asText()) : null,
+          data.path("testFraction").asDouble(0.2),
+          data.path("splitSeed").asLong(0));
+      return new NodeConfig(
+          required(root, "site").asText(),
+          required(root, "coordinator").asText(),
+          new TlsFiles(resolve(dir, required(tls, "cert").asText()), resolve(dir, required(tls, "key").asText()),
+              resolve(dir, required(tls, "ca").asText()),
+              tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null),
+          source,
+          databaseUrl(dir, required(root, "database").asText()),
+          root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A plain path becomes an embedded H2 database file; a {@code jdbc:} URL is used as it is. */
+  public static String databaseUrl(Path baseDir, String database) {
+    if (database.startsWith("jdbc:")) {
+      return database;
+    }
+    return "jdbc:h2:file:" + resolve(baseDir, database).toAbsolutePath() + ";AUTO_SERVER=TRUE";
+  }
+
+  private static JsonNode required(JsonNode node, String key) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      throw new IllegalArgumentException("missing key '" + key + "'");
+    }
+    return v;
+  }
+
+  private static Path resolve(Path dir, String p) {
+    Path path = Path.of(p);
+    return path.isAbsolute() ? path : dir.resolve(path).normalize();
+  }
+}
