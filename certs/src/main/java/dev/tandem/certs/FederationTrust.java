@@ -5,7 +5,9 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -33,11 +35,25 @@ public final class FederationTrust {
    * @throws IllegalArgumentException if {@code ca} is not a CA certificate
    */
   public static X509ExtendedTrustManager trustManager(X509Certificate ca, CrlSource crls, Role expectedPeerRole) {
+    Objects.requireNonNull(expectedPeerRole, "expectedPeerRole");
+    return trustManager(ca, crls, EnumSet.of(expectedPeerRole));
+  }
+
+  /**
+   * Like {@link #trustManager(X509Certificate, CrlSource, Role)}, accepting a peer of any of
+   * {@code acceptedPeerRoles} (for a listener that serves several roles and authorizes per call).
+   *
+   * @throws IllegalArgumentException if {@code ca} is not a CA certificate or no role is given
+   */
+  public static X509ExtendedTrustManager trustManager(X509Certificate ca, CrlSource crls, Set<Role> acceptedPeerRoles) {
     Objects.requireNonNull(ca, "ca");
     Objects.requireNonNull(crls, "crls");
-    Objects.requireNonNull(expectedPeerRole, "expectedPeerRole");
+    Objects.requireNonNull(acceptedPeerRoles, "acceptedPeerRoles");
+    if (acceptedPeerRoles.isEmpty()) {
+      throw new IllegalArgumentException("at least one accepted peer role is required");
+    }
     requireCa(ca);
-    return new FederationTrustManager(pkix(ca), ca, crls, expectedPeerRole);
+    return new FederationTrustManager(pkix(ca), ca, crls, EnumSet.copyOf(acceptedPeerRoles));
   }
 
   /**

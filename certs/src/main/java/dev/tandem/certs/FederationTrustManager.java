@@ -9,15 +9,17 @@ import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-/** PKIX to the federation CA, then revocation, then role. */
+/** PKIX to the federation CA, then revocation, then role. Thread-safe. */
 final class FederationTrustManager extends X509ExtendedTrustManager {
   private final X509ExtendedTrustManager pkix;
   private final X509Certificate ca;
   private final CrlSource crls;
-  private final Role expectedRole;
+  private final Set<Role> acceptedRoles;
   private volatile X509CRL lastVerifiedCrl;
 
   @FunctionalInterface
@@ -25,11 +27,11 @@ final class FederationTrustManager extends X509ExtendedTrustManager {
     void run() throws CertificateException;
   }
 
-  FederationTrustManager(X509ExtendedTrustManager pkix, X509Certificate ca, CrlSource crls, Role expectedRole) {
+  FederationTrustManager(X509ExtendedTrustManager pkix, X509Certificate ca, CrlSource crls, Set<Role> acceptedRoles) {
     this.pkix = pkix;
     this.ca = ca;
     this.crls = crls;
-    this.expectedRole = expectedRole;
+    this.acceptedRoles = Set.copyOf(acceptedRoles);
   }
 
   @Override
@@ -141,9 +143,10 @@ final class FederationTrustManager extends X509ExtendedTrustManager {
     } catch (InvalidCertificateException e) {
       throw new CertificateException(who + " carries no site identity: " + e.getMessage(), e);
     }
-    if (identity.role() != expectedRole) {
+    if (!acceptedRoles.contains(identity.role())) {
+      String wanted = acceptedRoles.stream().sorted().map(Role::id).collect(Collectors.joining(" or "));
       throw new CertificateException(who + " has role " + identity.role().id() + ", but this connection"
-          + " requires a " + expectedRole.id());
+          + " requires a " + wanted);
     }
   }
 

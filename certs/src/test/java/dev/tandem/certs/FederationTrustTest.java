@@ -15,7 +15,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -190,6 +192,29 @@ class FederationTrustTest {
     assertTrue(e.getMessage().contains("has role node"), e.getMessage());
     assertThrows(CertificateException.class, () -> tm.checkServerTrusted(new X509Certificate[0], "ECDHE_ECDSA"));
     assertArrayEquals(new X509Certificate[] {ca}, tm.getAcceptedIssuers());
+  }
+
+  @Test
+  void trustManager_severalRoles_acceptsEachAndRefusesOthers() throws Exception {
+    X509Certificate ca = pki.ca().certificate();
+    X509ExtendedTrustManager both =
+        FederationTrust.trustManager(ca, CrlSource.none(), EnumSet.of(Role.NODE, Role.COORDINATOR));
+    both.checkClientTrusted(new X509Certificate[] {node.certificate(), ca}, "EC");
+    both.checkClientTrusted(new X509Certificate[] {coordinator.certificate(), ca}, "EC");
+    assertThrows(IllegalArgumentException.class,
+        () -> FederationTrust.trustManager(ca, CrlSource.none(), EnumSet.noneOf(Role.class)));
+  }
+
+  @Test
+  void handshake_serverAcceptingBothRoles_letsNodeIn() throws Exception {
+    X509Certificate ca = pki.ca().certificate();
+    Handshake.Outcome outcome = Handshake.run("TLSv1.3",
+        FederationTrust.keyManager(coordinator.certificate(), coordinator.privateKey(), ca),
+        FederationTrust.trustManager(ca, CrlSource.none(), Set.of(Role.NODE, Role.COORDINATOR)),
+        FederationTrust.keyManager(node.certificate(), node.privateKey(), ca),
+        FederationTrust.trustManager(ca, CrlSource.none(), Role.COORDINATOR),
+        "localhost");
+    assertTrue(outcome.succeeded(), outcome.refusal());
   }
 
   @Test
