@@ -15,83 +15,83 @@ import java.util.Objects;
  */
 public final class GaussianNoise {
 
-    private final double noiseMultiplier;
-    private final double maxGradNorm;
-    private final double standardDeviation;
-    private final SecureRandom random;
+  private final double noiseMultiplier;
+  private final double maxGradNorm;
+  private final double standardDeviation;
+  private final SecureRandom random;
 
-    /**
-     * Noise with standard deviation {@code noiseMultiplier * maxGradNorm} drawn from {@code random}.
-     *
-     * @param noiseMultiplier sigma, finite and > 0
-     * @param maxGradNorm     clipping norm C, finite and > 0
-     * @param random          the only source of randomness of this instance (tests inject a seeded one)
-     * @throws IllegalArgumentException if sigma or C is outside its range
-     * @throws NullPointerException     if random is null
-     */
-    public GaussianNoise(double noiseMultiplier, double maxGradNorm, SecureRandom random) {
-        if (!(noiseMultiplier > 0) || Double.isInfinite(noiseMultiplier)) {
-            throw new IllegalArgumentException("noiseMultiplier must be finite and > 0, got " + noiseMultiplier);
-        }
-        if (!(maxGradNorm > 0) || Double.isInfinite(maxGradNorm)) {
-            throw new IllegalArgumentException("maxGradNorm must be finite and > 0, got " + maxGradNorm);
-        }
-        this.noiseMultiplier = noiseMultiplier;
-        this.maxGradNorm = maxGradNorm;
-        this.standardDeviation = noiseMultiplier * maxGradNorm;
-        this.random = Objects.requireNonNull(random, "random");
+  /**
+   * Noise with standard deviation {@code noiseMultiplier * maxGradNorm} drawn from {@code random}.
+   *
+   * @param noiseMultiplier sigma, finite and &gt; 0
+   * @param maxGradNorm     clipping norm C, finite and &gt; 0
+   * @param random          the only source of randomness of this instance (tests inject a seeded one)
+   * @throws IllegalArgumentException if sigma or C is outside its range
+   * @throws NullPointerException     if random is null
+   */
+  public GaussianNoise(double noiseMultiplier, double maxGradNorm, SecureRandom random) {
+    if (!(noiseMultiplier > 0) || Double.isInfinite(noiseMultiplier)) {
+      throw new IllegalArgumentException("noiseMultiplier must be finite and > 0, got " + noiseMultiplier);
     }
+    if (!(maxGradNorm > 0) || Double.isInfinite(maxGradNorm)) {
+      throw new IllegalArgumentException("maxGradNorm must be finite and > 0, got " + maxGradNorm);
+    }
+    this.noiseMultiplier = noiseMultiplier;
+    this.maxGradNorm = maxGradNorm;
+    this.standardDeviation = noiseMultiplier * maxGradNorm;
+    this.random = Objects.requireNonNull(random, "random");
+  }
 
-    /** Noise for {@code config} drawn from a new default {@link SecureRandom}. */
-    public static GaussianNoise forConfig(DpSgdConfig config) {
-        return forConfig(config, new SecureRandom());
-    }
+  /** Noise for {@code config} drawn from a new default {@link SecureRandom}. */
+  public static GaussianNoise forConfig(DpSgdConfig config) {
+    return forConfig(config, new SecureRandom());
+  }
 
-    /** Noise for {@code config} drawn from {@code random}. */
-    public static GaussianNoise forConfig(DpSgdConfig config, SecureRandom random) {
-        return new GaussianNoise(config.noiseMultiplier(), config.maxGradNorm(), random);
-    }
+  /** Noise for {@code config} drawn from {@code random}. */
+  public static GaussianNoise forConfig(DpSgdConfig config, SecureRandom random) {
+    return new GaussianNoise(config.noiseMultiplier(), config.maxGradNorm(), random);
+  }
 
-    /** sigma * C. */
-    public double standardDeviation() {
-        return standardDeviation;
-    }
+  /** sigma * C. */
+  public double standardDeviation() {
+    return standardDeviation;
+  }
 
-    /** sigma. */
-    public double noiseMultiplier() {
-        return noiseMultiplier;
-    }
+  /** sigma. */
+  public double noiseMultiplier() {
+    return noiseMultiplier;
+  }
 
-    /** C. */
-    public double maxGradNorm() {
-        return maxGradNorm;
-    }
+  /** C. */
+  public double maxGradNorm() {
+    return maxGradNorm;
+  }
 
-    /** One draw from N(0, (sigma * C)^2). */
-    public double sample() {
-        return random.nextGaussian() * standardDeviation;
-    }
+  /** One draw from N(0, (sigma * C)^2). */
+  public double sample() {
+    return random.nextGaussian() * standardDeviation;
+  }
 
-    /**
-     * {@code n} independent draws.
-     *
-     * @throws IllegalArgumentException if n < 0
-     */
-    public double[] sample(int n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("n must be >= 0, got " + n);
-        }
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = sample();
-        }
-        return out;
+  /**
+   * {@code n} independent draws.
+   *
+   * @throws IllegalArgumentException if n &lt; 0
+   */
+  public double[] sample(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be >= 0, got " + n);
     }
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = sample();
+    }
+    return out;
+  }
 
-    /** Adds an independent draw to every element of {@code values}, in place. */
-    public void addTo(double[] values) {
-        for (int i = 0; i < values.length; i++) {
-            values[i] += sample();
-        }
+  /** Adds an independent draw to every element of {@code values}, in place. */
+  public void addTo(double[] values) {
+    for (int i = 0; i < values.length; i++) {
+      values[i] += sample();
     }
+  }
 }
