@@ -74,6 +74,7 @@ public final class DemoFederation {
       Files.copy(caDir.resolve("ca.pem"), dir.resolve("ca.pem"));
       Files.write(dir.resolve(site + ".csv"), rowsBySite.get(site), StandardCharsets.UTF_8);
     }
+    ca.save(caDir); // the issue log, so that `certs revoke --site` finds the demo's certificates
     Files.createDirectories(work.resolve("logs"));
     Files.createDirectories(work.resolve("exports"));
     return fed;
@@ -129,7 +130,8 @@ public final class DemoFederation {
     return FederationCa.load(work.resolve("ca"));
   }
 
-  static Map<String, List<String>> split(InputStream csv, String idColumn, List<String> sites) throws IOException {
+  /** Splits CSV text by a hash of the id column; each site gets the header and its rows. */
+  public static Map<String, List<String>> split(InputStream csv, String idColumn, List<String> sites) throws IOException {
     List<String> lines = new String(csv.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
     if (lines.isEmpty()) {
       throw new IllegalArgumentException("the demo data is empty");

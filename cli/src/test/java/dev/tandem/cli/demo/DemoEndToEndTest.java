@@ -1,0 +1,42 @@
+package dev.tandem.cli.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.cli.Main;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The first README command: a coordinator and three nodes as separate JVMs on loopback. */
+class DemoEndToEndTest {
+  @TempDir Path dir;
+
+  @Test
+  void demo_separateProcesses_trainsChurnAndWritesSummary() throws Exception {
+    Path work = dir.resolve("federation");
+    Path summary = dir.resolve("summary.json");
+    int code = Main.run("demo", "--workdir", work.toString(), "--rounds", "4", "--summary", summary.toString());
+    assertEquals(0, code, "demo exit code; logs in " + work.resolve("logs"));
+    JsonNode s = new ObjectMapper().readTree(summary.toFile());
+    assertEquals(4, s.get("rounds").asInt());
+    assertEquals(4, s.get("perRound").size());
+    assertEquals(3, s.get("perRound").get(3).get("sites").size());
+    assertTrue(s.get("federatedAuc").asDouble() > 0.8, s.toString());
+    assertTrue(s.get("centralizedAuc").asDouble() > 0.8, s.toString());
+    // the kept federation: CA key owner-only, logs of each process, the exported model
+    assertEquals(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE),
+        Files.getPosixFilePermissions(work.resolve("ca").resolve("ca.key")));
+    for (String log : new String[] {"coordinator", "branch-north", "branch-south", "branch-east"}) {
+      assertTrue(Files.size(work.resolve("logs").resolve(log + ".log")) > 0, log + " log is empty");
+    }
+    try (var exports = Files.list(work.resolve("exports"))) {
+      assertEquals(1, exports.count());
+    }
+  }
+}

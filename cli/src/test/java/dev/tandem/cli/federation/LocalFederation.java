@@ -1,0 +1,88 @@
+package dev.tandem.cli.federation;
+
+import dev.tandem.certs.testing.TestPki;
+import dev.tandem.cli.job.JobClient;
+import dev.tandem.coordinator.config.CoordinatorConfig;
+import dev.tandem.coordinator.server.CoordinatorServer;
+import dev.tandem.coordinator.store.StoredModel;
+import dev.tandem.model.JobSpec;
+import dev.tandem.node.agent.NodeAgent;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.proto.v1.JobEvent;
+import dev.tandem.proto.v1.JobFinished;
+import io.grpc.ClientInterceptor;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A federation in this JVM over real mutual TLS on loopback: a coordinator and one node agent per
+ * site, each with its own certificate from an in-memory CA and its own database.
+ */
+public final class LocalFederation implements AutoCloseable {
+  private final TestPki pki = TestPki.create();
+  private final Path dir;
+  private final CoordinatorServer coordinator;
+  private final CoordinatorConfig coordinatorConfig;
+  private final Map<String, NodeAgent> nodes = new LinkedHashMap<>();
+
+  /** Result of a job: how it ended, its events, and the final model. */
+  public record Outcome(JobFinished finished, List<JobEvent> events, StoredModel model) {}
+
+  public LocalFederation(Path dir, Map<String, DataSourceConfig> sites,
+      Function<String, List<ClientInterceptor>> interceptors) throws Exception {
+    this.dir = dir;
+    TestPki.SiteFiles cf = pki.writeSite(dir.resolve("coordinator"), pki.coordinator("coordinator"));
+    coordinatorConfig = new CoordinatorConfig("127.0.0.1", 0,
+        new CoordinatorConfig.TlsFiles(cf.cert(), cf.key(), cf.ca(), cf.crl()), sites.keySet(),
+        "jdbc:h2:file:" + dir.resolve("coordinator-db").toAbsolutePath(), Duration.ofSeconds(60),
+        Duration.ofSeconds(30), 16 << 20);
+    coordinator = CoordinatorServer.start(coordinatorConfig, Clock.systemUTC());
+    for (Map.Entry<String, DataSourceConfig> e : sites.entrySet()) {
+      String site = e.getKey();
+      TestPki.SiteFiles f = pki.writeSite(dir.resolve(site), pki.node(site));
+      NodeConfig nc = new NodeConfig(site, "localhost:" + coordinator.port(),
+          new NodeConfig.TlsFiles(f.cert(), f.key(), f.ca(), f.crl()), e.getValue(),
+          "jdbc:h2:file:" + dir.resolve(site).resolve("db").toAbsolutePath(), 16 << 20);
+      nodes.put(site, NodeAgent.start(nc, interceptors.apply(site), Clock.systemUTC()));
+    }
+  }
+
+  public LocalFederation(Path dir, Map<String, DataSourceConfig> sites) throws Exception {
+    this(dir, sites, site -> List.of());
+  }
+
+  public NodeAgent node(String site) {
+    return nodes.get(site);
+  }
+
+  public CoordinatorServer coordinator() {
+    return coordinator;
+  }
+
+  /** Runs a job to its end and returns the outcome with the final model version. */
+  public Outcome run(JobSpec spec) {
+    TestPki.SiteFiles op = pki.writeSite(dir.resolve("operator"), pki.coordinator("operator"));
+    try (JobClient client = JobClient.connect("localhost:" + coordinator.port(), op.cert(), op.key(), op.ca(),
+        op.crl())) {
+      String id = client.submit(spec);
+      List<JobEvent> events = new ArrayList<>();
+      JobFinished finished = client.watch(id, events::add);
+      StoredModel model = finished.getFinalModelVersion().isEmpty() ? null
+          : coordinator.registry().version(finished.getFinalModelVersion()).orElseThrow();
+      return new Outcome(finished, events, model);
+    }
+  }
+
+  @Override
+  public void close() {
+    nodes.values().forEach(NodeAgent::close);
+    coordinator.close();
+  }
+}
