@@ -4,6 +4,7 @@ import dev.tandem.cli.certs.CertsCommand;
 import dev.tandem.cli.demo.DemoCommand;
 import dev.tandem.cli.job.JobCommand;
 import dev.tandem.cli.model.ModelCommand;
+import dev.tandem.cli.privacy.PrivacyCommand;
 import dev.tandem.cli.run.CoordinatorCommand;
 import dev.tandem.cli.run.NodeCommand;
 import io.grpc.StatusRuntimeException;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
     description = "Federated, consent-bound, privacy-preserving analytics.",
     subcommands = {DemoCommand.class, CertsCommand.class, CoordinatorCommand.class, NodeCommand.class,
-        JobCommand.class, ModelCommand.class, CommandLine.HelpCommand.class})
+        JobCommand.class, ModelCommand.class, PrivacyCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}
 
