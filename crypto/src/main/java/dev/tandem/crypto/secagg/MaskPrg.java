@@ -19,8 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
  * derivation is needed. The keystream is produced in chunks of {@value #CHUNK_BYTES} bytes by the
  * JDK's intrinsified AES-CTR and folded into the target with a {@link VarHandle} view.
  *
- * <p>Not thread-safe: one instance per thread; an instance reuses its cipher and buffer across
- * seeds, so expanding n seeds allocates nothing beyond the first call.
+ * <p>Not thread-safe: one instance per thread. An instance reuses its cipher and keystream buffer
+ * across seeds, so expanding a seed allocates only its key objects, whatever the length.
  */
 public final class MaskPrg {
   /** Length of a seed in bytes. */

@@ -78,6 +78,9 @@ public final class SecAggServer {
     requireAnswer(Stage.ADVERTISE_KEYS, siteId);
     Objects.requireNonNull(message, "message");
     requireSameSender(siteId, message.siteId(), message.roundId(), "AdvertiseKeys");
+    if (MessageDigest.isEqual(message.sealKey(), message.maskKey())) {
+      throw refuse(SecAggException.Reason.MALFORMED, siteId, siteId + " advertises the same key for sealing and masking");
+    }
     for (AdvertiseKeys other : advertisements.values()) {
       for (byte[] key : List.of(message.sealKey(), message.maskKey())) {
         if (MessageDigest.isEqual(key, other.sealKey()) || MessageDigest.isEqual(key, other.maskKey())) {
@@ -224,28 +227,30 @@ public final class SecAggServer {
     } catch (SecAggException e) {
       return abort(e.reason(), e.getMessage());
     }
-    switch (stage) {
-      case ADVERTISE_KEYS:
-        return transition(Stage.SHARE_KEYS, answered, answered, Set.of(), Set.of(), Set.of());
-      case SHARE_KEYS:
+    return switch (stage) {
+      case ADVERTISE_KEYS -> transition(Stage.SHARE_KEYS, answered, answered, Set.of(), Set.of(), Set.of());
+      case SHARE_KEYS -> {
         inboxes.keySet().retainAll(answered);
-        return transition(Stage.MASKED_INPUT, answered, state.advertised(), answered, Set.of(), Set.of());
-      case MASKED_INPUT:
+        yield transition(Stage.MASKED_INPUT, answered, state.advertised(), answered, Set.of(), Set.of());
+      }
+      case MASKED_INPUT -> {
         inboxes.clear();
-        return transition(Stage.UNMASKING, answered, state.advertised(), state.shared(), answered, Set.of());
-      case UNMASKING:
-        try {
-          result = removeMasks(answered);
-        } catch (SecAggException e) {
-          return abort(e.reason(), e.getMessage());
-        }
-        RoundState complete = transition(Stage.COMPLETE, Set.of(),
-            state.advertised(), state.shared(), state.masked(), answered);
-        clearSecrets();
-        return complete;
-      default:
-        throw new IllegalStateException("unhandled stage " + stage);
+        yield transition(Stage.UNMASKING, answered, state.advertised(), state.shared(), answered, Set.of());
+      }
+      case UNMASKING -> complete(answered);
+      case COMPLETE, ABORTED -> throw new IllegalStateException("unreachable: stage " + stage + " is final");
+    };
+  }
+
+  private RoundState complete(Set<String> unmasked) {
+    try {
+      result = removeMasks(unmasked);
+    } catch (SecAggException e) {
+      return abort(e.reason(), e.getMessage());
     }
+    RoundState complete = transition(Stage.COMPLETE, Set.of(), state.advertised(), state.shared(), state.masked(), unmasked);
+    clearSecrets();
+    return complete;
   }
 
   /**

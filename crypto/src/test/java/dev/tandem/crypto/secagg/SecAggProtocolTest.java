@@ -51,14 +51,16 @@ class SecAggProtocolTest {
     return cases.stream();
   }
 
-  /** Sites at positions 2, 4, 6, ... then 1, 3, ... (1-based), so first, middle and last all drop somewhere. */
+  /** The first {@code drops} of the sites at positions 2, 4, 6, ... then 1, 3, 5, ... (1-based). */
   static Set<String> pick(TestFederation federation, int drops) {
-    Set<String> dropped = new TreeSet<>();
+    List<String> order = new ArrayList<>();
     int n = federation.config.size();
-    for (int k = 0; dropped.size() < drops; k++) {
-      dropped.add(federation.site((2 * k + 1) % n + 1));
+    for (int start : new int[] {2, 1}) {
+      for (int position = start; position <= n; position += 2) {
+        order.add(federation.site(position));
+      }
     }
-    return dropped;
+    return new TreeSet<>(order.subList(0, drops));
   }
 
   @ParameterizedTest(name = "n={0} t={1} {3} dropped {2}")

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.crypto.seal.SealedMessage;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -123,6 +122,5 @@ class WireFormatTest {
         new SealedMessage("a", "b", "r", "other", new byte[12], new byte[16])));
     assertThrows(IllegalArgumentException.class, () -> new SealedShares(
         new SealedMessage("a", "a", "r", SealedShares.PURPOSE, new byte[12], new byte[16])));
-    assertEquals(List.of(), List.of());
   }
 }
