@@ -1,0 +1,113 @@
+package dev.tandem.node.training;
+
+import dev.tandem.model.JobSpec;
+import dev.tandem.model.ModelArchitecture;
+import dev.tandem.model.ModelSpec;
+import dev.tandem.model.metrics.BinaryMetrics;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * Local training of one FedAvg round: mini-batch SGD from the global parameters on the site's rows.
+ *
+ * <p>Minimizes {@code mean log loss + l2/2 * ||weights||^2} (biases unpenalized) for
+ * {@code spec.localEpochs()} passes with batches of {@code spec.batchSize()} rows (the last batch of a
+ * pass may be smaller) and step {@code spec.learningRate()}; rows are reshuffled before every pass by
+ * a generator seeded with {@code roundSeed}, so equal inputs give equal results. The math runs in double
+ * precision in nd4j's native memory. Stateless and thread-safe.
+ */
+public final class LocalTrainer {
+
+    /** Rows scored per block when computing the final loss. */
+    static final int SCORING_BLOCK = 4096;
+
+    /**
+     * Trains from {@code globalParameters} on {@code data}.
+     *
+     * @throws IllegalArgumentException when data is empty, its width is not the spec's input dimension,
+     *     or the parameters do not fit the spec's architecture or are not finite
+     * @throws IllegalStateException when training diverges to non-finite parameters (lower the learning rate)
+     */
+    public TrainResult train(JobSpec spec, double[] globalParameters, EncodedData data, long roundSeed) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(data, "data");
+        checkInputs(spec, globalParameters, data);
+        if (data.size() == 0) {
+            throw new IllegalArgumentException("no training rows");
+        }
+        int n = data.size();
+        int batch = Math.min(spec.batchSize(), n);
+        int[] order = identity(n);
+        Random shuffler = new Random(roundSeed);
+        double[] trained;
+        try (DesignMatrix matrix = new DesignMatrix(data);
+             Network net = Network.create(spec.model(), data.dimension(), globalParameters, batch)) {
+            for (int epoch = 0; epoch < spec.localEpochs(); epoch++) {
+                shuffle(order, shuffler);
+                matrix.load(order);
+                for (int start = 0; start < n; start += batch) {
+                    net.step(matrix, start, Math.min(batch, n - start), spec.learningRate());
+                }
+            }
+            trained = net.parameters();
+            requireFinite(trained);
+            double[] p = predict(spec.model(), trained, matrix);
+            double[] y = data.yRef();
+            double loss = 0;
+            for (int i = 0; i < n; i++) {
+                loss += BinaryMetrics.logLoss(p[i], y[order[i]] == 1);
+            }
+            return new TrainResult(trained, n, loss / n);
+        }
+    }
+
+    /** The probabilities of the rows of {@code matrix} under {@code params}, in matrix order. */
+    static double[] predict(ModelSpec model, double[] params, DesignMatrix matrix) {
+        int capacity = Math.min(matrix.rows(), SCORING_BLOCK);
+        try (Network net = Network.create(model, matrix.dimension(), params, capacity)) {
+            return net.predictAll(matrix);
+        }
+    }
+
+    static void checkInputs(JobSpec spec, double[] parameters, EncodedData data) {
+        Objects.requireNonNull(parameters, "parameters");
+        int d = spec.inputDimension();
+        if (data.size() > 0 && data.dimension() != d) {
+            throw new IllegalArgumentException("data rows have " + data.dimension() + " values but the job encodes " + d);
+        }
+        ModelArchitecture arch = ModelArchitecture.of(spec.model(), d);
+        if (parameters.length != arch.parameterCount()) {
+            throw new IllegalArgumentException("expected " + arch.parameterCount() + " parameters, got " + parameters.length);
+        }
+        for (int i = 0; i < parameters.length; i++) {
+            if (!Double.isFinite(parameters[i])) {
+                throw new IllegalArgumentException("parameter " + i + " is not finite");
+            }
+        }
+    }
+
+    private static void requireFinite(double[] params) {
+        for (double v : params) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalStateException("training diverged to non-finite parameters; lower the learning rate");
+            }
+        }
+    }
+
+    private static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    private static void shuffle(int[] order, Random random) {
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+}
