@@ -12,12 +12,12 @@ final class MlpNetwork extends Network {
     private final int hidden;
     private final long w2;
     private final long b2;
-    private final NdBuffer ones;
     private final NdBuffer preActivation;
     private final NdBuffer activation;
     private final NdBuffer outer;
     private final NdBuffer slope;
     private final NdBuffer delta;
+    /** All ones: the bias column of the output layer and the 1 of {@code 1 - H o H}. */
     private final NdBuffer onesBlock;
     private final Tanh tanh;
 
@@ -26,7 +26,6 @@ final class MlpNetwork extends Network {
         this.hidden = hidden;
         this.w2 = (long) columns * hidden;
         this.b2 = w2 + hidden;
-        this.ones = NdBuffer.ones(capacity);
         this.onesBlock = NdBuffer.ones(capacity, hidden);
         this.preActivation = NdBuffer.zeros(capacity, hidden);
         this.activation = NdBuffer.zeros(capacity, hidden);
@@ -45,7 +44,7 @@ final class MlpNetwork extends Network {
         Nd4j.getExecutioner().exec(tanh);
         // z = H * w2 + b2
         Blas.gemv(false, count, hidden, 1.0, activation, 0, hidden, theta, w2, 0.0, z, 0);
-        Blas.axpy(count, theta.get(b2), ones, 0, z, 0);
+        Blas.axpy(count, theta.get(b2), onesBlock, 0, z, 0);
     }
 
     @Override
@@ -54,7 +53,7 @@ final class MlpNetwork extends Network {
         residuals(data, start, count);
         double scale = 1.0 / count;
         Blas.gemv(true, count, hidden, scale, activation, 0, hidden, z, 0, 0.0, grad, w2);
-        grad.set(b2, scale * Blas.dot(count, z, 0, ones, 0));
+        grad.set(b2, scale * Blas.dot(count, z, 0, onesBlock, 0));
         // dL/dH = r * w2^T, then through tanh: dL/dA = dL/dH o (1 - H o H)
         Blas.gemm(false, false, count, hidden, 1, 1.0, z, 0, 1, theta, w2, hidden, 0.0, outer, 0, hidden);
         int cells = count * hidden;
@@ -73,7 +72,6 @@ final class MlpNetwork extends Network {
     @Override
     public void close() {
         super.close();
-        ones.close();
         preActivation.close();
         activation.close();
         outer.close();
