@@ -166,6 +166,13 @@ public final class LocalData {
     }
 
     /**
+     * Whether rows can read {@code federationColumn} (a mapped name or a local column, never the id column).
+     */
+    public boolean hasColumn(String federationColumn) {
+        return readable.contains(Objects.requireNonNull(federationColumn, "federationColumn"));
+    }
+
+    /**
      * The names among {@code federationColumns} that no row can read (no such local column, or the id
      * column), in the given order: a job whose features or label are listed here would silently
      * train on missing values, so the node should refuse it.

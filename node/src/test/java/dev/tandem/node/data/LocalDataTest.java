@@ -86,6 +86,10 @@ class LocalDataTest {
         assertEquals(List.of("Churn", "subject", "Contract"),
                 d.missingColumns(List.of("tenure", "Churn", "gender", "subject", "Contract", "churned")));
         assertEquals(List.of(), d.retain(id -> true).missingColumns(List.of("tenure", "gender")));
+        assertTrue(d.hasColumn("tenure"));
+        assertTrue(d.hasColumn("months"));
+        assertFalse(d.hasColumn("subject"));
+        assertFalse(d.hasColumn("Contract"));
     }
 
     @Test
