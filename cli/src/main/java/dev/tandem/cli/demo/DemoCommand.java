@@ -145,8 +145,8 @@ public final class DemoCommand implements Callable<Integer> {
         federatedExact, last.getAuc()));
     out.println(String.format(Locale.ROOT, "centralized held-out AUC %.4f (same model trained on the pooled data)",
         centralized));
-    out.println(String.format(Locale.ROOT, "gap %.4f; model %s exported to %s", centralized - federatedExact,
-        model.version(), export));
+    out.println(String.format(Locale.ROOT, "gap %.4f; model %s exported to %s%s", centralized - federatedExact,
+        model.version(), export, workdir == null ? " (temporary: use --workdir to keep it)" : ""));
     if (summary != null) {
       writeSummary(summary, jobId, spec, history, last.getAuc(), federatedExact, centralized, model.version());
       out.println("summary written to " + summary);
