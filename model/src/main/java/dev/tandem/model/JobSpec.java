@@ -11,13 +11,15 @@ import java.util.regex.Pattern;
  *
  * <p>{@code jobId} is empty until the coordinator assigns one, else 1 to 64 characters of
  * {@code [A-Za-z0-9._-]}. {@code minSites} is the number of sites a round needs to complete.
- * {@code seed} makes initialization and shuffling reproducible. Lists are copied and unmodifiable.
+ * {@code seed} makes initialization and shuffling reproducible. {@code privacy} says whether updates
+ * are securely aggregated and whether sites train with differential privacy. Lists are copied and
+ * unmodifiable.
  *
  * @throws IllegalArgumentException from the constructor when a value is out of range
  */
 public record JobSpec(String jobId, String purpose, ModelSpec model, List<FeatureSpec> features, LabelSpec label,
                       List<String> sites, int rounds, int localEpochs, double learningRate, int batchSize,
-                      int minSites, long seed) {
+                      int minSites, long seed, PrivacySpec privacy) {
 
     private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -28,6 +30,7 @@ public record JobSpec(String jobId, String purpose, ModelSpec model, List<Featur
         Objects.requireNonNull(features, "features");
         Objects.requireNonNull(label, "label");
         Objects.requireNonNull(sites, "sites");
+        Objects.requireNonNull(privacy, "privacy");
         if (!jobId.isEmpty() && !JOB_ID.matcher(jobId).matches()) {
             throw new IllegalArgumentException("jobId must match [A-Za-z0-9._-]{1,64}, got '" + jobId + "'");
         }
@@ -75,12 +78,36 @@ public record JobSpec(String jobId, String purpose, ModelSpec model, List<Featur
         if (minSites < 1 || minSites > sites.size()) {
             throw new IllegalArgumentException("minSites must be in [1, " + sites.size() + "], got " + minSites);
         }
+        if (privacy.secureAggregation() && minSites < 2) {
+            throw new IllegalArgumentException("secure aggregation needs minSites >= 2: the sum of one site's update"
+                    + " is that update");
+        }
+    }
+
+    /** A job with plain FedAvg and no differential privacy ({@link PrivacySpec#none()}). */
+    public JobSpec(String jobId, String purpose, ModelSpec model, List<FeatureSpec> features, LabelSpec label,
+                   List<String> sites, int rounds, int localEpochs, double learningRate, int batchSize,
+                   int minSites, long seed) {
+        this(jobId, purpose, model, features, label, sites, rounds, localEpochs, learningRate, batchSize, minSites,
+                seed, PrivacySpec.none());
     }
 
     /** This job with the given id (validated like the constructor's). */
     public JobSpec withJobId(String id) {
         return new JobSpec(id, purpose, model, features, label, sites, rounds, localEpochs, learningRate,
-                batchSize, minSites, seed);
+                batchSize, minSites, seed, privacy);
+    }
+
+    /** This job with other privacy settings. */
+    public JobSpec withPrivacy(PrivacySpec p) {
+        return new JobSpec(jobId, purpose, model, features, label, sites, rounds, localEpochs, learningRate,
+                batchSize, minSites, seed, p);
+    }
+
+    /** This job with another number of rounds. */
+    public JobSpec withRounds(int n) {
+        return new JobSpec(jobId, purpose, model, features, label, sites, n, localEpochs, learningRate,
+                batchSize, minSites, seed, privacy);
     }
 
     /** The numeric features in declaration order: the order of {@link Normalization}'s entries. */
