@@ -3,10 +3,12 @@ package dev.tandem.cli.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.model.DpSpec;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.LabelSpec;
 import dev.tandem.model.ModelSpec;
+import dev.tandem.model.PrivacySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -34,11 +36,14 @@ import java.util.Set;
  * batchSize: 32
  * minSites: 2
  * seed: 7
+ * privacy:                                            # optional
+ *   secureAggregation: true                           # the coordinator learns only the sum (default: SECURE_DEFAULT)
+ *   dp: {noiseMultiplier: 1.1, maxGradNorm: 1.0, delta: 1.0e-5}   # DP-SGD at every site
  * </pre>
  */
 public final class JobFile {
   private static final Set<String> KEYS = Set.of("id", "purpose", "model", "features", "label", "sites", "rounds",
-      "localEpochs", "learningRate", "batchSize", "minSites", "seed");
+      "localEpochs", "learningRate", "batchSize", "minSites", "seed", "privacy");
 
   private JobFile() {}
 
@@ -107,7 +112,23 @@ public final class JobFile {
     return new JobSpec(root.path("id").asText(""), required(root, "purpose").asText(), modelSpec, features,
         labelSpec, sites, root.path("rounds").asInt(10), root.path("localEpochs").asInt(1),
         root.path("learningRate").asDouble(0.05), root.path("batchSize").asInt(32),
-        root.path("minSites").asInt(sites.size()), root.path("seed").asLong(1));
+        root.path("minSites").asInt(sites.size()), root.path("seed").asLong(1), privacy(root.path("privacy")));
+  }
+
+  /** Whether a job file without a {@code privacy.secureAggregation} key gets secure aggregation. */
+  public static final boolean SECURE_DEFAULT = false;
+
+  private static PrivacySpec privacy(JsonNode p) {
+    if (p.isMissingNode() || p.isNull()) {
+      return new PrivacySpec(SECURE_DEFAULT, null);
+    }
+    DpSpec dp = null;
+    JsonNode d = p.path("dp");
+    if (!d.isMissingNode() && !d.isNull()) {
+      dp = new DpSpec(required(d, "noiseMultiplier").asDouble(), required(d, "maxGradNorm").asDouble(),
+          d.path("delta").asDouble(1e-5));
+    }
+    return new PrivacySpec(p.path("secureAggregation").asBoolean(SECURE_DEFAULT), dp);
   }
 
   private static JsonNode required(JsonNode node, String key) {

@@ -38,5 +38,17 @@ class DemoEndToEndTest {
     try (var exports = Files.list(work.resolve("exports"))) {
       assertEquals(1, exports.count());
     }
+    // the registry outlives the coordinator: list and export with every process stopped
+    Path config = work.resolve("coordinator").resolve("coordinator.yaml");
+    assertEquals(0, Main.run("model", "list", "--config", config.toString()));
+    Path export = dir.resolve("model.json");
+    String version = s.get("finalModelVersion").asText();
+    assertEquals(0, Main.run("model", "export", "--config", config.toString(), version, "--out", export.toString()));
+    JsonNode model = new ObjectMapper().readTree(export.toFile());
+    assertEquals("tandem-model/1", model.get("format").asText());
+    assertEquals(version, model.get("version").asText());
+    assertEquals(46, model.get("parameters").size(), "45 encoded churn features and a bias");
+    assertEquals(2, Main.run("model", "export", "--config", config.toString(), "no-such-job/v1", "--out",
+        export.toString()), "an unknown version is a clear error");
   }
 }

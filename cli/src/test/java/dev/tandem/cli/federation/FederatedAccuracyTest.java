@@ -86,6 +86,26 @@ class FederatedAccuracyTest {
   }
 
   @Test
+  void churn_mlp_threeBranches_trainsTheSecondModelType() throws Exception {
+    List<String> sites = List.of("branch-north", "branch-south", "branch-east");
+    Map<String, DataSourceConfig> configs = new LinkedHashMap<>();
+    try (InputStream in = Files.newInputStream(Datasets.churnCsv())) {
+      Map<String, List<String>> rows = DemoFederation.split(in, Datasets.CHURN_ID, sites);
+      for (String s : sites) {
+        Path f = dir.resolve(s + ".csv");
+        Files.write(f, rows.get(s), StandardCharsets.UTF_8);
+        configs.put(s, DataSourceConfig.of(f, Datasets.CHURN_ID).withSplitSeed(5));
+      }
+    }
+    JobSpec spec = new JobSpec("", "churn", ModelSpec.mlp(16, 1e-4), Datasets.churnFeatures(), Datasets.churnLabel(),
+        sites, 10, 1, 0.05, 32, 3, 11);
+    double[] auc = federatedVsCentralized(split(configs), spec, 30);
+    assertEquals(spec.architecture().parameterCount(), 45 * 16 + 16 + 16 + 1);
+    assertTrue(auc[0] > 0.82, "federated MLP churn AUC " + auc[0]);
+    assertTrue(auc[0] >= auc[1] - 0.02, "federated MLP " + auc[0] + " vs centralized " + auc[1]);
+  }
+
+  @Test
   void heartDisease_fourHospitals_withinThreeHundredthsOfCentralized() throws Exception {
     Map<String, Path> files = Datasets.splitByColumn(Datasets.heartCsv(), Datasets.HEART_SITE, dir.resolve("heart"),
         "id");

@@ -1,0 +1,75 @@
+package dev.tandem.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.certs.CrlSource;
+import dev.tandem.certs.Pem;
+import dev.tandem.certs.SiteIdentity;
+import dev.tandem.certs.Role;
+import dev.tandem.cli.job.JobFile;
+import dev.tandem.model.JobSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The operator's commands as a person types them. */
+class CliCommandsTest {
+  @TempDir Path dir;
+
+  @Test
+  void certs_initIssueRevoke_siteAndRoleReadBackAndCrlLists() {
+    Path ca = dir.resolve("ca");
+    assertEquals(0, Main.run("certs", "init", "--dir", ca.toString(), "--name", "acme"));
+    assertEquals(0, Main.run("certs", "issue", "--dir", ca.toString(), "--site", "bank-1", "--role", "node",
+        "--out", dir.resolve("bank").toString()));
+    X509Certificate cert = Pem.readCertificate(dir.resolve("bank").resolve("bank-1.pem"));
+    assertEquals(new SiteIdentity("bank-1", Role.NODE), SiteIdentity.fromCertificate(cert));
+    assertEquals(0, Main.run("certs", "revoke", "--dir", ca.toString(), "--site", "bank-1"));
+    CrlSource crl = CrlSource.file(ca.resolve("crl.pem"), Pem.readCertificate(ca.resolve("ca.pem")));
+    assertTrue(crl.current().orElseThrow().isRevoked(cert));
+    assertEquals(0, Main.run("certs", "show", dir.resolve("bank").resolve("bank-1.pem").toString()));
+  }
+
+  @Test
+  void certs_initTwice_refusedWithoutOverwriting() throws Exception {
+    Path ca = dir.resolve("ca");
+    assertEquals(0, Main.run("certs", "init", "--dir", ca.toString()));
+    byte[] before = Files.readAllBytes(ca.resolve("ca.pem"));
+    assertTrue(Main.run("certs", "init", "--dir", ca.toString()) != 0);
+    assertEquals(new String(before), Files.readString(ca.resolve("ca.pem")));
+  }
+
+  @Test
+  void jobFile_demoJob_parses() throws Exception {
+    String yaml = new String(Main.class.getResourceAsStream("/demo/churn-job.yaml").readAllBytes());
+    JobSpec spec = JobFile.parse(yaml);
+    assertEquals("churn", spec.purpose());
+    assertEquals(19, spec.features().size());
+    assertEquals(46, spec.architecture().parameterCount());
+  }
+
+  @Test
+  void jobFile_unknownKeyOrBadValue_namedInTheError() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> JobFile.parse("purpose: churn\nroundz: 3\n"));
+    assertTrue(e.getMessage().contains("unknown key 'roundz'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> JobFile.parse("""
+        purpose: churn
+        model: {type: forest}
+        features: [a]
+        label: {column: y, positive: ["1"]}
+        sites: [s1]
+        """));
+    assertTrue(e.getMessage().contains("model.type must be logistic_regression or mlp"), e.getMessage());
+  }
+
+  @Test
+  void jobRun_missingJobFile_exitCode2WithOneLine() {
+    assertEquals(2, Main.run("job", "run", "--config", dir.resolve("none.yaml").toString(),
+        dir.resolve("job.yaml").toString()));
+  }
+}
