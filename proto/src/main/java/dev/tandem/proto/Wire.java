@@ -1,5 +1,6 @@
 package dev.tandem.proto;
 
+import dev.tandem.model.DpSpec;
 import dev.tandem.model.FeatureKind;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
@@ -7,6 +8,7 @@ import dev.tandem.model.LabelSpec;
 import dev.tandem.model.ModelSpec;
 import dev.tandem.model.ModelType;
 import dev.tandem.model.Normalization;
+import dev.tandem.model.PrivacySpec;
 import dev.tandem.proto.v1.Parameters;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -37,7 +39,10 @@ public final class Wire {
         .setLearningRate(spec.learningRate())
         .setBatchSize(spec.batchSize())
         .setMinSites(spec.minSites())
-        .setSeed(spec.seed());
+        .setSeed(spec.seed())
+        .setSecureAggregation(spec.privacy().secureAggregation());
+    spec.privacy().differentialPrivacy().ifPresent(dp -> b.setDp(dev.tandem.proto.v1.DpSpec.newBuilder()
+        .setNoiseMultiplier(dp.noiseMultiplier()).setMaxGradNorm(dp.maxGradNorm()).setDelta(dp.delta())));
     for (FeatureSpec f : spec.features()) {
       b.addFeatures(dev.tandem.proto.v1.FeatureSpec.newBuilder()
           .setName(f.name())
@@ -74,9 +79,12 @@ public final class Wire {
         ? LabelSpec.positiveAbove(p.getLabel().getColumn(), p.getLabel().getPositiveAbove())
         : new LabelSpec(p.getLabel().getColumn(),
             new LinkedHashSet<>(p.getLabel().getPositiveValuesList()), null);
+    DpSpec dp = p.hasDp()
+        ? new DpSpec(p.getDp().getNoiseMultiplier(), p.getDp().getMaxGradNorm(), p.getDp().getDelta())
+        : null;
     return new JobSpec(p.getJobId(), p.getPurpose(), model, features, label,
         List.copyOf(p.getSitesList()), p.getRounds(), p.getLocalEpochs(), p.getLearningRate(),
-        p.getBatchSize(), p.getMinSites(), p.getSeed());
+        p.getBatchSize(), p.getMinSites(), p.getSeed(), new PrivacySpec(p.getSecureAggregation(), dp));
   }
 
   public static dev.tandem.proto.v1.Normalization toProto(Normalization n) {
