@@ -116,7 +116,7 @@ public final class JobFile {
   }
 
   /** Whether a job file without a {@code privacy.secureAggregation} key gets secure aggregation. */
-  public static final boolean SECURE_DEFAULT = false;
+  public static final boolean SECURE_DEFAULT = true;
 
   private static PrivacySpec privacy(JsonNode p) {
     if (p.isMissingNode() || p.isNull()) {

@@ -2,7 +2,9 @@ package dev.tandem.coordinator.grpc;
 
 import dev.tandem.coordinator.identity.Caller;
 import dev.tandem.coordinator.jobs.Jobs;
+import com.google.protobuf.ByteString;
 import dev.tandem.coordinator.rounds.Answers;
+import dev.tandem.coordinator.rounds.Phase;
 import dev.tandem.coordinator.rounds.Rejection;
 import dev.tandem.coordinator.sites.ConnectedSites;
 import dev.tandem.proto.Wire;
@@ -12,11 +14,13 @@ import dev.tandem.proto.v1.FederationGrpc;
 import dev.tandem.proto.v1.ModelUpdate;
 import dev.tandem.proto.v1.NumericMoments;
 import dev.tandem.proto.v1.StatsReport;
+import dev.tandem.proto.v1.SecAggMessage;
 import dev.tandem.proto.v1.SubscribeRequest;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TaskDeclined;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
 
 /** The nodes' side of the coordinator: task streams in, answers out. Thin: jobs decide. */
 public final class FederationService extends FederationGrpc.FederationImplBase {
@@ -32,7 +36,7 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void subscribe(SubscribeRequest request, StreamObserver<Task> observer) {
-    sites.connect(Caller.current().siteId(), (ServerCallStreamObserver<Task>) observer);
+    sites.connect(Caller.current().siteId(), Caller.certificate(), (ServerCallStreamObserver<Task>) observer);
   }
 
   @Override
@@ -54,7 +58,32 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   @Override
   public void submitUpdate(ModelUpdate u, StreamObserver<Ack> observer) {
     answer(observer, () -> jobs.require(u.getJobId()).submitUpdate(Caller.current().siteId(), u.getRound(),
-        new Answers.Update(Wire.values(u.getParameters()), u.getSampleCount(), u.getTrainLoss())));
+        new Answers.Update(Wire.values(u.getParameters()), u.getSampleCount(), u.getTrainLoss(),
+            privacy(u.getEpsilonSpent(), u.getDelta()))));
+  }
+
+  @Override
+  public void submitSecAgg(SecAggMessage m, StreamObserver<Ack> observer) {
+    answer(observer, () -> {
+      Phase.Kind kind = switch (m.getStage()) {
+        case ADVERTISE_KEYS -> Phase.Kind.TRAIN;
+        case SHARE_KEYS -> Phase.Kind.SECAGG_SHARE;
+        case MASKED_INPUT -> Phase.Kind.SECAGG_MASKED;
+        case UNMASKING -> Phase.Kind.SECAGG_UNMASK;
+        default -> throw new Rejection(Rejection.Reason.MALFORMED, "unknown secure aggregation stage " + m.getStage());
+      };
+      List<byte[]> payload = m.getPayloadList().stream().map(ByteString::toByteArray).toList();
+      jobs.require(m.getJobId()).submitSecAgg(Caller.current().siteId(), m.getRound(), kind,
+          new Answers.SecAgg(payload, privacy(m.getEpsilonSpent(), m.getDelta())));
+    });
+  }
+
+  private static Answers.Privacy privacy(double epsilon, double delta) throws Rejection {
+    try {
+      return new Answers.Privacy(epsilon, delta);
+    } catch (IllegalArgumentException e) {
+      throw new Rejection(Rejection.Reason.MALFORMED, e.getMessage());
+    }
   }
 
   @Override

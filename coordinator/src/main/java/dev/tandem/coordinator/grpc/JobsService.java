@@ -16,6 +16,7 @@ import dev.tandem.proto.v1.ListModelsResponse;
 import dev.tandem.proto.v1.ModelVersion;
 import dev.tandem.proto.v1.RoundMetrics;
 import dev.tandem.proto.v1.SiteEvent;
+import dev.tandem.proto.v1.SitePrivacy;
 import dev.tandem.proto.v1.WatchJobRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -97,7 +98,10 @@ public final class JobsService extends JobsGrpc.JobsImplBase {
     if (event instanceof JobEvent.RoundCompleted r) {
       b.setRoundCompleted(RoundMetrics.newBuilder().setRound(r.round()).addAllSites(r.sites())
           .setTrainSamples(r.trainSamples()).setTrainLoss(r.trainLoss()).setEvalSamples(r.evalSamples())
-          .setAuc(r.auc()).setLogLoss(r.logLoss()).setAccuracy(r.accuracy()).setModelVersion(r.modelVersion()));
+          .setAuc(r.auc()).setLogLoss(r.logLoss()).setAccuracy(r.accuracy()).setModelVersion(r.modelVersion())
+          .setSecureAggregation(r.secureAggregation())
+          .addAllPrivacy(r.privacy().stream().map(p -> SitePrivacy.newBuilder().setSite(p.site())
+              .setEpsilon(p.epsilon()).setDelta(p.delta()).build()).toList()));
     } else if (event instanceof JobEvent.SiteNotice n) {
       b.setSiteEvent(SiteEvent.newBuilder().setRound(n.round()).setSite(n.site()).setWhat(n.what()));
     } else if (event instanceof JobEvent.Finished f) {

@@ -40,8 +40,10 @@ public final class IdentityInterceptor implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     SiteIdentity id;
+    X509Certificate leaf;
     try {
-      id = identify(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+      leaf = peerCertificate(call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
+      id = SiteIdentity.fromCertificate(leaf);
     } catch (SSLPeerUnverifiedException | InvalidCertificateException e) {
       return refuse(call, Status.UNAUTHENTICATED.withDescription(
           "a client certificate issued by the federation CA is required: " + e.getMessage()));
@@ -60,11 +62,11 @@ public final class IdentityInterceptor implements ServerInterceptor {
       return refuse(call, Status.PERMISSION_DENIED.withDescription(
           "site '" + id.siteId() + "' is not listed in this coordinator's sites"));
     }
-    Context ctx = Context.current().withValue(Caller.KEY, id);
+    Context ctx = Context.current().withValue(Caller.KEY, id).withValue(Caller.CERTIFICATE, leaf);
     return Contexts.interceptCall(ctx, call, headers, next);
   }
 
-  private static SiteIdentity identify(SSLSession session) throws SSLPeerUnverifiedException {
+  private static X509Certificate peerCertificate(SSLSession session) throws SSLPeerUnverifiedException {
     if (session == null) {
       throw new SSLPeerUnverifiedException("the connection is not TLS");
     }
@@ -72,7 +74,7 @@ public final class IdentityInterceptor implements ServerInterceptor {
     if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
       throw new SSLPeerUnverifiedException("no X.509 client certificate");
     }
-    return SiteIdentity.fromCertificate(leaf);
+    return leaf;
   }
 
   private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, Status status) {

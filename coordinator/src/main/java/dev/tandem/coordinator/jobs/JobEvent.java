@@ -6,12 +6,17 @@ import java.util.List;
 public sealed interface JobEvent {
   /** The metrics of a completed round; {@code modelVersion} names the stored model. */
   record RoundCompleted(int round, List<String> sites, long trainSamples, double trainLoss,
-      long evalSamples, double auc, double logLoss, double accuracy, String modelVersion)
+      long evalSamples, double auc, double logLoss, double accuracy, String modelVersion,
+      boolean secureAggregation, List<SitePrivacy> privacy)
       implements JobEvent {
     public RoundCompleted {
       sites = List.copyOf(sites);
+      privacy = List.copyOf(privacy);
     }
   }
+
+  /** The (epsilon, delta) a site reports having spent on the job when it contributed; 0 without DP. */
+  record SitePrivacy(String site, double epsilon, double delta) {}
 
   /** A site left a phase, was refused, or declined; {@code what} says which and why. */
   record SiteNotice(int round, String site, String what) implements JobEvent {}

@@ -18,6 +18,7 @@ import dev.tandem.model.metrics.ScoreHistogram;
 import dev.tandem.proto.Wire;
 import dev.tandem.proto.v1.EvaluateTask;
 import dev.tandem.proto.v1.JobEnded;
+import dev.tandem.proto.v1.SecAggParams;
 import dev.tandem.proto.v1.StatsTask;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TrainTask;
@@ -26,7 +27,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.security.cert.X509Certificate;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -53,6 +56,7 @@ public final class JobRunner implements Runnable {
   private final int numericFeatures;
   private final ModelArchitecture architecture;
   private volatile Phase<?> current;
+  private volatile SecureRound secureRound;
 
   JobRunner(JobSpec spec, ConnectedSites sites, ModelRegistry registry, JobEvents events,
       Duration roundTimeout, Duration connectTimeout, Clock clock) {
@@ -87,30 +91,21 @@ public final class JobRunner implements Runnable {
     try {
       Set<String> present = sites.await(spec.sites(), spec.minSites(), connectTimeout);
       requireQuorum(present.size(), "sites connected within " + connectTimeout.toSeconds() + " s");
-      Normalization normalization = normalization(collect(Kind.STATS, 0,
-          t -> t.setStats(StatsTask.getDefaultInstance())));
+      Normalization normalization = normalization(collect(Kind.STATS, 0, connectedParticipants(),
+          site -> Task.newBuilder().setStats(StatsTask.getDefaultInstance())));
       double[] parameters = architecture.initialParameters(spec.seed());
       for (int round = 1; round <= spec.rounds(); round++) {
-        Task.Builder train = Task.newBuilder().setTrain(TrainTask.newBuilder()
-            .setNormalization(Wire.toProto(normalization)).setGlobal(Wire.parameters(parameters)));
-        Map<String, Answers.Update> updates = collect(Kind.TRAIN, round, t -> t.mergeFrom(train.build()));
-        requireQuorum(updates.size(), "updates in round " + round);
-        List<FedAvg.Contribution> contributions = new ArrayList<>();
-        double lossSum = 0;
-        long samples = 0;
-        for (Answers.Update u : updates.values()) {
-          contributions.add(new FedAvg.Contribution(u.parameters(), u.samples()));
-          lossSum += u.trainLoss() * u.samples();
-          samples += u.samples();
-        }
-        parameters = FedAvg.aggregate(contributions);
+        RoundAggregate aggregate = spec.privacy().secureAggregation()
+            ? secureTrain(round, normalization, parameters)
+            : plainTrain(round, normalization, parameters);
+        parameters = aggregate.parameters();
         double[] model = parameters;
-        Map<String, Answers.Evaluation> evaluations = collect(Kind.EVALUATE, round, t -> t.setEvaluate(
-            EvaluateTask.newBuilder().setNormalization(Wire.toProto(normalization))
-                .setModel(Wire.parameters(model))));
+        Task.Builder evaluate = Task.newBuilder().setEvaluate(EvaluateTask.newBuilder()
+            .setNormalization(Wire.toProto(normalization)).setModel(Wire.parameters(model)));
+        Map<String, Answers.Evaluation> evaluations = collect(Kind.EVALUATE, round, connectedParticipants(),
+            site -> evaluate.clone());
         String version = StoredModel.versionName(spec.jobId(), round);
-        JobEvent.RoundCompleted completed = roundMetrics(round, updates.keySet(), samples, lossSum / samples,
-            evaluations, version);
+        JobEvent.RoundCompleted completed = roundMetrics(round, aggregate, evaluations, version);
         registry.saveVersion(new StoredModel(version, spec, round, clock.instant(), normalization, parameters,
             completed));
         lastVersion = version;
@@ -118,6 +113,8 @@ public final class JobRunner implements Runnable {
       }
       finish(JobState.SUCCEEDED, "", lastVersion);
     } catch (QuorumLost e) {
+      finish(JobState.FAILED, e.getMessage(), lastVersion);
+    } catch (SecureRound.RoundAborted e) {
       finish(JobState.FAILED, e.getMessage(), lastVersion);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -143,6 +140,10 @@ public final class JobRunner implements Runnable {
   }
 
   public void submitUpdate(String site, int round, Answers.Update answer) throws Rejection {
+    if (spec.privacy().secureAggregation()) {
+      throw new Rejection(Reason.WRONG_ROUND, "job " + spec.jobId()
+          + " uses secure aggregation: send the round's secure aggregation messages, not a plain update");
+    }
     Phase<Answers.Update> p = open(site, Kind.TRAIN, round);
     checkContent(p, site, () -> AnswerChecks.check(answer, architecture.parameterCount()));
     p.accept(site, Kind.TRAIN, round, answer);
@@ -152,6 +153,17 @@ public final class JobRunner implements Runnable {
     Phase<Answers.Evaluation> p = open(site, Kind.EVALUATE, round);
     checkContent(p, site, () -> AnswerChecks.check(answer));
     p.accept(site, Kind.EVALUATE, round, answer);
+  }
+
+  /** A site's message in a stage of a secure round: handed to the secure aggregation state machine. */
+  public void submitSecAgg(String site, int round, Kind kind, Answers.SecAgg answer) throws Rejection {
+    Phase<Answers.SecAgg> p = open(site, kind, round);
+    SecureRound secure = secureRound;
+    if (secure == null) {
+      throw new Rejection(Reason.WRONG_ROUND, "job " + spec.jobId() + " is not in a secure aggregation round");
+    }
+    checkContent(p, site, () -> secure.accept(kind, site, answer));
+    p.accept(site, kind, round, answer);
   }
 
   /** A site says it will not do the task of this round; the phase stops waiting for it. */
@@ -198,19 +210,64 @@ public final class JobRunner implements Runnable {
     }
   }
 
-  private <T> Map<String, T> collect(Kind kind, int round, Function<Task.Builder, Task.Builder> body)
-      throws InterruptedException {
+  private RoundAggregate plainTrain(int round, Normalization normalization, double[] global)
+      throws InterruptedException, QuorumLost {
+    Task.Builder train = Task.newBuilder().setTrain(TrainTask.newBuilder()
+        .setNormalization(Wire.toProto(normalization)).setGlobal(Wire.parameters(global)));
+    Map<String, Answers.Update> updates = collect(Kind.TRAIN, round, connectedParticipants(), site -> train.clone());
+    requireQuorum(updates.size(), "updates in round " + round);
+    List<FedAvg.Contribution> contributions = new ArrayList<>();
+    List<JobEvent.SitePrivacy> privacy = new ArrayList<>();
+    double lossSum = 0;
+    long samples = 0;
+    for (Map.Entry<String, Answers.Update> e : updates.entrySet()) {
+      Answers.Update u = e.getValue();
+      contributions.add(new FedAvg.Contribution(u.parameters(), u.samples()));
+      privacy.add(new JobEvent.SitePrivacy(e.getKey(), u.privacy().epsilon(), u.privacy().delta()));
+      lossSum += u.trainLoss() * u.samples();
+      samples += u.samples();
+    }
+    return new RoundAggregate(FedAvg.aggregate(contributions), samples, lossSum / samples,
+        List.copyOf(new TreeSet<>(updates.keySet())), privacy);
+  }
+
+  private RoundAggregate secureTrain(int round, Normalization normalization, double[] global)
+      throws InterruptedException, QuorumLost, SecureRound.RoundAborted {
+    Map<String, X509Certificate> participants = new TreeMap<>();
+    for (String site : connectedParticipants()) {
+      sites.certificate(site).ifPresent(c -> participants.put(site, c));
+    }
+    requireQuorum(participants.size(), "sites connected at the start of round " + round);
+    SecureRound secure = SecureRound.start(spec.jobId() + "/r" + round, participants, spec.minSites(),
+        architecture.parameterCount());
+    SecAggParams params = SecAggParams.newBuilder().setRoundId(secure.config().roundId())
+        .addAllParticipants(secure.config().participants()).setThreshold(secure.threshold())
+        .setFractionalBits(secure.config().encoding().fractionalBits()).setClip(secure.config().encoding().clip())
+        .setVectorLength(secure.config().vectorLength()).build();
+    Task.Builder train = Task.newBuilder().setTrain(TrainTask.newBuilder()
+        .setNormalization(Wire.toProto(normalization)).setGlobal(Wire.parameters(global)).setSecagg(params));
+    secureRound = secure;
+    try {
+      return secure.run(round, this::collect, site -> train.clone());
+    } finally {
+      secureRound = null;
+    }
+  }
+
+  private Set<String> connectedParticipants() {
     Set<String> expected = new TreeSet<>(spec.sites());
     expected.retainAll(sites.connected());
+    return expected;
+  }
+
+  private <T> Map<String, T> collect(Kind kind, int round, Set<String> expected,
+      Function<String, Task.Builder> taskFor) throws InterruptedException {
     Phase<T> phase = new Phase<>(kind, round, expected);
     current = phase;
-    Task.Builder base = Task.newBuilder()
-        .setTaskId(spec.jobId() + "/" + kind.name().toLowerCase() + "/" + round)
-        .setJobId(spec.jobId())
-        .setRound(round)
-        .setJob(Wire.toProto(spec));
-    Task task = body.apply(base).build();
+    String taskId = spec.jobId() + "/" + kind.name().toLowerCase() + "/" + round;
+    dev.tandem.proto.v1.JobSpec job = Wire.toProto(spec);
     for (String site : expected) {
+      Task task = taskFor.apply(site).setTaskId(taskId).setJobId(spec.jobId()).setRound(round).setJob(job).build();
       if (!sites.send(site, task)) {
         phase.exclude(site, "not connected");
       }
@@ -236,8 +293,8 @@ public final class JobRunner implements Runnable {
     return Normalization.fromMoments(counts, sums, squares);
   }
 
-  private JobEvent.RoundCompleted roundMetrics(int round, Set<String> contributors, long trainSamples,
-      double trainLoss, Map<String, Answers.Evaluation> evaluations, String version) {
+  private JobEvent.RoundCompleted roundMetrics(int round, RoundAggregate aggregate,
+      Map<String, Answers.Evaluation> evaluations, String version) {
     long n = 0;
     long correct = 0;
     double logLoss = 0;
@@ -250,8 +307,9 @@ public final class JobRunner implements Runnable {
       merged = merged == null ? h : merged.merge(h);
     }
     double auc = merged == null || n == 0 ? Double.NaN : merged.auc();
-    return new JobEvent.RoundCompleted(round, List.copyOf(new TreeSet<>(contributors)), trainSamples, trainLoss,
-        n, auc, n == 0 ? Double.NaN : logLoss / n, n == 0 ? Double.NaN : (double) correct / n, version);
+    return new JobEvent.RoundCompleted(round, aggregate.contributors(), aggregate.samples(), aggregate.trainLoss(),
+        n, auc, n == 0 ? Double.NaN : logLoss / n, n == 0 ? Double.NaN : (double) correct / n, version,
+        spec.privacy().secureAggregation(), aggregate.privacy());
   }
 
   private void requireQuorum(int count, String what) throws QuorumLost {

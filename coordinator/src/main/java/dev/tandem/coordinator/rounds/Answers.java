@@ -1,5 +1,7 @@
 package dev.tandem.coordinator.rounds;
 
+import java.util.List;
+
 /** What sites send back for each kind of task, once mapped from the wire. */
 public final class Answers {
   private Answers() {}
@@ -28,8 +30,32 @@ public final class Answers {
     }
   }
 
+  /** What a site spent of its privacy budget on a job so far: epsilon 0 when it trains without DP. */
+  public record Privacy(double epsilon, double delta) {
+    public static final Privacy NONE = new Privacy(0, 0);
+
+    public Privacy {
+      if (!(epsilon >= 0) || !(delta >= 0 && delta < 1)) {
+        throw new IllegalArgumentException("privacy spent must be epsilon >= 0 and delta in [0, 1), got ("
+            + epsilon + ", " + delta + ")");
+      }
+    }
+  }
+
+  /** One stage's message of a secure aggregation round, still opaque bytes. */
+  public record SecAgg(List<byte[]> payload, Privacy privacy) {
+    public SecAgg {
+      payload = payload.stream().map(byte[]::clone).toList();
+    }
+
+    @Override
+    public List<byte[]> payload() {
+      return payload.stream().map(byte[]::clone).toList();
+    }
+  }
+
   /** A site's locally trained parameters. */
-  public record Update(double[] parameters, long samples, double trainLoss) {
+  public record Update(double[] parameters, long samples, double trainLoss, Privacy privacy) {
     public Update {
       parameters = parameters.clone();
     }

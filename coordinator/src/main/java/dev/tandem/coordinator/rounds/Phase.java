@@ -20,7 +20,20 @@ import java.util.TreeSet;
  */
 public final class Phase<T> {
   /** The kind of task a phase collects answers to. */
-  public enum Kind { STATS, TRAIN, EVALUATE }
+  public enum Kind {
+    /** Feature moments. */
+    STATS,
+    /** Trained parameters, or in a secure round the advertised keys of sites that trained. */
+    TRAIN,
+    /** Secure aggregation: sealed key shares. */
+    SECAGG_SHARE,
+    /** Secure aggregation: masked inputs. */
+    SECAGG_MASKED,
+    /** Secure aggregation: shares that remove the masks. */
+    SECAGG_UNMASK,
+    /** Held-out metrics. */
+    EVALUATE
+  }
 
   private final Kind kind;
   private final int round;
@@ -113,6 +126,9 @@ public final class Phase<T> {
     return switch (kind) {
       case STATS -> "feature statistics";
       case TRAIN -> "updates of round " + round;
+      case SECAGG_SHARE -> "secure aggregation key shares of round " + round;
+      case SECAGG_MASKED -> "masked updates of round " + round;
+      case SECAGG_UNMASK -> "unmasking shares of round " + round;
       case EVALUATE -> "evaluations of round " + round;
     };
   }

@@ -3,9 +3,11 @@ package dev.tandem.coordinator.sites;
 import dev.tandem.proto.v1.Task;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,9 +28,9 @@ public final class ConnectedSites {
   private final List<Consumer<String>> disconnectListeners = new CopyOnWriteArrayList<>();
   private final Object connectedSignal = new Object();
 
-  /** Registers the stream of a site that just subscribed. */
-  public void connect(String site, ServerCallStreamObserver<Task> observer) {
-    TaskStream stream = new TaskStream(observer);
+  /** Registers the stream of a site that just subscribed, with the certificate it presented. */
+  public void connect(String site, X509Certificate certificate, ServerCallStreamObserver<Task> observer) {
+    TaskStream stream = new TaskStream(observer, certificate);
     observer.setOnCancelHandler(() -> disconnected(site, stream));
     TaskStream previous = streams.put(site, stream);
     if (previous != null) {
@@ -59,6 +61,12 @@ public final class ConnectedSites {
 
   public boolean isConnected(String site) {
     return streams.containsKey(site);
+  }
+
+  /** The certificate a connected site presented, if it is connected. */
+  public Optional<X509Certificate> certificate(String site) {
+    TaskStream s = streams.get(site);
+    return s == null ? Optional.empty() : Optional.of(s.certificate);
   }
 
   /** Adds a listener called with the site id whenever a site's stream ends. */
@@ -113,10 +121,12 @@ public final class ConnectedSites {
 
   private static final class TaskStream {
     private final ServerCallStreamObserver<Task> observer;
+    private final X509Certificate certificate;
     private boolean closed;
 
-    TaskStream(ServerCallStreamObserver<Task> observer) {
+    TaskStream(ServerCallStreamObserver<Task> observer, X509Certificate certificate) {
       this.observer = observer;
+      this.certificate = certificate;
     }
 
     synchronized boolean send(Task task) {

@@ -2,6 +2,7 @@ package dev.tandem.coordinator.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.tandem.coordinator.jobs.JobEvent.RoundCompleted;
+import dev.tandem.coordinator.jobs.JobEvent.SitePrivacy;
 import dev.tandem.coordinator.jobs.JobState;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.Normalization;
@@ -66,7 +67,15 @@ public final class JdbcModelRegistry implements ModelRegistry {
               accuracy DOUBLE PRECISION NOT NULL,
               norm_mean BYTEA NOT NULL,
               norm_scale BYTEA NOT NULL,
-              parameters BYTEA NOT NULL)""");
+              parameters BYTEA NOT NULL,
+              secure_aggregation BOOLEAN NOT NULL)""");
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS version_privacy (
+              version VARCHAR(80) NOT NULL REFERENCES model_versions(version),
+              site VARCHAR(64) NOT NULL,
+              epsilon DOUBLE PRECISION NOT NULL,
+              delta DOUBLE PRECISION NOT NULL,
+              PRIMARY KEY (version, site))""");
       }
       return new JdbcModelRegistry(c);
     } catch (SQLException e) {
@@ -92,11 +101,16 @@ public final class JdbcModelRegistry implements ModelRegistry {
     RoundCompleted r = m.metrics();
     update("""
         INSERT INTO model_versions(version, job_id, round, created, sites, train_samples, train_loss,
-          eval_samples, auc, log_loss, accuracy, norm_mean, norm_scale, parameters)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+          eval_samples, auc, log_loss, accuracy, norm_mean, norm_scale, parameters, secure_aggregation)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         m.version(), m.job().jobId(), m.round(), Timestamp.from(m.created()), String.join(",", r.sites()),
         r.trainSamples(), r.trainLoss(), r.evalSamples(), r.auc(), r.logLoss(), r.accuracy(),
-        bytes(m.normalization().mean()), bytes(m.normalization().scale()), bytes(m.parameters()));
+        bytes(m.normalization().mean()), bytes(m.normalization().scale()), bytes(m.parameters()),
+        r.secureAggregation());
+    for (SitePrivacy p : r.privacy()) {
+      update("INSERT INTO version_privacy(version, site, epsilon, delta) VALUES (?, ?, ?, ?)",
+          m.version(), p.site(), p.epsilon(), p.delta());
+    }
   }
 
   @Override
@@ -170,7 +184,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
 
   private static final String SELECT_VERSION = """
       SELECT v.version, j.spec, v.round, v.created, v.sites, v.train_samples, v.train_loss, v.eval_samples,
-             v.auc, v.log_loss, v.accuracy, v.norm_mean, v.norm_scale, v.parameters
+             v.auc, v.log_loss, v.accuracy, v.norm_mean, v.norm_scale, v.parameters, v.secure_aggregation
       FROM model_versions v JOIN jobs j ON j.job_id = v.job_id""";
 
   private List<StoredModel> readVersions(PreparedStatement ps) throws SQLException {
@@ -183,10 +197,24 @@ public final class JdbcModelRegistry implements ModelRegistry {
         RoundCompleted metrics = new RoundCompleted(round,
             sites.isEmpty() ? List.of() : Arrays.asList(sites.split(",")),
             rs.getLong(6), rs.getDouble(7), rs.getLong(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11),
-            version);
+            version, rs.getBoolean(15), privacy(version));
         out.add(new StoredModel(version, spec(rs.getBytes(2)), round, rs.getTimestamp(4).toInstant(),
             new Normalization(doubles(rs.getBytes(12)), doubles(rs.getBytes(13))), doubles(rs.getBytes(14)),
             metrics));
+      }
+    }
+    return out;
+  }
+
+  private List<SitePrivacy> privacy(String version) throws SQLException {
+    List<SitePrivacy> out = new ArrayList<>();
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT site, epsilon, delta FROM version_privacy WHERE version = ? ORDER BY site")) {
+      ps.setString(1, version);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new SitePrivacy(rs.getString(1), rs.getDouble(2), rs.getDouble(3)));
+        }
       }
     }
     return out;

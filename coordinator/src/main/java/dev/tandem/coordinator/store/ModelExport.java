@@ -59,6 +59,11 @@ public final class ModelExport {
     metrics.put("auc", r.auc());
     metrics.put("logLoss", r.logLoss());
     metrics.put("accuracy", r.accuracy());
+    root.put("secureAggregation", r.secureAggregation());
+    ArrayNode privacy = root.putArray("privacySpent");
+    for (var p : r.privacy()) {
+      privacy.addObject().put("site", p.site()).put("epsilon", p.epsilon()).put("delta", p.delta());
+    }
     try {
       return MAPPER.writeValueAsString(root);
     } catch (IOException e) {

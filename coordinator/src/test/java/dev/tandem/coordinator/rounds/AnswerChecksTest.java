@@ -14,19 +14,19 @@ class AnswerChecksTest {
   @ValueSource(doubles = {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY})
   void checkUpdate_nonFiniteParameter_malformedNamingTheIndex(double bad) {
     Rejection r = assertThrows(Rejection.class,
-        () -> AnswerChecks.check(new Answers.Update(new double[] {0, bad, 0}, 5, 0.3), 3));
+        () -> AnswerChecks.check(new Answers.Update(new double[] {0, bad, 0}, 5, 0.3, Answers.Privacy.NONE), 3));
     assertEquals(Rejection.Reason.MALFORMED, r.reason());
     assertTrue(r.getMessage().contains("parameter 1 is"), r.getMessage());
   }
 
   @Test
   void checkUpdate_valid_passes() {
-    assertDoesNotThrow(() -> AnswerChecks.check(new Answers.Update(new double[] {0, 1, 2}, 5, 0.3), 3));
+    assertDoesNotThrow(() -> AnswerChecks.check(new Answers.Update(new double[] {0, 1, 2}, 5, 0.3, Answers.Privacy.NONE), 3));
   }
 
   @Test
   void checkUpdate_zeroSamples_malformed() {
-    assertThrows(Rejection.class, () -> AnswerChecks.check(new Answers.Update(new double[] {0}, 0, 0.3), 1));
+    assertThrows(Rejection.class, () -> AnswerChecks.check(new Answers.Update(new double[] {0}, 0, 0.3, Answers.Privacy.NONE), 1));
   }
 
   @Test

@@ -1,6 +1,14 @@
 package dev.tandem.node.agent;
 
+import dev.tandem.certs.CrlSource;
+import dev.tandem.certs.FederationTrust;
+import dev.tandem.certs.Pem;
+import dev.tandem.certs.Role;
+import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
 import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.secagg.SecureRounds;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.store.ContributionLog;
 import dev.tandem.node.transport.MtlsChannels;
@@ -53,8 +61,13 @@ public final class NodeAgent implements AutoCloseable {
         config.tls().ca(), config.tls().crl(), config.maxMessageBytes());
     this.intercepted = ClientInterceptors.intercept(channel, interceptors);
     this.log = ContributionLog.open(config.databaseUrl());
+    X509Certificate ca = Pem.readCertificate(config.tls().ca());
+    CrlSource crls = config.tls().crl() == null ? CrlSource.none() : CrlSource.file(config.tls().crl(), ca);
+    SecureRounds secure = new SecureRounds(config.site(),
+        new EcdsaKeyAdvertisementSigner(Pem.readPrivateKey(config.tls().key())),
+        FederationTrust.trustManager(ca, crls, Role.NODE), ca, new SecureRandom());
     this.handler = new TaskHandler(config.site(), data, log,
-        () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock);
+        () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock, secure);
   }
 
   /**

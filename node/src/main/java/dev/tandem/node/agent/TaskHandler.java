@@ -21,6 +21,16 @@ import dev.tandem.proto.v1.NumericMoments;
 import dev.tandem.proto.v1.StatsReport;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TaskDeclined;
+import dev.tandem.proto.v1.SecAggMessage;
+import dev.tandem.proto.v1.SecAggParams;
+import dev.tandem.proto.v1.SecAggStage;
+import dev.tandem.proto.v1.SecAggTask;
+import dev.tandem.crypto.secagg.FixedPoint;
+import dev.tandem.crypto.secagg.SecAggConfig;
+import dev.tandem.crypto.secagg.SecAggException;
+import dev.tandem.node.secagg.SecureRounds;
+import com.google.protobuf.ByteString;
+import java.util.Set;
 import io.grpc.StatusRuntimeException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -52,11 +62,14 @@ final class TaskHandler {
   private final LocalTrainer trainer = new LocalTrainer();
   private final Evaluator evaluator = new Evaluator();
   private final Map<String, Encoded> encodedByJob = new ConcurrentHashMap<>();
+  private final SecureRounds secure;
 
   private record Encoded(Normalization normalization, EncodedData train, EncodedData test) {}
 
-  TaskHandler(String site, LocalData data, ContributionLog log, Supplier<FederationBlockingStub> stub, Clock clock) {
+  TaskHandler(String site, LocalData data, ContributionLog log, Supplier<FederationBlockingStub> stub, Clock clock,
+      SecureRounds secure) {
     this.site = site;
+    this.secure = secure;
     this.data = data;
     this.log = log;
     this.stub = stub;
@@ -73,6 +86,7 @@ final class TaskHandler {
     }
     if (task.hasEnded()) {
       encodedByJob.remove(job.jobId());
+      secure.abandon(job.jobId());
       LOG.info(() -> "job " + job.jobId() + " ended: " + task.getEnded().getState() + " "
           + task.getEnded().getReason());
       return;
@@ -86,6 +100,7 @@ final class TaskHandler {
       case STATS -> stats(task, job);
       case TRAIN -> train(task, job);
       case EVALUATE -> evaluate(task, job);
+      case SECAGG -> secagg(task, job);
       default -> decline(task, "this node does not know task kind " + task.getKindCase());
     }
   }
@@ -127,11 +142,67 @@ final class TaskHandler {
   private void train(Task task, JobSpec job) {
     Encoded enc = encoded(job, Wire.fromProto(task.getTrain().getNormalization()));
     double[] global = Wire.values(task.getTrain().getGlobal());
+    if (global.length != job.architecture().parameterCount()) {
+      decline(task, "the global model has " + global.length + " parameters; the job's model has "
+          + job.architecture().parameterCount());
+      return;
+    }
+    if (job.privacy().secureAggregation() && !task.getTrain().hasSecagg()) {
+      decline(task, "the job requires secure aggregation but the task has no secure aggregation parameters");
+      return;
+    }
     TrainResult r = trainer.train(job, global, enc.train(), job.seed() * 1_000_003L + task.getRound());
+    if (task.getTrain().hasSecagg()) {
+      beginSecure(task, job, r);
+      return;
+    }
     ModelUpdate update = ModelUpdate.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
         .setRound(task.getRound()).setSampleCount(r.sampleCount())
         .setParameters(Wire.parameters(r.parameters())).setTrainLoss(r.meanLoss()).build();
     send(job, task, "update", r.sampleCount(), update, () -> stub.get().submitUpdate(update));
+  }
+
+  private void beginSecure(Task task, JobSpec job, TrainResult r) {
+    SecAggParams p = task.getTrain().getSecagg();
+    byte[] advertisement;
+    try {
+      SecAggConfig config = new SecAggConfig(p.getRoundId(), p.getParticipantsList(), p.getThreshold(),
+          new FixedPoint(p.getFractionalBits(), p.getClip()), p.getVectorLength());
+      advertisement = secure.begin(job.jobId(), config,
+          SecureRounds.input(r.parameters(), r.sampleCount(), r.meanLoss(), p.getClip()));
+    } catch (IllegalArgumentException | SecAggException e) {
+      decline(task, "cannot take part in secure aggregation: " + e.getMessage());
+      return;
+    }
+    submitSecAgg(task, job, SecAggStage.ADVERTISE_KEYS, r.sampleCount(), List.of(advertisement));
+  }
+
+  private void secagg(Task task, JobSpec job) {
+    SecAggTask t = task.getSecagg();
+    List<byte[]> messages = t.getMessagesList().stream().map(ByteString::toByteArray).toList();
+    List<byte[]> payload;
+    try {
+      payload = switch (t.getStage()) {
+        case SHARE_KEYS -> secure.shareKeys(job.jobId(), messages,
+            t.getCertificatesList().stream().map(ByteString::toByteArray).toList());
+        case MASKED_INPUT -> List.of(secure.maskInput(job.jobId(), messages));
+        case UNMASKING -> List.of(secure.unmask(job.jobId(), Set.copyOf(t.getSurvivorsList())));
+        default -> throw new SecAggException(SecAggException.Reason.MALFORMED, null,
+            "unknown secure aggregation stage " + t.getStage());
+      };
+    } catch (SecAggException | IllegalArgumentException e) {
+      secure.abandon(job.jobId());
+      decline(task, "secure aggregation refused: " + e.getMessage());
+      return;
+    }
+    submitSecAgg(task, job, t.getStage(), 0, payload);
+  }
+
+  private void submitSecAgg(Task task, JobSpec job, SecAggStage stage, long samples, List<byte[]> payload) {
+    SecAggMessage m = SecAggMessage.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
+        .setRound(task.getRound()).setStage(stage)
+        .addAllPayload(payload.stream().map(ByteString::copyFrom).toList()).build();
+    send(job, task, "secagg-" + stage.name().toLowerCase(), samples, m, () -> stub.get().submitSecAgg(m));
   }
 
   private void evaluate(Task task, JobSpec job) {
