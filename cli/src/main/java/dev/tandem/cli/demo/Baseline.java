@@ -4,6 +4,7 @@ import dev.tandem.model.FeatureEncoder;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.ModelArchitecture;
 import dev.tandem.model.Normalization;
+import dev.tandem.model.PrivacySpec;
 import dev.tandem.model.RowView;
 import dev.tandem.model.metrics.BinaryMetrics;
 import dev.tandem.node.training.EncodedData;
@@ -26,7 +27,8 @@ public final class Baseline {
     FeatureEncoder encoder = new FeatureEncoder(spec.features(), norm);
     EncodedData trainData = EncodedData.of(train, encoder, spec.label());
     JobSpec central = new JobSpec(spec.jobId(), spec.purpose(), spec.model(), spec.features(), spec.label(),
-        spec.sites(), 1, epochs, spec.learningRate(), spec.batchSize(), 1, spec.seed());
+        spec.sites(), 1, epochs, spec.learningRate(), spec.batchSize(), 1, spec.seed(),
+        new PrivacySpec(false, spec.privacy().dp()));
     ModelArchitecture arch = ModelArchitecture.of(spec.model(), encoder.dimension());
     double[] params = new LocalTrainer().train(central, arch.initialParameters(spec.seed()), trainData, spec.seed())
         .parameters();

@@ -67,8 +67,7 @@ public final class DemoCommand implements Callable<Integer> {
     Files.createDirectories(work);
     JobSpec spec = JobFile.parse(resource("churn-job.yaml"));
     if (rounds > 0) {
-      spec = new JobSpec(spec.jobId(), spec.purpose(), spec.model(), spec.features(), spec.label(), spec.sites(),
-          rounds, spec.localEpochs(), spec.learningRate(), spec.batchSize(), spec.minSites(), spec.seed());
+      spec = spec.withRounds(rounds);
     }
     try {
       return run(out, work, spec);
@@ -108,7 +107,8 @@ public final class DemoCommand implements Callable<Integer> {
           cc.tls().ca(), cc.tls().crl())) {
         jobId = client.submit(spec);
         out.println("job " + jobId + ": " + spec.model().type() + " on " + spec.features().size()
-            + " features, " + spec.rounds() + " rounds of FedAvg");
+            + " features, " + spec.rounds() + " rounds of FedAvg"
+            + (spec.privacy().secureAggregation() ? " under secure aggregation (the coordinator sees only sums)" : ""));
         int total = spec.rounds();
         finished = client.watch(jobId, e -> {
           Progress.print(out, e, total);

@@ -43,7 +43,7 @@ public final class ContributionLog implements AutoCloseable {
               at TIMESTAMP NOT NULL,
               job_id VARCHAR(64) NOT NULL,
               round INT NOT NULL,
-              kind VARCHAR(16) NOT NULL,
+              kind VARCHAR(32) NOT NULL,
               samples BIGINT NOT NULL,
               sha256 VARCHAR(64) NOT NULL,
               outcome VARCHAR(4000) NOT NULL)""");

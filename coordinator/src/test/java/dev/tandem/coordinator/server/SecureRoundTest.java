@@ -1,0 +1,272 @@
+package dev.tandem.coordinator.server;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.tandem.certs.IssuedCertificate;
+import dev.tandem.coordinator.store.StoredModel;
+import dev.tandem.crypto.secagg.AdvertiseKeys;
+import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
+import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementVerifier;
+import dev.tandem.crypto.secagg.FixedPoint;
+import dev.tandem.crypto.secagg.SealedShares;
+import dev.tandem.crypto.secagg.SecAggClient;
+import dev.tandem.crypto.secagg.SecAggConfig;
+import dev.tandem.model.JobSpec;
+import dev.tandem.model.PrivacySpec;
+import dev.tandem.proto.Wire;
+import dev.tandem.proto.v1.JobFinished;
+import dev.tandem.proto.v1.JobsGrpc;
+import dev.tandem.proto.v1.ModelUpdate;
+import dev.tandem.proto.v1.SecAggMessage;
+import dev.tandem.proto.v1.SecAggParams;
+import dev.tandem.proto.v1.SecAggStage;
+import dev.tandem.proto.v1.Task;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Secure rounds through the real coordinator over mTLS, with sites that drop out at each stage.
+ * The sites here are scripted with the real secure aggregation client; their "training" is a fixed
+ * vector so the expected FedAvg result is known exactly.
+ */
+class SecureRoundTest {
+  @TempDir Path dir;
+
+  static final List<String> SITES = List.of("s1", "s2", "s3", "s4", "s5");
+
+  /** Stage at which sites leave: they answer every stage before it and none after. */
+  enum Drop { NONE, ADVERTISE, SHARE, MASKED, UNMASK }
+
+  private static final class SecureSite {
+    final ScriptedNode node;
+    final IssuedCertificate cert;
+    final double[] parameters;
+    final long samples;
+    SecAggClient client;
+    final Map<String, PublicKey> keys = new HashMap<>();
+    String jobId;
+    int round;
+
+    SecureSite(ScriptedNode node, IssuedCertificate cert, double[] parameters, long samples) {
+      this.node = node;
+      this.cert = cert;
+      this.parameters = parameters;
+      this.samples = samples;
+    }
+
+    void send(SecAggStage stage, List<byte[]> payload) {
+      node.stub.submitSecAgg(SecAggMessage.newBuilder().setJobId(jobId).setRound(round).setStage(stage)
+          .addAllPayload(payload.stream().map(ByteString::copyFrom).toList()).build());
+    }
+  }
+
+  private static JobSpec job(int minSites) {
+    return CoordinatorServerTest.job(SITES, 1, minSites).withPrivacy(PrivacySpec.secure());
+  }
+
+  /** Runs one secure round where {@code dropped} sites leave at {@code drop}; returns the stored model. */
+  private Optional<StoredModel> round(TestFederation f, Drop drop, Set<String> dropped, List<String> notices)
+      throws Exception {
+    Map<String, SecureSite> sites = new LinkedHashMap<>();
+    for (int i = 0; i < SITES.size(); i++) {
+      String s = SITES.get(i);
+      IssuedCertificate c = f.pki.node(s);
+      sites.put(s, new SecureSite(new ScriptedNode(s, f.channelAs(c)), c,
+          new double[] {i + 1, -(i + 1), 0.5 * i}, 10L * (i + 1)));
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (f.server.sites().connected().size() < SITES.size() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    ManagedChannel op = f.channelAs(f.pki.coordinator("operator"));
+    String jobId = JobsGrpc.newBlockingStub(op).submitJob(Wire.toProto(job(3))).getJobId();
+    for (SecureSite s : sites.values()) {
+      s.node.stub.submitStats(CoordinatorServerTest.stats(s.node.next()));
+    }
+    // stage 1: train (here: a fixed vector) and advertise keys
+    for (SecureSite s : sites.values()) {
+      Task t = s.node.next();
+      assertTrue(t.getTrain().hasSecagg(), "a secure job's training task carries the round's parameters");
+      SecAggParams p = t.getTrain().getSecagg();
+      assertEquals(3, p.getThreshold());
+      SecAggConfig config = new SecAggConfig(p.getRoundId(), p.getParticipantsList(), p.getThreshold(),
+          new FixedPoint(p.getFractionalBits(), p.getClip()), p.getVectorLength());
+      s.jobId = t.getJobId();
+      s.round = t.getRound();
+      s.client = new SecAggClient(config, s.node.site, new EcdsaKeyAdvertisementSigner(s.cert.privateKey()),
+          new EcdsaKeyAdvertisementVerifier(site -> Optional.ofNullable(s.keys.get(site))), new SecureRandom());
+      if (leaves(drop, Drop.ADVERTISE, dropped, s)) {
+        continue;
+      }
+      s.send(SecAggStage.ADVERTISE_KEYS, List.of(s.client.advertise().toBytes()));
+    }
+    // a plain update is refused in a secure job
+    SecureSite first = sites.values().stream().filter(x -> !dropped.contains(x.node.site)).findFirst().orElseThrow();
+    StatusRuntimeException plain = assertThrows(StatusRuntimeException.class, () -> first.node.stub.submitUpdate(
+        ModelUpdate.newBuilder().setJobId(jobId).setRound(1).setSampleCount(1)
+            .setParameters(Wire.parameters(new double[] {1, 2, 3})).build()));
+    assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, plain.getStatus().getCode());
+    boolean aborted = false;
+    for (Drop stage : List.of(Drop.SHARE, Drop.MASKED, Drop.UNMASK)) {
+      for (SecureSite s : sites.values()) {
+        if (s.node.channel.isShutdown()) {
+          continue;
+        }
+        Task t = s.node.next();
+        if (t.hasEnded()) {
+          aborted = true;
+          continue;
+        }
+        assertTrue(t.hasSecagg(), "expected a secure aggregation task, got " + t.getKindCase());
+        if (leaves(drop, stage, dropped, s)) {
+          continue;
+        }
+        List<byte[]> messages = t.getSecagg().getMessagesList().stream().map(ByteString::toByteArray).toList();
+        switch (stage) {
+          case SHARE -> {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            List<AdvertiseKeys> adverts = new ArrayList<>();
+            for (int i = 0; i < messages.size(); i++) {
+              AdvertiseKeys a = AdvertiseKeys.fromBytes(messages.get(i));
+              X509Certificate c = (X509Certificate) cf.generateCertificate(
+                  new ByteArrayInputStream(t.getSecagg().getCertificates(i).toByteArray()));
+              s.keys.put(a.siteId(), c.getPublicKey());
+              adverts.add(a);
+            }
+            s.send(SecAggStage.SHARE_KEYS, s.client.shareKeys(adverts).stream().map(SealedShares::toBytes).toList());
+          }
+          case MASKED -> {
+            double[] input = new double[s.parameters.length + 2];
+            for (int i = 0; i < s.parameters.length; i++) {
+              input[i] = s.parameters[i] * s.samples;
+            }
+            input[s.parameters.length] = s.samples;
+            input[s.parameters.length + 1] = 0.5 * s.samples;
+            s.send(SecAggStage.MASKED_INPUT, List.of(s.client.maskInput(input,
+                messages.stream().map(SealedShares::fromBytes).toList()).toBytes()));
+          }
+          case UNMASK -> s.send(SecAggStage.UNMASKING,
+              List.of(s.client.unmask(Set.copyOf(t.getSecagg().getSurvivorsList())).toBytes()));
+          default -> throw new AssertionError(stage);
+        }
+      }
+      if (aborted) {
+        break;
+      }
+    }
+    if (!aborted) {
+      for (SecureSite s : sites.values()) {
+        if (!s.node.channel.isShutdown()) {
+          Task t = s.node.next();
+          assertTrue(t.hasEvaluate(), "then the sites evaluate, got " + t.getKindCase());
+          s.node.stub.submitEvaluation(CoordinatorServerTest.evaluation(t));
+        }
+      }
+    }
+    List<dev.tandem.proto.v1.JobEvent> events = new ArrayList<>();
+    java.util.Iterator<dev.tandem.proto.v1.JobEvent> it = JobsGrpc.newBlockingStub(op)
+        .watchJob(dev.tandem.proto.v1.WatchJobRequest.newBuilder().setJobId(jobId).build());
+    JobFinished end = null;
+    while (it.hasNext()) {
+      dev.tandem.proto.v1.JobEvent e = it.next();
+      events.add(e);
+      if (e.hasFinished()) {
+        end = e.getFinished();
+      }
+    }
+    op.shutdownNow();
+    sites.values().forEach(s -> s.node.close());
+    notices.add(end.getState() + " " + end.getReason());
+    if (!"SUCCEEDED".equals(end.getState())) {
+      return Optional.empty();
+    }
+    return f.server.registry().version(end.getFinalModelVersion());
+  }
+
+  private static boolean leaves(Drop drop, Drop stage, Set<String> dropped, SecureSite s) {
+    if (drop == stage && dropped.contains(s.node.site)) {
+      s.node.close();
+      return true;
+    }
+    return false;
+  }
+
+  /** FedAvg of the sites whose masked input is in the sum. */
+  private static double[] expected(Set<String> contributors) {
+    double[] sum = new double[3];
+    double n = 0;
+    for (int i = 0; i < SITES.size(); i++) {
+      if (contributors.contains(SITES.get(i))) {
+        double w = 10.0 * (i + 1);
+        double[] p = {i + 1, -(i + 1), 0.5 * i};
+        for (int j = 0; j < 3; j++) {
+          sum[j] += w * p[j];
+        }
+        n += w;
+      }
+    }
+    for (int j = 0; j < 3; j++) {
+      sum[j] /= n;
+    }
+    return sum;
+  }
+
+  @ParameterizedTest(name = "{0} dropouts at {1}")
+  @CsvSource({
+      "0, NONE",
+      "1, ADVERTISE", "2, ADVERTISE",
+      "1, SHARE", "2, SHARE",
+      "1, MASKED", "2, MASKED",
+      "1, UNMASK", "2, UNMASK"})
+  void secureRound_dropoutsUpToNMinusT_sumOfTheSurvivorsExactly(int count, Drop drop) throws Exception {
+    Set<String> dropped = new TreeSet<>(SITES.subList(SITES.size() - count, SITES.size()));
+    try (TestFederation f = new TestFederation(dir, Set.copyOf(SITES), Duration.ofSeconds(20), 1 << 20).start()) {
+      List<String> notices = new ArrayList<>();
+      StoredModel m = round(f, drop == Drop.NONE ? Drop.NONE : drop, dropped, notices).orElseThrow(
+          () -> new AssertionError("the round failed: " + notices));
+      // Sites that left after sending their masked input are in the sum; the others are not.
+      Set<String> contributors = new TreeSet<>(SITES);
+      if (drop != Drop.UNMASK) {
+        contributors.removeAll(dropped);
+      }
+      assertEquals(List.copyOf(contributors), m.metrics().sites());
+      assertArrayEquals(expected(contributors), m.parameters(), 1e-4);
+      assertTrue(m.metrics().secureAggregation());
+    }
+  }
+
+  @Test
+  void secureRound_fewerThanThresholdRemain_abortsWithNoModel() throws Exception {
+    Set<String> dropped = Set.of("s3", "s4", "s5");
+    try (TestFederation f = new TestFederation(dir, Set.copyOf(SITES), Duration.ofSeconds(20), 1 << 20).start()) {
+      List<String> notices = new ArrayList<>();
+      assertTrue(round(f, Drop.MASKED, dropped, notices).isEmpty());
+      assertTrue(notices.get(0).startsWith("FAILED") && notices.get(0).contains("secure aggregation aborted"),
+          notices.toString());
+      assertTrue(f.server.registry().versions(null).isEmpty(), "no partial result is stored");
+    }
+  }
+}
