@@ -1,0 +1,87 @@
+package dev.tandem.cli.federation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.cli.demo.DemoFederation;
+import dev.tandem.model.JobSpec;
+import dev.tandem.model.ModelSpec;
+import dev.tandem.model.PrivacySpec;
+import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.store.ContributionLog;
+import dev.tandem.node.training.Datasets;
+import dev.tandem.proto.v1.EvaluationReport;
+import dev.tandem.proto.v1.SecAggMessage;
+import dev.tandem.proto.v1.StatsReport;
+import dev.tandem.proto.v1.SubscribeRequest;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Secure aggregation with real nodes training on real data. */
+class SecureAggregationTest {
+  @TempDir Path dir;
+
+  private Map<String, DataSourceConfig> churnBranches(List<String> sites) throws Exception {
+    Map<String, DataSourceConfig> configs = new LinkedHashMap<>();
+    try (InputStream in = Files.newInputStream(Datasets.churnCsv())) {
+      Map<String, List<String>> rows = DemoFederation.split(in, Datasets.CHURN_ID, sites);
+      for (String s : sites) {
+        Path f = dir.resolve(s + ".csv");
+        Files.write(f, rows.get(s), StandardCharsets.UTF_8);
+        configs.put(s, DataSourceConfig.of(f, Datasets.CHURN_ID));
+      }
+    }
+    return configs;
+  }
+
+  @Test
+  void secureJob_sameModelAsPlainFedAvg_andNodesSendNoPlainUpdate() throws Exception {
+    List<String> sites = List.of("branch-north", "branch-south", "branch-east");
+    Map<String, DataSourceConfig> configs = churnBranches(sites);
+    JobSpec plain = new JobSpec("", "churn", ModelSpec.logisticRegression(1e-4), Datasets.churnFeatures(),
+        Datasets.churnLabel(), sites, 3, 1, 0.05, 32, 2, 9);
+    double[] plainModel;
+    try (LocalFederation fed = new LocalFederation(dir.resolve("plain"), configs)) {
+      LocalFederation.Outcome out = fed.run(plain);
+      assertEquals("SUCCEEDED", out.finished().getState(), out.finished().getReason());
+      assertFalse(out.model().metrics().secureAggregation());
+      plainModel = out.model().parameters();
+    }
+    Map<String, OutboundRecorder> recorders = new LinkedHashMap<>();
+    sites.forEach(s -> recorders.put(s, new OutboundRecorder()));
+    try (LocalFederation fed = new LocalFederation(dir.resolve("secure"), configs,
+        site -> List.of(recorders.get(site)))) {
+      LocalFederation.Outcome out = fed.run(plain.withPrivacy(PrivacySpec.secure()));
+      assertEquals("SUCCEEDED", out.finished().getState(), out.finished().getReason());
+      assertTrue(out.model().metrics().secureAggregation());
+      double[] secureModel = out.model().parameters();
+      assertEquals(plainModel.length, secureModel.length);
+      for (int i = 0; i < plainModel.length; i++) {
+        assertEquals(plainModel[i], secureModel[i], 1e-5, "parameter " + i
+            + ": the securely aggregated model is plain FedAvg up to the fixed-point precision");
+      }
+      for (String site : sites) {
+        Set<Class<?>> kinds = new HashSet<>();
+        recorders.get(site).sent.forEach(s -> kinds.add(s.message().getClass()));
+        assertEquals(Set.of(SubscribeRequest.class, StatsReport.class, SecAggMessage.class, EvaluationReport.class),
+            kinds, site + " sent its update only masked");
+        List<ContributionLog.Entry> log = fed.node(site).contributions().entries();
+        for (String stage : List.of("secagg-advertise_keys", "secagg-share_keys", "secagg-masked_input",
+            "secagg-unmasking")) {
+          assertEquals(3, log.stream().filter(e -> e.kind().equals(stage)).count(), site + " " + stage);
+        }
+        assertTrue(log.stream().allMatch(e -> e.outcome().equals("accepted")), log.toString());
+      }
+    }
+  }
+}
