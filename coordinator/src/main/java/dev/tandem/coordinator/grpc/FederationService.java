@@ -95,8 +95,8 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   @Override
   public void declineTask(TaskDeclined d, StreamObserver<Ack> observer) {
-    answer(observer, () -> jobs.require(d.getJobId()).decline(Caller.current().siteId(), d.getRound(),
-        d.getReason()));
+    String reason = (d.getCode().isEmpty() ? "" : d.getCode() + ": ") + d.getReason();
+    answer(observer, () -> jobs.require(d.getJobId()).decline(Caller.current().siteId(), d.getRound(), reason));
   }
 
   private interface Submission {

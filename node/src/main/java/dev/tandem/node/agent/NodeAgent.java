@@ -7,6 +7,7 @@ import dev.tandem.certs.Role;
 import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.secagg.SecureRounds;
+import dev.tandem.node.dp.PrivacyLedger;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import dev.tandem.node.data.LocalData;
@@ -47,6 +48,7 @@ public final class NodeAgent implements AutoCloseable {
   private final ManagedChannel channel;
   private final Channel intercepted;
   private final ContributionLog log;
+  private final PrivacyLedger ledger;
   private final TaskHandler handler;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("tandem-node-worker"));
   private final ScheduledExecutorService reconnects =
@@ -61,13 +63,15 @@ public final class NodeAgent implements AutoCloseable {
         config.tls().ca(), config.tls().crl(), config.maxMessageBytes());
     this.intercepted = ClientInterceptors.intercept(channel, interceptors);
     this.log = ContributionLog.open(config.databaseUrl());
+    this.ledger = PrivacyLedger.open(config.databaseUrl());
     X509Certificate ca = Pem.readCertificate(config.tls().ca());
     CrlSource crls = config.tls().crl() == null ? CrlSource.none() : CrlSource.file(config.tls().crl(), ca);
     SecureRounds secure = new SecureRounds(config.site(),
         new EcdsaKeyAdvertisementSigner(Pem.readPrivateKey(config.tls().key())),
         FederationTrust.trustManager(ca, crls, Role.NODE), ca, new SecureRandom());
     this.handler = new TaskHandler(config.site(), data, log,
-        () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock, secure);
+        () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock, secure,
+        ledger, config.privacy());
   }
 
   /**
@@ -86,6 +90,11 @@ public final class NodeAgent implements AutoCloseable {
 
   public String site() {
     return config.site();
+  }
+
+  /** What this node has spent of its records' privacy. */
+  public PrivacyLedger privacyLedger() {
+    return ledger;
   }
 
   /** What this node has sent so far. */
@@ -156,6 +165,7 @@ public final class NodeAgent implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     log.close();
+    ledger.close();
     closed.countDown();
   }
 

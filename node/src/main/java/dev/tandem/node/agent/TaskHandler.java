@@ -29,6 +29,11 @@ import dev.tandem.crypto.secagg.FixedPoint;
 import dev.tandem.crypto.secagg.SecAggConfig;
 import dev.tandem.crypto.secagg.SecAggException;
 import dev.tandem.node.secagg.SecureRounds;
+import dev.tandem.node.dp.DpSgdTrainer;
+import dev.tandem.node.dp.DpSteps;
+import dev.tandem.node.dp.PrivacyBudgets;
+import dev.tandem.node.dp.PrivacyLedger;
+import java.security.SecureRandom;
 import com.google.protobuf.ByteString;
 import java.util.Set;
 import io.grpc.StatusRuntimeException;
@@ -63,13 +68,18 @@ final class TaskHandler {
   private final Evaluator evaluator = new Evaluator();
   private final Map<String, Encoded> encodedByJob = new ConcurrentHashMap<>();
   private final SecureRounds secure;
+  private final PrivacyLedger ledger;
+  private final PrivacyBudgets budgets;
+  private final DpSgdTrainer dpTrainer = new DpSgdTrainer(new SecureRandom());
 
   private record Encoded(Normalization normalization, EncodedData train, EncodedData test) {}
 
   TaskHandler(String site, LocalData data, ContributionLog log, Supplier<FederationBlockingStub> stub, Clock clock,
-      SecureRounds secure) {
+      SecureRounds secure, PrivacyLedger ledger, PrivacyBudgets budgets) {
     this.site = site;
     this.secure = secure;
+    this.ledger = ledger;
+    this.budgets = budgets;
     this.data = data;
     this.log = log;
     this.stub = stub;
@@ -151,18 +161,37 @@ final class TaskHandler {
       decline(task, "the job requires secure aggregation but the task has no secure aggregation parameters");
       return;
     }
-    TrainResult r = trainer.train(job, global, enc.train(), job.seed() * 1_000_003L + task.getRound());
+    DpSteps cost = null;
+    if (job.privacy().dp() != null) {
+      cost = DpSgdTrainer.plan(job, enc.train().size());
+      Optional<PrivacyLedger.Refusal> over = ledger.check(job.purpose(), cost, budgets.forPurpose(job.purpose()));
+      if (over.isPresent()) {
+        decline(task, "RESOURCE_EXHAUSTED", over.get().message(), over.get().epsilonLeft());
+        return;
+      }
+    }
+    TrainResult r = cost == null
+        ? trainer.train(job, global, enc.train(), job.seed() * 1_000_003L + task.getRound())
+        : dpTrainer.train(job, global, enc.train());
+    double[] privacy = {0, 0};
+    if (cost != null) {
+      // spent as soon as the noisy update exists, whether or not it reaches the coordinator
+      ledger.record(job.purpose(), job.jobId(), task.getRound(), cost, clock.instant());
+      privacy = new double[] {ledger.spentOnJob(job.jobId(), job.privacy().dp().delta()).epsilon(),
+          job.privacy().dp().delta()};
+    }
     if (task.getTrain().hasSecagg()) {
-      beginSecure(task, job, r);
+      beginSecure(task, job, r, privacy);
       return;
     }
     ModelUpdate update = ModelUpdate.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
         .setRound(task.getRound()).setSampleCount(r.sampleCount())
-        .setParameters(Wire.parameters(r.parameters())).setTrainLoss(r.meanLoss()).build();
+        .setParameters(Wire.parameters(r.parameters())).setTrainLoss(r.meanLoss())
+        .setEpsilonSpent(privacy[0]).setDelta(privacy[1]).build();
     send(job, task, "update", r.sampleCount(), update, () -> stub.get().submitUpdate(update));
   }
 
-  private void beginSecure(Task task, JobSpec job, TrainResult r) {
+  private void beginSecure(Task task, JobSpec job, TrainResult r, double[] privacy) {
     SecAggParams p = task.getTrain().getSecagg();
     byte[] advertisement;
     try {
@@ -174,7 +203,7 @@ final class TaskHandler {
       decline(task, "cannot take part in secure aggregation: " + e.getMessage());
       return;
     }
-    submitSecAgg(task, job, SecAggStage.ADVERTISE_KEYS, r.sampleCount(), List.of(advertisement));
+    submitSecAgg(task, job, SecAggStage.ADVERTISE_KEYS, r.sampleCount(), List.of(advertisement), privacy);
   }
 
   private void secagg(Task task, JobSpec job) {
@@ -195,12 +224,13 @@ final class TaskHandler {
       decline(task, "secure aggregation refused: " + e.getMessage());
       return;
     }
-    submitSecAgg(task, job, t.getStage(), 0, payload);
+    submitSecAgg(task, job, t.getStage(), 0, payload, new double[] {0, 0});
   }
 
-  private void submitSecAgg(Task task, JobSpec job, SecAggStage stage, long samples, List<byte[]> payload) {
+  private void submitSecAgg(Task task, JobSpec job, SecAggStage stage, long samples, List<byte[]> payload,
+      double[] privacy) {
     SecAggMessage m = SecAggMessage.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
-        .setRound(task.getRound()).setStage(stage)
+        .setRound(task.getRound()).setStage(stage).setEpsilonSpent(privacy[0]).setDelta(privacy[1])
         .addAllPayload(payload.stream().map(ByteString::copyFrom).toList()).build();
     send(job, task, "secagg-" + stage.name().toLowerCase(), samples, m, () -> stub.get().submitSecAgg(m));
   }
@@ -234,9 +264,13 @@ final class TaskHandler {
   }
 
   private void decline(Task task, String reason) {
-    LOG.warning(() -> "declining " + task.getTaskId() + ": " + reason);
+    decline(task, "FAILED_PRECONDITION", reason, 0);
+  }
+
+  private void decline(Task task, String code, String reason, double epsilonLeft) {
+    LOG.warning(() -> "declining " + task.getTaskId() + ": " + code + " " + reason);
     TaskDeclined d = TaskDeclined.newBuilder().setTaskId(task.getTaskId()).setJobId(task.getJobId())
-        .setRound(task.getRound()).setReason(reason).build();
+        .setRound(task.getRound()).setReason(reason).setCode(code).setEpsilonLeft(epsilonLeft).build();
     String jobId = task.getJobId().isEmpty() ? "?" : task.getJobId();
     record(jobId, task.getRound(), "declined", 0, d, call(() -> stub.get().declineTask(d)));
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.dp.PrivacyBudget;
+import dev.tandem.node.dp.PrivacyBudgets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,10 +28,14 @@ import java.util.Map;
  *   columns: {tenure: tenure_months}   # federation feature name: local column (optional)
  * database: node-db            # a path (embedded H2) or a jdbc: URL
  * maxMessageBytes: 16777216
+ * privacy:                     # record-level DP budgets this node enforces (default: epsilon 10, delta 1e-5)
+ *   epsilon: 8                 # for every purpose not listed below
+ *   delta: 1.0e-5
+ *   purposes: {churn: {epsilon: 3, delta: 1.0e-5}}
  * </pre>
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
-    String databaseUrl, int maxMessageBytes) {
+    String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -49,6 +55,15 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     if (maxMessageBytes < 1024) {
       throw new IllegalArgumentException("maxMessageBytes must be at least 1024, got " + maxMessageBytes);
     }
+    if (privacy == null) {
+      throw new IllegalArgumentException("privacy budgets must be set");
+    }
+  }
+
+  /** A node with the default privacy budgets ({@link PrivacyBudgets#DEFAULT}). */
+  public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
+      int maxMessageBytes) {
+    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, PrivacyBudgets.DEFAULT);
   }
 
   /** The node's certificate and key, the federation CA, and the CRL (optional). */
@@ -62,7 +77,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
 
   /** Returns a copy that dials another coordinator address. */
   public NodeConfig withCoordinator(String address) {
-    return new NodeConfig(site, address, tls, data, databaseUrl, maxMessageBytes);
+    return new NodeConfig(site, address, tls, data, databaseUrl, maxMessageBytes, privacy);
   }
 
   /**
@@ -101,10 +116,23 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
               tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null),
           source,
           databaseUrl(dir, required(root, "database").asText()),
-          root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES));
+          root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES),
+          budgets(root.path("privacy")));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static PrivacyBudgets budgets(JsonNode p) {
+    if (p.isMissingNode() || p.isNull()) {
+      return PrivacyBudgets.DEFAULT;
+    }
+    PrivacyBudget base = new PrivacyBudget(p.path("epsilon").asDouble(PrivacyBudget.DEFAULT.epsilon()),
+        p.path("delta").asDouble(PrivacyBudget.DEFAULT.delta()));
+    Map<String, PrivacyBudget> byPurpose = new LinkedHashMap<>();
+    p.path("purposes").fields().forEachRemaining(e -> byPurpose.put(e.getKey(), new PrivacyBudget(
+        required(e.getValue(), "epsilon").asDouble(), e.getValue().path("delta").asDouble(base.delta()))));
+    return new PrivacyBudgets(base, byPurpose);
   }
 
   /** A plain path becomes an embedded H2 database file; a {@code jdbc:} URL is used as it is. */
