@@ -38,13 +38,14 @@ class PrivacyLedgerTest {
   @Test
   void check_roundPastTheBudget_refusedWithTheEpsilonLeft() {
     try (PrivacyLedger ledger = PrivacyLedger.open(url())) {
-      DpSteps round = new DpSteps(0.1, 1.0, 50);
+      DpSteps round = new DpSteps(0.1, 2.0, 50);
       PrivacyBudget budget = new PrivacyBudget(3, 1e-5);
       int rounds = 0;
       while (ledger.check("churn", round, budget).isEmpty()) {
         ledger.record("churn", "j", ++rounds, round, Instant.EPOCH);
         assertTrue(rounds < 1000);
       }
+      assertTrue(rounds >= 2, "several rounds fit the budget: " + rounds);
       Optional<PrivacyLedger.Refusal> refusal = ledger.check("churn", round, budget);
       double spent = ledger.spent("churn", 1e-5).epsilon();
       assertTrue(spent <= 3, "never past the budget: " + spent);
