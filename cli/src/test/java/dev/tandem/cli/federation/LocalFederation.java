@@ -9,6 +9,7 @@ import dev.tandem.model.JobSpec;
 import dev.tandem.node.agent.NodeAgent;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.dp.PrivacyBudgets;
 import dev.tandem.proto.v1.JobEvent;
 import dev.tandem.proto.v1.JobFinished;
 import io.grpc.ClientInterceptor;
@@ -37,6 +38,12 @@ public final class LocalFederation implements AutoCloseable {
 
   public LocalFederation(Path dir, Map<String, DataSourceConfig> sites,
       Function<String, List<ClientInterceptor>> interceptors) throws Exception {
+    this(dir, sites, interceptors, site -> PrivacyBudgets.DEFAULT);
+  }
+
+  public LocalFederation(Path dir, Map<String, DataSourceConfig> sites,
+      Function<String, List<ClientInterceptor>> interceptors, Function<String, PrivacyBudgets> budgets)
+      throws Exception {
     this.dir = dir;
     TestPki.SiteFiles cf = pki.writeSite(dir.resolve("coordinator"), pki.coordinator("coordinator"));
     coordinatorConfig = new CoordinatorConfig("127.0.0.1", 0,
@@ -49,7 +56,7 @@ public final class LocalFederation implements AutoCloseable {
       TestPki.SiteFiles f = pki.writeSite(dir.resolve(site), pki.node(site));
       NodeConfig nc = new NodeConfig(site, "localhost:" + coordinator.port(),
           new NodeConfig.TlsFiles(f.cert(), f.key(), f.ca(), f.crl()), e.getValue(),
-          "jdbc:h2:file:" + dir.resolve(site).resolve("db").toAbsolutePath(), 16 << 20);
+          "jdbc:h2:file:" + dir.resolve(site).resolve("db").toAbsolutePath(), 16 << 20, budgets.apply(site));
       nodes.put(site, NodeAgent.start(nc, interceptors.apply(site), Clock.systemUTC()));
     }
   }
