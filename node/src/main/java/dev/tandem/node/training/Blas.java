@@ -58,6 +58,14 @@ final class Blas {
         openblas_nolapack.cblas_daxpy(n, alpha, x.at(xOff, n), 1, y.at(yOff, n), 1);
     }
 
+    /** {@code x *= alpha} over {@code n} contiguous elements. */
+    static void scal(int n, double alpha, NdBuffer x, long xOff) {
+        if (n == 0) {
+            return;
+        }
+        openblas_nolapack.cblas_dscal(n, alpha, x.at(xOff, n), 1);
+    }
+
     /** {@code y = x} over {@code n} contiguous elements. */
     static void copy(int n, NdBuffer x, long xOff, NdBuffer y, long yOff) {
         if (n == 0) {

@@ -1,25 +1,73 @@
 package dev.tandem.node.training;
 
+import dev.tandem.model.DpSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.ModelArchitecture;
 import dev.tandem.model.ModelSpec;
 import dev.tandem.model.metrics.BinaryMetrics;
+import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
- * Local training of one FedAvg round: mini-batch SGD from the global parameters on the site's rows.
+ * Local training of one FedAvg round from the global parameters on the site's rows: mini-batch SGD, or
+ * DP-SGD when the job asks for differential privacy.
  *
- * <p>Minimizes {@code mean log loss + l2/2 * ||weights||^2} (biases unpenalized) for
- * {@code spec.localEpochs()} passes with batches of {@code spec.batchSize()} rows (the last batch of a
- * pass may be smaller) and step {@code spec.learningRate()}; rows are reshuffled before every pass by
- * a generator seeded with {@code roundSeed}, so equal inputs give equal results. The math runs in double
- * precision in nd4j's native memory. Stateless and thread-safe.
+ * <p>Both minimize {@code mean log loss + l2/2 * ||weights||^2} (biases unpenalized) with step
+ * {@code spec.learningRate()}, in double precision in nd4j's native memory.
+ *
+ * <p>Without DP: {@code spec.localEpochs()} passes with batches of {@code spec.batchSize()} rows (the
+ * last batch of a pass may be smaller); rows are reshuffled before every pass by a generator seeded with
+ * {@code roundSeed}, so equal inputs give equal results.
+ *
+ * <p>With DP ({@code spec.privacy().dp()} not null), DP-SGD of Abadi et al. 2016 for
+ * {@link #plannedSteps} steps: each step takes each row independently with probability
+ * {@code q = min(1, batchSize / n)}, clips each row's log-loss gradient to L2 norm
+ * {@code maxGradNorm}, sums them, adds Gaussian noise of standard deviation
+ * {@code noiseMultiplier * maxGradNorm} to every coordinate, divides by {@code q * n} and adds the L2
+ * term's gradient. Sampling and noise come from a fresh {@link SecureRandom} per call; {@code roundSeed}
+ * is not used, and results are not reproducible. The result carries the {@link DpSteps} spent.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class LocalTrainer {
 
     /** Rows scored per block when computing the final loss. */
     static final int SCORING_BLOCK = 4096;
+
+    private final Supplier<SecureRandom> randomness;
+
+    /** A trainer whose DP-SGD draws from a new default {@link SecureRandom} per call. */
+    public LocalTrainer() {
+        this(SecureRandom::new);
+    }
+
+    /** A trainer whose DP-SGD draws from {@code randomness} (tests supply seeded generators). */
+    LocalTrainer(Supplier<SecureRandom> randomness) {
+        this.randomness = Objects.requireNonNull(randomness, "randomness");
+    }
+
+    /**
+     * What one {@link #train} call with {@code spec} on {@code n} rows spends, known before training:
+     * sampling rate {@code q = min(1, batchSize / n)}, {@code steps = round(localEpochs / q)} (at least
+     * {@code localEpochs}), the job's noise multiplier and delta.
+     *
+     * @throws IllegalArgumentException when the job asks for no differential privacy, or n &lt; 1
+     */
+    public static DpSteps plannedSteps(JobSpec spec, int n) {
+        Objects.requireNonNull(spec, "spec");
+        DpSpec dp = spec.privacy().dp();
+        if (dp == null) {
+            throw new IllegalArgumentException("job " + spec.jobId() + " asks for no differential privacy");
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1, got " + n);
+        }
+        double q = Math.min(1.0, (double) spec.batchSize() / n);
+        long steps = Math.max(spec.localEpochs(), Math.round(spec.localEpochs() / q));
+        return new DpSteps(q, dp.noiseMultiplier(), steps, dp.delta());
+    }
 
     /**
      * Trains from {@code globalParameters} on {@code data}.
@@ -36,6 +84,10 @@ public final class LocalTrainer {
             throw new IllegalArgumentException("no training rows");
         }
         int n = data.size();
+        DpSpec dp = spec.privacy().dp();
+        if (dp != null) {
+            return trainPrivately(spec, dp, globalParameters, data);
+        }
         int batch = Math.min(spec.batchSize(), n);
         int[] order = identity(n);
         Random shuffler = new Random(roundSeed);
@@ -59,6 +111,23 @@ public final class LocalTrainer {
             }
             return new TrainResult(trained, n, loss / n);
         }
+    }
+
+    private TrainResult trainPrivately(JobSpec spec, DpSpec dp, double[] globalParameters, EncodedData data) {
+        DpSteps plan = plannedSteps(spec, data.size());
+        SecureRandom random = Objects.requireNonNull(randomness.get(), "randomness supplied null");
+        double[] trained = DpSgd.train(spec, dp, plan, globalParameters, data, random);
+        requireFinite(trained);
+        double[] p;
+        try (DesignMatrix matrix = new DesignMatrix(data)) {
+            p = predict(spec.model(), trained, matrix);
+        }
+        double[] y = data.yRef();
+        double loss = 0;
+        for (int i = 0; i < p.length; i++) {
+            loss += BinaryMetrics.logLoss(p[i], y[i] == 1);
+        }
+        return new TrainResult(trained, p.length, loss / p.length, plan);
     }
 
     /** The probabilities of the rows of {@code matrix} under {@code params}, in matrix order. */

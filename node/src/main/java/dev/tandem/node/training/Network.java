@@ -5,9 +5,10 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A model's parameters in native memory with its forward pass and the gradient of the mini-batch
- * objective {@code mean log loss + l2/2 * ||weights||^2} (biases unpenalized). Works on blocks of up
- * to {@code capacity} consecutive rows of a {@link DesignMatrix}. Not thread-safe.
+ * A model's parameters in native memory with its forward pass, the gradient of the mini-batch
+ * objective {@code mean log loss + l2/2 * ||weights||^2} (biases unpenalized) and the per-example
+ * gradients of the log loss that DP-SGD clips. Works on blocks of up to {@code capacity} consecutive
+ * rows of a {@link DesignMatrix}. Not thread-safe.
  */
 abstract class Network implements AutoCloseable {
 
@@ -63,6 +64,15 @@ abstract class Network implements AutoCloseable {
     /** Fills {@code grad} with the objective's gradient over rows {@code [start, start+count)}. */
     abstract void gradient(DesignMatrix data, int start, int count);
 
+    /**
+     * Fills {@code out[i]} (each of length {@link #parameterCount()}) with the gradient of the log loss
+     * alone (no L2 term) of row {@code start + i}, for {@code i < count}.
+     */
+    abstract void perExampleGradients(DesignMatrix data, int start, int count, double[][] out);
+
+    /** Adds the gradient of the L2 term, {@code l2 * weights} (biases unpenalized), to {@code grad}. */
+    abstract void addWeightDecay();
+
     private void applySigmoid() {
         Nd4j.getExecutioner().exec(sigmoid);
     }
@@ -76,6 +86,21 @@ abstract class Network implements AutoCloseable {
     final void step(DesignMatrix data, int start, int count, double learningRate) {
         gradient(data, start, count);
         Blas.axpy(Math.toIntExact(theta.length()), -learningRate, grad, 0, theta, 0);
+    }
+
+    /**
+     * One DP-SGD step: {@code theta -= learningRate * (noisySum / expectedBatch + l2 * weights)}, where
+     * {@code noisySum} is the sum of the clipped per-example gradients plus the Gaussian noise.
+     */
+    final void privateStep(double[] noisySum, double expectedBatch, double learningRate) {
+        int p = Math.toIntExact(theta.length());
+        if (noisySum.length != p) {
+            throw new IllegalArgumentException("expected " + p + " gradient values, got " + noisySum.length);
+        }
+        grad.put(0, noisySum, 0, p);
+        Blas.scal(p, 1.0 / expectedBatch, grad, 0);
+        addWeightDecay();
+        Blas.axpy(p, -learningRate, grad, 0, theta, 0);
     }
 
     /** The probability of every row of {@code data}, in matrix order. */
@@ -96,6 +121,10 @@ abstract class Network implements AutoCloseable {
         if (count < 1 || count > capacity || start < 0 || start > data.rows() - count) {
             throw new IllegalArgumentException("block [" + start + ", +" + count + ") does not fit");
         }
+    }
+
+    int parameterCount() {
+        return Math.toIntExact(theta.length());
     }
 
     double[] parameters() {
