@@ -6,7 +6,6 @@ import dev.tandem.certs.Role;
 import dev.tandem.certs.SiteIdentity;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

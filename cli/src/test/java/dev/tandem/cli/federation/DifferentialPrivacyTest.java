@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.cli.demo.Baseline;
-import dev.tandem.cli.demo.DemoFederation;
 import dev.tandem.coordinator.jobs.JobEvent.SitePrivacy;
 import dev.tandem.crypto.dp.PrivacyPlanner;
 import dev.tandem.model.DpSpec;
@@ -17,12 +16,8 @@ import dev.tandem.node.data.LocalData;
 import dev.tandem.node.dp.PrivacyBudget;
 import dev.tandem.node.dp.PrivacyBudgets;
 import dev.tandem.node.training.Datasets;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -35,16 +30,7 @@ class DifferentialPrivacyTest {
   static final List<String> SITES = List.of("branch-north", "branch-south", "branch-east");
 
   private Map<String, DataSourceConfig> branches() throws Exception {
-    Map<String, DataSourceConfig> configs = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(Datasets.churnCsv())) {
-      Map<String, List<String>> rows = DemoFederation.split(in, Datasets.CHURN_ID, SITES);
-      for (String s : SITES) {
-        Path f = dir.resolve(s + ".csv");
-        Files.write(f, rows.get(s), StandardCharsets.UTF_8);
-        configs.put(s, DataSourceConfig.of(f, Datasets.CHURN_ID));
-      }
-    }
-    return configs;
+    return LocalFederation.splitByHash(Datasets.churnCsv(), Datasets.CHURN_ID, SITES, dir.resolve("churn"), 0);
   }
 
   /** A DP job whose noise is calibrated so that every site spends at most {@code epsilon} over the job. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.cli.demo.Baseline;
-import dev.tandem.cli.demo.DemoFederation;
 import dev.tandem.crypto.dp.PrivacyPlanner;
 import dev.tandem.model.DpSpec;
 import dev.tandem.model.FeatureSpec;
@@ -16,12 +15,9 @@ import dev.tandem.model.RowView;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.training.Datasets;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,17 +38,8 @@ class DpAccuracyTableTest {
   private record Case(String name, Path csv, String id, List<FeatureSpec> features, LabelSpec label) {}
 
   private double[] aucs(Case c) throws Exception {
-    Map<String, DataSourceConfig> configs = new LinkedHashMap<>();
-    Path data = dir.resolve(c.name());
-    Files.createDirectories(data);
-    try (InputStream in = Files.newInputStream(c.csv())) {
-      Map<String, List<String>> rows = DemoFederation.split(in, c.id(), SITES);
-      for (String s : SITES) {
-        Path f = data.resolve(s + ".csv");
-        Files.write(f, rows.get(s), StandardCharsets.UTF_8);
-        configs.put(s, DataSourceConfig.of(f, c.id()).withSplitSeed(1));
-      }
-    }
+    Map<String, DataSourceConfig> configs = LocalFederation.splitByHash(c.csv(), c.id(), SITES,
+        dir.resolve(c.name()), 1);
     List<RowView> test = new ArrayList<>();
     List<Integer> sizes = new ArrayList<>();
     for (DataSourceConfig cfg : configs.values()) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.cli.demo.Baseline;
-import dev.tandem.cli.demo.DemoFederation;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.LabelSpec;
@@ -13,9 +12,6 @@ import dev.tandem.model.RowView;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.training.Datasets;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -70,15 +66,8 @@ class FederatedAccuracyTest {
   @Test
   void churn_threeBranches_withinOneHundredthOfCentralized() throws Exception {
     List<String> sites = List.of("branch-north", "branch-south", "branch-east");
-    Map<String, DataSourceConfig> configs = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(Datasets.churnCsv())) {
-      Map<String, List<String>> rows = DemoFederation.split(in, Datasets.CHURN_ID, sites);
-      for (String s : sites) {
-        Path f = dir.resolve(s + ".csv");
-        Files.write(f, rows.get(s), StandardCharsets.UTF_8);
-        configs.put(s, DataSourceConfig.of(f, Datasets.CHURN_ID).withSplitSeed(5));
-      }
-    }
+    Map<String, DataSourceConfig> configs = LocalFederation.splitByHash(Datasets.churnCsv(), Datasets.CHURN_ID, sites,
+        dir.resolve("churn"), 5);
     JobSpec spec = job("churn", Datasets.churnFeatures(), Datasets.churnLabel(), sites, 15, 1, 0.05);
     double[] auc = federatedVsCentralized(split(configs), spec, 60);
     assertTrue(auc[0] > 0.80, "federated churn AUC " + auc[0]);
@@ -88,15 +77,8 @@ class FederatedAccuracyTest {
   @Test
   void churn_mlp_threeBranches_trainsTheSecondModelType() throws Exception {
     List<String> sites = List.of("branch-north", "branch-south", "branch-east");
-    Map<String, DataSourceConfig> configs = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(Datasets.churnCsv())) {
-      Map<String, List<String>> rows = DemoFederation.split(in, Datasets.CHURN_ID, sites);
-      for (String s : sites) {
-        Path f = dir.resolve(s + ".csv");
-        Files.write(f, rows.get(s), StandardCharsets.UTF_8);
-        configs.put(s, DataSourceConfig.of(f, Datasets.CHURN_ID).withSplitSeed(5));
-      }
-    }
+    Map<String, DataSourceConfig> configs = LocalFederation.splitByHash(Datasets.churnCsv(), Datasets.CHURN_ID, sites,
+        dir.resolve("churn"), 5);
     JobSpec spec = new JobSpec("", "churn", ModelSpec.mlp(16, 1e-4), Datasets.churnFeatures(), Datasets.churnLabel(),
         sites, 10, 1, 0.05, 32, 3, 11);
     double[] auc = federatedVsCentralized(split(configs), spec, 30);

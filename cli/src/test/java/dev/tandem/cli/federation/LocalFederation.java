@@ -13,6 +13,11 @@ import dev.tandem.node.dp.PrivacyBudgets;
 import dev.tandem.proto.v1.JobEvent;
 import dev.tandem.proto.v1.JobFinished;
 import io.grpc.ClientInterceptor;
+import dev.tandem.cli.demo.DemoFederation;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +68,25 @@ public final class LocalFederation implements AutoCloseable {
 
   public LocalFederation(Path dir, Map<String, DataSourceConfig> sites) throws Exception {
     this(dir, sites, site -> List.of());
+  }
+
+  /**
+   * Splits a CSV across sites by a hash of its id column (as the demo does) into {@code dir}, and
+   * returns each site's data source with the given held-out split seed.
+   */
+  public static Map<String, DataSourceConfig> splitByHash(Path csv, String idColumn, List<String> sites, Path dir,
+      long splitSeed) throws IOException {
+    Map<String, DataSourceConfig> configs = new LinkedHashMap<>();
+    Files.createDirectories(dir);
+    try (InputStream in = Files.newInputStream(csv)) {
+      Map<String, List<String>> rows = DemoFederation.split(in, idColumn, sites);
+      for (String s : sites) {
+        Path f = dir.resolve(s + ".csv");
+        Files.write(f, rows.get(s), StandardCharsets.UTF_8);
+        configs.put(s, DataSourceConfig.of(f, idColumn).withSplitSeed(splitSeed));
+      }
+    }
+    return configs;
   }
 
   public NodeAgent node(String site) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Message;
-import dev.tandem.cli.demo.DemoFederation;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.ModelSpec;
 import dev.tandem.node.data.CsvTable;
@@ -15,9 +14,7 @@ import dev.tandem.proto.v1.EvaluationReport;
 import dev.tandem.proto.v1.ModelUpdate;
 import dev.tandem.proto.v1.StatsReport;
 import dev.tandem.proto.v1.SubscribeRequest;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -34,15 +31,8 @@ class NodeMessagesTest {
   @Test
   void everyMessageANodeSends_holdsOnlyAggregates_neverIdsOrRawCells() throws Exception {
     List<String> sites = List.of("branch-north", "branch-south", "branch-east");
-    Map<String, DataSourceConfig> configs = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(Datasets.churnCsv())) {
-      Map<String, List<String>> rows = DemoFederation.split(in, Datasets.CHURN_ID, sites);
-      for (String s : sites) {
-        Path f = dir.resolve(s + ".csv");
-        Files.write(f, rows.get(s), StandardCharsets.UTF_8);
-        configs.put(s, DataSourceConfig.of(f, Datasets.CHURN_ID));
-      }
-    }
+    Map<String, DataSourceConfig> configs = LocalFederation.splitByHash(Datasets.churnCsv(), Datasets.CHURN_ID, sites,
+        dir.resolve("churn"), 0);
     Map<String, OutboundRecorder> recorders = new LinkedHashMap<>();
     sites.forEach(s -> recorders.put(s, new OutboundRecorder()));
     JobSpec spec = new JobSpec("", "churn", ModelSpec.logisticRegression(1e-4), Datasets.churnFeatures(),

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tandem.cli.demo.DemoFederation;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.ModelSpec;
 import dev.tandem.model.PrivacySpec;
@@ -15,9 +14,6 @@ import dev.tandem.proto.v1.EvaluationReport;
 import dev.tandem.proto.v1.SecAggMessage;
 import dev.tandem.proto.v1.StatsReport;
 import dev.tandem.proto.v1.SubscribeRequest;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,23 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 class SecureAggregationTest {
   @TempDir Path dir;
 
-  private Map<String, DataSourceConfig> churnBranches(List<String> sites) throws Exception {
-    Map<String, DataSourceConfig> configs = new LinkedHashMap<>();
-    try (InputStream in = Files.newInputStream(Datasets.churnCsv())) {
-      Map<String, List<String>> rows = DemoFederation.split(in, Datasets.CHURN_ID, sites);
-      for (String s : sites) {
-        Path f = dir.resolve(s + ".csv");
-        Files.write(f, rows.get(s), StandardCharsets.UTF_8);
-        configs.put(s, DataSourceConfig.of(f, Datasets.CHURN_ID));
-      }
-    }
-    return configs;
-  }
-
   @Test
   void secureJob_sameModelAsPlainFedAvg_andNodesSendNoPlainUpdate() throws Exception {
     List<String> sites = List.of("branch-north", "branch-south", "branch-east");
-    Map<String, DataSourceConfig> configs = churnBranches(sites);
+    Map<String, DataSourceConfig> configs = LocalFederation.splitByHash(Datasets.churnCsv(), Datasets.CHURN_ID, sites,
+        dir.resolve("churn"), 0);
     JobSpec plain = new JobSpec("", "churn", ModelSpec.logisticRegression(1e-4), Datasets.churnFeatures(),
         Datasets.churnLabel(), sites, 3, 1, 0.05, 32, 2, 9);
     double[] plainModel;
