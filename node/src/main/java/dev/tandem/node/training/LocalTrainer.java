@@ -70,7 +70,8 @@ public final class LocalTrainer {
     }
 
     /**
-     * Trains from {@code globalParameters} on {@code data}.
+     * Trains from {@code globalParameters} on {@code data}, with DP-SGD when the job asks for differential
+     * privacy ({@code roundSeed} is then unused and the result carries {@link #plannedSteps}).
      *
      * @throws IllegalArgumentException when data is empty, its width is not the spec's input dimension,
      *     or the parameters do not fit the spec's architecture or are not finite
