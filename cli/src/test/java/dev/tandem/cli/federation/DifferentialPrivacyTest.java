@@ -13,8 +13,8 @@ import dev.tandem.model.PrivacySpec;
 import dev.tandem.model.RowView;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.data.LocalData;
-import dev.tandem.node.dp.PrivacyBudget;
-import dev.tandem.node.dp.PrivacyBudgets;
+import dev.tandem.node.privacy.PrivacyBudget;
+import dev.tandem.node.privacy.PrivacyBudgets;
 import dev.tandem.node.training.Datasets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ class DifferentialPrivacyTest {
     JobSpec spec = dpJob(3, sizes, 2, 256);
     PrivacyBudgets tight = new PrivacyBudgets(PrivacyBudget.DEFAULT, Map.of("churn", new PrivacyBudget(0.5, 1e-5)));
     try (LocalFederation fed = new LocalFederation(dir.resolve("fed"), configs, site -> List.of(),
-        site -> site.equals("branch-east") ? tight : PrivacyBudgets.DEFAULT)) {
+        site -> site.equals("branch-east") ? tight : PrivacyBudgets.defaults())) {
       LocalFederation.Outcome out = fed.run(spec);
       assertEquals("SUCCEEDED", out.finished().getState(), out.finished().getReason());
       assertEquals(List.of("branch-north", "branch-south"), out.model().metrics().sites());

@@ -9,7 +9,7 @@ import dev.tandem.model.JobSpec;
 import dev.tandem.node.agent.NodeAgent;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.data.DataSourceConfig;
-import dev.tandem.node.dp.PrivacyBudgets;
+import dev.tandem.node.privacy.PrivacyBudgets;
 import dev.tandem.proto.v1.JobEvent;
 import dev.tandem.proto.v1.JobFinished;
 import io.grpc.ClientInterceptor;
@@ -43,7 +43,7 @@ public final class LocalFederation implements AutoCloseable {
 
   public LocalFederation(Path dir, Map<String, DataSourceConfig> sites,
       Function<String, List<ClientInterceptor>> interceptors) throws Exception {
-    this(dir, sites, interceptors, site -> PrivacyBudgets.DEFAULT);
+    this(dir, sites, interceptors, site -> PrivacyBudgets.defaults());
   }
 
   public LocalFederation(Path dir, Map<String, DataSourceConfig> sites,

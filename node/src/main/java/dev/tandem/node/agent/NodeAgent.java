@@ -7,7 +7,7 @@ import dev.tandem.certs.Role;
 import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.secagg.SecureRounds;
-import dev.tandem.node.dp.PrivacyLedger;
+import dev.tandem.node.privacy.PrivacyLedger;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import dev.tandem.node.data.LocalData;

@@ -29,11 +29,10 @@ import dev.tandem.crypto.secagg.FixedPoint;
 import dev.tandem.crypto.secagg.SecAggConfig;
 import dev.tandem.crypto.secagg.SecAggException;
 import dev.tandem.node.secagg.SecureRounds;
-import dev.tandem.node.dp.DpSgdTrainer;
-import dev.tandem.node.dp.DpSteps;
-import dev.tandem.node.dp.PrivacyBudgets;
-import dev.tandem.node.dp.PrivacyLedger;
-import java.security.SecureRandom;
+import dev.tandem.node.privacy.BudgetCheck;
+import dev.tandem.node.privacy.PrivacyBudgets;
+import dev.tandem.node.privacy.PrivacyLedger;
+import dev.tandem.node.training.DpSteps;
 import com.google.protobuf.ByteString;
 import java.util.Set;
 import io.grpc.StatusRuntimeException;
@@ -70,7 +69,6 @@ final class TaskHandler {
   private final SecureRounds secure;
   private final PrivacyLedger ledger;
   private final PrivacyBudgets budgets;
-  private final DpSgdTrainer dpTrainer = new DpSgdTrainer(new SecureRandom());
 
   private record Encoded(Normalization normalization, EncodedData train, EncodedData test) {}
 
@@ -161,25 +159,23 @@ final class TaskHandler {
       decline(task, "the job requires secure aggregation but the task has no secure aggregation parameters");
       return;
     }
-    DpSteps cost = null;
+    double[] privacy = {0, 0};
     if (job.privacy().dp() != null) {
-      cost = DpSgdTrainer.plan(job, enc.train().size());
-      Optional<PrivacyLedger.Refusal> over = ledger.check(job.purpose(), cost, budgets.forPurpose(job.purpose()));
-      if (over.isPresent()) {
-        decline(task, "RESOURCE_EXHAUSTED", over.get().message(), over.get().epsilonLeft());
+      // charged before training: a crash after training cannot leave a spend unrecorded
+      DpSteps cost = LocalTrainer.plannedSteps(job, enc.train().size());
+      BudgetCheck check = ledger.charge(job.purpose(), job.jobId(), task.getRound(), cost,
+          budgets.forPurpose(job.purpose()));
+      if (!check.allowed()) {
+        decline(task, "RESOURCE_EXHAUSTED", check.refusal().orElseThrow(), check.epsilonLeft());
         return;
       }
+      double delta = job.privacy().dp().delta();
+      privacy = new double[] {ledger.spentOnJob(job.jobId(), delta).epsilon(), delta};
     }
-    TrainResult r = cost == null
-        ? trainer.train(job, global, enc.train(), job.seed() * 1_000_003L + task.getRound())
-        : dpTrainer.train(job, global, enc.train());
-    double[] privacy = {0, 0};
-    if (cost != null) {
-      // spent as soon as the noisy update exists, whether or not it reaches the coordinator
-      ledger.record(job.purpose(), job.jobId(), task.getRound(), cost, clock.instant());
-      privacy = new double[] {ledger.spentOnJob(job.jobId(), job.privacy().dp().delta()).epsilon(),
-          job.privacy().dp().delta()};
-    }
+    TrainResult trained = trainer.train(job, global, enc.train(), job.seed() * 1_000_003L + task.getRound());
+    // Under DP only the parameters are protected: the exact training loss is not sent.
+    TrainResult r = job.privacy().dp() == null ? trained
+        : new TrainResult(trained.parameters(), trained.sampleCount(), 0);
     if (task.getTrain().hasSecagg()) {
       beginSecure(task, job, r, privacy);
       return;

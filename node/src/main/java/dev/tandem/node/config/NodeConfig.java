@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.node.data.DataSourceConfig;
-import dev.tandem.node.dp.PrivacyBudget;
-import dev.tandem.node.dp.PrivacyBudgets;
+import dev.tandem.node.privacy.PrivacyBudget;
+import dev.tandem.node.privacy.PrivacyBudgets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -60,10 +60,10 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     }
   }
 
-  /** A node with the default privacy budgets ({@link PrivacyBudgets#DEFAULT}). */
+  /** A node with the default privacy budgets ({@link PrivacyBudgets#defaults()}). */
   public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
       int maxMessageBytes) {
-    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, PrivacyBudgets.DEFAULT);
+    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, PrivacyBudgets.defaults());
   }
 
   /** The node's certificate and key, the federation CA, and the CRL (optional). */
@@ -125,7 +125,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
 
   private static PrivacyBudgets budgets(JsonNode p) {
     if (p.isMissingNode() || p.isNull()) {
-      return PrivacyBudgets.DEFAULT;
+      return PrivacyBudgets.defaults();
     }
     PrivacyBudget base = new PrivacyBudget(p.path("epsilon").asDouble(PrivacyBudget.DEFAULT.epsilon()),
         p.path("delta").asDouble(PrivacyBudget.DEFAULT.delta()));
