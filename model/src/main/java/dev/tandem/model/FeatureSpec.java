@@ -16,45 +16,45 @@ import java.util.Set;
  */
 public record FeatureSpec(String name, FeatureKind kind, List<String> categories) {
 
-    public FeatureSpec {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(kind, "kind");
-        if (name.isBlank()) {
-            throw new IllegalArgumentException("feature name must not be blank");
+  public FeatureSpec {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(kind, "kind");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("feature name must not be blank");
+    }
+    categories = categories == null ? List.of() : List.copyOf(categories);
+    if (kind == FeatureKind.NUMERIC && !categories.isEmpty()) {
+      throw new IllegalArgumentException("numeric feature '" + name + "' must have no categories");
+    }
+    if (kind == FeatureKind.CATEGORICAL) {
+      if (categories.isEmpty()) {
+        throw new IllegalArgumentException("categorical feature '" + name + "' needs at least one category");
+      }
+      Set<String> seen = new HashSet<>();
+      for (String c : categories) {
+        String key = Cells.canonical(c);
+        if (key == null) {
+          throw new IllegalArgumentException("categorical feature '" + name + "' has a missing-value category '" + c + "'");
         }
-        categories = categories == null ? List.of() : List.copyOf(categories);
-        if (kind == FeatureKind.NUMERIC && !categories.isEmpty()) {
-            throw new IllegalArgumentException("numeric feature '" + name + "' must have no categories");
+        if (!seen.add(key)) {
+          throw new IllegalArgumentException("categorical feature '" + name + "' repeats category '" + c + "'");
         }
-        if (kind == FeatureKind.CATEGORICAL) {
-            if (categories.isEmpty()) {
-                throw new IllegalArgumentException("categorical feature '" + name + "' needs at least one category");
-            }
-            Set<String> seen = new HashSet<>();
-            for (String c : categories) {
-                String key = Cells.canonical(c);
-                if (key == null) {
-                    throw new IllegalArgumentException("categorical feature '" + name + "' has a missing-value category '" + c + "'");
-                }
-                if (!seen.add(key)) {
-                    throw new IllegalArgumentException("categorical feature '" + name + "' repeats category '" + c + "'");
-                }
-            }
-        }
+      }
     }
+  }
 
-    /** A numeric feature. */
-    public static FeatureSpec numeric(String name) {
-        return new FeatureSpec(name, FeatureKind.NUMERIC, List.of());
-    }
+  /** A numeric feature. */
+  public static FeatureSpec numeric(String name) {
+    return new FeatureSpec(name, FeatureKind.NUMERIC, List.of());
+  }
 
-    /** A categorical feature with the given values, in one-hot column order. */
-    public static FeatureSpec categorical(String name, List<String> categories) {
-        return new FeatureSpec(name, FeatureKind.CATEGORICAL, categories);
-    }
+  /** A categorical feature with the given values, in one-hot column order. */
+  public static FeatureSpec categorical(String name, List<String> categories) {
+    return new FeatureSpec(name, FeatureKind.CATEGORICAL, categories);
+  }
 
-    /** The number of encoded input columns: 1 for numeric, one per category for categorical. */
-    public int width() {
-        return kind == FeatureKind.NUMERIC ? 1 : categories.size();
-    }
+  /** The number of encoded input columns: 1 for numeric, one per category for categorical. */
+  public int width() {
+    return kind == FeatureKind.NUMERIC ? 1 : categories.size();
+  }
 }

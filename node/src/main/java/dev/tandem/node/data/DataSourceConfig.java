@@ -15,51 +15,51 @@ import java.util.Objects;
  * @throws IllegalArgumentException from the constructor when a value is out of range
  */
 public record DataSourceConfig(Path csv, String idColumn, Map<String, String> columnMapping, Path testCsv,
-                               double testFraction, long splitSeed) {
+                 double testFraction, long splitSeed) {
 
-    /** The share of records held out for testing when no test file is given. */
-    public static final double DEFAULT_TEST_FRACTION = 0.2;
+  /** The share of records held out for testing when no test file is given. */
+  public static final double DEFAULT_TEST_FRACTION = 0.2;
 
-    public DataSourceConfig {
-        Objects.requireNonNull(csv, "csv");
-        Objects.requireNonNull(idColumn, "idColumn");
-        if (idColumn.isBlank()) {
-            throw new IllegalArgumentException("idColumn must not be blank");
-        }
-        columnMapping = columnMapping == null ? Map.of() : Map.copyOf(columnMapping);
-        for (Map.Entry<String, String> e : columnMapping.entrySet()) {
-            if (e.getKey().isBlank() || e.getValue().isBlank()) {
-                throw new IllegalArgumentException("column mapping '" + e.getKey() + "' -> '" + e.getValue()
-                        + "' has a blank name");
-            }
-        }
-        if (!(testFraction >= 0 && testFraction < 1)) {
-            throw new IllegalArgumentException("testFraction must be in [0, 1), got " + testFraction);
-        }
+  public DataSourceConfig {
+    Objects.requireNonNull(csv, "csv");
+    Objects.requireNonNull(idColumn, "idColumn");
+    if (idColumn.isBlank()) {
+      throw new IllegalArgumentException("idColumn must not be blank");
     }
-
-    /** A source with no mapping, no test file, the default test fraction and split seed 0. */
-    public static DataSourceConfig of(Path csv, String idColumn) {
-        return new DataSourceConfig(csv, idColumn, Map.of(), null, DEFAULT_TEST_FRACTION, 0L);
+    columnMapping = columnMapping == null ? Map.of() : Map.copyOf(columnMapping);
+    for (Map.Entry<String, String> e : columnMapping.entrySet()) {
+      if (e.getKey().isBlank() || e.getValue().isBlank()) {
+        throw new IllegalArgumentException("column mapping '" + e.getKey() + "' -> '" + e.getValue()
+            + "' has a blank name");
+      }
     }
-
-    /** This source with another test fraction. */
-    public DataSourceConfig withTestFraction(double fraction) {
-        return new DataSourceConfig(csv, idColumn, columnMapping, testCsv, fraction, splitSeed);
+    if (!(testFraction >= 0 && testFraction < 1)) {
+      throw new IllegalArgumentException("testFraction must be in [0, 1), got " + testFraction);
     }
+  }
 
-    /** This source with another split seed. */
-    public DataSourceConfig withSplitSeed(long seed) {
-        return new DataSourceConfig(csv, idColumn, columnMapping, testCsv, testFraction, seed);
-    }
+  /** A source with no mapping, no test file, the default test fraction and split seed 0. */
+  public static DataSourceConfig of(Path csv, String idColumn) {
+    return new DataSourceConfig(csv, idColumn, Map.of(), null, DEFAULT_TEST_FRACTION, 0L);
+  }
 
-    /** This source with a held-out test file (null for a hashed split). */
-    public DataSourceConfig withTestCsv(Path file) {
-        return new DataSourceConfig(csv, idColumn, columnMapping, file, testFraction, splitSeed);
-    }
+  /** This source with another test fraction. */
+  public DataSourceConfig withTestFraction(double fraction) {
+    return new DataSourceConfig(csv, idColumn, columnMapping, testCsv, fraction, splitSeed);
+  }
 
-    /** This source with a column mapping (federation name to local column). */
-    public DataSourceConfig withColumnMapping(Map<String, String> mapping) {
-        return new DataSourceConfig(csv, idColumn, mapping, testCsv, testFraction, splitSeed);
-    }
+  /** This source with another split seed. */
+  public DataSourceConfig withSplitSeed(long seed) {
+    return new DataSourceConfig(csv, idColumn, columnMapping, testCsv, testFraction, seed);
+  }
+
+  /** This source with a held-out test file (null for a hashed split). */
+  public DataSourceConfig withTestCsv(Path file) {
+    return new DataSourceConfig(csv, idColumn, columnMapping, file, testFraction, splitSeed);
+  }
+
+  /** This source with a column mapping (federation name to local column). */
+  public DataSourceConfig withColumnMapping(Map<String, String> mapping) {
+    return new DataSourceConfig(csv, idColumn, mapping, testCsv, testFraction, splitSeed);
+  }
 }

@@ -11,34 +11,34 @@ import java.util.Objects;
 /** Chooses DP-SGD noise for a target epsilon, to configure jobs at epsilon 1, 3, 8. Stateless and thread-safe. */
 public final class NoiseCalibration {
 
-    private NoiseCalibration() {
-    }
+  private NoiseCalibration() {
+  }
 
-    /**
-     * The smallest noise multiplier (within 0.1%) whose {@code totalSteps} steps at sampling rate
-     * {@code samplingRate} spend at most {@code targetEpsilon} at {@code delta}; see
-     * {@link PrivacyPlanner#noiseMultiplierFor}.
-     *
-     * @throws IllegalArgumentException when an argument is out of range or the target is unreachable
-     */
-    public static double noiseFor(double targetEpsilon, double delta, double samplingRate, long totalSteps) {
-        return PrivacyPlanner.noiseMultiplierFor(targetEpsilon, samplingRate, totalSteps, delta);
-    }
+  /**
+   * The smallest noise multiplier (within 0.1%) whose {@code totalSteps} steps at sampling rate
+   * {@code samplingRate} spend at most {@code targetEpsilon} at {@code delta}; see
+   * {@link PrivacyPlanner#noiseMultiplierFor}.
+   *
+   * @throws IllegalArgumentException when an argument is out of range or the target is unreachable
+   */
+  public static double noiseFor(double targetEpsilon, double delta, double samplingRate, long totalSteps) {
+    return PrivacyPlanner.noiseMultiplierFor(targetEpsilon, samplingRate, totalSteps, delta);
+  }
 
-    /**
-     * DP settings for {@code spec} at a site of {@code rows} training records that takes part in all
-     * {@code spec.rounds()} rounds: the noise multiplier that keeps the whole job within
-     * {@code targetEpsilon} at {@code delta}, with clipping norm {@code maxGradNorm}. Sites with more
-     * records sample at a lower rate and spend less.
-     *
-     * @throws IllegalArgumentException when an argument is out of range or the target is unreachable
-     */
-    public static DpSpec forJob(JobSpec spec, int rows, double targetEpsilon, double delta, double maxGradNorm) {
-        Objects.requireNonNull(spec, "spec");
-        DpSpec probe = new DpSpec(1, maxGradNorm, delta);
-        DpSteps perRound = LocalTrainer.plannedSteps(spec.withPrivacy(
-                new PrivacySpec(spec.privacy().secureAggregation(), probe)), rows);
-        long total = Math.multiplyExact(perRound.steps(), (long) spec.rounds());
-        return new DpSpec(noiseFor(targetEpsilon, delta, perRound.samplingRate(), total), maxGradNorm, delta);
-    }
+  /**
+   * DP settings for {@code spec} at a site of {@code rows} training records that takes part in all
+   * {@code spec.rounds()} rounds: the noise multiplier that keeps the whole job within
+   * {@code targetEpsilon} at {@code delta}, with clipping norm {@code maxGradNorm}. Sites with more
+   * records sample at a lower rate and spend less.
+   *
+   * @throws IllegalArgumentException when an argument is out of range or the target is unreachable
+   */
+  public static DpSpec forJob(JobSpec spec, int rows, double targetEpsilon, double delta, double maxGradNorm) {
+    Objects.requireNonNull(spec, "spec");
+    DpSpec probe = new DpSpec(1, maxGradNorm, delta);
+    DpSteps perRound = LocalTrainer.plannedSteps(spec.withPrivacy(
+        new PrivacySpec(spec.privacy().secureAggregation(), probe)), rows);
+    long total = Math.multiplyExact(perRound.steps(), (long) spec.rounds());
+    return new DpSpec(noiseFor(targetEpsilon, delta, perRound.samplingRate(), total), maxGradNorm, delta);
+  }
 }

@@ -13,27 +13,27 @@ import java.util.Objects;
  */
 public record PrivacyBudgets(PrivacyBudget defaultBudget, Map<String, PrivacyBudget> byPurpose) {
 
-    public PrivacyBudgets {
-        defaultBudget = defaultBudget == null ? PrivacyBudget.DEFAULT : defaultBudget;
-        Objects.requireNonNull(byPurpose, "byPurpose");
-        for (Map.Entry<String, PrivacyBudget> e : byPurpose.entrySet()) {
-            Objects.requireNonNull(e.getKey(), "purpose");
-            Objects.requireNonNull(e.getValue(), "budget of purpose '" + e.getKey() + "'");
-            if (e.getKey().isBlank()) {
-                throw new IllegalArgumentException("a privacy budget's purpose must not be blank");
-            }
-        }
-        byPurpose = Map.copyOf(byPurpose);
+  public PrivacyBudgets {
+    defaultBudget = defaultBudget == null ? PrivacyBudget.DEFAULT : defaultBudget;
+    Objects.requireNonNull(byPurpose, "byPurpose");
+    for (Map.Entry<String, PrivacyBudget> e : byPurpose.entrySet()) {
+      Objects.requireNonNull(e.getKey(), "purpose");
+      Objects.requireNonNull(e.getValue(), "budget of purpose '" + e.getKey() + "'");
+      if (e.getKey().isBlank()) {
+        throw new IllegalArgumentException("a privacy budget's purpose must not be blank");
+      }
     }
+    byPurpose = Map.copyOf(byPurpose);
+  }
 
-    /** {@link PrivacyBudget#DEFAULT} for every purpose. */
-    public static PrivacyBudgets defaults() {
-        return new PrivacyBudgets(PrivacyBudget.DEFAULT, Map.of());
-    }
+  /** {@link PrivacyBudget#DEFAULT} for every purpose. */
+  public static PrivacyBudgets defaults() {
+    return new PrivacyBudgets(PrivacyBudget.DEFAULT, Map.of());
+  }
 
-    /** The budget of {@code purpose}: its own if configured, else the default. */
-    public PrivacyBudget forPurpose(String purpose) {
-        Objects.requireNonNull(purpose, "purpose");
-        return byPurpose.getOrDefault(purpose, defaultBudget);
-    }
+  /** The budget of {@code purpose}: its own if configured, else the default. */
+  public PrivacyBudget forPurpose(String purpose) {
+    Objects.requireNonNull(purpose, "purpose");
+    return byPurpose.getOrDefault(purpose, defaultBudget);
+  }
 }

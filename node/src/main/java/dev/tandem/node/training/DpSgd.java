@@ -16,67 +16,67 @@ import java.util.Arrays;
  */
 final class DpSgd {
 
-    /** Per-example gradients held at once are kept under this many doubles (8 MiB); larger batches go in chunks. */
-    static final int CHUNK_DOUBLES = 1 << 20;
+  /** Per-example gradients held at once are kept under this many doubles (8 MiB); larger batches go in chunks. */
+  static final int CHUNK_DOUBLES = 1 << 20;
 
-    private DpSgd() {
-    }
+  private DpSgd() {
+  }
 
-    /** The trained parameters; {@code plan} is {@link LocalTrainer#plannedSteps} of this job and data. */
-    static double[] train(JobSpec spec, DpSpec dp, DpSteps plan, double[] globalParameters, EncodedData data,
-                          SecureRandom random) {
-        int chunk = chunkRows(data.size(), spec.batchSize(), spec.architecture().parameterCount());
-        return train(spec, dp, plan, globalParameters, data, random, chunk);
-    }
+  /** The trained parameters; {@code plan} is {@link LocalTrainer#plannedSteps} of this job and data. */
+  static double[] train(JobSpec spec, DpSpec dp, DpSteps plan, double[] globalParameters, EncodedData data,
+              SecureRandom random) {
+    int chunk = chunkRows(data.size(), spec.batchSize(), spec.architecture().parameterCount());
+    return train(spec, dp, plan, globalParameters, data, random, chunk);
+  }
 
-    /** As above, with per-example gradients computed {@code chunk} rows at a time. */
-    static double[] train(JobSpec spec, DpSpec dp, DpSteps plan, double[] globalParameters, EncodedData data,
-                          SecureRandom random, int chunk) {
-        int n = data.size();
-        int p = spec.architecture().parameterCount();
-        double q = plan.samplingRate();
-        double expectedBatch = q * n;
-        PoissonSampler sampler = new PoissonSampler(n, q, random);
-        GaussianNoise noise = new GaussianNoise(dp.noiseMultiplier(), dp.maxGradNorm(), random);
-        int[] batch = new int[n];
-        double[][] grads = new double[chunk][p];
-        double[] sum = new double[p];
-        try (DesignMatrix staging = DesignMatrix.staging(data, chunk);
-             Network net = Network.create(spec.model(), data.dimension(), globalParameters, chunk)) {
-            for (long step = 0; step < plan.steps(); step++) {
-                Arrays.fill(sum, 0);
-                int size = sampler.sample(batch);
-                for (int from = 0; from < size; from += chunk) {
-                    int count = Math.min(chunk, size - from);
-                    staging.gather(batch, from, count);
-                    net.perExampleGradients(staging, 0, count, grads);
-                    double[][] rows = count == chunk ? grads : Arrays.copyOf(grads, count);
-                    clip(rows, dp.maxGradNorm());
-                    for (double[] g : rows) {
-                        for (int k = 0; k < p; k++) {
-                            sum[k] += g[k];
-                        }
-                    }
-                }
-                noise.addTo(sum);
-                net.privateStep(sum, expectedBatch, spec.learningRate());
+  /** As above, with per-example gradients computed {@code chunk} rows at a time. */
+  static double[] train(JobSpec spec, DpSpec dp, DpSteps plan, double[] globalParameters, EncodedData data,
+              SecureRandom random, int chunk) {
+    int n = data.size();
+    int p = spec.architecture().parameterCount();
+    double q = plan.samplingRate();
+    double expectedBatch = q * n;
+    PoissonSampler sampler = new PoissonSampler(n, q, random);
+    GaussianNoise noise = new GaussianNoise(dp.noiseMultiplier(), dp.maxGradNorm(), random);
+    int[] batch = new int[n];
+    double[][] grads = new double[chunk][p];
+    double[] sum = new double[p];
+    try (DesignMatrix staging = DesignMatrix.staging(data, chunk);
+       Network net = Network.create(spec.model(), data.dimension(), globalParameters, chunk)) {
+      for (long step = 0; step < plan.steps(); step++) {
+        Arrays.fill(sum, 0);
+        int size = sampler.sample(batch);
+        for (int from = 0; from < size; from += chunk) {
+          int count = Math.min(chunk, size - from);
+          staging.gather(batch, from, count);
+          net.perExampleGradients(staging, 0, count, grads);
+          double[][] rows = count == chunk ? grads : Arrays.copyOf(grads, count);
+          clip(rows, dp.maxGradNorm());
+          for (double[] g : rows) {
+            for (int k = 0; k < p; k++) {
+              sum[k] += g[k];
             }
-            return net.parameters();
+          }
         }
+        noise.addTo(sum);
+        net.privateStep(sum, expectedBatch, spec.learningRate());
+      }
+      return net.parameters();
     }
+  }
 
-    /** Rows per chunk: twice the batch size (a Poisson batch rarely exceeds it), at most n, within {@link #CHUNK_DOUBLES}. */
-    static int chunkRows(int n, int batchSize, int parameterCount) {
-        long rows = Math.min((long) n, 2L * batchSize);
-        rows = Math.min(rows, Math.max(1, CHUNK_DOUBLES / parameterCount));
-        return (int) Math.max(1, rows);
-    }
+  /** Rows per chunk: twice the batch size (a Poisson batch rarely exceeds it), at most n, within {@link #CHUNK_DOUBLES}. */
+  static int chunkRows(int n, int batchSize, int parameterCount) {
+    long rows = Math.min((long) n, 2L * batchSize);
+    rows = Math.min(rows, Math.max(1, CHUNK_DOUBLES / parameterCount));
+    return (int) Math.max(1, rows);
+  }
 
-    private static void clip(double[][] rows, double maxNorm) {
-        try {
-            PerExampleClipping.clipRowsInPlace(rows, maxNorm);
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new IllegalStateException("training diverged to non-finite gradients; lower the learning rate", e);
-        }
+  private static void clip(double[][] rows, double maxNorm) {
+    try {
+      PerExampleClipping.clipRowsInPlace(rows, maxNorm);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new IllegalStateException("training diverged to non-finite gradients; lower the learning rate", e);
     }
+  }
 }

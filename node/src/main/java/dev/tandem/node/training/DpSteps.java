@@ -13,37 +13,37 @@ import dev.tandem.crypto.dp.RdpAccountant;
  */
 public record DpSteps(double samplingRate, double noiseMultiplier, long steps, double delta) {
 
-    public DpSteps {
-        if (!(samplingRate > 0 && samplingRate <= 1)) {
-            throw new IllegalArgumentException("samplingRate must be in (0, 1], got " + samplingRate);
-        }
-        if (!(noiseMultiplier > 0) || !Double.isFinite(noiseMultiplier)) {
-            throw new IllegalArgumentException("noiseMultiplier must be finite and > 0, got " + noiseMultiplier);
-        }
-        if (steps < 0) {
-            throw new IllegalArgumentException("steps must be >= 0, got " + steps);
-        }
-        if (!(delta > 0 && delta < 1)) {
-            throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
-        }
+  public DpSteps {
+    if (!(samplingRate > 0 && samplingRate <= 1)) {
+      throw new IllegalArgumentException("samplingRate must be in (0, 1], got " + samplingRate);
     }
+    if (!(noiseMultiplier > 0) || !Double.isFinite(noiseMultiplier)) {
+      throw new IllegalArgumentException("noiseMultiplier must be finite and > 0, got " + noiseMultiplier);
+    }
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+    }
+    if (!(delta > 0 && delta < 1)) {
+      throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
+    }
+  }
 
-    /** {@code accountant} with these steps composed on top (a new accountant). */
-    public RdpAccountant composeInto(RdpAccountant accountant) {
-        return accountant.compose(samplingRate, noiseMultiplier, steps);
-    }
+  /** {@code accountant} with these steps composed on top (a new accountant). */
+  public RdpAccountant composeInto(RdpAccountant accountant) {
+    return accountant.compose(samplingRate, noiseMultiplier, steps);
+  }
 
-    /** What these steps alone spend at this record's delta. */
-    public PrivacySpent spent() {
-        return spent(delta);
-    }
+  /** What these steps alone spend at this record's delta. */
+  public PrivacySpent spent() {
+    return spent(delta);
+  }
 
-    /**
-     * What these steps alone spend at {@code delta}.
-     *
-     * @throws IllegalArgumentException when delta is not in (0, 1)
-     */
-    public PrivacySpent spent(double atDelta) {
-        return composeInto(RdpAccountant.empty()).spent(atDelta);
-    }
+  /**
+   * What these steps alone spend at {@code delta}.
+   *
+   * @throws IllegalArgumentException when delta is not in (0, 1)
+   */
+  public PrivacySpent spent(double atDelta) {
+    return composeInto(RdpAccountant.empty()).spent(atDelta);
+  }
 }

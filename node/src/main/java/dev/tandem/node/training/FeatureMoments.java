@@ -19,101 +19,101 @@ import java.util.OptionalDouble;
  */
 public record FeatureMoments(long[] counts, double[] sums, double[] sumSquares) {
 
-    public FeatureMoments {
-        Objects.requireNonNull(counts, "counts");
-        Objects.requireNonNull(sums, "sums");
-        Objects.requireNonNull(sumSquares, "sumSquares");
-        if (counts.length != sums.length || counts.length != sumSquares.length) {
-            throw new IllegalArgumentException("moment arrays differ in length: " + counts.length + ", "
-                    + sums.length + ", " + sumSquares.length);
+  public FeatureMoments {
+    Objects.requireNonNull(counts, "counts");
+    Objects.requireNonNull(sums, "sums");
+    Objects.requireNonNull(sumSquares, "sumSquares");
+    if (counts.length != sums.length || counts.length != sumSquares.length) {
+      throw new IllegalArgumentException("moment arrays differ in length: " + counts.length + ", "
+          + sums.length + ", " + sumSquares.length);
+    }
+    for (int i = 0; i < counts.length; i++) {
+      if (counts[i] < 0) {
+        throw new IllegalArgumentException("counts[" + i + "] must be >= 0, got " + counts[i]);
+      }
+    }
+    counts = counts.clone();
+    sums = sums.clone();
+    sumSquares = sumSquares.clone();
+  }
+
+  /** The moments of the numeric features of {@code spec} over {@code rows}; missing cells are skipped. */
+  public static FeatureMoments of(List<RowView> rows, JobSpec spec) {
+    Objects.requireNonNull(rows, "rows");
+    List<FeatureSpec> numeric = spec.numericFeatures();
+    int k = numeric.size();
+    long[] counts = new long[k];
+    double[] sums = new double[k];
+    double[] squares = new double[k];
+    for (RowView row : rows) {
+      for (int i = 0; i < k; i++) {
+        OptionalDouble v = Cells.number(row.get(numeric.get(i).name()));
+        if (v.isPresent()) {
+          double d = v.getAsDouble();
+          counts[i]++;
+          sums[i] += d;
+          squares[i] += d * d;
         }
-        for (int i = 0; i < counts.length; i++) {
-            if (counts[i] < 0) {
-                throw new IllegalArgumentException("counts[" + i + "] must be >= 0, got " + counts[i]);
-            }
-        }
-        counts = counts.clone();
-        sums = sums.clone();
-        sumSquares = sumSquares.clone();
+      }
     }
+    return new FeatureMoments(counts, sums, squares);
+  }
 
-    /** The moments of the numeric features of {@code spec} over {@code rows}; missing cells are skipped. */
-    public static FeatureMoments of(List<RowView> rows, JobSpec spec) {
-        Objects.requireNonNull(rows, "rows");
-        List<FeatureSpec> numeric = spec.numericFeatures();
-        int k = numeric.size();
-        long[] counts = new long[k];
-        double[] sums = new double[k];
-        double[] squares = new double[k];
-        for (RowView row : rows) {
-            for (int i = 0; i < k; i++) {
-                OptionalDouble v = Cells.number(row.get(numeric.get(i).name()));
-                if (v.isPresent()) {
-                    double d = v.getAsDouble();
-                    counts[i]++;
-                    sums[i] += d;
-                    squares[i] += d * d;
-                }
-            }
-        }
-        return new FeatureMoments(counts, sums, squares);
+  /**
+   * The moments of both sets of rows.
+   *
+   * @throws IllegalArgumentException when the feature counts differ
+   */
+  public FeatureMoments merge(FeatureMoments other) {
+    Objects.requireNonNull(other, "other");
+    if (other.counts.length != counts.length) {
+      throw new IllegalArgumentException("cannot merge moments of " + counts.length + " and "
+          + other.counts.length + " features");
     }
+    long[] c = new long[counts.length];
+    double[] s = new double[counts.length];
+    double[] q = new double[counts.length];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = Math.addExact(counts[i], other.counts[i]);
+      s[i] = sums[i] + other.sums[i];
+      q[i] = sumSquares[i] + other.sumSquares[i];
+    }
+    return new FeatureMoments(c, s, q);
+  }
 
-    /**
-     * The moments of both sets of rows.
-     *
-     * @throws IllegalArgumentException when the feature counts differ
-     */
-    public FeatureMoments merge(FeatureMoments other) {
-        Objects.requireNonNull(other, "other");
-        if (other.counts.length != counts.length) {
-            throw new IllegalArgumentException("cannot merge moments of " + counts.length + " and "
-                    + other.counts.length + " features");
-        }
-        long[] c = new long[counts.length];
-        double[] s = new double[counts.length];
-        double[] q = new double[counts.length];
-        for (int i = 0; i < c.length; i++) {
-            c[i] = Math.addExact(counts[i], other.counts[i]);
-            s[i] = sums[i] + other.sums[i];
-            q[i] = sumSquares[i] + other.sumSquares[i];
-        }
-        return new FeatureMoments(c, s, q);
-    }
+  /** The standardization these moments imply, see {@link Normalization#fromMoments}. */
+  public Normalization toNormalization() {
+    return Normalization.fromMoments(counts, sums, sumSquares);
+  }
 
-    /** The standardization these moments imply, see {@link Normalization#fromMoments}. */
-    public Normalization toNormalization() {
-        return Normalization.fromMoments(counts, sums, sumSquares);
-    }
+  @Override
+  public long[] counts() {
+    return counts.clone();
+  }
 
-    @Override
-    public long[] counts() {
-        return counts.clone();
-    }
+  @Override
+  public double[] sums() {
+    return sums.clone();
+  }
 
-    @Override
-    public double[] sums() {
-        return sums.clone();
-    }
+  @Override
+  public double[] sumSquares() {
+    return sumSquares.clone();
+  }
 
-    @Override
-    public double[] sumSquares() {
-        return sumSquares.clone();
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FeatureMoments m && Arrays.equals(counts, m.counts) && Arrays.equals(sums, m.sums)
+        && Arrays.equals(sumSquares, m.sumSquares);
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof FeatureMoments m && Arrays.equals(counts, m.counts) && Arrays.equals(sums, m.sums)
-                && Arrays.equals(sumSquares, m.sumSquares);
-    }
+  @Override
+  public int hashCode() {
+    return Objects.hash(Arrays.hashCode(counts), Arrays.hashCode(sums), Arrays.hashCode(sumSquares));
+  }
 
-    @Override
-    public int hashCode() {
-        return Objects.hash(Arrays.hashCode(counts), Arrays.hashCode(sums), Arrays.hashCode(sumSquares));
-    }
-
-    @Override
-    public String toString() {
-        return "FeatureMoments[counts=" + Arrays.toString(counts) + "]";
-    }
+  @Override
+  public String toString() {
+    return "FeatureMoments[counts=" + Arrays.toString(counts) + "]";
+  }
 }

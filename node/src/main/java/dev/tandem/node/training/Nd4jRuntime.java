@@ -12,43 +12,43 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class Nd4jRuntime {
 
-    /** The system property that sets nd4j's thread count. */
-    static final String THREADS_PROPERTY = "tandem.nd4j.threads";
+  /** The system property that sets nd4j's thread count. */
+  static final String THREADS_PROPERTY = "tandem.nd4j.threads";
 
-    private static final String[] QUIET_LOGGERS = {"org.nd4j", "org.bytedeco"};
+  private static final String[] QUIET_LOGGERS = {"org.nd4j", "org.bytedeco"};
 
-    private Nd4jRuntime() {
-    }
+  private Nd4jRuntime() {
+  }
 
-    /**
-     * Ensures the native backend is loaded.
-     *
-     * @throws IllegalStateException when the nd4j native backend cannot be loaded on this machine
-     */
-    static void ensureStarted() {
-        Holder.touch();
-    }
+  /**
+   * Ensures the native backend is loaded.
+   *
+   * @throws IllegalStateException when the nd4j native backend cannot be loaded on this machine
+   */
+  static void ensureStarted() {
+    Holder.touch();
+  }
 
-    private static final class Holder {
-        static {
-            for (String logger : QUIET_LOGGERS) {
-                String key = "org.slf4j.simpleLogger.log." + logger;
-                if (System.getProperty(key) == null) {
-                    System.setProperty(key, "warn");
-                }
-            }
-            int threads = Math.max(1, Integer.getInteger(THREADS_PROPERTY, 1));
-            try {
-                Nd4j.getBackend();
-                Nd4j.getEnvironment().setMaxMasterThreads(threads);
-                Nd4j.getEnvironment().setMaxThreads(threads);
-                Nd4j.factory().blas().setMaxThreads(threads);
-            } catch (RuntimeException | LinkageError e) {
-                throw new IllegalStateException("the nd4j native backend cannot be loaded: " + e.getMessage(), e);
-            }
+  private static final class Holder {
+    static {
+      for (String logger : QUIET_LOGGERS) {
+        String key = "org.slf4j.simpleLogger.log." + logger;
+        if (System.getProperty(key) == null) {
+          System.setProperty(key, "warn");
         }
-
-        static void touch() {
-        }
+      }
+      int threads = Math.max(1, Integer.getInteger(THREADS_PROPERTY, 1));
+      try {
+        Nd4j.getBackend();
+        Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        Nd4j.getEnvironment().setMaxThreads(threads);
+        Nd4j.factory().blas().setMaxThreads(threads);
+      } catch (RuntimeException | LinkageError e) {
+        throw new IllegalStateException("the nd4j native backend cannot be loaded: " + e.getMessage(), e);
+      }
     }
+
+    static void touch() {
+    }
+  }
 }

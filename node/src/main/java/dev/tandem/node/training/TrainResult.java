@@ -18,52 +18,52 @@ import java.util.Optional;
  */
 public record TrainResult(double[] parameters, int sampleCount, double meanLoss, DpSteps dp) {
 
-    public TrainResult {
-        Objects.requireNonNull(parameters, "parameters");
-        parameters = parameters.clone();
-        for (int i = 0; i < parameters.length; i++) {
-            if (!Double.isFinite(parameters[i])) {
-                throw new IllegalArgumentException("parameter " + i + " is not finite");
-            }
-        }
-        if (sampleCount < 0) {
-            throw new IllegalArgumentException("sampleCount must be >= 0, got " + sampleCount);
-        }
-        if (!(meanLoss >= 0) || !Double.isFinite(meanLoss)) {
-            throw new IllegalArgumentException("meanLoss must be finite and >= 0, got " + meanLoss);
-        }
+  public TrainResult {
+    Objects.requireNonNull(parameters, "parameters");
+    parameters = parameters.clone();
+    for (int i = 0; i < parameters.length; i++) {
+      if (!Double.isFinite(parameters[i])) {
+        throw new IllegalArgumentException("parameter " + i + " is not finite");
+      }
     }
+    if (sampleCount < 0) {
+      throw new IllegalArgumentException("sampleCount must be >= 0, got " + sampleCount);
+    }
+    if (!(meanLoss >= 0) || !Double.isFinite(meanLoss)) {
+      throw new IllegalArgumentException("meanLoss must be finite and >= 0, got " + meanLoss);
+    }
+  }
 
-    /** The result of training without differential privacy. */
-    public TrainResult(double[] parameters, int sampleCount, double meanLoss) {
-        this(parameters, sampleCount, meanLoss, null);
-    }
+  /** The result of training without differential privacy. */
+  public TrainResult(double[] parameters, int sampleCount, double meanLoss) {
+    this(parameters, sampleCount, meanLoss, null);
+  }
 
-    @Override
-    public double[] parameters() {
-        return parameters.clone();
-    }
+  @Override
+  public double[] parameters() {
+    return parameters.clone();
+  }
 
-    /** What this call spent; empty without differential privacy. */
-    public Optional<DpSteps> differentialPrivacy() {
-        return Optional.ofNullable(dp);
-    }
+  /** What this call spent; empty without differential privacy. */
+  public Optional<DpSteps> differentialPrivacy() {
+    return Optional.ofNullable(dp);
+  }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof TrainResult t && Arrays.equals(parameters, t.parameters)
-                && sampleCount == t.sampleCount && Double.compare(meanLoss, t.meanLoss) == 0
-                && Objects.equals(dp, t.dp);
-    }
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof TrainResult t && Arrays.equals(parameters, t.parameters)
+        && sampleCount == t.sampleCount && Double.compare(meanLoss, t.meanLoss) == 0
+        && Objects.equals(dp, t.dp);
+  }
 
-    @Override
-    public int hashCode() {
-        return Objects.hash(Arrays.hashCode(parameters), sampleCount, meanLoss, dp);
-    }
+  @Override
+  public int hashCode() {
+    return Objects.hash(Arrays.hashCode(parameters), sampleCount, meanLoss, dp);
+  }
 
-    @Override
-    public String toString() {
-        return "TrainResult[parameters=" + parameters.length + ", sampleCount=" + sampleCount + ", meanLoss="
-                + meanLoss + ", dp=" + dp + "]";
-    }
+  @Override
+  public String toString() {
+    return "TrainResult[parameters=" + parameters.length + ", sampleCount=" + sampleCount + ", meanLoss="
+        + meanLoss + ", dp=" + dp + "]";
+  }
 }
