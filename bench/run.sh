@@ -1,10 +1,18 @@
 #!/usr/bin/env bash
-# Runs the benchmark harness. Builds what it needs first.
+# Runs the benchmark harness. Builds the bench module first (offline), against the other modules
+# as installed in ~/.m2; set BENCH_BUILD_UPSTREAM=1 to rebuild and install those first (-am).
 #   bench/run.sh rounds [--sites 3,10,50] [--dims 10000,1000000] [--out FILE]   whole federated rounds
-#   bench/run.sh crypto [--out FILE]                                           JMH over the crypto primitives
+#   bench/run.sh crypto [--out FILE] [--include REGEX]... [--param NAME=V1,V2]...
+#                       [--warmup N] [--iterations N] [--time SECONDS] [--forks N]
+#                                                                              JMH over the crypto primitives
+# Relative --out paths are resolved against the directory you run it from.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-(cd "$ROOT" && mvn -B -q -DskipTests install -pl bench -am) >&2
+if [[ "${BENCH_BUILD_UPSTREAM:-0}" == 1 ]]; then
+  (cd "$ROOT" && mvn -B -q -o -DskipTests install -pl bench -am) >&2
+else
+  (cd "$ROOT/bench" && mvn -B -q -o -DskipTests package) >&2
+fi
 CP="$ROOT/bench/target/tandem-bench-0.1.0-SNAPSHOT.jar:$(cat "$ROOT/bench/target/classpath.txt")"
 what="${1:-rounds}"
 shift || true
