@@ -72,6 +72,11 @@ final class TaskHandler {
 
   private record Encoded(Normalization normalization, EncodedData train, EncodedData test) {}
 
+  /** What this site has spent of its privacy budget on a job, as reported with its update. */
+  private record Spent(double epsilon, double delta) {
+    static final Spent NONE = new Spent(0, 0);
+  }
+
   TaskHandler(String site, LocalData data, ContributionLog log, Supplier<FederationBlockingStub> stub, Clock clock,
       SecureRounds secure, PrivacyLedger ledger, PrivacyBudgets budgets) {
     this.site = site;
@@ -159,7 +164,7 @@ final class TaskHandler {
       decline(task, "the job requires secure aggregation but the task has no secure aggregation parameters");
       return;
     }
-    double[] privacy = {0, 0};
+    Spent privacy = Spent.NONE;
     if (job.privacy().dp() != null) {
       // charged before training: a crash after training cannot leave a spend unrecorded
       DpSteps cost = LocalTrainer.plannedSteps(job, enc.train().size());
@@ -170,7 +175,7 @@ final class TaskHandler {
         return;
       }
       double delta = job.privacy().dp().delta();
-      privacy = new double[] {ledger.spentOnJob(job.jobId(), delta).epsilon(), delta};
+      privacy = new Spent(ledger.spentOnJob(job.jobId(), delta).epsilon(), delta);
     }
     TrainResult trained = trainer.train(job, global, enc.train(), job.seed() * 1_000_003L + task.getRound());
     // Under DP only the parameters are protected: the exact training loss is not sent.
@@ -183,11 +188,11 @@ final class TaskHandler {
     ModelUpdate update = ModelUpdate.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
         .setRound(task.getRound()).setSampleCount(r.sampleCount())
         .setParameters(Wire.parameters(r.parameters())).setTrainLoss(r.meanLoss())
-        .setEpsilonSpent(privacy[0]).setDelta(privacy[1]).build();
+        .setEpsilonSpent(privacy.epsilon()).setDelta(privacy.delta()).build();
     send(job, task, "update", r.sampleCount(), update, () -> stub.get().submitUpdate(update));
   }
 
-  private void beginSecure(Task task, JobSpec job, TrainResult r, double[] privacy) {
+  private void beginSecure(Task task, JobSpec job, TrainResult r, Spent privacy) {
     SecAggParams p = task.getTrain().getSecagg();
     byte[] advertisement;
     try {
@@ -220,13 +225,13 @@ final class TaskHandler {
       decline(task, "secure aggregation refused: " + e.getMessage());
       return;
     }
-    submitSecAgg(task, job, t.getStage(), 0, payload, new double[] {0, 0});
+    submitSecAgg(task, job, t.getStage(), 0, payload, Spent.NONE);
   }
 
   private void submitSecAgg(Task task, JobSpec job, SecAggStage stage, long samples, List<byte[]> payload,
-      double[] privacy) {
+      Spent privacy) {
     SecAggMessage m = SecAggMessage.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
-        .setRound(task.getRound()).setStage(stage).setEpsilonSpent(privacy[0]).setDelta(privacy[1])
+        .setRound(task.getRound()).setStage(stage).setEpsilonSpent(privacy.epsilon()).setDelta(privacy.delta())
         .addAllPayload(payload.stream().map(ByteString::copyFrom).toList()).build();
     send(job, task, "secagg-" + stage.name().toLowerCase(), samples, m, () -> stub.get().submitSecAgg(m));
   }
