@@ -68,6 +68,26 @@ class CliCommandsTest {
   }
 
   @Test
+  void privacyPlan_abadiSetting_printsEpsilonAndFindsTheNoiseForATarget() {
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    System.setOut(new java.io.PrintStream(buffer, true));
+    try {
+      assertEquals(0, Main.run("privacy", "plan", "--sampling-rate", "0.01", "--noise-multiplier", "4", "--steps",
+          "10000", "--delta", "1e-5", "--json"));
+      assertEquals(0, Main.run("privacy", "plan", "--sampling-rate", "0.01", "--target-epsilon", "1.0355", "--steps",
+          "10000", "--delta", "1e-5", "--json"));
+    } finally {
+      System.setOut(old);
+    }
+    String[] lines = buffer.toString().trim().split("\n");
+    assertTrue(lines[0].contains("\"epsilon\":1.035"), lines[0]);
+    assertTrue(lines[1].matches(".*\"noiseMultiplier\":(3\\.99|4\\.0).*"), lines[1]);
+    assertEquals(2, Main.run("privacy", "plan", "--sampling-rate", "2", "--noise-multiplier", "4", "--steps", "1",
+        "--delta", "1e-5"), "a sampling rate above 1 is refused");
+  }
+
+  @Test
   void jobRun_missingJobFile_exitCode2WithOneLine() {
     assertEquals(2, Main.run("job", "run", "--config", dir.resolve("none.yaml").toString(),
         dir.resolve("job.yaml").toString()));
