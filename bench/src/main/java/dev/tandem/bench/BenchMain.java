@@ -111,14 +111,15 @@ public final class BenchMain {
         Files.createDirectories(parent);
       }
     }
+    String loadBefore = ResultTable.load();
     long start = System.nanoTime();
     Collection<RunResult> results = run(invocation.includes(), invocation.params(), invocation.settings(),
         invocation.out());
     double minutes = (System.nanoTime() - start) / 60e9;
     System.out.println();
     System.out.println("Machine: " + machine());
-    System.out.println(String.format(Locale.ROOT, "Suite %s, %s, %.1f min", invocation.suite(),
-        invocation.settings(), minutes));
+    System.out.println(String.format(Locale.ROOT, "Suite %s, %s, %.1f min; load average before %s, after %s",
+        invocation.suite(), invocation.settings(), minutes, loadBefore, ResultTable.load()));
     System.out.print(table(results));
     if (invocation.out() != null) {
       System.out.println("JSON: " + invocation.out());

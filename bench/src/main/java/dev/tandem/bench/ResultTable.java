@@ -22,9 +22,13 @@ final class ResultTable {
   /**
    * One score.
    *
-   * @param ratio score / baseline score in the same unit, NaN without a baseline
+   * @param score the mean over the measured iterations, as JMH reports it
+   * @param error the half-width of JMH's 99.9% confidence interval, NaN with one iteration
+   * @param median the median over the measured iterations
+   * @param ratio median / baseline median in the same unit, NaN without a baseline
    */
-  record Row(String benchmark, String params, double score, double error, String unit, String baseline, double ratio) {}
+  record Row(String benchmark, String params, double score, double error, double median, String unit,
+      String baseline, double ratio) {}
 
   private ResultTable() {}
 
@@ -51,17 +55,29 @@ final class ResultTable {
 
   /** Formats rows as a fixed-width text table with a header and a footnote on the ratio. */
   static String format(List<Row> rows) {
-    String header = "%-40s %-38s %12s %10s %-7s %-18s %8s%n";
+    String header = "%-38s %-36s %10s %10s %10s %-6s %-16s %8s%n";
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, header, "benchmark", "params", "score", "error", "unit", "baseline", "ratio"));
+    sb.append(String.format(Locale.ROOT, header, "benchmark", "params", "mean", "error", "median", "unit", "baseline",
+        "ratio"));
     for (Row r : rows) {
       sb.append(String.format(Locale.ROOT, header, r.benchmark(), r.params(), number(r.score()),
-          Double.isNaN(r.error()) ? "" : "±" + number(r.error()), r.unit(), r.baseline(),
+          Double.isNaN(r.error()) ? "" : "±" + number(r.error()), number(r.median()), r.unit(), r.baseline(),
           Double.isNaN(r.ratio()) ? "" : String.format(Locale.ROOT, "%.3f", r.ratio())));
     }
-    sb.append("ratio = score / baseline score, same run, same unit: for a rate (ops/s, GB/s) the share of the\n")
-        .append("baseline's throughput reached, for a time per op (us/op, ms/op) how many times slower.\n");
+    sb.append("ratio = median / baseline median, same run, same unit (medians resist an iteration disturbed by\n")
+        .append("other load): for a rate (ops/s, GB/s) the share of the baseline's throughput reached, for a time\n")
+        .append("per op (us/op, ms/op) how many times slower. error: JMH's 99.9% confidence half-width.\n");
     return sb.toString();
+  }
+
+  /** Returns the 1, 5 and 15 minute load averages (Linux), or "unknown". */
+  static String load() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException | SecurityException | ArrayIndexOutOfBoundsException e) {
+      return "unknown";
+    }
   }
 
   /** Returns one line on the machine: CPU model (Linux), cores, JVM, OS. */
@@ -91,9 +107,14 @@ final class ResultTable {
       unit = "GB/s";
     }
     double ratio = baseline.filter(b -> b.getScoreUnit().equals(result.getScoreUnit()))
-        .map(b -> result.getScore() / b.getScore()).orElse(Double.NaN);
+        .map(b -> median(result) / median(b)).orElse(Double.NaN);
     double error = result.getScoreError() * scale;
-    return new Row(name, params, result.getScore() * scale, error, unit, baselineName.orElse(""), ratio);
+    return new Row(name, params, result.getScore() * scale, error, median(result) * scale, unit,
+        baselineName.orElse(""), ratio);
+  }
+
+  private static double median(Result result) {
+    return result.getStatistics().getPercentile(50);
   }
 
   /** The baseline named by {@link Baseline} on the benchmark method, if any. */
