@@ -1,5 +1,6 @@
 package dev.tandem.coordinator.identity;
 
+import dev.tandem.certs.CrlSource;
 import dev.tandem.certs.InvalidCertificateException;
 import dev.tandem.certs.Role;
 import dev.tandem.certs.SiteIdentity;
@@ -30,10 +31,25 @@ import javax.net.ssl.SSLSession;
 public final class IdentityInterceptor implements ServerInterceptor {
   private final Map<String, Role> roleByService;
   private final Set<String> acceptedSites;
+  private final CrlSource crls;
 
-  public IdentityInterceptor(Map<String, Role> roleByService, Set<String> acceptedSites) {
+  /**
+   * @param crls checked on every call too, so a certificate revoked after its connection was made is
+   *     refused from the next call on
+   */
+  public IdentityInterceptor(Map<String, Role> roleByService, Set<String> acceptedSites, CrlSource crls) {
     this.roleByService = Map.copyOf(roleByService);
     this.acceptedSites = Set.copyOf(acceptedSites);
+    this.crls = crls;
+  }
+
+  /** Whether the CRL in force now revokes a certificate; a CRL that cannot be trusted revokes everything. */
+  public static boolean revoked(CrlSource crls, X509Certificate cert) {
+    try {
+      return crls.current().map(crl -> crl.isRevoked(cert)).orElse(false);
+    } catch (IllegalStateException e) {
+      return true;
+    }
   }
 
   @Override
@@ -47,6 +63,10 @@ public final class IdentityInterceptor implements ServerInterceptor {
     } catch (SSLPeerUnverifiedException | InvalidCertificateException e) {
       return refuse(call, Status.UNAUTHENTICATED.withDescription(
           "a client certificate issued by the federation CA is required: " + e.getMessage()));
+    }
+    if (revoked(crls, leaf)) {
+      return refuse(call, Status.UNAUTHENTICATED.withDescription("the certificate of site '" + id.siteId()
+          + "' (serial 0x" + leaf.getSerialNumber().toString(16) + ") has been revoked by the federation CA"));
     }
     String service = call.getMethodDescriptor().getServiceName();
     Role required = roleByService.get(service);

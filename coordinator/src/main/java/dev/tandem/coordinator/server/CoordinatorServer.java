@@ -25,7 +25,11 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import io.grpc.Status;
 import java.util.logging.Logger;
 
 /**
@@ -67,7 +71,7 @@ public final class CoordinatorServer implements AutoCloseable {
     ConnectedSites sites = new ConnectedSites();
     Jobs jobs = new Jobs(sites, registry, config.sites(), config.roundTimeout(), config.connectTimeout(), clock);
     IdentityInterceptor identity = new IdentityInterceptor(
-        Map.of(FederationGrpc.SERVICE_NAME, Role.NODE, JobsGrpc.SERVICE_NAME, Role.COORDINATOR), config.sites());
+        Map.of(FederationGrpc.SERVICE_NAME, Role.NODE, JobsGrpc.SERVICE_NAME, Role.COORDINATOR), config.sites(), crls);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()), credentials)
         .maxInboundMessageSize(config.maxMessageBytes())
         .permitKeepAliveTime(5, TimeUnit.SECONDS)
@@ -84,8 +88,26 @@ public final class CoordinatorServer implements AutoCloseable {
       registry.close();
       throw e;
     }
-    return new CoordinatorServer(server, sites, jobs, registry);
+    CoordinatorServer started = new CoordinatorServer(server, sites, jobs, registry);
+    // a revocation also ends the task stream a site opened before it
+    started.revocationSweep.scheduleWithFixedDelay(() -> {
+      Set<String> cut = sites.disconnectIf(cert -> IdentityInterceptor.revoked(crls, cert),
+          Status.UNAUTHENTICATED.withDescription("this site's certificate has been revoked by the federation CA"));
+      if (!cut.isEmpty()) {
+        LOG.warning("disconnected sites whose certificate was revoked: " + cut);
+      }
+    }, REVOCATION_SWEEP.toMillis(), REVOCATION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+    return started;
   }
+
+  /** How often open task streams are checked against the CRL. */
+  static final java.time.Duration REVOCATION_SWEEP = java.time.Duration.ofSeconds(2);
+
+  private final ScheduledExecutorService revocationSweep = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "tandem-revocation-sweep");
+    t.setDaemon(true);
+    return t;
+  });
 
   public int port() {
     return server.getPort();
@@ -110,6 +132,7 @@ public final class CoordinatorServer implements AutoCloseable {
 
   @Override
   public void close() {
+    revocationSweep.shutdownNow();
     sites.closeAll();
     jobs.close();
     server.shutdown();

@@ -104,6 +104,19 @@ public final class ConnectedSites {
     return present;
   }
 
+  /** Ends the streams of sites whose certificate matches {@code revoked}; returns their ids. */
+  public Set<String> disconnectIf(java.util.function.Predicate<X509Certificate> revoked, Status status) {
+    Set<String> cut = new TreeSet<>();
+    streams.forEach((site, stream) -> {
+      if (revoked.test(stream.certificate)) {
+        stream.close(status);
+        disconnected(site, stream);
+        cut.add(site);
+      }
+    });
+    return cut;
+  }
+
   /** Ends every stream, as the server shuts down. */
   public void closeAll() {
     streams.forEach((site, stream) -> stream.close(Status.UNAVAILABLE.withDescription("coordinator shutting down")));

@@ -297,6 +297,23 @@ class CoordinatorServerTest {
   }
 
   @Test
+  void revocation_siteAlreadyConnected_streamEndsAndCallsAreRefused() throws Exception {
+    try (TestFederation f = new TestFederation(dir, Set.of("a", "b"), Duration.ofSeconds(5), 1 << 20).start()) {
+      IssuedCertificate a = f.pki.node("a");
+      ScriptedNode node = new ScriptedNode("a", f.channelAs(a));
+      awaitConnected(f, 1);
+      f.pki.ca().revoke(a.certificate().getSerialNumber());
+      f.publishCrl();
+      Status end = node.streamEnd.get(20, TimeUnit.SECONDS);
+      assertEquals(Status.Code.UNAUTHENTICATED, end.getCode(), end.toString());
+      assertFalse(f.server.sites().isConnected("a"));
+      String r = refusal(() -> node.stub.submitUpdate(ModelUpdate.getDefaultInstance()));
+      assertTrue(r.startsWith("UNAUTHENTICATED") && r.contains("revoked"), r);
+      node.close();
+    }
+  }
+
+  @Test
   void identity_siteNotListedOrWrongRole_permissionDenied() throws Exception {
     try (TestFederation f = new TestFederation(dir, Set.of("a"), Duration.ofSeconds(5), 1 << 20).start()) {
       ManagedChannel unlisted = f.channelAs(f.pki.node("z"));
