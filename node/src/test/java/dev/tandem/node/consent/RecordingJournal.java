@@ -1,0 +1,29 @@
+package dev.tandem.node.consent;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A journal that keeps what it is told, for assertions. */
+final class RecordingJournal implements ConsentJournal {
+  record Erasure(String pseudonym, Instant at, long rows) {}
+
+  final List<ConsentChange> changes = new ArrayList<>();
+  final List<ConsentImport> imports = new ArrayList<>();
+  final List<Erasure> erasures = new ArrayList<>();
+
+  @Override
+  public void changed(ConsentChange change) {
+    changes.add(change);
+  }
+
+  @Override
+  public void imported(ConsentImport summary) {
+    imports.add(summary);
+  }
+
+  @Override
+  public void erased(String pseudonym, Instant at, long consentRowsDeleted) {
+    erasures.add(new Erasure(pseudonym, at, consentRowsDeleted));
+  }
+}
