@@ -1,13 +1,8 @@
 package dev.tandem.bench.crypto;
 
 import dev.tandem.bench.Baseline;
-import dev.tandem.crypto.secagg.AdvertiseKeys;
-import dev.tandem.crypto.secagg.RoundState;
 import dev.tandem.crypto.secagg.SecAggClient;
 import dev.tandem.crypto.secagg.SecAggConfig;
-import dev.tandem.crypto.secagg.SecAggServer;
-import dev.tandem.crypto.secagg.Stage;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -32,7 +27,8 @@ import org.openjdk.jmh.annotations.State;
  * then never send a masked input, so the server reconstructs their masking keys and removes their
  * pairwise masks from every survivor's input (the costly case); {@code 30pct-after-input}: they
  * send their masked input and then miss the unmasking stage (the sum still covers them). Each
- * configuration is checked once against the plaintext sum before it is measured.
+ * configuration is checked once against the plaintext sum before it is measured, after rounds
+ * with d = 1 have warmed up the signature code ({@link SecAggSites#warmUp}).
  *
  * <p>Run: {@code bench/run.sh crypto --include SecAggRoundBench} (add {@code --param d=10000} for
  * the small vectors only).
@@ -76,7 +72,8 @@ public class SecAggRoundBench {
         default -> throw new IllegalArgumentException("unknown dropout " + dropout
             + ", expected " + List.of(NONE, BEFORE_INPUT, AFTER_INPUT));
       }
-      check(runRound(this));
+      sites.warmUp(SecAggSites.WARM_UP_VERIFICATIONS);
+      check(sites.round(config, inputs, withoutInput, withoutUnmasking));
     }
 
     private void check(double[] sum) {
@@ -115,42 +112,7 @@ public class SecAggRoundBench {
   @Benchmark
   @Baseline("plaintextSum")
   public double[] secureRound(Secure round) {
-    return runRound(round);
-  }
-
-  static double[] runRound(Secure round) {
-    SecAggServer server = new SecAggServer(round.config, round.sites.verifier);
-    List<SecAggClient> clients = new ArrayList<>();
-    for (String id : round.sites.ids) {
-      SecAggClient client = round.sites.client(round.config, id);
-      clients.add(client);
-      server.acceptAdvertise(id, client.advertise());
-    }
-    server.closeStage();
-    List<AdvertiseKeys> advertisements = server.advertisements();
-    for (SecAggClient client : clients) {
-      server.acceptShares(client.siteId(), client.shareKeys(advertisements));
-    }
-    server.closeStage();
-    for (int i = 0; i < clients.size(); i++) {
-      String id = clients.get(i).siteId();
-      if (!round.withoutInput.contains(id)) {
-        server.acceptMaskedInput(id, clients.get(i).maskInput(round.inputs[i], server.sharesFor(id)));
-      }
-    }
-    server.closeStage();
-    Set<String> survivors = server.survivors();
-    for (SecAggClient client : clients) {
-      String id = client.siteId();
-      if (survivors.contains(id) && !round.withoutUnmasking.contains(id)) {
-        server.acceptUnmasking(id, client.unmask(survivors));
-      }
-    }
-    RoundState end = server.closeStage();
-    if (end.stage() != Stage.COMPLETE) {
-      throw new IllegalStateException("round ended in " + end.stage() + ": " + end.abortDetail());
-    }
-    return server.sum();
+    return round.sites.round(round.config, round.inputs, round.withoutInput, round.withoutUnmasking);
   }
 
   /** Baseline: the plaintext sum of the N vectors. */

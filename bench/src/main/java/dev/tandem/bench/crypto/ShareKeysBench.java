@@ -40,8 +40,6 @@ public class ShareKeysBench {
   /** n sites whose other n - 1 members have advertised; a fresh client of site 0 per call. */
   @State(Scope.Thread)
   public static class Round {
-    private static final int WARM_UP_VERIFICATIONS = 1500;
-
     @Param({"3", "10", "50"})
     public int n;
 
@@ -58,12 +56,7 @@ public class ShareKeysBench {
       for (String id : sites.ids.subList(1, n)) {
         others.add(sites.client(config, id).advertise());
       }
-      // JDK 17's ECDSA reaches compiled speed only after a few thousand operations, more than the
-      // short default warmup performs at n = 3 (it would measure about 4x the steady cost).
-      for (int verified = 0; verified < WARM_UP_VERIFICATIONS; verified += n) {
-        freshClient();
-        client.shareKeys(received);
-      }
+      sites.warmUp(SecAggSites.WARM_UP_VERIFICATIONS);
     }
 
     /** shareKeys may be called once per client: a new one, advertised, for every call (not timed). */
