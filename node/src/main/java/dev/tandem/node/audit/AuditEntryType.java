@@ -1,0 +1,17 @@
+package dev.tandem.node.audit;
+
+/** What an audit log entry records; its payload fields are listed in AUDIT_FORMAT.md. */
+public enum AuditEntryType {
+  /** A consent decision (by pseudonym) or a consent import. */
+  CONSENT_CHANGED,
+  /** The node accepted a job. */
+  JOB_ACCEPTED,
+  /** The node refused a job, and why. */
+  JOB_REFUSED,
+  /** The node contributed to a training round: a Merkle root over the pseudonyms of the records used. */
+  ROUND_CONTRIBUTED,
+  /** A subject was erased (by pseudonym). */
+  ERASURE,
+  /** The coordinator countersigned the log head. */
+  HEAD_COUNTERSIGNED
+}

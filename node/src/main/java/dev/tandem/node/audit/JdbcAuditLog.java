@@ -1,0 +1,457 @@
+package dev.tandem.node.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.certs.IssuedCertificate;
+import dev.tandem.certs.Pem;
+import dev.tandem.certs.Role;
+import dev.tandem.certs.SiteIdentity;
+import dev.tandem.crypto.merkle.MerkleSet;
+import dev.tandem.node.consent.ConsentJournal;
+import dev.tandem.node.consent.Purposes;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/** {@link AuditLog} in a SQL database over JDBC; one connection used under this object's lock. */
+final class JdbcAuditLog implements AuditLog {
+  static final int MAX_PAYLOAD = 1_000_000;
+  private static final int APPEND_ATTEMPTS = 8;
+  private static final Set<AuditEntryType> GENERIC = Set.of(AuditEntryType.CONSENT_CHANGED,
+      AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE);
+
+  private final Connection connection;
+  private final String site;
+  private final PrivateKey key;
+  private final String signer;
+  private final X509Certificate ca;
+  private final Clock clock;
+
+  private JdbcAuditLog(Connection connection, String site, PrivateKey key, String signer, X509Certificate ca,
+      Clock clock) {
+    this.connection = connection;
+    this.site = site;
+    this.key = key;
+    this.signer = signer;
+    this.ca = ca;
+    this.clock = clock;
+  }
+
+  static JdbcAuditLog open(String jdbcUrl, IssuedCertificate nodeKey, X509Certificate federationCa, Clock clock) {
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    Objects.requireNonNull(nodeKey, "nodeKey");
+    Objects.requireNonNull(federationCa, "federationCa");
+    Objects.requireNonNull(clock, "clock");
+    X509Certificate cert = nodeKey.certificate();
+    Optional<String> problem = EntryCodec.certificateProblem(cert, federationCa, Role.NODE, null);
+    if (problem.isPresent()) {
+      throw new IllegalArgumentException("the audit log needs the node's own certificate: " + problem.get());
+    }
+    if (!"EC".equals(nodeKey.privateKey().getAlgorithm())) {
+      throw new IllegalArgumentException("the audit log signs with EC keys, the node key is "
+          + nodeKey.privateKey().getAlgorithm());
+    }
+    String site = SiteIdentity.fromCertificate(cert).siteId();
+    String fingerprint = EntryCodec.fingerprint(cert);
+    try {
+      Connection c = DriverManager.getConnection(jdbcUrl);
+      try (Statement s = c.createStatement()) {
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS audit_entries (
+              seq BIGINT PRIMARY KEY,
+              at VARCHAR(32) NOT NULL,
+              type VARCHAR(32) NOT NULL,
+              payload VARCHAR(1000000) NOT NULL,
+              prev_hash VARCHAR(64) NOT NULL,
+              hash VARCHAR(64) NOT NULL,
+              signer VARCHAR(64) NOT NULL,
+              signature VARCHAR(256) NOT NULL)""");
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS audit_certificates (
+              fingerprint VARCHAR(64) PRIMARY KEY,
+              pem VARCHAR(16000) NOT NULL)""");
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS audit_countersignatures (
+              seq BIGINT NOT NULL,
+              head_hash VARCHAR(64) NOT NULL,
+              certificate VARCHAR(16000) NOT NULL,
+              signature VARCHAR(256) NOT NULL,
+              PRIMARY KEY (seq, signature))""");
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS audit_round_subjects (
+              root VARCHAR(64) PRIMARY KEY,
+              leaf_count INT NOT NULL,
+              leaves BYTEA NOT NULL)""");
+      }
+      JdbcAuditLog log = new JdbcAuditLog(c, site, nodeKey.privateKey(), fingerprint, federationCa, clock);
+      log.keepCertificate(fingerprint, cert);
+      return log;
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot open the node database " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  private synchronized void keepCertificate(String fingerprint, X509Certificate cert) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM audit_certificates WHERE fingerprint = ?")) {
+      ps.setString(1, fingerprint);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+    }
+    try (PreparedStatement ps = connection.prepareStatement(
+        "INSERT INTO audit_certificates(fingerprint, pem) VALUES (?, ?)")) {
+      ps.setString(1, fingerprint);
+      ps.setString(2, Pem.encode(cert));
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      if (!"23505".equals(e.getSQLState())) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public String site() {
+    return site;
+  }
+
+  @Override
+  public AuditEntry append(AuditEntryType type, Map<String, ?> payload) {
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(payload, "payload");
+    if (!GENERIC.contains(type)) {
+      throw new IllegalArgumentException(type + " entries are written by "
+          + (type == AuditEntryType.ROUND_CONTRIBUTED ? "roundContributed" : "countersign"));
+    }
+    return append(type, EntryCodec.canonicalJson(payload), null);
+  }
+
+  @Override
+  public AuditEntry jobAccepted(String jobId, String purpose) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("job", requireText("jobId", jobId));
+    p.put("purpose", Purposes.check(purpose));
+    return append(AuditEntryType.JOB_ACCEPTED, p);
+  }
+
+  @Override
+  public AuditEntry jobRefused(String jobId, String purpose, String reason) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("job", requireText("jobId", jobId));
+    p.put("purpose", purpose);
+    p.put("reason", requireText("reason", reason));
+    return append(AuditEntryType.JOB_REFUSED, p);
+  }
+
+  @Override
+  public AuditEntry roundContributed(RoundContribution c) {
+    Objects.requireNonNull(c, "contribution");
+    MerkleSet subjects = c.subjects();
+    String root = EntryCodec.hex(subjects.root());
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("purpose", c.purpose());
+    p.put("job", c.jobId());
+    p.put("round", c.round());
+    p.put("modelVersion", c.modelVersion());
+    p.put("consentAt", c.consentAt().toString());
+    p.put("records", c.recordCount());
+    p.put("merkleRoot", root);
+    p.put("leafCount", subjects.size());
+    p.put("epsilon", c.epsilon());
+    p.put("sentSha256", EntryCodec.hex(c.sentSha256()));
+    return append(AuditEntryType.ROUND_CONTRIBUTED, EntryCodec.canonicalJson(p), seq -> {
+      try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM audit_round_subjects WHERE root = ?")) {
+        ps.setString(1, root);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            return;
+          }
+        }
+      }
+      try (PreparedStatement ps = connection.prepareStatement(
+          "INSERT INTO audit_round_subjects(root, leaf_count, leaves) VALUES (?, ?, ?)")) {
+        ps.setString(1, root);
+        ps.setInt(2, subjects.size());
+        ps.setBytes(3, subjects.encodedLeafHashes());
+        ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public synchronized AuditEntry countersign(HeadCountersignature cs) {
+    Objects.requireNonNull(cs, "countersignature");
+    Optional<String> problem = EntryCodec.countersignatureProblem(cs, ca, site);
+    if (problem.isPresent()) {
+      throw new IllegalArgumentException(problem.get());
+    }
+    Optional<AuditEntry> entry = entry(cs.seq());
+    if (entry.isEmpty()) {
+      throw new IllegalArgumentException("countersignature of seq " + cs.seq() + ": this log has no such entry");
+    }
+    if (!MessageDigest.isEqual(entry.get().hash(), cs.headHash())) {
+      throw new IllegalArgumentException("countersignature of seq " + cs.seq()
+          + ": the countersigned hash is not the hash of this log's entry " + cs.seq());
+    }
+    String pem = Pem.encode(cs.coordinatorCertificate());
+    String signature = Base64.getEncoder().encodeToString(cs.signature());
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("seq", cs.seq());
+    p.put("headHash", EntryCodec.hex(cs.headHash()));
+    p.put("coordinator", SiteIdentity.fromCertificate(cs.coordinatorCertificate()).siteId());
+    p.put("certificate", pem);
+    p.put("signature", signature);
+    return append(AuditEntryType.HEAD_COUNTERSIGNED, EntryCodec.canonicalJson(p), seq -> {
+      try (PreparedStatement ps = connection.prepareStatement(
+          "SELECT 1 FROM audit_countersignatures WHERE seq = ? AND signature = ?")) {
+        ps.setLong(1, cs.seq());
+        ps.setString(2, signature);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            return;
+          }
+        }
+      }
+      try (PreparedStatement ps = connection.prepareStatement(
+          "INSERT INTO audit_countersignatures(seq, head_hash, certificate, signature) VALUES (?, ?, ?, ?)")) {
+        ps.setLong(1, cs.seq());
+        ps.setString(2, EntryCodec.hex(cs.headHash()));
+        ps.setString(3, pem);
+        ps.setString(4, signature);
+        ps.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public AuditEntry countersignHead(HeadCountersigner countersigner) {
+    Objects.requireNonNull(countersigner, "countersigner");
+    LogHead head = head();
+    if (head.seq() == 0) {
+      throw new IllegalStateException("the audit log is empty; there is no head to countersign");
+    }
+    return countersign(countersigner.countersign(site, head.seq(), head.hash()));
+  }
+
+  @Override
+  public synchronized LogHead head() {
+    try {
+      Optional<AuditEntry> last = last();
+      return last.map(AuditEntry::head).orElse(new LogHead(0, EntryCodec.ZERO_HASH));
+    } catch (SQLException e) {
+      throw databaseError(e);
+    }
+  }
+
+  @Override
+  public synchronized List<AuditEntry> entries() {
+    List<AuditEntry> out = new ArrayList<>();
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT " + ENTRY_COLUMNS + " FROM audit_entries ORDER BY seq")) {
+      while (rs.next()) {
+        out.add(entry(rs));
+      }
+    } catch (SQLException e) {
+      throw databaseError(e);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized List<HeadCountersignature> countersignatures() {
+    List<HeadCountersignature> out = new ArrayList<>();
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT seq, head_hash, certificate, signature FROM audit_countersignatures ORDER BY seq, signature")) {
+      while (rs.next()) {
+        out.add(new HeadCountersignature(site, rs.getLong(1), HexFormat.of().parseHex(rs.getString(2)),
+            Pem.decodeCertificate(rs.getString(3)), Base64.getDecoder().decode(rs.getString(4))));
+      }
+    } catch (SQLException e) {
+      throw databaseError(e);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized Optional<MerkleSet> roundSubjects(long seq) {
+    Optional<AuditEntry> entry = entry(seq);
+    if (entry.isEmpty() || entry.get().type() != AuditEntryType.ROUND_CONTRIBUTED) {
+      return Optional.empty();
+    }
+    String root;
+    try {
+      JsonNode payload = EntryCodec.JSON.readTree(entry.get().payload());
+      root = payload.path("merkleRoot").asText();
+    } catch (IOException e) {
+      throw new IllegalStateException("audit entry " + seq + " holds malformed JSON", e);
+    }
+    try (PreparedStatement ps = connection.prepareStatement("SELECT leaves FROM audit_round_subjects WHERE root = ?")) {
+      ps.setString(1, root);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new IllegalStateException("the node database lost the subject set of audit entry " + seq);
+        }
+        MerkleSet set = MerkleSet.fromEncodedLeafHashes(rs.getBytes(1));
+        if (!EntryCodec.hex(set.root()).equals(root)) {
+          throw new IllegalStateException("the stored subject set of audit entry " + seq + " does not give its root");
+        }
+        return Optional.of(set);
+      }
+    } catch (SQLException e) {
+      throw databaseError(e);
+    }
+  }
+
+  @Override
+  public ConsentJournal consentJournal() {
+    return new AuditConsentJournal(this);
+  }
+
+  @Override
+  public synchronized AuditExport export() {
+    List<X509Certificate> certs = new ArrayList<>();
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT pem FROM audit_certificates ORDER BY fingerprint")) {
+      while (rs.next()) {
+        certs.add(Pem.decodeCertificate(rs.getString(1)));
+      }
+    } catch (SQLException e) {
+      throw databaseError(e);
+    }
+    return new AuditExport(site, clock.instant(), ca, certs, entries(), countersignatures());
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw databaseError(e);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Extra {
+    void run(long seq) throws SQLException;
+  }
+
+  private static final String ENTRY_COLUMNS = "seq, at, type, payload, prev_hash, hash, signature, signer";
+
+  private synchronized AuditEntry append(AuditEntryType type, String payload, Extra extra) {
+    if (payload.length() > MAX_PAYLOAD) {
+      throw new IllegalArgumentException("audit payload is " + payload.length() + " characters, at most " + MAX_PAYLOAD);
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        connection.setAutoCommit(false);
+        Optional<AuditEntry> last = last();
+        long seq = last.map(e -> e.seq() + 1).orElse(1L);
+        byte[] prev = last.map(AuditEntry::hash).orElse(EntryCodec.ZERO_HASH);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        if (last.isPresent() && now.isBefore(last.get().time())) {
+          now = last.get().time();
+        }
+        String time = EntryCodec.formatTime(now);
+        byte[] hash = EntryCodec.entryHash(seq, time, type.name(), payload, prev);
+        byte[] signature = EntryCodec.sign(key, hash);
+        try (PreparedStatement ps = connection.prepareStatement(
+            "INSERT INTO audit_entries(" + ENTRY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+          ps.setLong(1, seq);
+          ps.setString(2, time);
+          ps.setString(3, type.name());
+          ps.setString(4, payload);
+          ps.setString(5, EntryCodec.hex(prev));
+          ps.setString(6, EntryCodec.hex(hash));
+          ps.setString(7, Base64.getEncoder().encodeToString(signature));
+          ps.setString(8, signer);
+          ps.executeUpdate();
+        }
+        if (extra != null) {
+          extra.run(seq);
+        }
+        connection.commit();
+        return new AuditEntry(seq, now, type, payload, prev, hash, signature, signer);
+      } catch (SQLException e) {
+        rollback();
+        if ("23505".equals(e.getSQLState()) && attempt < APPEND_ATTEMPTS) {
+          continue; // another process appended the same seq first: chain onto its entry
+        }
+        throw databaseError(e);
+      } catch (RuntimeException e) {
+        rollback();
+        throw e;
+      } finally {
+        try {
+          connection.setAutoCommit(true);
+        } catch (SQLException e) {
+          // a broken connection shows at the next call
+        }
+      }
+    }
+  }
+
+  private Optional<AuditEntry> last() throws SQLException {
+    try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT " + ENTRY_COLUMNS + " FROM audit_entries ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY")) {
+      return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
+    }
+  }
+
+  private Optional<AuditEntry> entry(long seq) {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT " + ENTRY_COLUMNS + " FROM audit_entries WHERE seq = ?")) {
+      ps.setLong(1, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw databaseError(e);
+    }
+  }
+
+  private static AuditEntry entry(ResultSet rs) throws SQLException {
+    HexFormat hex = HexFormat.of();
+    return new AuditEntry(rs.getLong(1), EntryCodec.parseTime(rs.getString(2)),
+        AuditEntryType.valueOf(rs.getString(3)), rs.getString(4), hex.parseHex(rs.getString(5)),
+        hex.parseHex(rs.getString(6)), Base64.getDecoder().decode(rs.getString(7)), rs.getString(8));
+  }
+
+  private static String requireText(String name, String value) {
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+    return value;
+  }
+
+  private void rollback() {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      // the transaction dies with the connection
+    }
+  }
+
+  private static IllegalStateException databaseError(SQLException e) {
+    return new IllegalStateException("node database error: " + e.getMessage(), e);
+  }
+}

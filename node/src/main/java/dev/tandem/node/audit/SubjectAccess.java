@@ -1,0 +1,88 @@
+package dev.tandem.node.audit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.crypto.merkle.MerkleSet;
+import dev.tandem.crypto.merkle.SetProof;
+import dev.tandem.node.consent.Consent;
+import dev.tandem.node.consent.ConsentRegistry;
+import dev.tandem.node.consent.Pseudonyms;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Answers a subject-access request from the node's audit log: in which rounds (jobs, model
+ * versions, purposes) the subject's records were used, under which consent, with a proof for every
+ * round either way.
+ *
+ * <p>Covers every {@code ROUND_CONTRIBUTED} entry, whatever its purpose, so that absence is proven
+ * for purposes the subject never consented to as well. Thread-safe if its collaborators are.
+ */
+public final class SubjectAccess {
+  private final AuditLog log;
+  private final Pseudonyms pseudonyms;
+  private final ConsentRegistry consent;
+  private final Clock clock;
+
+  public SubjectAccess(AuditLog log, Pseudonyms pseudonyms, ConsentRegistry consent, Clock clock) {
+    this.log = Objects.requireNonNull(log, "log");
+    this.pseudonyms = Objects.requireNonNull(pseudonyms, "pseudonyms");
+    this.consent = Objects.requireNonNull(consent, "consent");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /**
+   * The report for {@code subjectId}.
+   *
+   * @throws IllegalArgumentException if the id is not valid
+   * @throws IllegalStateException if the database fails or lost a round's subject set
+   */
+  public SubjectAccessReport report(String subjectId) {
+    byte[] pseudonym = pseudonyms.bytes(subjectId);
+    boolean erased = consent.isErased(subjectId);
+    List<AuditEntry> entries = log.entries();
+    long headSeq = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
+    Map<String, MerkleSet> sets = new HashMap<>();
+    List<SubjectAccessReport.RoundUse> rounds = new ArrayList<>();
+    for (AuditEntry e : entries) {
+      if (e.type() != AuditEntryType.ROUND_CONTRIBUTED) {
+        continue;
+      }
+      JsonNode p;
+      try {
+        p = EntryCodec.JSON.readTree(e.payload());
+      } catch (IOException ex) {
+        throw new IllegalStateException("audit entry " + e.seq() + " holds malformed JSON", ex);
+      }
+      String root = p.path("merkleRoot").asText();
+      MerkleSet set = sets.get(root);
+      if (set == null) {
+        set = log.roundSubjects(e.seq()).orElseThrow();
+        sets.put(root, set);
+      }
+      SetProof proof = set.prove(pseudonym);
+      String purpose = p.path("purpose").asText();
+      Instant consentAt = Instant.parse(p.path("consentAt").asText());
+      SubjectAccessReport.ConsentAtRound atRound = null;
+      if (!erased) {
+        Optional<Consent> c = consent.at(subjectId, purpose, consentAt);
+        if (c.isPresent()) {
+          atRound = new SubjectAccessReport.ConsentAtRound(c.get().state(), c.get().since(), c.get().evidence(),
+              c.get().policyVersion());
+        }
+      }
+      JsonNode version = p.get("modelVersion");
+      rounds.add(new SubjectAccessReport.RoundUse(e.seq(), purpose, p.path("job").asText(), p.path("round").asInt(),
+          version == null || version.isNull() ? null : version.asText(), consentAt, proof.present(), atRound, proof));
+    }
+    return new SubjectAccessReport(log.site(), HexFormat.of().formatHex(pseudonym), clock.instant(), headSeq, erased,
+        rounds);
+  }
+}

@@ -1,0 +1,219 @@
+package dev.tandem.node.audit;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.certs.SiteIdentity;
+import dev.tandem.crypto.merkle.SetProof;
+import dev.tandem.node.consent.ConsentState;
+import dev.tandem.node.consent.Pseudonyms;
+import dev.tandem.node.consent.Purposes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A node's answer to a subject-access request: for every round the node contributed to, whether
+ * the subject's records were used (with a Merkle inclusion proof) or not (with an absence proof)
+ * against the round's signed entry, and the consent in force when the round started. Holds the
+ * subject's pseudonym, never the id. {@link AuditVerifier#verifySubjectAccess} checks it against an
+ * export of the same log.
+ *
+ * @param site the node's site
+ * @param pseudonym the subject's pseudonym (64 hex characters)
+ * @param generatedAt when it was made
+ * @param headSeq the log head when it was made: every round entry up to it is covered
+ * @param erased whether the subject has been erased (consent is then no longer known)
+ * @param rounds one per {@code ROUND_CONTRIBUTED} entry up to {@code headSeq}, by seq
+ */
+public record SubjectAccessReport(String site, String pseudonym, Instant generatedAt, long headSeq, boolean erased,
+    List<RoundUse> rounds) {
+  /** Value of the {@code format} field. */
+  public static final String FORMAT = "tandem-subject-access";
+  /** Value of the {@code version} field. */
+  public static final int VERSION = 1;
+
+  /** @throws IllegalArgumentException naming the bad field */
+  public SubjectAccessReport {
+    SiteIdentity.checkSiteId(site);
+    Pseudonyms.checkPseudonym(pseudonym);
+    Objects.requireNonNull(generatedAt, "generatedAt");
+    if (headSeq < 0) {
+      throw new IllegalArgumentException("headSeq must not be negative, got " + headSeq);
+    }
+    rounds = List.copyOf(rounds);
+  }
+
+  /**
+   * The consent decision in force when a round started.
+   *
+   * @param state granted or revoked
+   * @param since from when
+   * @param evidence where it was collected, or null
+   * @param policyVersion the policy version, or null
+   */
+  public record ConsentAtRound(ConsentState state, Instant since, String evidence, String policyVersion) {
+    public ConsentAtRound {
+      Objects.requireNonNull(state, "state");
+      Objects.requireNonNull(since, "since");
+    }
+  }
+
+  /**
+   * The subject and one contributed round.
+   *
+   * @param seq the round's audit entry
+   * @param purpose the job's purpose
+   * @param jobId the job
+   * @param round the round number
+   * @param modelVersion the model version the round produced, or null
+   * @param consentAt when consent was evaluated for the round
+   * @param used whether the subject's records were used
+   * @param consent the decision in force at {@code consentAt}, or null if none (or erased)
+   * @param proof inclusion proof if used, absence proof otherwise
+   */
+  public record RoundUse(long seq, String purpose, String jobId, int round, String modelVersion, Instant consentAt,
+      boolean used, ConsentAtRound consent, SetProof proof) {
+    public RoundUse {
+      if (seq < 1) {
+        throw new IllegalArgumentException("seq must be at least 1, got " + seq);
+      }
+      Purposes.check(purpose);
+      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(consentAt, "consentAt");
+      Objects.requireNonNull(proof, "proof");
+      if (proof.present() != used) {
+        throw new IllegalArgumentException("round entry " + seq + ": 'used' is " + used + " but the proof shows "
+            + (proof.present() ? "inclusion" : "absence"));
+      }
+    }
+
+    /** Whether the records were used although no grant was in force (never for an erased subject's past rounds). */
+    public boolean usedWithoutConsent(boolean erased) {
+      return used && !erased && (consent == null || consent.state() != ConsentState.GRANTED);
+    }
+  }
+
+  /** The report as JSON text (AUDIT_FORMAT.md). */
+  public String toJson() {
+    ObjectNode root = EntryCodec.JSON.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("version", VERSION);
+    root.put("site", site);
+    root.put("pseudonym", pseudonym);
+    root.put("generatedAt", EntryCodec.formatTime(generatedAt));
+    root.put("headSeq", headSeq);
+    root.put("erased", erased);
+    ArrayNode list = root.putArray("rounds");
+    for (RoundUse u : rounds) {
+      ObjectNode n = list.addObject();
+      n.put("seq", u.seq());
+      n.put("purpose", u.purpose());
+      n.put("job", u.jobId());
+      n.put("round", u.round());
+      n.put("modelVersion", u.modelVersion());
+      n.put("consentAt", u.consentAt().toString());
+      n.put("used", u.used());
+      if (u.consent() == null) {
+        n.putNull("consent");
+      } else {
+        ObjectNode c = n.putObject("consent");
+        c.put("state", u.consent().state().id());
+        c.put("since", u.consent().since().toString());
+        c.put("evidence", u.consent().evidence());
+        c.put("policyVersion", u.consent().policyVersion());
+      }
+      n.set("proof", ProofJson.write(u.proof()));
+    }
+    try {
+      return EntryCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Writes {@link #toJson()} to {@code file} (UTF-8).
+   *
+   * @throws UncheckedIOException if it cannot be written
+   */
+  public void write(Path file) {
+    try {
+      Files.writeString(file, toJson(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Reads a report written by {@link #write}.
+   *
+   * @throws IllegalArgumentException if it is not a well-formed report
+   * @throws UncheckedIOException if it cannot be read
+   */
+  public static SubjectAccessReport read(Path file) {
+    try {
+      return parse(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses {@link #toJson()} text.
+   *
+   * @throws IllegalArgumentException if it is not a well-formed report
+   */
+  public static SubjectAccessReport parse(String json) {
+    JsonNode root;
+    try {
+      root = EntryCodec.JSON.readTree(json);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a subject-access report: " + e.getMessage(), e);
+    }
+    try {
+      if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != VERSION) {
+        throw new IllegalArgumentException("not a " + FORMAT + " version " + VERSION + " file");
+      }
+      List<RoundUse> rounds = new ArrayList<>();
+      JsonNode list = root.get("rounds");
+      if (list == null || !list.isArray()) {
+        throw new IllegalArgumentException("missing array 'rounds'");
+      }
+      for (JsonNode n : list) {
+        JsonNode c = n.get("consent");
+        ConsentAtRound consent = c == null || c.isNull() ? null : new ConsentAtRound(
+            ConsentState.parse(ProofJson.text(c, "state")), Instant.parse(ProofJson.text(c, "since")),
+            optionalText(c, "evidence"), optionalText(c, "policyVersion"));
+        JsonNode used = n.get("used");
+        if (used == null || !used.isBoolean()) {
+          throw new IllegalArgumentException("missing boolean 'used'");
+        }
+        rounds.add(new RoundUse(ProofJson.number(n, "seq"), ProofJson.text(n, "purpose"), ProofJson.text(n, "job"),
+            Math.toIntExact(ProofJson.number(n, "round")), optionalText(n, "modelVersion"),
+            Instant.parse(ProofJson.text(n, "consentAt")), used.asBoolean(), consent, ProofJson.read(n.get("proof"))));
+      }
+      JsonNode erased = root.get("erased");
+      return new SubjectAccessReport(ProofJson.text(root, "site"), ProofJson.text(root, "pseudonym"),
+          EntryCodec.parseTime(ProofJson.text(root, "generatedAt")), ProofJson.number(root, "headSeq"),
+          erased != null && erased.asBoolean(), rounds);
+    } catch (DateTimeParseException | ArithmeticException e) {
+      throw new IllegalArgumentException("malformed subject-access report: " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("malformed subject-access report: " + e.getMessage(), e);
+    }
+  }
+
+  private static String optionalText(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+}
