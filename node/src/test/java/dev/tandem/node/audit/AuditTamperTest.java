@@ -1,0 +1,329 @@
+package dev.tandem.node.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.certs.IssuedCertificate;
+import dev.tandem.certs.Pem;
+import dev.tandem.certs.testing.TestPki;
+import dev.tandem.node.audit.AuditVerification.Problem;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Tampering with an exported audit file: each change is detected and the first bad entry named.
+ *
+ * <p>The log: 1 consent import, 2 job accepted, 3 round 1, 4 countersigned head 3, 5 revocation,
+ * 6 round 2, 7 countersigned head 6, 8 round 3, 9 countersigned head 8, 10 job accepted.
+ */
+class AuditTamperTest {
+  @TempDir
+  Path dir;
+
+  private AuditFixture f;
+  private String exported;
+
+  @BeforeEach
+  void buildLog() throws Exception {
+    f = new AuditFixture(dir);
+    f.consent.importCsv(new StringReader("subject_id,purpose,state,since\nalice,churn,granted,2025-01-01\n"
+        + "bob,churn,granted,2025-01-01\ncarol,churn,granted,2025-01-01\n"));
+    f.log.jobAccepted("job-1", "churn");
+    round(1, List.of("alice", "bob", "carol"));
+    f.log.countersignHead(f.countersigner);
+    f.clock.advance(Duration.ofMinutes(1));
+    f.consent.revoke("alice", "churn", "crm:call/1", "v1");
+    round(2, List.of("bob", "carol"));
+    f.log.countersignHead(f.countersigner);
+    round(3, List.of("bob", "carol"));
+    f.log.countersignHead(f.countersigner);
+    f.log.jobAccepted("job-2", "churn");
+    Path file = dir.resolve("audit.json");
+    f.log.export().write(file);
+    exported = Files.readString(file);
+  }
+
+  @AfterEach
+  void close() {
+    f.close();
+  }
+
+  private void round(int round, List<String> subjects) throws Exception {
+    f.clock.advance(Duration.ofMinutes(1));
+    f.log.roundContributed(new RoundContribution("churn", "job-1", round, "job-1/v" + round, f.clock.instant(),
+        subjects.size(), RoundContribution.subjectSet(f.pseudonyms, subjects), null,
+        MessageDigest.getInstance("SHA-256").digest(new byte[] {(byte) round})));
+  }
+
+  private AuditVerification verify(ObjectNode root) {
+    return AuditVerifier.verify(AuditFixture.json(root), f.ca());
+  }
+
+  private static void assertFirstBad(AuditVerification v, long seq, Problem problem) {
+    assertTrue(v.failure().isPresent(), "tampering went unnoticed: " + v.describe());
+    assertEquals(seq, v.failure().get().seq(), v.describe());
+    assertEquals(problem, v.failure().get().problem(), v.describe());
+  }
+
+  private ObjectNode export() {
+    return AuditFixture.parse(exported);
+  }
+
+  @Test
+  void verify_untouchedExport_isValidAndCountersignedThroughTheLastHead() {
+    AuditVerification v = AuditVerifier.verify(exported, f.ca());
+    assertTrue(v.valid(), v.describe());
+    assertEquals(10, v.entries());
+    assertEquals(8, v.countersignedThrough());
+    assertTrue(v.describe().contains("entries 9..10 are not yet countersigned"), v.describe());
+  }
+
+  @Test
+  void verify_byteFlippedInPayload_changedEntryNamed() {
+    ObjectNode root = export();
+    ObjectNode e = (ObjectNode) AuditFixture.entries(root).get(4);
+    String payload = e.get("payload").asText();
+    e.put("payload", payload.replace("revoked", "granted"));
+    assertFirstBad(verify(root), 5, Problem.CHANGED);
+  }
+
+  @Test
+  void verify_byteFlippedInHashOrPrevHash_changedEntryNamed() {
+    ObjectNode root = export();
+    ObjectNode e = (ObjectNode) AuditFixture.entries(root).get(2);
+    e.put("hash", flipHex(e.get("hash").asText()));
+    assertFirstBad(verify(root), 3, Problem.CHANGED);
+    ObjectNode again = export();
+    ObjectNode e2 = (ObjectNode) AuditFixture.entries(again).get(6);
+    e2.put("prevHash", flipHex(e2.get("prevHash").asText()));
+    assertFirstBad(verify(again), 7, Problem.CHANGED);
+  }
+
+  @Test
+  void verify_byteFlippedInSignature_badSignatureNamed() {
+    ObjectNode root = export();
+    ObjectNode e = (ObjectNode) AuditFixture.entries(root).get(5);
+    byte[] sig = Base64.getDecoder().decode(e.get("signature").asText());
+    sig[sig.length - 5] ^= 0x01;
+    e.put("signature", Base64.getEncoder().encodeToString(sig));
+    assertFirstBad(verify(root), 6, Problem.BAD_SIGNATURE);
+  }
+
+  @Test
+  void verify_entryDeleted_removedEntryNamed() {
+    ObjectNode root = export();
+    AuditFixture.entries(root).remove(4);
+    AuditVerification v = verify(root);
+    assertFirstBad(v, 5, Problem.REMOVED);
+    assertTrue(v.failure().get().reason().contains("entry 6 follows entry 4"), v.describe());
+  }
+
+  @Test
+  void verify_copyOfAnEntryInserted_insertedEntryNamed() {
+    ObjectNode root = export();
+    ArrayNode entries = AuditFixture.entries(root);
+    entries.insert(5, entries.get(2).deepCopy());
+    assertFirstBad(verify(root), 3, Problem.INSERTED);
+  }
+
+  @Test
+  void verify_forgedEntryInsertedWithoutRenumbering_insertedEntryNamed() throws Exception {
+    ObjectNode root = export();
+    ArrayNode entries = AuditFixture.entries(root);
+    ObjectNode forged = forgedEntry(entries.get(4), 6, "{\"job\":\"job-x\",\"purpose\":\"churn\"}");
+    entries.insert(5, forged);
+    assertFirstBad(verify(root), 6, Problem.INSERTED);
+  }
+
+  @Test
+  void verify_forgedEntryInsertedAndLaterEntriesRenumberedAndRechained_badSignatureNamed() throws Exception {
+    ObjectNode root = export();
+    ArrayNode entries = AuditFixture.entries(root);
+    entries.insert(5, forgedEntry(entries.get(4), 6, "{\"job\":\"job-x\",\"purpose\":\"churn\"}"));
+    for (int i = 6; i < entries.size(); i++) {
+      ObjectNode e = (ObjectNode) entries.get(i);
+      e.put("seq", i + 1);
+      e.put("prevHash", entries.get(i - 1).get("hash").asText());
+      e.put("hash", HexFormat.of().formatHex(EntryCodec.entryHash(i + 1, e.get("time").asText(),
+          e.get("type").asText(), e.get("payload").asText(), HexFormat.of().parseHex(e.get("prevHash").asText()))));
+    }
+    assertFirstBad(verify(root), 6, Problem.BAD_SIGNATURE);
+  }
+
+  @Test
+  void verify_twoEntriesSwapped_reorderedEntryNamed() {
+    ObjectNode root = export();
+    ArrayNode entries = AuditFixture.entries(root);
+    JsonNode fourth = entries.get(3);
+    entries.set(3, entries.get(4));
+    entries.set(4, fourth);
+    AuditVerification v = verify(root);
+    assertFirstBad(v, 4, Problem.REORDERED);
+    assertTrue(v.failure().get().reason().contains("entry 4 appears after entry 5"), v.describe());
+  }
+
+  @Test
+  void verify_tailCutBelowACountersignedHead_truncationNamed() {
+    ObjectNode root = export();
+    ArrayNode entries = AuditFixture.entries(root);
+    while (entries.size() > 7) {
+      entries.remove(entries.size() - 1);
+    }
+    AuditVerification v = verify(root);
+    assertFirstBad(v, 8, Problem.TRUNCATED);
+    assertTrue(v.failure().get().reason().contains("countersigned the head at entry 8"), v.describe());
+  }
+
+  @Test
+  void verify_tailCutAfterTheLastCountersignedHead_validButReportedAsNotCountersigned() {
+    ObjectNode root = export();
+    ArrayNode entries = AuditFixture.entries(root);
+    entries.remove(9);
+    entries.remove(8);
+    AuditVerification v = verify(root);
+    // the file cannot show this cut; the verdict says how far the countersignatures reach
+    assertTrue(v.valid(), v.describe());
+    assertEquals(8, v.countersignedThrough());
+    assertEquals(8, v.entries());
+  }
+
+  @Test
+  void verify_tailAndCountersignaturesCut_earlierCountersignedHeadsStillCatchIt() {
+    ObjectNode root = export();
+    ArrayNode entries = AuditFixture.entries(root);
+    while (entries.size() > 5) {
+      entries.remove(entries.size() - 1);
+    }
+    ((ArrayNode) root.get("countersignatures")).removeAll();
+    // entry 4 (HEAD_COUNTERSIGNED of 3) remains; entries 6.. are gone along with the list
+    AuditVerification v = verify(root);
+    assertTrue(v.valid(), v.describe());
+    assertEquals(3, v.countersignedThrough());
+  }
+
+  @Test
+  void verify_certificateFromAnotherCaWithEntriesResigned_untrustedCertificateAtEntryOne() {
+    TestPki other = TestPki.create(Clock.fixed(AuditFixture.T0.minus(Duration.ofDays(1)), ZoneOffset.UTC));
+    AuditVerification v = verify(resignedWith(other.node(AuditFixture.SITE)));
+    assertFirstBad(v, 1, Problem.UNTRUSTED_CERTIFICATE);
+    assertTrue(v.failure().get().reason().contains("not issued by the federation CA"), v.describe());
+  }
+
+  @Test
+  void verify_certificateOfAnotherSiteOrRoleWithEntriesResigned_untrustedCertificateAtEntryOne() {
+    AuditVerification otherSite = verify(resignedWith(f.pki.node("branch-south")));
+    assertFirstBad(otherSite, 1, Problem.UNTRUSTED_CERTIFICATE);
+    assertTrue(otherSite.failure().get().reason().contains("belongs to site 'branch-south'"), otherSite.describe());
+    AuditVerification coordinator = verify(resignedWith(f.pki.coordinator(AuditFixture.SITE)));
+    assertFirstBad(coordinator, 1, Problem.UNTRUSTED_CERTIFICATE);
+  }
+
+  @Test
+  void verify_certificateReplacedWithoutResigning_untrustedCertificateAtEntryOne() {
+    ObjectNode root = export();
+    IssuedCertificate other = TestPki.create().node(AuditFixture.SITE);
+    ObjectNode cert = (ObjectNode) root.get("nodeCertificates").get(0);
+    cert.put("pem", Pem.encode(other.certificate()));
+    cert.put("sha256", EntryCodec.fingerprint(other.certificate()));
+    assertFirstBad(verify(root), 1, Problem.UNTRUSTED_CERTIFICATE);
+  }
+
+  @Test
+  void verify_againstAnotherFederationCa_untrustedCertificateAtEntryOne() {
+    AuditVerification v = AuditVerifier.verify(exported, TestPki.create().ca().certificate());
+    assertFirstBad(v, 1, Problem.UNTRUSTED_CERTIFICATE);
+  }
+
+  @Test
+  void verify_logRewrittenWithTheNodeKey_caughtByTheFirstCountersignedHeadAfterIt() throws Exception {
+    // the node itself (holding its key) changes entry 5 and re-signs and re-chains everything after it
+    ObjectNode root = export();
+    ArrayNode entries = AuditFixture.entries(root);
+    ObjectNode fifth = (ObjectNode) entries.get(4);
+    fifth.put("payload", fifth.get("payload").asText().replace("revoked", "granted"));
+    for (int i = 4; i < entries.size(); i++) {
+      ObjectNode e = (ObjectNode) entries.get(i);
+      e.put("prevHash", entries.get(i - 1).get("hash").asText());
+      byte[] hash = EntryCodec.entryHash(i + 1, e.get("time").asText(), e.get("type").asText(),
+          e.get("payload").asText(), HexFormat.of().parseHex(e.get("prevHash").asText()));
+      e.put("hash", HexFormat.of().formatHex(hash));
+      e.put("signature", Base64.getEncoder().encodeToString(EntryCodec.sign(f.node.privateKey(), hash)));
+    }
+    AuditVerification v = verify(root);
+    assertFirstBad(v, 6, Problem.CHANGED);
+    assertTrue(v.failure().get().reason().contains("countersigned"), v.describe());
+  }
+
+  @Test
+  void verify_forgedCountersignature_badCountersignatureNamed() {
+    ObjectNode root = export();
+    ObjectNode cs = (ObjectNode) root.get("countersignatures").get(1);
+    byte[] sig = Base64.getDecoder().decode(cs.get("signature").asText());
+    sig[sig.length - 3] ^= 1;
+    cs.put("signature", Base64.getEncoder().encodeToString(sig));
+    assertFirstBad(verify(root), 6, Problem.BAD_COUNTERSIGNATURE);
+  }
+
+  @Test
+  void verify_garbage_malformedFile() {
+    assertFirstBad(AuditVerifier.verify("{not json", f.ca()), 0, Problem.MALFORMED);
+    assertFirstBad(AuditVerifier.verify("{\"format\":\"something-else\",\"version\":1}", f.ca()), 0,
+        Problem.MALFORMED);
+    ObjectNode root = export();
+    ((ObjectNode) AuditFixture.entries(root).get(2)).put("hash", "xyz");
+    assertFirstBad(verify(root), 3, Problem.MALFORMED);
+    ObjectNode noSeq = export();
+    ((ObjectNode) AuditFixture.entries(noSeq).get(1)).put("seq", "two");
+    assertFirstBad(verify(noSeq), 2, Problem.MALFORMED);
+  }
+
+  private ObjectNode resignedWith(IssuedCertificate impostor) {
+    ObjectNode root = export();
+    String fingerprint = EntryCodec.fingerprint(impostor.certificate());
+    ArrayNode certs = (ArrayNode) root.get("nodeCertificates");
+    certs.removeAll();
+    certs.addObject().put("sha256", fingerprint).put("pem", Pem.encode(impostor.certificate()));
+    for (JsonNode n : AuditFixture.entries(root)) {
+      ObjectNode e = (ObjectNode) n;
+      byte[] hash = HexFormat.of().parseHex(e.get("hash").asText());
+      e.put("signer", fingerprint);
+      e.put("signature", Base64.getEncoder().encodeToString(EntryCodec.sign(impostor.privateKey(), hash)));
+    }
+    return root;
+  }
+
+  /** A well-formed entry chained onto {@code previous}, signed with a key that is not the node's. */
+  private ObjectNode forgedEntry(JsonNode previous, long seq, String payload) {
+    IssuedCertificate attacker = TestPki.create().node(AuditFixture.SITE);
+    ObjectNode e = (ObjectNode) previous.deepCopy();
+    e.put("seq", seq);
+    e.put("type", "JOB_ACCEPTED");
+    e.put("payload", payload);
+    e.put("prevHash", previous.get("hash").asText());
+    byte[] hash = EntryCodec.entryHash(seq, e.get("time").asText(), "JOB_ACCEPTED", payload,
+        HexFormat.of().parseHex(previous.get("hash").asText()));
+    e.put("hash", HexFormat.of().formatHex(hash));
+    e.put("signature", Base64.getEncoder().encodeToString(EntryCodec.sign(attacker.privateKey(), hash)));
+    return e;
+  }
+
+  private static String flipHex(String hex) {
+    char c = hex.charAt(10);
+    return hex.substring(0, 10) + (c == '0' ? '1' : '0') + hex.substring(11);
+  }
+}
