@@ -1,0 +1,74 @@
+package dev.tandem.cli.audit;
+
+import dev.tandem.crypto.merkle.AbsenceProof;
+import dev.tandem.crypto.merkle.PresenceProof;
+import dev.tandem.node.audit.SubjectAccess;
+import dev.tandem.node.audit.SubjectAccessReport;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code audit subject}: in which rounds a subject's data was used, under which consent, with proofs. */
+@Command(name = "subject",
+    description = "Answer a subject-access request: every round the node contributed to, whether the subject's"
+        + " records were used (Merkle inclusion proof) or not (absence proof), and the consent in force.")
+final class SubjectCommand extends AuditSubcommand {
+  @Option(names = "--config", required = true, paramLabel = "NODE.yaml", description = "The node's configuration.")
+  Path config;
+
+  @Parameters(index = "0", paramLabel = "SUBJECT", description = "The subject's id in the site's systems.")
+  String subjectId;
+
+  @Option(names = "--out", paramLabel = "FILE",
+      description = "Write the report with its proofs as JSON, for 'tandem audit verify EXPORT --subject FILE'.")
+  Path out;
+
+  @Override
+  int run(PrintWriter stdout, PrintWriter stderr) {
+    SubjectAccessReport report;
+    try (NodeRecords node = NodeRecords.open(config, Clock.systemUTC())) {
+      report = new SubjectAccess(node.log(), node.pseudonyms(), node.consent(), Clock.systemUTC()).report(subjectId);
+    }
+    long used = report.rounds().stream().filter(SubjectAccessReport.RoundUse::used).count();
+    stdout.println("subject pseudonym " + report.pseudonym() + " at site '" + report.site() + "'"
+        + (report.erased() ? " (erased)" : "") + ": used in " + used + " of " + report.rounds().size()
+        + " contributed rounds (log head " + report.headSeq() + ")");
+    for (SubjectAccessReport.RoundUse u : report.rounds()) {
+      StringBuilder line = new StringBuilder("  entry ").append(u.seq()).append(": job ").append(u.jobId())
+          .append(" round ").append(u.round());
+      if (u.modelVersion() != null) {
+        line.append(" (model ").append(u.modelVersion()).append(')');
+      }
+      line.append(", purpose ").append(u.purpose()).append(", consent at ").append(u.consentAt()).append(": ");
+      if (u.consent() == null) {
+        line.append(report.erased() ? "(erased)" : "none");
+      } else {
+        line.append(u.consent().state().id()).append(" since ").append(u.consent().since());
+        if (u.consent().evidence() != null) {
+          line.append(" [").append(u.consent().evidence()).append(']');
+        }
+      }
+      if (u.proof() instanceof PresenceProof p) {
+        line.append(" -> USED (inclusion proof: leaf ").append(p.inclusion().leafIndex() + 1).append(" of ")
+            .append(p.inclusion().treeSize()).append(')');
+      } else {
+        line.append(" -> not used (absence proof over ").append(((AbsenceProof) u.proof()).treeSize())
+            .append(" subjects)");
+      }
+      if (u.usedWithoutConsent(report.erased())) {
+        line.append("  WARNING: used without a grant in force");
+      }
+      stdout.println(line);
+    }
+    if (out != null) {
+      report.write(out);
+      stdout.println("report written to " + out + " (check it with: tandem audit verify EXPORT --ca CA.pem --subject "
+          + out + ")");
+    }
+    stdout.flush();
+    return 0;
+  }
+}
