@@ -1,5 +1,6 @@
 package dev.tandem.node.audit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.certs.Pem;
 import dev.tandem.certs.Role;
@@ -134,10 +135,8 @@ public final class AuditVerifier {
       JsonNode root;
       try {
         root = EntryCodec.JSON.readTree(text);
-      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      } catch (JsonProcessingException e) {
         return result(new Failure(0, Problem.MALFORMED, "not JSON: " + e.getOriginalMessage()), 0);
-      } catch (IOException e) {
-        return result(new Failure(0, Problem.MALFORMED, "not JSON: " + e.getMessage()), 0);
       }
       try {
         header(root);

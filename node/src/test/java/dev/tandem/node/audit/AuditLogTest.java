@@ -97,6 +97,18 @@ class AuditLogTest {
   }
 
   @Test
+  void entryHash_workedExampleOfTheFormatDocument_matches() throws Exception {
+    String payload = "{\"job\":\"job-1\",\"purpose\":\"churn\"}";
+    String expected = "b3e5d56d178ed77fdbbabd50b798570ba6b75fb605f436002423709ac0b2b4ce";
+    assertEquals(expected, HexFormat.of().formatHex(
+        documentedHash(1, "2025-06-02T08:00:00.000Z", "JOB_ACCEPTED", payload, new byte[32])));
+    assertEquals(expected, HexFormat.of().formatHex(
+        EntryCodec.entryHash(1, "2025-06-02T08:00:00.000Z", "JOB_ACCEPTED", payload, new byte[32])));
+    AuditEntry first = f.log.jobAccepted("job-1", "churn");
+    assertEquals(expected, HexFormat.of().formatHex(first.hash()));
+  }
+
+  @Test
   void head_emptyLog_isSeqZeroAndZeroHash() {
     assertEquals(new LogHead(0, new byte[32]), f.log.head());
     assertThrows(IllegalStateException.class, () -> f.log.countersignHead(f.countersigner));

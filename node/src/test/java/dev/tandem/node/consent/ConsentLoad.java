@@ -6,9 +6,8 @@ import java.time.Instant;
 import java.util.Locale;
 
 /**
- * A synthetic consent export of {@code rows} subjects, generated on the fly: each subject has a
- * {@code churn} decision (about 80% granted), every fifth also a {@code credit-risk} grant
- * followed... kept simple: one row per subject for churn, dated within 2024.
+ * A synthetic consent CSV of {@code rows} subjects generated on the fly: one {@code churn}
+ * decision per subject, dated within 2024, every fifth subject revoked and the others granted.
  */
 final class ConsentLoad extends Reader {
   static final Instant BASE = Instant.parse("2024-01-01T00:00:00Z");

@@ -10,9 +10,9 @@ import java.util.Set;
  * Imports 1,000,000 consent records into an embedded H2 node database and selects the consented
  * subjects for a job, printing the times.
  *
- * <p>Run: {@code cd node && mvn -o -q test-compile && java -Xmx2g -cp
- * target/test-classes:target/classes:$(cat target/classpath.txt) dev.tandem.node.consent.ConsentLoadBenchmark [rows]}
- * (write the classpath first with {@code mvn -o -q dependency:build-classpath -Dmdep.outputFile=target/classpath.txt}).
+ * <p>Run from {@code node/}: {@code mvn -o -q test-compile && cp=$(mktemp) && mvn -o -q
+ * dependency:build-classpath -Dmdep.outputFile=$cp && java -Xmx2g -cp
+ * target/test-classes:target/classes:$(cat $cp) dev.tandem.node.consent.ConsentLoadBenchmark [rows]}.
  */
 public final class ConsentLoadBenchmark {
   private ConsentLoadBenchmark() {}
