@@ -31,7 +31,7 @@ public final class ConsentImportException extends IllegalArgumentException {
     this.total = total;
   }
 
-  /** The first problems found, in line order (at most {@link JdbcConsentRegistry#MAX_PROBLEMS}). */
+  /** The first problems found, in line order (at most 20). */
   public List<Problem> problems() {
     return problems;
   }
