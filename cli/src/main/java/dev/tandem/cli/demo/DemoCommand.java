@@ -15,7 +15,14 @@ import dev.tandem.coordinator.store.StoredModel;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.RowView;
 import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.audit.AuditVerification;
+import dev.tandem.node.audit.AuditVerifier;
+import dev.tandem.node.audit.SubjectAccessReport;
+import dev.tandem.node.consent.ConsentImport;
 import dev.tandem.node.data.LocalData;
+import dev.tandem.node.store.NodeStores;
+import java.io.Reader;
+import java.time.Clock;
 import dev.tandem.proto.v1.JobFinished;
 import dev.tandem.proto.v1.RoundMetrics;
 import java.io.IOException;
@@ -89,6 +96,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     out.println("federation CA, certificates and configs written under " + work);
     List<RoundMetrics> history = new ArrayList<>();
+    String canary;
     JobFinished finished;
     String jobId;
     try (ChildProcesses children = new ChildProcesses(work.resolve("logs"))) {
@@ -98,6 +106,15 @@ public final class DemoCommand implements Callable<Integer> {
       int port = Integer.parseInt(children.awaitFile(coordinator, "coordinator", portFile, Duration.ofSeconds(90)));
       out.println("coordinator up on 127.0.0.1:" + port + " (pid " + coordinator.pid() + ")");
       fed.writeNodeConfigs(port, ID_COLUMN);
+      for (String site : SITES) {
+        try (NodeStores stores = NodeStores.open(NodeConfig.load(fed.nodeConfig(site)), Clock.systemUTC());
+            Reader csv = Files.newBufferedReader(fed.consentCsv(site))) {
+          ConsentImport loaded = stores.consent().importCsv(csv);
+          out.println("consent loaded at " + site + ": " + loaded.granted() + " granted, " + loaded.revoked()
+              + " opted out of churn analytics");
+        }
+      }
+      canary = canary(fed);
       for (String site : SITES) {
         Process p = children.start(site, "node", "--config", fed.nodeConfig(site).toString());
         out.println("node " + site + " started (pid " + p.pid() + ")");
@@ -110,10 +127,16 @@ public final class DemoCommand implements Callable<Integer> {
             + " features, " + spec.rounds() + " rounds of FedAvg"
             + (spec.privacy().secureAggregation() ? " under secure aggregation (the coordinator sees only sums)" : ""));
         int total = spec.rounds();
+        int revokeAfter = Math.max(1, total / 2);
+        String subject = canary;
         finished = client.watch(jobId, e -> {
           Progress.print(out, e, total);
           if (e.hasRoundCompleted()) {
             history.add(e.getRoundCompleted());
+            if (e.getRoundCompleted().getRound() == revokeAfter) {
+              revoke(fed, subject);
+              out.println("  customer " + subject + " of " + CANARY_SITE + " revokes consent for churn now");
+            }
           }
         });
       }
@@ -147,15 +170,41 @@ public final class DemoCommand implements Callable<Integer> {
         centralized));
     out.println(String.format(Locale.ROOT, "gap %.4f; model %s exported to %s%s", centralized - federatedExact,
         model.version(), export, workdir == null ? " (temporary: use --workdir to keep it)" : ""));
+    out.println();
+    ObjectNode audits = new ObjectMapper().createObjectNode();
+    for (String site : SITES) {
+      Path file = work.resolve("exports").resolve(site + "-audit.json");
+      try (NodeStores stores = NodeStores.open(NodeConfig.load(fed.nodeConfig(site)), Clock.systemUTC())) {
+        stores.audit().export().write(file);
+        AuditVerification v = AuditVerifier.verify(file, stores.federationCa());
+        out.println("audit of " + site + ": " + v.describe());
+        audits.putObject(site).put("valid", v.valid()).put("entries", v.entries()).put("file", file.toString());
+        if (site.equals(CANARY_SITE)) {
+          SubjectAccessReport report = stores.subjectAccess().report(canary);
+          Path reportFile = work.resolve("exports").resolve("subject-access.json");
+          report.write(reportFile);
+          AuditVerification proofs = AuditVerifier.verifySubjectAccess(file, reportFile, stores.federationCa());
+          List<Integer> used = new ArrayList<>();
+          List<Integer> absent = new ArrayList<>();
+          report.rounds().forEach(r -> (r.used() ? used : absent).add(r.round()));
+          out.println("subject access for customer " + canary + " at " + site + ": data used in rounds " + used
+              + ", provably absent from rounds " + absent + " (" + proofs.proofsChecked() + " Merkle proofs "
+              + (proofs.valid() ? "verified" : "FAILED: " + proofs.describe()) + ")");
+          audits.putObject("subjectAccess").put("site", site).put("usedInRounds", used.toString())
+              .put("absentFromRounds", absent.toString()).put("proofsValid", proofs.valid());
+        }
+      }
+    }
     if (summary != null) {
-      writeSummary(summary, jobId, spec, history, last.getAuc(), federatedExact, centralized, model.version());
+      writeSummary(summary, jobId, spec, history, last.getAuc(), federatedExact, centralized, model.version(),
+          audits);
       out.println("summary written to " + summary);
     }
     return 0;
   }
 
   private static void writeSummary(Path file, String jobId, JobSpec spec, List<RoundMetrics> history,
-      double reported, double federated, double centralized, String version) throws IOException {
+      double reported, double federated, double centralized, String version, ObjectNode audits) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("jobId", jobId);
@@ -179,6 +228,7 @@ public final class DemoCommand implements Callable<Integer> {
     root.put("federatedAucReportedBySites", reported);
     root.put("centralizedAuc", centralized);
     root.put("finalModelVersion", version);
+    root.set("audit", audits);
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
@@ -192,6 +242,27 @@ public final class DemoCommand implements Callable<Integer> {
         throw new IllegalStateException("the demo resource " + name + " is missing from the build");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The site whose customer revokes consent during the demo. */
+  static final String CANARY_SITE = "branch-north";
+
+  /** A customer of the canary site with consent for churn whose record is in the training split. */
+  private static String canary(DemoFederation fed) throws IOException {
+    LocalData data = LocalData.load(NodeConfig.load(fed.nodeConfig(CANARY_SITE)).data());
+    for (String line : Files.readAllLines(fed.consentCsv(CANARY_SITE)).subList(1, 50)) {
+      String[] f = line.split(",");
+      if (f[2].equals("granted") && data.trainIds().contains(f[0])) {
+        return f[0];
+      }
+    }
+    throw new IllegalStateException("no consented training customer found at " + CANARY_SITE);
+  }
+
+  private static void revoke(DemoFederation fed, String subject) {
+    try (NodeStores stores = NodeStores.open(NodeConfig.load(fed.nodeConfig(CANARY_SITE)), Clock.systemUTC())) {
+      stores.consent().revoke(subject, "churn", "call-center-request", "v2");
     }
   }
 

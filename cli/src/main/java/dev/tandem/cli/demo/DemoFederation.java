@@ -72,6 +72,7 @@ public final class DemoFederation {
           .writeTo(dir.resolve(site + ".pem"), dir.resolve(site + ".key"));
       Files.copy(caDir.resolve("ca.pem"), dir.resolve("ca.pem"));
       Files.write(dir.resolve(site + ".csv"), rowsBySite.get(site), StandardCharsets.UTF_8);
+      Files.write(dir.resolve("consent.csv"), consentExport(rowsBySite.get(site), idColumn), StandardCharsets.UTF_8);
     }
     ca.save(caDir); // the issue log, so that `certs revoke --site` finds the demo's certificates
     Files.createDirectories(work.resolve("logs"));
@@ -96,6 +97,9 @@ public final class DemoFederation {
             testFraction: 0.2
             splitSeed: 7
           database: db/%s
+          consent:
+            purposes: [churn]
+            minCohort: 50
           """.formatted(site, coordinatorPort, site, site, site, idColumn, site));
     }
   }
@@ -129,6 +133,28 @@ public final class DemoFederation {
     return FederationCa.load(work.resolve("ca"));
   }
 
+  /** The share of demo customers who opted out of analytics for churn. */
+  static final double OPTED_OUT = 0.08;
+
+  /**
+   * A consent export as a site's CRM would produce it: most customers granted consent for churn
+   * analytics, some (by a hash of the id, about {@link #OPTED_OUT}) revoked it.
+   */
+  static List<String> consentExport(List<String> csvLines, String idColumn) {
+    int idIndex = List.of(csvLines.get(0).split(",", -1)).indexOf(idColumn);
+    List<String> out = new ArrayList<>(List.of("subject_id,purpose,state,since,evidence,policy_version"));
+    for (String line : csvLines.subList(1, csvLines.size())) {
+      String id = line.split(",", -1)[idIndex];
+      boolean optedOut = bucket("consent:" + id, 10_000) < OPTED_OUT * 10_000;
+      out.add(id + ",churn," + (optedOut ? "revoked" : "granted") + ",2026-03-01,crm-consent-form,v2");
+    }
+    return out;
+  }
+
+  public Path consentCsv(String site) {
+    return work.resolve("sites").resolve(site).resolve("consent.csv");
+  }
+
   /** Splits CSV text by a hash of the id column; each site gets the header and its rows. */
   public static Map<String, List<String>> split(InputStream csv, String idColumn, List<String> sites) throws IOException {
     List<String> lines = new String(csv.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
@@ -150,14 +176,14 @@ public final class DemoFederation {
         continue;
       }
       String id = line.split(",", -1)[idIndex];
-      out.get(sites.get(bucket(id, sites.size()))).add(line);
+      out.get(sites.get(bucket("branch:" + id, sites.size()))).add(line);
     }
     return out;
   }
 
-  private static int bucket(String id, int n) {
+  private static int bucket(String key, int n) {
     try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(("branch:" + id).getBytes(StandardCharsets.UTF_8));
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return Math.floorMod(((h[0] & 0xff) << 8) | (h[1] & 0xff), n);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

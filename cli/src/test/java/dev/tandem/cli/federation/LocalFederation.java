@@ -8,7 +8,11 @@ import dev.tandem.coordinator.store.StoredModel;
 import dev.tandem.model.JobSpec;
 import dev.tandem.node.agent.NodeAgent;
 import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.data.LocalData;
+import java.io.StringReader;
+import java.util.Set;
 import dev.tandem.node.privacy.PrivacyBudgets;
 import dev.tandem.proto.v1.JobEvent;
 import dev.tandem.proto.v1.JobFinished;
@@ -61,9 +65,28 @@ public final class LocalFederation implements AutoCloseable {
       TestPki.SiteFiles f = pki.writeSite(dir.resolve(site), pki.node(site));
       NodeConfig nc = new NodeConfig(site, "localhost:" + coordinator.port(),
           new NodeConfig.TlsFiles(f.cert(), f.key(), f.ca(), f.crl()), e.getValue(),
-          "jdbc:h2:file:" + dir.resolve(site).resolve("db").toAbsolutePath(), 16 << 20, budgets.apply(site));
-      nodes.put(site, NodeAgent.start(nc, interceptors.apply(site), Clock.systemUTC()));
+          "jdbc:h2:file:" + dir.resolve(site).resolve("db").toAbsolutePath(), 16 << 20, budgets.apply(site),
+          new ConsentPolicy(PURPOSES, Set.of(), 10));
+      NodeAgent agent = NodeAgent.start(nc, interceptors.apply(site), Clock.systemUTC());
+      grantAll(agent, e.getValue());
+      nodes.put(site, agent);
     }
+  }
+
+  /** The purposes every test site serves, with consent granted for each of its records. */
+  public static final Set<String> PURPOSES = Set.of("churn", "health-risk", "credit-risk");
+
+  /** Loads a consent export in which every record of the site consented to every test purpose. */
+  private static void grantAll(NodeAgent agent, DataSourceConfig data) {
+    LocalData local = LocalData.load(data);
+    StringBuilder csv = new StringBuilder("subject_id,purpose,state,since,evidence\n");
+    for (String id : local.trainIds()) {
+      PURPOSES.forEach(p -> csv.append(id).append(',').append(p).append(",granted,2026-01-01,test-fixture\n"));
+    }
+    for (String id : local.testIds()) {
+      PURPOSES.forEach(p -> csv.append(id).append(',').append(p).append(",granted,2026-01-01,test-fixture\n"));
+    }
+    agent.consent().importCsv(new StringReader(csv.toString()));
   }
 
   public LocalFederation(Path dir, Map<String, DataSourceConfig> sites) throws Exception {

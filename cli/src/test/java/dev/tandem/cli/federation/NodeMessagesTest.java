@@ -11,6 +11,7 @@ import dev.tandem.node.data.CsvTable;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.training.Datasets;
 import dev.tandem.proto.v1.EvaluationReport;
+import dev.tandem.proto.v1.HeadToSign;
 import dev.tandem.proto.v1.ModelUpdate;
 import dev.tandem.proto.v1.StatsReport;
 import dev.tandem.proto.v1.SubscribeRequest;
@@ -71,6 +72,9 @@ class NodeMessagesTest {
         if (s.message() instanceof ModelUpdate u) {
           assertEquals(parameterCount, u.getParameters().getValuesCount(), "an update is the parameter vector only");
         }
+        if (s.message() instanceof HeadToSign h) {
+          assertEquals(32, h.getHeadHash().size(), "a log head is a sequence number and a hash");
+        }
         if (s.message() instanceof StatsReport r) {
           assertEquals(spec.numericFeatures().size(), r.getMomentsCount(), "one moment triple per numeric feature");
         }
@@ -87,8 +91,8 @@ class NodeMessagesTest {
           }
         }
       }
-      assertEquals(Set.of(SubscribeRequest.class, StatsReport.class, ModelUpdate.class, EvaluationReport.class),
-          kinds, e.getKey() + " sent only the four aggregate message kinds");
+      assertEquals(Set.of(SubscribeRequest.class, StatsReport.class, ModelUpdate.class, EvaluationReport.class,
+          HeadToSign.class), kinds, e.getKey() + " sent only aggregates and its audit log head");
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.store.ContributionLog;
 import dev.tandem.node.training.Datasets;
 import dev.tandem.proto.v1.EvaluationReport;
+import dev.tandem.proto.v1.HeadToSign;
 import dev.tandem.proto.v1.SecAggMessage;
 import dev.tandem.proto.v1.StatsReport;
 import dev.tandem.proto.v1.SubscribeRequest;
@@ -57,8 +58,8 @@ class SecureAggregationTest {
       for (String site : sites) {
         Set<Class<?>> kinds = new HashSet<>();
         recorders.get(site).sent.forEach(s -> kinds.add(s.message().getClass()));
-        assertEquals(Set.of(SubscribeRequest.class, StatsReport.class, SecAggMessage.class, EvaluationReport.class),
-            kinds, site + " sent its update only masked");
+        assertEquals(Set.of(SubscribeRequest.class, StatsReport.class, SecAggMessage.class, EvaluationReport.class,
+            HeadToSign.class), kinds, site + " sent its update only masked");
         List<ContributionLog.Entry> log = fed.node(site).contributions().entries();
         for (String stage : List.of("secagg-advertise_keys", "secagg-share_keys", "secagg-masked_input",
             "secagg-unmasking")) {

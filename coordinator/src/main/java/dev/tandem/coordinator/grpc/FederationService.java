@@ -14,7 +14,12 @@ import dev.tandem.proto.v1.FederationGrpc;
 import dev.tandem.proto.v1.ModelUpdate;
 import dev.tandem.proto.v1.NumericMoments;
 import dev.tandem.proto.v1.StatsReport;
+import dev.tandem.certs.IssuedCertificate;
+import dev.tandem.crypto.merkle.HeadSignature;
+import dev.tandem.proto.v1.HeadCountersigned;
+import dev.tandem.proto.v1.HeadToSign;
 import dev.tandem.proto.v1.SecAggMessage;
+import io.grpc.Status;
 import dev.tandem.proto.v1.SubscribeRequest;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TaskDeclined;
@@ -28,10 +33,35 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
 
   private final ConnectedSites sites;
   private final Jobs jobs;
+  private final IssuedCertificate coordinatorKey;
 
-  public FederationService(ConnectedSites sites, Jobs jobs) {
+  /** @param coordinatorKey the coordinator's certificate and key, which countersign audit log heads */
+  public FederationService(ConnectedSites sites, Jobs jobs, IssuedCertificate coordinatorKey) {
     this.sites = sites;
     this.jobs = jobs;
+    this.coordinatorKey = coordinatorKey;
+  }
+
+  @Override
+  public void countersignHead(HeadToSign h, StreamObserver<HeadCountersigned> observer) {
+    byte[] hash = h.getHeadHash().toByteArray();
+    byte[] signature;
+    try {
+      signature = HeadSignature.sign(coordinatorKey.privateKey(), Caller.current().siteId(), h.getSeq(), hash);
+    } catch (IllegalArgumentException e) {
+      observer.onError(Status.INVALID_ARGUMENT.withDescription("cannot countersign this head: " + e.getMessage())
+          .asRuntimeException());
+      return;
+    }
+    try {
+      observer.onNext(HeadCountersigned.newBuilder().setSeq(h.getSeq()).setHeadHash(h.getHeadHash())
+          .setSignature(ByteString.copyFrom(signature))
+          .setCoordinatorCertificate(ByteString.copyFrom(coordinatorKey.certificate().getEncoded())).build());
+    } catch (java.security.cert.CertificateEncodingException e) {
+      observer.onError(Status.INTERNAL.withDescription("cannot encode the coordinator certificate").asRuntimeException());
+      return;
+    }
+    observer.onCompleted();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.tandem.coordinator.server;
 
 import dev.tandem.certs.CrlSource;
 import dev.tandem.certs.FederationTrust;
+import dev.tandem.certs.IssuedCertificate;
 import dev.tandem.certs.Pem;
 import dev.tandem.certs.Role;
 import dev.tandem.coordinator.config.CoordinatorConfig;
@@ -57,9 +58,10 @@ public final class CoordinatorServer implements AutoCloseable {
   public static CoordinatorServer start(CoordinatorConfig config, Clock clock) throws IOException {
     X509Certificate ca = Pem.readCertificate(config.tls().ca());
     CrlSource crls = config.tls().crl() == null ? CrlSource.none() : CrlSource.file(config.tls().crl(), ca);
+    IssuedCertificate own = new IssuedCertificate(Pem.readCertificate(config.tls().cert()),
+        Pem.readPrivateKey(config.tls().key()));
     ServerCredentials credentials = TlsServerCredentials.newBuilder()
-        .keyManager(FederationTrust.keyManager(Pem.readCertificate(config.tls().cert()),
-            Pem.readPrivateKey(config.tls().key()), ca))
+        .keyManager(FederationTrust.keyManager(own.certificate(), own.privateKey(), ca))
         .trustManager(FederationTrust.trustManager(ca, crls, java.util.EnumSet.of(Role.NODE, Role.COORDINATOR)))
         .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
         .build();
@@ -78,7 +80,7 @@ public final class CoordinatorServer implements AutoCloseable {
         .permitKeepAliveWithoutCalls(true)
         .keepAliveTime(20, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
-        .addService(ServerInterceptors.intercept(new FederationService(sites, jobs), identity))
+        .addService(ServerInterceptors.intercept(new FederationService(sites, jobs, own), identity))
         .addService(ServerInterceptors.intercept(new JobsService(jobs, registry), identity))
         .build();
     try {

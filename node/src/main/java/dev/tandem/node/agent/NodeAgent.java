@@ -8,6 +8,8 @@ import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.secagg.SecureRounds;
 import dev.tandem.node.privacy.PrivacyLedger;
+import dev.tandem.node.consent.ConsentRegistry;
+import dev.tandem.node.store.NodeStores;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import dev.tandem.node.data.LocalData;
@@ -49,6 +51,7 @@ public final class NodeAgent implements AutoCloseable {
   private final Channel intercepted;
   private final ContributionLog log;
   private final PrivacyLedger ledger;
+  private final NodeStores stores;
   private final TaskHandler handler;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("tandem-node-worker"));
   private final ScheduledExecutorService reconnects =
@@ -64,6 +67,7 @@ public final class NodeAgent implements AutoCloseable {
     this.intercepted = ClientInterceptors.intercept(channel, interceptors);
     this.log = ContributionLog.open(config.databaseUrl());
     this.ledger = PrivacyLedger.open(config.databaseUrl());
+    this.stores = NodeStores.open(config, clock);
     X509Certificate ca = Pem.readCertificate(config.tls().ca());
     CrlSource crls = config.tls().crl() == null ? CrlSource.none() : CrlSource.file(config.tls().crl(), ca);
     SecureRounds secure = new SecureRounds(config.site(),
@@ -71,7 +75,8 @@ public final class NodeAgent implements AutoCloseable {
         FederationTrust.trustManager(ca, crls, Role.NODE), ca, new SecureRandom());
     this.handler = new TaskHandler(config.site(), data, log,
         () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock, secure,
-        ledger, config.privacy());
+        ledger, config.privacy(), new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),
+            stores.audit()));
   }
 
   /**
@@ -90,6 +95,16 @@ public final class NodeAgent implements AutoCloseable {
 
   public String site() {
     return config.site();
+  }
+
+  /** The node's consent registry. */
+  public ConsentRegistry consent() {
+    return stores.consent();
+  }
+
+  /** The node's consent registry, pseudonyms and signed, hash-chained audit log. */
+  public NodeStores stores() {
+    return stores;
   }
 
   /** What this node has spent of its records' privacy. */
@@ -166,6 +181,7 @@ public final class NodeAgent implements AutoCloseable {
     }
     log.close();
     ledger.close();
+    stores.close();
     closed.countDown();
   }
 

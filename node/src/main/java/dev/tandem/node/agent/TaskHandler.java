@@ -35,6 +35,13 @@ import dev.tandem.node.privacy.PrivacyLedger;
 import dev.tandem.node.training.DpSteps;
 import com.google.protobuf.ByteString;
 import java.util.Set;
+import dev.tandem.node.audit.HeadCountersignature;
+import dev.tandem.proto.v1.HeadCountersigned;
+import dev.tandem.proto.v1.HeadToSign;
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import io.grpc.StatusRuntimeException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -67,10 +74,15 @@ final class TaskHandler {
   private final Evaluator evaluator = new Evaluator();
   private final Map<String, Encoded> encodedByJob = new ConcurrentHashMap<>();
   private final SecureRounds secure;
+  private final ConsentGate gate;
+  /** Per job: the consented selection and privacy spent of a secure round until its masked input is sent. */
+  private final Map<String, PendingContribution> pending = new ConcurrentHashMap<>();
+
+  private record PendingContribution(int round, ConsentGate.Consented consented, Spent privacy) {}
   private final PrivacyLedger ledger;
   private final PrivacyBudgets budgets;
 
-  private record Encoded(Normalization normalization, EncodedData train, EncodedData test) {}
+  private record Encoded(Normalization normalization, int selection, EncodedData train, EncodedData test) {}
 
   /** What this site has spent of its privacy budget on a job, as reported with its update. */
   private record Spent(double epsilon, double delta) {
@@ -78,8 +90,9 @@ final class TaskHandler {
   }
 
   TaskHandler(String site, LocalData data, ContributionLog log, Supplier<FederationBlockingStub> stub, Clock clock,
-      SecureRounds secure, PrivacyLedger ledger, PrivacyBudgets budgets) {
+      SecureRounds secure, PrivacyLedger ledger, PrivacyBudgets budgets, ConsentGate gate) {
     this.site = site;
+    this.gate = gate;
     this.secure = secure;
     this.ledger = ledger;
     this.budgets = budgets;
@@ -104,6 +117,15 @@ final class TaskHandler {
           + task.getEnded().getReason());
       return;
     }
+    if (!job.sites().contains(site)) {
+      decline(task, "PERMISSION_DENIED", "site '" + site + "' is not a participant of job " + job.jobId(), 0);
+      return;
+    }
+    Optional<String> policy = gate.refusal(job);
+    if (policy.isPresent()) {
+      decline(task, "PERMISSION_DENIED", policy.get(), 0);
+      return;
+    }
     Optional<String> refusal = refusal(job);
     if (refusal.isPresent()) {
       decline(task, refusal.get());
@@ -119,9 +141,6 @@ final class TaskHandler {
   }
 
   private Optional<String> refusal(JobSpec job) {
-    if (!job.sites().contains(site)) {
-      return Optional.of("site '" + site + "' is not a participant of job " + job.jobId());
-    }
     List<String> missing = new ArrayList<>();
     for (FeatureSpec f : job.features()) {
       if (!data.hasColumn(f.name())) {
@@ -141,19 +160,31 @@ final class TaskHandler {
   }
 
   private void stats(Task task, JobSpec job) {
-    FeatureMoments m = FeatureMoments.of(data.train(), job);
+    ConsentGate.Consented view = gate.select(job, data, clock.instant());
+    Optional<String> small = gate.cohortRefusal(job, view);
+    if (small.isPresent()) {
+      decline(task, small.get());
+      return;
+    }
+    FeatureMoments m = FeatureMoments.of(view.data().train(), job);
     StatsReport.Builder b = StatsReport.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
-        .setRound(task.getRound()).setRecordCount(data.trainSize());
+        .setRound(task.getRound()).setRecordCount(view.data().trainSize());
     for (int i = 0; i < m.counts().length; i++) {
       b.addMoments(NumericMoments.newBuilder().setCount(m.counts()[i]).setSum(m.sums()[i])
           .setSumSquares(m.sumSquares()[i]));
     }
     StatsReport report = b.build();
-    send(job, task, "stats", data.trainSize(), report, () -> stub.get().submitStats(report));
+    send(job, task, "stats", view.data().trainSize(), report, () -> stub.get().submitStats(report));
   }
 
   private void train(Task task, JobSpec job) {
-    Encoded enc = encoded(job, Wire.fromProto(task.getTrain().getNormalization()));
+    ConsentGate.Consented view = gate.select(job, data, clock.instant());
+    Optional<String> small = gate.cohortRefusal(job, view);
+    if (small.isPresent()) {
+      decline(task, small.get());
+      return;
+    }
+    Encoded enc = encoded(job, Wire.fromProto(task.getTrain().getNormalization()), view);
     double[] global = Wire.values(task.getTrain().getGlobal());
     if (global.length != job.architecture().parameterCount()) {
       decline(task, "the global model has " + global.length + " parameters; the job's model has "
@@ -182,6 +213,7 @@ final class TaskHandler {
     TrainResult r = job.privacy().dp() == null ? trained
         : new TrainResult(trained.parameters(), trained.sampleCount(), 0);
     if (task.getTrain().hasSecagg()) {
+      pending.put(job.jobId(), new PendingContribution(task.getRound(), view, privacy));
       beginSecure(task, job, r, privacy);
       return;
     }
@@ -189,7 +221,10 @@ final class TaskHandler {
         .setRound(task.getRound()).setSampleCount(r.sampleCount())
         .setParameters(Wire.parameters(r.parameters())).setTrainLoss(r.meanLoss())
         .setEpsilonSpent(privacy.epsilon()).setDelta(privacy.delta()).build();
-    send(job, task, "update", r.sampleCount(), update, () -> stub.get().submitUpdate(update));
+    if (send(job, task, "update", r.sampleCount(), update, () -> stub.get().submitUpdate(update))) {
+      gate.contributed(job, task.getRound(), view, job.privacy().dp() == null ? null : privacy.epsilon(),
+          update.toByteArray(), this::countersignOverRpc);
+    }
   }
 
   private void beginSecure(Task task, JobSpec job, TrainResult r, Spent privacy) {
@@ -225,19 +260,26 @@ final class TaskHandler {
       decline(task, "secure aggregation refused: " + e.getMessage());
       return;
     }
-    submitSecAgg(task, job, t.getStage(), 0, payload, Spent.NONE);
+    boolean accepted = submitSecAgg(task, job, t.getStage(), 0, payload, Spent.NONE);
+    PendingContribution p = pending.get(job.jobId());
+    if (accepted && t.getStage() == SecAggStage.MASKED_INPUT && p != null && p.round() == task.getRound()) {
+      pending.remove(job.jobId());
+      gate.contributed(job, p.round(), p.consented(), job.privacy().dp() == null ? null : p.privacy().epsilon(),
+          payload.get(0), this::countersignOverRpc);
+    }
   }
 
-  private void submitSecAgg(Task task, JobSpec job, SecAggStage stage, long samples, List<byte[]> payload,
+  private boolean submitSecAgg(Task task, JobSpec job, SecAggStage stage, long samples, List<byte[]> payload,
       Spent privacy) {
     SecAggMessage m = SecAggMessage.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
         .setRound(task.getRound()).setStage(stage).setEpsilonSpent(privacy.epsilon()).setDelta(privacy.delta())
         .addAllPayload(payload.stream().map(ByteString::copyFrom).toList()).build();
-    send(job, task, "secagg-" + stage.name().toLowerCase(), samples, m, () -> stub.get().submitSecAgg(m));
+    return send(job, task, "secagg-" + stage.name().toLowerCase(), samples, m, () -> stub.get().submitSecAgg(m));
   }
 
   private void evaluate(Task task, JobSpec job) {
-    Encoded enc = encoded(job, Wire.fromProto(task.getEvaluate().getNormalization()));
+    ConsentGate.Consented view = gate.select(job, data, clock.instant());
+    Encoded enc = encoded(job, Wire.fromProto(task.getEvaluate().getNormalization()), view);
     Evaluation e = evaluator.evaluate(job, Wire.values(task.getEvaluate().getModel()), enc.test());
     EvaluationReport.Builder b = EvaluationReport.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
         .setRound(task.getRound()).setSampleCount(e.sampleCount()).setPositives(e.positives())
@@ -252,14 +294,15 @@ final class TaskHandler {
     send(job, task, "evaluation", e.sampleCount(), report, () -> stub.get().submitEvaluation(report));
   }
 
-  private Encoded encoded(JobSpec job, Normalization normalization) {
+  private Encoded encoded(JobSpec job, Normalization normalization, ConsentGate.Consented view) {
+    int selection = 31 * view.data().trainIds().hashCode() + view.data().testIds().hashCode();
     Encoded cached = encodedByJob.get(job.jobId());
-    if (cached != null && cached.normalization().equals(normalization)) {
+    if (cached != null && cached.normalization().equals(normalization) && cached.selection() == selection) {
       return cached;
     }
     FeatureEncoder encoder = new FeatureEncoder(job.features(), normalization);
-    Encoded fresh = new Encoded(normalization, EncodedData.of(data.train(), encoder, job.label()),
-        EncodedData.of(data.test(), encoder, job.label()));
+    Encoded fresh = new Encoded(normalization, selection, EncodedData.of(view.data().train(), encoder, job.label()),
+        EncodedData.of(view.data().test(), encoder, job.label()));
     encodedByJob.put(job.jobId(), fresh);
     return fresh;
   }
@@ -276,8 +319,11 @@ final class TaskHandler {
     record(jobId, task.getRound(), "declined", 0, d, call(() -> stub.get().declineTask(d)));
   }
 
-  private void send(JobSpec job, Task task, String kind, long samples, MessageLite message, Runnable call) {
-    record(job.jobId(), task.getRound(), kind, samples, message, call(call));
+  /** Sends an answer and logs it; returns whether the coordinator accepted it. */
+  private boolean send(JobSpec job, Task task, String kind, long samples, MessageLite message, Runnable call) {
+    String outcome = call(call);
+    record(job.jobId(), task.getRound(), kind, samples, message, outcome);
+    return outcome.equals("accepted");
   }
 
   private static String call(Runnable call) {
@@ -297,10 +343,28 @@ final class TaskHandler {
   }
 
   static String sha256(byte[] bytes) {
+    return HexFormat.of().formatHex(sha256Bytes(bytes));
+  }
+
+  static byte[] sha256Bytes(byte[] bytes) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** Asks the coordinator to countersign this node's audit log head. */
+  private HeadCountersignature countersignOverRpc(String siteId, long seq, byte[] headHash) {
+    HeadCountersigned r = stub.get().countersignHead(HeadToSign.newBuilder().setSeq(seq)
+        .setHeadHash(ByteString.copyFrom(headHash)).build());
+    try {
+      X509Certificate coordinator = (X509Certificate) CertificateFactory.getInstance("X.509")
+          .generateCertificate(new ByteArrayInputStream(r.getCoordinatorCertificate().toByteArray()));
+      return new HeadCountersignature(siteId, r.getSeq(), r.getHeadHash().toByteArray(), coordinator,
+          r.getSignature().toByteArray());
+    } catch (CertificateException e) {
+      throw new IllegalStateException("the coordinator sent an unreadable certificate: " + e.getMessage(), e);
     }
   }
 }

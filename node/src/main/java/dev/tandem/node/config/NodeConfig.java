@@ -3,7 +3,10 @@ package dev.tandem.node.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
+import java.util.Set;
+import java.util.TreeSet;
 import dev.tandem.node.privacy.PrivacyBudget;
 import dev.tandem.node.privacy.PrivacyBudgets;
 import java.io.IOException;
@@ -32,10 +35,14 @@ import java.util.Map;
  *   epsilon: 8                 # for every purpose not listed below
  *   delta: 1.0e-5
  *   purposes: {churn: {epsilon: 3, delta: 1.0e-5}}
+ * consent:                     # what this node takes part in (default: nothing)
+ *   purposes: [churn]          # it trains only for these, only on records consented for the job's purpose
+ *   partners: [branch-south]   # accepted partner sites in a job (default: any federation site)
+ *   minCohort: 20              # it refuses to contribute from fewer consented records
  * </pre>
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
-    String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy) {
+    String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -55,15 +62,22 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     if (maxMessageBytes < 1024) {
       throw new IllegalArgumentException("maxMessageBytes must be at least 1024, got " + maxMessageBytes);
     }
-    if (privacy == null) {
-      throw new IllegalArgumentException("privacy budgets must be set");
+    if (privacy == null || consent == null) {
+      throw new IllegalArgumentException("privacy budgets and consent policy must be set");
     }
+  }
+
+  /** A node with the given budgets that serves no purpose ({@link ConsentPolicy#servingNothing()}). */
+  public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
+      int maxMessageBytes, PrivacyBudgets privacy) {
+    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, ConsentPolicy.servingNothing());
   }
 
   /** A node with the default privacy budgets ({@link PrivacyBudgets#defaults()}). */
   public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
       int maxMessageBytes) {
-    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, PrivacyBudgets.defaults());
+    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, PrivacyBudgets.defaults(),
+        ConsentPolicy.servingNothing());
   }
 
   /** The node's certificate and key, the federation CA, and the CRL (optional). */
@@ -77,7 +91,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
 
   /** Returns a copy that dials another coordinator address. */
   public NodeConfig withCoordinator(String address) {
-    return new NodeConfig(site, address, tls, data, databaseUrl, maxMessageBytes, privacy);
+    return new NodeConfig(site, address, tls, data, databaseUrl, maxMessageBytes, privacy, consent);
   }
 
   /**
@@ -117,10 +131,22 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
           source,
           databaseUrl(dir, required(root, "database").asText()),
           root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES),
-          budgets(root.path("privacy")));
+          budgets(root.path("privacy")),
+          consent(root.path("consent")));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static ConsentPolicy consent(JsonNode c) {
+    if (c.isMissingNode() || c.isNull()) {
+      return ConsentPolicy.servingNothing();
+    }
+    Set<String> purposes = new TreeSet<>();
+    c.path("purposes").forEach(p -> purposes.add(p.asText()));
+    Set<String> partners = new TreeSet<>();
+    c.path("partners").forEach(p -> partners.add(p.asText()));
+    return new ConsentPolicy(purposes, partners, c.path("minCohort").asInt(ConsentPolicy.DEFAULT_MIN_COHORT));
   }
 
   private static PrivacyBudgets budgets(JsonNode p) {

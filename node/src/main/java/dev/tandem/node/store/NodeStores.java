@@ -1,0 +1,70 @@
+package dev.tandem.node.store;
+
+import dev.tandem.certs.IssuedCertificate;
+import dev.tandem.certs.Pem;
+import dev.tandem.node.audit.AuditLog;
+import dev.tandem.node.audit.SubjectAccess;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.consent.ConsentRegistry;
+import dev.tandem.node.consent.Pseudonyms;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+
+/**
+ * A node's consent registry, pseudonyms and audit log, opened together over its database as the
+ * node process and the administrative commands both need them. Several processes may open the
+ * same embedded database at once (H2 in AUTO_SERVER mode).
+ */
+public final class NodeStores implements AutoCloseable {
+  private final AuditLog audit;
+  private final Pseudonyms pseudonyms;
+  private final ConsentRegistry consent;
+  private final X509Certificate federationCa;
+  private final Clock clock;
+
+  private NodeStores(AuditLog audit, Pseudonyms pseudonyms, ConsentRegistry consent, X509Certificate ca,
+      Clock clock) {
+    this.audit = audit;
+    this.pseudonyms = pseudonyms;
+    this.consent = consent;
+    this.federationCa = ca;
+    this.clock = clock;
+  }
+
+  /** Opens the stores of the node a configuration describes; its key signs the audit entries. */
+  public static NodeStores open(NodeConfig config, Clock clock) {
+    X509Certificate ca = Pem.readCertificate(config.tls().ca());
+    AuditLog audit = AuditLog.open(config.databaseUrl(), new IssuedCertificate(
+        Pem.readCertificate(config.tls().cert()), Pem.readPrivateKey(config.tls().key())), ca, clock);
+    Pseudonyms pseudonyms = Pseudonyms.open(config.databaseUrl());
+    ConsentRegistry consent = ConsentRegistry.open(config.databaseUrl(), pseudonyms, audit.consentJournal(), clock);
+    return new NodeStores(audit, pseudonyms, consent, ca, clock);
+  }
+
+  public AuditLog audit() {
+    return audit;
+  }
+
+  public Pseudonyms pseudonyms() {
+    return pseudonyms;
+  }
+
+  public ConsentRegistry consent() {
+    return consent;
+  }
+
+  public X509Certificate federationCa() {
+    return federationCa;
+  }
+
+  /** Answers subject-access questions from this node's log and registry. */
+  public SubjectAccess subjectAccess() {
+    return new SubjectAccess(audit, pseudonyms, consent, clock);
+  }
+
+  @Override
+  public void close() {
+    consent.close();
+    audit.close();
+  }
+}
