@@ -109,8 +109,8 @@ public final class ConnectedSites {
     Set<String> cut = new TreeSet<>();
     streams.forEach((site, stream) -> {
       if (revoked.test(stream.certificate)) {
+        disconnected(site, stream); // first, so that no task goes out on a stream about to close
         stream.close(status);
-        disconnected(site, stream);
         cut.add(site);
       }
     });
