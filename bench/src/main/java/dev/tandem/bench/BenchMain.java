@@ -25,7 +25,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>Run: {@code bench/run.sh crypto [--out FILE] [--include REGEX]... [--param NAME=V1,V2]...
  * [--warmup N] [--iterations N] [--time SECONDS] [--forks N]}. Defaults: {@link RunSettings#DEFAULT};
- * the full crypto suite takes about four minutes on two cores. The JVM running this class must
+ * the full crypto suite takes four and a half minutes on two idle cores, more when other work
+ * shares them (the table's header shows the load average). The JVM running this class must
  * have the benchmarks and their dependencies on its class path: the forks inherit it.
  */
 public final class BenchMain {
