@@ -122,12 +122,20 @@ public final class LocalFederation implements AutoCloseable {
 
   /** Runs a job to its end and returns the outcome with the final model version. */
   public Outcome run(JobSpec spec) {
+    return run(spec, e -> { });
+  }
+
+  /** Runs a job to its end, handing each event to {@code onEvent} as it comes. */
+  public Outcome run(JobSpec spec, java.util.function.Consumer<JobEvent> onEvent) {
     TestPki.SiteFiles op = pki.writeSite(dir.resolve("operator"), pki.coordinator("operator"));
     try (JobClient client = JobClient.connect("localhost:" + coordinator.port(), op.cert(), op.key(), op.ca(),
         op.crl())) {
       String id = client.submit(spec);
       List<JobEvent> events = new ArrayList<>();
-      JobFinished finished = client.watch(id, events::add);
+      JobFinished finished = client.watch(id, e -> {
+        events.add(e);
+        onEvent.accept(e);
+      });
       StoredModel model = finished.getFinalModelVersion().isEmpty() ? null
           : coordinator.registry().version(finished.getFinalModelVersion()).orElseThrow();
       return new Outcome(finished, events, model);

@@ -57,6 +57,8 @@ public final class JobRunner implements Runnable {
   private final ModelArchitecture architecture;
   private volatile Phase<?> current;
   private volatile SecureRound secureRound;
+  /** Why sites sat out the last phase, for the job's failure reason. */
+  private volatile Map<String, String> lastExcluded = Map.of();
 
   JobRunner(JobSpec spec, ConnectedSites sites, ModelRegistry registry, JobEvents events,
       Duration roundTimeout, Duration connectTimeout, Clock clock) {
@@ -273,6 +275,7 @@ public final class JobRunner implements Runnable {
       }
     }
     Map<String, T> answers = phase.await(roundTimeout);
+    lastExcluded = phase.excluded();
     phase.excluded().forEach((site, why) -> LOG.info(() -> spec.jobId() + " " + kind + " round " + round
         + ": without site '" + site + "' (" + why + ")"));
     return answers;
@@ -314,8 +317,11 @@ public final class JobRunner implements Runnable {
 
   private void requireQuorum(int count, String what) throws QuorumLost {
     if (count < spec.minSites()) {
-      throw new QuorumLost("only " + count + " " + what + "; the job needs at least " + spec.minSites()
-          + " sites (" + String.join(", ", spec.sites()) + ")");
+      StringBuilder why = new StringBuilder("only " + count + " " + what + "; the job needs at least "
+          + spec.minSites() + " sites (" + String.join(", ", spec.sites()) + ")");
+      new java.util.TreeMap<>(lastExcluded).forEach((site, reason) -> why.append("; ").append(site).append(": ")
+          .append(reason));
+      throw new QuorumLost(why.toString());
     }
   }
 
