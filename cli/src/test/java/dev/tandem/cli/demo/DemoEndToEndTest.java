@@ -36,8 +36,16 @@ class DemoEndToEndTest {
       assertTrue(Files.size(work.resolve("logs").resolve(log + ".log")) > 0, log + " log is empty");
     }
     try (var exports = Files.list(work.resolve("exports"))) {
-      assertEquals(1, exports.count());
+      assertEquals(5, exports.count(), "the model, three audit exports and a subject-access report");
     }
+    // consent: each node's audit verifies offline; the revoked customer is provably absent from the last round
+    for (String site : new String[] {"branch-north", "branch-south", "branch-east"}) {
+      assertTrue(s.get("audit").get(site).get("valid").asBoolean(), site + ": " + s.get("audit"));
+    }
+    JsonNode access = s.get("audit").get("subjectAccess");
+    assertTrue(access.get("proofsValid").asBoolean(), access.toString());
+    assertTrue(access.get("absentFromRounds").asText().contains("4"), access.toString());
+    assertTrue(access.get("usedInRounds").asText().contains("1"), access.toString());
     // the registry outlives the coordinator: list and export with every process stopped
     Path config = work.resolve("coordinator").resolve("coordinator.yaml");
     assertEquals(0, Main.run("model", "list", "--config", config.toString()));
