@@ -1,6 +1,8 @@
 package dev.tandem.cli;
 
+import dev.tandem.cli.audit.AuditCommand;
 import dev.tandem.cli.certs.CertsCommand;
+import dev.tandem.cli.consent.ConsentCommand;
 import dev.tandem.cli.demo.DemoCommand;
 import dev.tandem.cli.job.JobCommand;
 import dev.tandem.cli.model.ModelCommand;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
     description = "Federated, consent-bound, privacy-preserving analytics.",
     subcommands = {DemoCommand.class, CertsCommand.class, CoordinatorCommand.class, NodeCommand.class,
-        JobCommand.class, ModelCommand.class, PrivacyCommand.class, CommandLine.HelpCommand.class})
+        JobCommand.class, ModelCommand.class, ConsentCommand.class, AuditCommand.class, PrivacyCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}
 

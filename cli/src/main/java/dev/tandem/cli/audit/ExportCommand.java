@@ -1,5 +1,7 @@
 package dev.tandem.cli.audit;
 
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.audit.AuditExport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -20,10 +22,10 @@ final class ExportCommand extends AuditSubcommand {
 
   @Override
   int run(PrintWriter stdout, PrintWriter stderr) {
-    try (NodeRecords node = NodeRecords.open(config, Clock.systemUTC())) {
-      AuditExport export = node.log().export();
+    try (NodeStores node = NodeStores.open(NodeConfig.load(config), Clock.systemUTC())) {
+      AuditExport export = node.audit().export();
       export.write(out);
-      stdout.println("exported " + export.entryCount() + " audit entries of site '" + node.log().site() + "' to "
+      stdout.println("exported " + export.entryCount() + " audit entries of site '" + node.audit().site() + "' to "
           + out);
       stdout.flush();
     }

@@ -1,5 +1,7 @@
 package dev.tandem.cli.audit;
 
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.store.NodeStores;
 import dev.tandem.crypto.merkle.AbsenceProof;
 import dev.tandem.crypto.merkle.PresenceProof;
 import dev.tandem.node.audit.SubjectAccess;
@@ -29,8 +31,8 @@ final class SubjectCommand extends AuditSubcommand {
   @Override
   int run(PrintWriter stdout, PrintWriter stderr) {
     SubjectAccessReport report;
-    try (NodeRecords node = NodeRecords.open(config, Clock.systemUTC())) {
-      report = new SubjectAccess(node.log(), node.pseudonyms(), node.consent(), Clock.systemUTC()).report(subjectId);
+    try (NodeStores node = NodeStores.open(NodeConfig.load(config), Clock.systemUTC())) {
+      report = new SubjectAccess(node.audit(), node.pseudonyms(), node.consent(), Clock.systemUTC()).report(subjectId);
     }
     long used = report.rounds().stream().filter(SubjectAccessReport.RoundUse::used).count();
     stdout.println("subject pseudonym " + report.pseudonym() + " at site '" + report.site() + "'"

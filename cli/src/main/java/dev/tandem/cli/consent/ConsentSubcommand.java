@@ -1,6 +1,7 @@
 package dev.tandem.cli.consent;
 
-import dev.tandem.cli.audit.NodeRecords;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.consent.ConsentImportException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -30,7 +31,7 @@ abstract class ConsentSubcommand implements Callable<Integer> {
   @Override
   public final Integer call() {
     PrintWriter err = spec.commandLine().getErr();
-    try (NodeRecords node = NodeRecords.open(config, Clock.systemUTC())) {
+    try (NodeStores node = NodeStores.open(NodeConfig.load(config), Clock.systemUTC())) {
       int code = run(node, spec.commandLine().getOut());
       spec.commandLine().getOut().flush();
       return code;
@@ -50,7 +51,7 @@ abstract class ConsentSubcommand implements Callable<Integer> {
   }
 
   /** The command's work on the opened registry; returns the exit code. */
-  abstract int run(NodeRecords node, PrintWriter out);
+  abstract int run(NodeStores node, PrintWriter out);
 
   int fail(String message) {
     PrintWriter err = spec.commandLine().getErr();

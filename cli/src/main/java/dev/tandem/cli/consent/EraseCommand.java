@@ -1,6 +1,6 @@
 package dev.tandem.cli.consent;
 
-import dev.tandem.cli.audit.NodeRecords;
+import dev.tandem.node.store.NodeStores;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -14,10 +14,10 @@ final class EraseCommand extends ConsentSubcommand {
   String subject;
 
   @Override
-  int run(NodeRecords node, PrintWriter out) {
+  int run(NodeStores node, PrintWriter out) {
     String pseudonym = node.pseudonyms().of(subject);
     if (node.consent().erase(subject)) {
-      out.println("erased subject with pseudonym " + pseudonym + " (audit entry " + node.log().head().seq() + ")");
+      out.println("erased subject with pseudonym " + pseudonym + " (audit entry " + node.audit().head().seq() + ")");
     } else {
       out.println("subject with pseudonym " + pseudonym + " was already erased; nothing changed");
     }

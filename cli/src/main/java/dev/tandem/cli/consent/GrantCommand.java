@@ -1,6 +1,6 @@
 package dev.tandem.cli.consent;
 
-import dev.tandem.cli.audit.NodeRecords;
+import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.consent.Consent;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -22,10 +22,10 @@ final class GrantCommand extends ConsentSubcommand {
   String policyVersion;
 
   @Override
-  int run(NodeRecords node, PrintWriter out) {
+  int run(NodeStores node, PrintWriter out) {
     Consent c = node.consent().grant(subject, purpose, evidence, policyVersion);
     out.println("consent for '" + c.purpose() + "' granted since " + c.since() + " (audit entry "
-        + node.log().head().seq() + ")");
+        + node.audit().head().seq() + ")");
     return 0;
   }
 }

@@ -1,6 +1,6 @@
 package dev.tandem.cli.consent;
 
-import dev.tandem.cli.audit.NodeRecords;
+import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.consent.ConsentImport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -22,7 +22,7 @@ final class ImportCommand extends ConsentSubcommand {
   Path file;
 
   @Override
-  int run(NodeRecords node, PrintWriter out) {
+  int run(NodeStores node, PrintWriter out) {
     long start = System.nanoTime();
     ConsentImport result;
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -1,6 +1,6 @@
 package dev.tandem.cli.consent;
 
-import dev.tandem.cli.audit.NodeRecords;
+import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.consent.Consent;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -24,10 +24,10 @@ final class RevokeCommand extends ConsentSubcommand {
   String policyVersion;
 
   @Override
-  int run(NodeRecords node, PrintWriter out) {
+  int run(NodeStores node, PrintWriter out) {
     Consent c = node.consent().revoke(subject, purpose, evidence, policyVersion);
     out.println("consent for '" + c.purpose() + "' revoked since " + c.since() + " (audit entry "
-        + node.log().head().seq() + ")");
+        + node.audit().head().seq() + ")");
     return 0;
   }
 }

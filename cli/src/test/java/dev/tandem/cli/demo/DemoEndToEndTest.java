@@ -46,6 +46,28 @@ class DemoEndToEndTest {
     assertTrue(access.get("proofsValid").asBoolean(), access.toString());
     assertTrue(access.get("absentFromRounds").asText().contains("4"), access.toString());
     assertTrue(access.get("usedInRounds").asText().contains("1"), access.toString());
+    // the auditor's commands on the kept federation
+    Path nodeYaml = work.resolve("sites").resolve("branch-south").resolve("branch-south.yaml");
+    Path ca = work.resolve("ca").resolve("ca.pem");
+    Path audit = dir.resolve("south-audit.json");
+    assertEquals(0, Main.run("audit", "export", "--config", nodeYaml.toString(), "--out", audit.toString()));
+    assertEquals(0, Main.run("audit", "verify", audit.toString(), "--ca", ca.toString()));
+    String original = Files.readString(audit);
+    int at = original.indexOf("records");
+    assertTrue(at > 0, "the export holds round entries");
+    int digit = at;
+    while (!Character.isDigit(original.charAt(digit))) {
+      digit++;
+    }
+    char changed = original.charAt(digit) == '9' ? '8' : (char) (original.charAt(digit) + 1);
+    String tampered = original.substring(0, digit) + changed + original.substring(digit + 1);
+    Path bad = dir.resolve("tampered.json");
+    Files.writeString(bad, tampered);
+    assertTrue(Main.run("audit", "verify", bad.toString(), "--ca", ca.toString()) != 0, "a changed count is detected");
+    assertEquals(0, Main.run("consent", "revoke", "--config", nodeYaml.toString(), "--subject", "7590-VHVEG",
+        "--purpose", "churn"));
+    assertTrue(Main.run("consent", "grant", "--config", nodeYaml.toString(), "--subject", "x", "--purpose",
+        "Not A Purpose") != 0, "an invalid purpose is refused");
     // the registry outlives the coordinator: list and export with every process stopped
     Path config = work.resolve("coordinator").resolve("coordinator.yaml");
     assertEquals(0, Main.run("model", "list", "--config", config.toString()));
