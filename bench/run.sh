@@ -2,6 +2,7 @@
 # Runs the benchmark harness. Builds the bench module first (offline), against the other modules
 # as installed in ~/.m2; set BENCH_BUILD_UPSTREAM=1 to rebuild and install those first (-am).
 #   bench/run.sh rounds [--sites 3,10,50] [--dims 10000,1000000] [--out FILE]   whole federated rounds
+#   bench/run.sh consent [ROWS]                                                import ROWS (default 10^6) consent records, select, commit
 #   bench/run.sh crypto [--out FILE] [--include REGEX]... [--param NAME=V1,V2]...
 #                       [--warmup N] [--iterations N] [--time SECONDS] [--forks N]
 #                                                                              JMH over the crypto primitives
@@ -19,5 +20,6 @@ shift || true
 case "$what" in
   rounds) exec java -Xmx12g -Djava.util.logging.config.file=/dev/null -cp "$CP" dev.tandem.bench.rounds.RoundsBench "$@" ;;
   crypto) exec java -cp "$CP" dev.tandem.bench.BenchMain crypto "$@" ;;
-  *) echo "usage: bench/run.sh rounds|crypto [options]" >&2; exit 2 ;;
+  consent) exec java -Xmx4g -cp "$CP" dev.tandem.node.consent.ConsentLoadBenchmark "$@" ;;
+  *) echo "usage: bench/run.sh rounds|crypto|consent [options]" >&2; exit 2 ;;
 esac
