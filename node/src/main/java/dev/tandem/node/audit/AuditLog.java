@@ -13,7 +13,7 @@ import java.util.Optional;
  * The node's append-only audit log: hash-chained entries, each signed with the node's certificate
  * key, kept in the node's SQL database (tables {@code audit_*}), with the coordinator's
  * countersignatures of its head and the subject sets of contributed rounds. The format of entries
- * and of {@link #export()} is in AUDIT_FORMAT.md.
+ * and of {@link #export()} is in docs/AUDIT_FORMAT.md.
  *
  * <p>Entry times never go backwards (an entry is dated no earlier than the one before, to the
  * millisecond). Appends from several processes sharing the database are serialized by the entry

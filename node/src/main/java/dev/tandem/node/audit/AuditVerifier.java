@@ -30,7 +30,7 @@ import java.util.Optional;
  * Verifies an {@link AuditExport} offline against the federation CA certificate, and a
  * {@link SubjectAccessReport} against such an export; reports the first bad entry (by seq) and why.
  *
- * <p>Checks, as AUDIT_FORMAT.md specifies: entries numbered 1, 2, ... without gap, repetition or
+ * <p>Checks, as docs/AUDIT_FORMAT.md specifies: entries numbered 1, 2, ... without gap, repetition or
  * disorder; each entry's hash over its content; its signature by a node certificate of the
  * export's site issued by the CA and valid at the entry's time; each entry's link to the previous
  * hash; times that never go backwards; and every coordinator countersignature (coordinator

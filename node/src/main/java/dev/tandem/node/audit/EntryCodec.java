@@ -26,7 +26,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 
-/** The audit log's canonical encodings, hashes, signatures and certificate checks (AUDIT_FORMAT.md). */
+/** The audit log's canonical encodings, hashes, signatures and certificate checks (docs/AUDIT_FORMAT.md). */
 final class EntryCodec {
   static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
   static final byte[] ZERO_HASH = new byte[32];
