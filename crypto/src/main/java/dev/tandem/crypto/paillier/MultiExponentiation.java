@@ -1,5 +1,6 @@
 package dev.tandem.crypto.paillier;
 
+import dev.tandem.crypto.paillier.SplitModulus.Split;
 import java.math.BigInteger;
 import java.util.Objects;
 import java.util.stream.IntStream;
@@ -34,13 +35,15 @@ public final class MultiExponentiation {
   public static PaillierCiphertext[] transposeTimes(PaillierPublicKey key, long[][] matrix,
       PaillierCiphertext[] vector) {
     int columns = checkShapes(key, matrix, vector);
-    BigInteger[] bases = bases(key, vector);
+    BigInteger[] values = bases(key, vector);
+    SplitModulus arithmetic = key.split();
+    Split[] bases = IntStream.range(0, values.length).parallel()
+        .mapToObj(i -> arithmetic.split(values[i])).toArray(Split[]::new);
     int rows = bases.length;
     int cores = Runtime.getRuntime().availableProcessors();
     int chunks = Math.max(1, Math.min((2 * cores + columns - 1) / columns, rows / MIN_CHUNK_ROWS));
     int chunkRows = (rows + chunks - 1) / chunks;
-    BarrettReducer reducer = key.modNSquared();
-    BigInteger[][] partial = IntStream.range(0, columns * chunks).parallel()
+    Split[][] partial = IntStream.range(0, columns * chunks).parallel()
         .mapToObj(task -> {
           int column = task / chunks;
           int from = (task % chunks) * chunkRows;
@@ -49,20 +52,21 @@ public final class MultiExponentiation {
           for (int i = from; i < to; i++) {
             scalars[i - from] = matrix[i][column];
           }
-          return BucketMultiExponentiation.signedProduct(bases, from, scalars, reducer);
+          return BucketMultiExponentiation.signedProduct(bases, from, scalars, arithmetic, key.nSquared());
         })
-        .toArray(BigInteger[][]::new);
+        .toArray(Split[][]::new);
     PaillierCiphertext[] out = new PaillierCiphertext[columns];
     for (int column = 0; column < columns; column++) {
-      BigInteger positive = BigInteger.ONE;
-      BigInteger negative = BigInteger.ONE;
-      for (int chunk = 0; chunk < chunks; chunk++) {
-        BigInteger[] pair = partial[column * chunks + chunk];
-        positive = reducer.multiply(positive, pair[0]);
-        negative = reducer.multiply(negative, pair[1]);
+      Split positiveSplit = partial[column * chunks][0];
+      Split negativeSplit = partial[column * chunks][1];
+      for (int chunk = 1; chunk < chunks; chunk++) {
+        positiveSplit = arithmetic.multiply(positiveSplit, partial[column * chunks + chunk][0]);
+        negativeSplit = arithmetic.multiply(negativeSplit, partial[column * chunks + chunk][1]);
       }
+      BigInteger positive = arithmetic.join(positiveSplit);
+      BigInteger negative = arithmetic.join(negativeSplit);
       BigInteger product = negative.equals(BigInteger.ONE)
-          ? positive : reducer.multiply(positive, key.inverse(negative));
+          ? positive : key.modNSquared().multiply(positive, key.inverse(negative));
       out[column] = new PaillierCiphertext(product);
     }
     return out;

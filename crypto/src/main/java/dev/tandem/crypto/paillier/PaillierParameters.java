@@ -42,7 +42,7 @@ public final class PaillierParameters {
     if (modulusBits < 4) {
       throw new IllegalArgumentException("modulusBits must be >= 4, got " + modulusBits);
     }
-    if (shortExponentBits <= 0 || shortExponentBits % FixedBaseTable.WINDOW_BITS != 0) {
+    if (shortExponentBits <= 0 || shortExponentBits % 8 != 0) {
       throw new IllegalArgumentException(
           "shortExponentBits must be a positive multiple of 8, got " + shortExponentBits);
     }

@@ -3,6 +3,7 @@ package dev.tandem.crypto.paillier;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
@@ -10,23 +11,27 @@ import java.util.stream.IntStream;
  * multiplies ciphertexts by plaintext scalars.
  *
  * <p>Encryption of m in [0, n) is (1 + m n) * h_s^a mod n^2 with a uniform in
- * [0, 2^{@link PaillierParameters#shortExponentBits()}), computed from a fixed-base table built
- * (about 7 MB and a fraction of a second at 2048 bits) on the first encryption or by
- * {@link #precompute()}. Results of homomorphic operations carry randomness derived from their
- * inputs; {@link #rerandomize} before sending one to the holder of the private key when that
+ * [0, 2^{@link PaillierParameters#shortExponentBits()}). The first 256 single encryptions compute
+ * h_s^a with {@code modPow}; after them, or after {@link #precompute()}, {@link #encryptAll} or
+ * starting an {@link ObfuscatorPool}, it comes from a fixed-base table (about 27 MB and a second
+ * to build at 2048 bits, then about 6 times faster). Results of homomorphic operations carry
+ * randomness derived from their inputs; {@link #rerandomize} before sending one to the holder of
+ * the private key when that
  * matters. Every operation checks 0 &lt; c &lt; n^2 for its ciphertext arguments and throws
  * {@link IllegalArgumentException} otherwise. Immutable and thread-safe.
  */
 public final class PaillierPublicKey {
+  static final int ENCRYPTIONS_BEFORE_TABLE = 256;
   private static final byte FORMAT_VERSION = 1;
 
   private final PaillierParameters parameters;
   private final BigInteger n;
   private final BigInteger nSquared;
   private final BigInteger hs;
-  private final BarrettReducer modN;
+  private final SplitModulus split;
   private final BarrettReducer modNSquared;
   private volatile FixedBaseTable table;
+  private final AtomicInteger encryptionsWithoutTable = new AtomicInteger();
 
   /**
    * Checks and wraps a public key.
@@ -51,7 +56,7 @@ public final class PaillierPublicKey {
       throw new IllegalArgumentException("h_s must be a unit mod n^2 and not 1 mod n");
     }
     this.hs = hs;
-    this.modN = new BarrettReducer(n);
+    this.split = new SplitModulus(n);
     this.modNSquared = new BarrettReducer(nSquared);
   }
 
@@ -170,7 +175,7 @@ public final class PaillierPublicKey {
     requireInRange(c);
     requirePlaintext(plaintext);
     // c * (1 + k n) = c + n * (k c mod n)  (mod n^2)
-    BigInteger shift = modN.multiply(plaintext, modN.reduce(c.value()));
+    BigInteger shift = split.reduce(plaintext.multiply(split.reduce(c.value())));
     BigInteger sum = c.value().add(n.multiply(shift));
     return new PaillierCiphertext(sum.compareTo(nSquared) >= 0 ? sum.subtract(nSquared) : sum);
   }
@@ -264,6 +269,10 @@ public final class PaillierPublicKey {
     return modNSquared;
   }
 
+  SplitModulus split() {
+    return split;
+  }
+
   BigInteger inverse(BigInteger value) {
     try {
       return value.modInverse(nSquared);
@@ -272,11 +281,18 @@ public final class PaillierPublicKey {
     }
   }
 
-  /** Returns fresh randomness h_s^a from the fixed-base table. */
+  /**
+   * Returns fresh randomness h_s^a: from the fixed-base table once it is built or after
+   * {@link #ENCRYPTIONS_BEFORE_TABLE} calls, else with one {@code modPow}.
+   */
   Obfuscator newObfuscator(SecureRandom random) {
-    byte[] exponent = new byte[parameters.shortExponentBits() / FixedBaseTable.WINDOW_BITS];
+    if (table == null && encryptionsWithoutTable.incrementAndGet() <= ENCRYPTIONS_BEFORE_TABLE) {
+      return newObfuscatorWithoutTable(random);
+    }
+    byte[] exponent = new byte[parameters.shortExponentBits() / 8];
     random.nextBytes(exponent);
-    return obfuscator(table().pow(exponent));
+    SplitModulus.Split residue = table().pow(exponent);
+    return new Obfuscator(split.join(residue), residue.low());
   }
 
   /** Returns h_s^a computed with one {@code modPow} (the short exponent without table). */
@@ -300,12 +316,12 @@ public final class PaillierPublicKey {
   }
 
   Obfuscator obfuscator(BigInteger residue) {
-    return new Obfuscator(residue, modN.reduce(residue));
+    return new Obfuscator(residue, split.reduce(residue));
   }
 
   /** Returns (1 + m n) r^n mod n^2, computed as r^n + n * (m * r^n mod n). */
   PaillierCiphertext encryptWith(BigInteger m, Obfuscator obfuscator) {
-    BigInteger shift = modN.multiply(m, obfuscator.residueModN());
+    BigInteger shift = split.reduce(m.multiply(obfuscator.residueModN()));
     BigInteger c = obfuscator.residue().add(n.multiply(shift));
     return new PaillierCiphertext(c.compareTo(nSquared) >= 0 ? c.subtract(nSquared) : c);
   }
@@ -320,7 +336,7 @@ public final class PaillierPublicKey {
       synchronized (this) {
         t = table;
         if (t == null) {
-          t = new FixedBaseTable(hs, parameters.shortExponentBits(), modNSquared);
+          t = new FixedBaseTable(hs, parameters.shortExponentBits(), nSquared, split);
           table = t;
         }
       }

@@ -52,8 +52,8 @@ class MultiExponentiationTest {
   @Test
   void transposeTimes_randomScalarsOfEachSize_equalsNaiveProduct() {
     for (int bits : new int[] {1, 3, 8, 17, 20, 33, 63}) {
-      long[][] matrix = randomMatrix(150, 4, bits);
-      PaillierCiphertext[] vector = new PaillierCiphertext[150];
+      long[][] matrix = randomMatrix(100, 3, bits);
+      PaillierCiphertext[] vector = new PaillierCiphertext[100];
       for (int i = 0; i < vector.length; i++) {
         vector[i] = pub.encrypt(TestKeys.randomPlaintext(pub), TestKeys.RANDOM);
       }
@@ -82,25 +82,35 @@ class MultiExponentiationTest {
   }
 
   @Test
-  void transposeTimes_singleLongColumn_chunksAndEqualsNaive() {
+  void linearCombination_longColumnSplitIntoChunks_equalsOneChunk() {
     int rows = 2500; // more than 2 * 1024 rows: split into chunks on a multi-core machine
-    long[][] matrix = randomMatrix(rows, 1, 16);
-    BigInteger[] bases = new BigInteger[rows];
-    for (int i = 0; i < rows; i++) {
-      bases[i] = new BigInteger(pub.nSquared().bitLength() - 1, TestKeys.RANDOM).setBit(0);
-    }
-    PaillierCiphertext[] vector = asCiphertexts(bases);
     long[] column = new long[rows];
+    SplitModulus.Split[] bases = new SplitModulus.Split[rows];
+    PaillierCiphertext[] vector = new PaillierCiphertext[rows];
     for (int i = 0; i < rows; i++) {
-      column[i] = matrix[i][0];
+      column[i] = random.nextLong() >> 48;
+      vector[i] = new PaillierCiphertext(new BigInteger(pub.nSquared().bitLength() - 1, TestKeys.RANDOM).setBit(0));
+      bases[i] = pub.split().split(vector[i].value());
+    }
+    BigInteger oneChunk = combine(BucketMultiExponentiation.signedProduct(bases, 0, column, pub.split(), pub.nSquared()));
+    assertEquals(oneChunk, MultiExponentiation.linearCombination(pub, column, vector).value());
+  }
+
+  @Test
+  void transposeTimes_timing_printsBucketsAgainstOneModPowPerTerm() {
+    int rows = 1000;
+    long[][] matrix = randomMatrix(rows, 2, 16);
+    PaillierCiphertext[] vector = new PaillierCiphertext[rows];
+    for (int i = 0; i < rows; i++) {
+      vector[i] = new PaillierCiphertext(new BigInteger(pub.nSquared().bitLength() - 1, TestKeys.RANDOM).setBit(0));
     }
     long start = System.nanoTime();
-    PaillierCiphertext fast = MultiExponentiation.linearCombination(pub, column, vector);
+    PaillierCiphertext[] fast = MultiExponentiation.transposeTimes(pub, matrix, vector);
     long middle = System.nanoTime();
-    PaillierCiphertext naive = MultiExponentiation.naiveTransposeTimes(pub, matrix, vector)[0];
+    PaillierCiphertext[] naive = MultiExponentiation.naiveTransposeTimes(pub, matrix, vector);
     long end = System.nanoTime();
-    assertEquals(naive, fast);
-    System.out.printf("multi-exponentiation, %d rows x 1 column, 16-bit scalars, 1024-bit key: "
+    assertArrayEquals(values(naive), values(fast));
+    System.out.printf("multi-exponentiation, %d rows x 2 columns, 16-bit signed scalars, 1024-bit key: "
         + "buckets %.0f ms, one modPow per term %.0f ms%n", rows, (middle - start) / 1e6, (end - middle) / 1e6);
   }
 
@@ -119,6 +129,53 @@ class MultiExponentiationTest {
     }
     assertArrayEquals(values(MultiExponentiation.naiveTransposeTimes(pub, matrix, vector)),
         values(MultiExponentiation.transposeTimes(pub, matrix, vector)));
+  }
+
+  @Test
+  void transposeTimes_fewDistinctValuesPerColumn_equalsNaive() {
+    long[] levels = {-(1L << 40), -3, -1, 0, 1, 5, 1000, 1L << 40};
+    long[][] matrix = new long[400][3];
+    for (int i = 0; i < matrix.length; i++) {
+      matrix[i][0] = levels[random.nextInt(levels.length)];
+      matrix[i][1] = random.nextBoolean() ? 65536 : -65535;
+      matrix[i][2] = 7;
+    }
+    PaillierCiphertext[] vector = new PaillierCiphertext[matrix.length];
+    for (int i = 0; i < vector.length; i++) {
+      vector[i] = pub.encrypt(TestKeys.randomPlaintext(pub), TestKeys.RANDOM);
+    }
+    assertArrayEquals(values(MultiExponentiation.naiveTransposeTimes(pub, matrix, vector)),
+        values(MultiExponentiation.transposeTimes(pub, matrix, vector)));
+  }
+
+  @Test
+  void bucketMethods_byValueAndEveryWindow_agree() {
+    SplitModulus arithmetic = pub.split();
+    int rows = 60;
+    SplitModulus.Split[] bases = new SplitModulus.Split[rows];
+    long[] scalars = new long[rows];
+    for (int i = 0; i < rows; i++) {
+      bases[i] = arithmetic.split(pub.encrypt(TestKeys.randomPlaintext(pub), TestKeys.RANDOM).value());
+      scalars[i] = (random.nextLong() >> 40) * (i % 7 == 0 ? 0 : 1);
+    }
+    BigInteger expected = BigInteger.ONE;
+    for (int i = 0; i < rows; i++) {
+      expected = expected.multiply(arithmetic.join(bases[i]).modPow(BigInteger.valueOf(scalars[i]), pub.nSquared()))
+          .mod(pub.nSquared());
+    }
+    SplitModulus.Split[] byValue = BucketMultiExponentiation.byValue(bases, 0, scalars,
+        BucketMultiExponentiation.distinctMagnitudes(scalars), arithmetic, pub.nSquared());
+    assertEquals(expected, combine(byValue));
+    for (int w = 1; w <= 12; w++) {
+      assertEquals(expected, combine(BucketMultiExponentiation.windowed(bases, 0, scalars, w, 24, arithmetic,
+          pub.nSquared())), "w=" + w);
+    }
+  }
+
+  private BigInteger combine(SplitModulus.Split[] pair) {
+    BigInteger positive = pub.split().join(pair[0]);
+    BigInteger negative = pub.split().join(pair[1]);
+    return positive.multiply(negative.modInverse(pub.nSquared())).mod(pub.nSquared());
   }
 
   @Test

@@ -60,8 +60,13 @@ class PaillierHomomorphicTest {
       if (i == 0) {
         a = new byte[bytes]; // zero exponent
       }
-      assertEquals(pub.hs().modPow(new BigInteger(1, a), pub.nSquared()), pub.table().pow(a));
+      assertEquals(pub.hs().modPow(new BigInteger(1, a), pub.nSquared()), pub.split().join(pub.table().pow(a)));
     }
+    byte[] tooLong = new byte[bytes + 1];
+    tooLong[0] = 1; // bit 8 * bytes, one past the exponent length
+    assertThrows(IllegalArgumentException.class, () -> pub.table().pow(tooLong));
+    assertEquals(pub.hs().modPow(BigInteger.ONE.shiftLeft(8 * bytes - 1), pub.nSquared()),
+        pub.split().join(pub.table().pow(BigInteger.ONE.shiftLeft(8 * bytes - 1).toByteArray())));
   }
 
   @Test

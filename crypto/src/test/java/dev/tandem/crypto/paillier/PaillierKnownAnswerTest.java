@@ -88,7 +88,7 @@ class PaillierKnownAnswerTest {
   @Test
   void tablePow_everyByte_equalsModPow() {
     for (int a = 0; a < 256; a++) {
-      assertEquals(PUBLIC.hs().modPow(BigInteger.valueOf(a), N2), PUBLIC.table().pow(new byte[] {(byte) a}),
+      assertEquals(PUBLIC.hs().modPow(BigInteger.valueOf(a), N2), PUBLIC.split().join(PUBLIC.table().pow(new byte[] {(byte) a})),
           "a=" + a);
     }
   }
