@@ -100,6 +100,7 @@ public final class DemoFederation {
           consent:
             purposes: [churn]
             minCohort: 50
+          admin: {port: 0, tokenFile: admin-token}
           """.formatted(site, coordinatorPort, site, site, site, idColumn, site));
     }
   }

@@ -47,6 +47,10 @@ final class ConsentGate {
     this.audit = audit;
   }
 
+  int jobsSeen() {
+    return decided.size();
+  }
+
   /** Why the node will not serve this job at all; the first decision about a job is audited. */
   Optional<String> refusal(JobSpec job) {
     Optional<String> why = policyRefusal(job);

@@ -10,6 +10,9 @@ import dev.tandem.node.secagg.SecureRounds;
 import dev.tandem.node.privacy.PrivacyLedger;
 import dev.tandem.node.consent.ConsentRegistry;
 import dev.tandem.node.store.NodeStores;
+import dev.tandem.node.admin.AdminServer;
+import dev.tandem.node.admin.NodeStatus;
+import io.grpc.ConnectivityState;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import dev.tandem.node.data.LocalData;
@@ -52,6 +55,7 @@ public final class NodeAgent implements AutoCloseable {
   private final ContributionLog log;
   private final PrivacyLedger ledger;
   private final NodeStores stores;
+  private volatile AdminServer admin;
   private final TaskHandler handler;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("tandem-node-worker"));
   private final ScheduledExecutorService reconnects =
@@ -89,12 +93,24 @@ public final class NodeAgent implements AutoCloseable {
     LOG.info(() -> "site '" + config.site() + "': " + data.trainSize() + " training and " + data.testSize()
         + " held-out records");
     NodeAgent agent = new NodeAgent(config, data, interceptors, clock);
+    if (config.admin() != null) {
+      agent.admin = AdminServer.start(config.admin(), agent.stores, () -> new NodeStatus(config.site(),
+          config.coordinator(), agent.channel.getState(false) == ConnectivityState.READY, data.trainSize(),
+          agent.handler.jobsSeen()));
+      LOG.info(() -> "admin API on " + config.admin().host() + ":" + agent.admin.port() + " (bearer token in "
+          + config.admin().tokenFile() + ")");
+    }
     agent.subscribe();
     return agent;
   }
 
   public String site() {
     return config.site();
+  }
+
+  /** The port of the admin HTTP API, or -1 when it is off. */
+  public int adminPort() {
+    return admin == null ? -1 : admin.port();
   }
 
   /** The node's consent registry. */
@@ -170,6 +186,9 @@ public final class NodeAgent implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (admin != null) {
+      admin.close();
+    }
     reconnects.shutdownNow();
     channel.shutdownNow();
     worker.shutdownNow();

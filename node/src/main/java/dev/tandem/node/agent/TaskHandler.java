@@ -102,6 +102,11 @@ final class TaskHandler {
     this.clock = clock;
   }
 
+  /** How many jobs this node has been asked to take part in since it started. */
+  long jobsSeen() {
+    return gate.jobsSeen();
+  }
+
   void handle(Task task) {
     JobSpec job;
     try {

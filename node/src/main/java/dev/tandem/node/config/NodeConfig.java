@@ -3,6 +3,7 @@ package dev.tandem.node.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
 import java.util.Set;
@@ -39,10 +40,16 @@ import java.util.Map;
  *   purposes: [churn]          # it trains only for these, only on records consented for the job's purpose
  *   partners: [branch-south]   # accepted partner sites in a job (default: any federation site)
  *   minCohort: 20              # it refuses to contribute from fewer consented records
+ * admin:                       # the local admin HTTP API (default: 127.0.0.1:7480, token in admin-token)
+ *   host: 127.0.0.1
+ *   port: 7480                 # 0: any free port (logged)
+ *   tokenFile: admin-token     # bearer token, generated owner-only at first start
  * </pre>
+ *
+ * <p>{@code admin} is null when the API is off (the programmatic constructors).
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
-    String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent) {
+    String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -67,17 +74,23 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     }
   }
 
+  /** A node with a consent policy and no admin API. */
+  public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
+      int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent) {
+    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, null);
+  }
+
   /** A node with the given budgets that serves no purpose ({@link ConsentPolicy#servingNothing()}). */
   public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
       int maxMessageBytes, PrivacyBudgets privacy) {
-    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, ConsentPolicy.servingNothing());
+    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, ConsentPolicy.servingNothing(), null);
   }
 
   /** A node with the default privacy budgets ({@link PrivacyBudgets#defaults()}). */
   public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
       int maxMessageBytes) {
     this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, PrivacyBudgets.defaults(),
-        ConsentPolicy.servingNothing());
+        ConsentPolicy.servingNothing(), null);
   }
 
   /** The node's certificate and key, the federation CA, and the CRL (optional). */
@@ -91,7 +104,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
 
   /** Returns a copy that dials another coordinator address. */
   public NodeConfig withCoordinator(String address) {
-    return new NodeConfig(site, address, tls, data, databaseUrl, maxMessageBytes, privacy, consent);
+    return new NodeConfig(site, address, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin);
   }
 
   /**
@@ -132,10 +145,16 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
           databaseUrl(dir, required(root, "database").asText()),
           root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES),
           budgets(root.path("privacy")),
-          consent(root.path("consent")));
+          consent(root.path("consent")),
+          admin(dir, root.path("admin")));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static AdminConfig admin(Path dir, JsonNode a) {
+    return new AdminConfig(a.path("host").asText(AdminConfig.DEFAULT_HOST),
+        a.path("port").asInt(AdminConfig.DEFAULT_PORT), resolve(dir, a.path("tokenFile").asText("admin-token")));
   }
 
   private static ConsentPolicy consent(JsonNode c) {
