@@ -90,23 +90,35 @@ public final class PaillierSpeed {
     rate("  CRT mod p^2 and q^2", 150, i -> key.decrypt(c));
 
     Random values = new Random(1);
-    for (int scalarBits : new int[] {16, 32}) {
-      System.out.printf("encrypted gradient X^T [[d]], %d x %d, %d-bit signed scalars, all cores:%n",
-          rows, columns, scalarBits);
+    BigInteger[] d = new BigInteger[rows];
+    PaillierCiphertext[] encryptedD = null;
+    for (int[] scenario : new int[][] {{8, 0}, {16, 0}, {32, 0}, {16, 1}}) {
+      int scalarBits = scenario[0];
+      boolean categorical = scenario[1] == 1;
+      System.out.printf("encrypted gradient X^T [[d]], %d x %d, %d-bit signed scalars%s, all cores:%n",
+          rows, columns, scalarBits, categorical ? " taking 50 distinct values per column" : "");
       long[][] x = new long[rows][columns];
-      for (long[] row : x) {
-        for (int j = 0; j < columns; j++) {
-          row[j] = (values.nextLong() >> (64 - scalarBits)); // signed, |s| < 2^(scalarBits-1)
+      long[][] levels = new long[columns][50];
+      for (long[] column : levels) {
+        for (int k = 0; k < column.length; k++) {
+          column[k] = values.nextLong() >> (64 - scalarBits);
         }
       }
-      BigInteger[] d = new BigInteger[rows];
-      for (int i = 0; i < rows; i++) {
-        d[i] = FixedPointCodec.toPlaintext(BigInteger.valueOf(values.nextLong() >> 24), pub);
+      for (long[] row : x) {
+        for (int j = 0; j < columns; j++) {
+          row[j] = categorical ? levels[j][values.nextInt(50)]
+              : values.nextLong() >> (64 - scalarBits); // signed, |s| <= 2^(scalarBits-1)
+        }
       }
-      start = System.nanoTime();
-      cpu = OS.getProcessCpuTime();
-      PaillierCiphertext[] encryptedD = pub.encryptAll(d, random);
-      parallel("  encrypt " + rows + " residuals (table)", start, cpu);
+      if (encryptedD == null) {
+        for (int i = 0; i < rows; i++) {
+          d[i] = FixedPointCodec.toPlaintext(BigInteger.valueOf(values.nextLong() >> 24), pub);
+        }
+        start = System.nanoTime();
+        cpu = OS.getProcessCpuTime();
+        encryptedD = pub.encryptAll(d, random);
+        parallel("  encrypt " + rows + " residuals d (table)", start, cpu);
+      }
       start = System.nanoTime();
       cpu = OS.getProcessCpuTime();
       PaillierCiphertext[] gradient = MultiExponentiation.transposeTimes(pub, x, encryptedD);
