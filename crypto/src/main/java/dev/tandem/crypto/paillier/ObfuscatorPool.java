@@ -13,7 +13,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Encryption randomness computed ahead by background threads, so that encrypting on the hot path
- * costs one multiplication mod n (about 100 times less than computing h_s^a).
+ * costs one multiplication mod n (about 7 us at 2048 bits, 70 times less than computing h_s^a).
  *
  * <p>Worker threads (daemons) keep up to {@code capacity} values h_s^a ready. Each value is handed
  * out once and then dropped; when none is ready the caller computes one itself, so encryption never
