@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs the benchmark harness. Builds the bench module first (offline), against the other modules
-# as installed in ~/.m2; set BENCH_BUILD_UPSTREAM=1 to rebuild and install those first (-am).
+# Runs the benchmark harness. Builds and installs what it needs first (on a fresh clone too);
+# BENCH_SKIP_UPSTREAM=1 builds only the bench module against the modules already in ~/.m2.
 #   bench/run.sh rounds [--sites 3,10,50] [--dims 10000,1000000] [--out FILE]   whole federated rounds
 #   bench/run.sh consent [ROWS]                                                import ROWS (default 10^6) consent records, select, commit
 #   bench/run.sh crypto [--out FILE] [--include REGEX]... [--param NAME=V1,V2]...
@@ -9,10 +9,11 @@
 # Relative --out paths are resolved against the directory you run it from.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [[ "${BENCH_BUILD_UPSTREAM:-0}" == 1 ]]; then
-  (cd "$ROOT" && mvn -B -q -o -DskipTests install -pl bench -am) >&2
+if [[ "${BENCH_SKIP_UPSTREAM:-0}" == 1 ]]; then
+  # only the bench module, against the other modules as installed in ~/.m2 (faster when they are current)
+  (cd "$ROOT/bench" && mvn -B -q -DskipTests package) >&2
 else
-  (cd "$ROOT/bench" && mvn -B -q -o -DskipTests package) >&2
+  (cd "$ROOT" && mvn -B -q -DskipTests install -pl bench -am) >&2
 fi
 CP="$ROOT/bench/target/tandem-bench-0.1.0-SNAPSHOT.jar:$(cat "$ROOT/bench/target/classpath.txt")"
 what="${1:-rounds}"
