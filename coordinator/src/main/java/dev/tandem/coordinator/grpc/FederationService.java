@@ -20,6 +20,10 @@ import dev.tandem.proto.v1.HeadCountersigned;
 import dev.tandem.proto.v1.HeadToSign;
 import dev.tandem.proto.v1.SecAggMessage;
 import io.grpc.Status;
+import dev.tandem.coordinator.store.ModelRegistry;
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.util.Optional;
 import dev.tandem.proto.v1.SubscribeRequest;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TaskDeclined;
@@ -34,24 +38,53 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private final ConnectedSites sites;
   private final Jobs jobs;
   private final IssuedCertificate coordinatorKey;
+  private final ModelRegistry registry;
+  private final Clock clock;
 
-  /** @param coordinatorKey the coordinator's certificate and key, which countersign audit log heads */
-  public FederationService(ConnectedSites sites, Jobs jobs, IssuedCertificate coordinatorKey) {
+  /**
+   * @param coordinatorKey the coordinator's certificate and key, which countersign audit log heads
+   * @param registry remembers each site's latest countersigned head, so a rolled-back or forked log is refused
+   */
+  public FederationService(ConnectedSites sites, Jobs jobs, IssuedCertificate coordinatorKey, ModelRegistry registry,
+      Clock clock) {
     this.sites = sites;
     this.jobs = jobs;
     this.coordinatorKey = coordinatorKey;
+    this.registry = registry;
+    this.clock = clock;
   }
 
   @Override
   public void countersignHead(HeadToSign h, StreamObserver<HeadCountersigned> observer) {
     byte[] hash = h.getHeadHash().toByteArray();
+    String site = Caller.current().siteId();
     byte[] signature;
     try {
-      signature = HeadSignature.sign(coordinatorKey.privateKey(), Caller.current().siteId(), h.getSeq(), hash);
+      signature = HeadSignature.sign(coordinatorKey.privateKey(), site, h.getSeq(), hash);
     } catch (IllegalArgumentException e) {
       observer.onError(Status.INVALID_ARGUMENT.withDescription("cannot countersign this head: " + e.getMessage())
           .asRuntimeException());
       return;
+    }
+    synchronized (registry) {
+      Optional<ModelRegistry.SignedHead> last = registry.lastCountersigned(site);
+      if (last.isPresent() && (h.getSeq() < last.get().seq()
+          || (h.getSeq() == last.get().seq() && !MessageDigest.isEqual(hash, last.get().hash())))) {
+        observer.onError(Status.FAILED_PRECONDITION.withDescription("site '" + site + "' presents audit head "
+            + h.getSeq() + " but entry " + last.get().seq() + " was countersigned on " + last.get().at()
+            + (h.getSeq() < last.get().seq() ? ": its log was rolled back" : " with another hash: its log forked"))
+            .asRuntimeException());
+        return;
+      }
+      if (last.isEmpty() || h.getSeq() > last.get().seq()) {
+        try {
+          registry.countersigned(site, h.getSeq(), hash, clock.instant());
+        } catch (IllegalStateException e) {
+          observer.onError(Status.UNAVAILABLE.withDescription("cannot record the head: " + e.getMessage())
+              .asRuntimeException());
+          return;
+        }
+      }
     }
     try {
       observer.onNext(HeadCountersigned.newBuilder().setSeq(h.getSeq()).setHeadHash(h.getHeadHash())

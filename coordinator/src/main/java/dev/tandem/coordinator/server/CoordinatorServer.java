@@ -80,7 +80,7 @@ public final class CoordinatorServer implements AutoCloseable {
         .permitKeepAliveWithoutCalls(true)
         .keepAliveTime(20, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
-        .addService(ServerInterceptors.intercept(new FederationService(sites, jobs, own), identity))
+        .addService(ServerInterceptors.intercept(new FederationService(sites, jobs, own, registry, clock), identity))
         .addService(ServerInterceptors.intercept(new JobsService(jobs, registry), identity))
         .build();
     try {

@@ -70,6 +70,12 @@ public final class JdbcModelRegistry implements ModelRegistry {
               parameters BYTEA NOT NULL,
               secure_aggregation BOOLEAN NOT NULL)""");
         s.execute("""
+            CREATE TABLE IF NOT EXISTS countersigned_heads (
+              site VARCHAR(64) PRIMARY KEY,
+              seq BIGINT NOT NULL,
+              head_hash BYTEA NOT NULL,
+              at TIMESTAMP NOT NULL)""");
+        s.execute("""
             CREATE TABLE IF NOT EXISTS version_privacy (
               version VARCHAR(80) NOT NULL REFERENCES model_versions(version),
               site VARCHAR(64) NOT NULL,
@@ -152,6 +158,28 @@ public final class JdbcModelRegistry implements ModelRegistry {
     } catch (SQLException e) {
       throw failure(e);
     }
+  }
+
+  @Override
+  public synchronized Optional<SignedHead> lastCountersigned(String site) {
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT seq, head_hash, at FROM countersigned_heads WHERE site = ?")) {
+      ps.setString(1, site);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next()
+            ? Optional.of(new SignedHead(rs.getLong(1), rs.getBytes(2), rs.getTimestamp(3).toInstant()))
+            : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public synchronized void countersigned(String site, long seq, byte[] hash, Instant at) {
+    update("DELETE FROM countersigned_heads WHERE site = ?", site);
+    update("INSERT INTO countersigned_heads(site, seq, head_hash, at) VALUES (?, ?, ?, ?)", site, seq, hash,
+        Timestamp.from(at));
   }
 
   @Override

@@ -25,6 +25,14 @@ public interface ModelRegistry extends AutoCloseable {
 
   Optional<StoredModel> version(String version);
 
+  /** The latest audit log head this coordinator countersigned for a site. */
+  record SignedHead(long seq, byte[] hash, Instant at) {}
+
+  Optional<SignedHead> lastCountersigned(String site);
+
+  /** Records a countersigned head as the site's latest. */
+  void countersigned(String site, long seq, byte[] hash, Instant at);
+
   /** Marks jobs left running by a previous process as failed; returns their ids. */
   List<String> failInterruptedJobs(Instant at);
 

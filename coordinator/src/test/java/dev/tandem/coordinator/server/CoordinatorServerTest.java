@@ -16,7 +16,10 @@ import dev.tandem.model.JobSpec;
 import dev.tandem.model.LabelSpec;
 import dev.tandem.model.ModelSpec;
 import dev.tandem.proto.Wire;
+import dev.tandem.crypto.merkle.HeadSignature;
 import dev.tandem.proto.v1.EvaluationReport;
+import dev.tandem.proto.v1.HeadCountersigned;
+import dev.tandem.proto.v1.HeadToSign;
 import dev.tandem.proto.v1.JobEvent;
 import dev.tandem.proto.v1.JobFinished;
 import dev.tandem.proto.v1.JobsGrpc;
@@ -311,6 +314,39 @@ class CoordinatorServerTest {
       assertTrue(r.startsWith("UNAUTHENTICATED") && r.contains("revoked"), r);
       node.close();
     }
+  }
+
+  @Test
+  void countersignHead_signsAdvancingHeads_refusesRollbackAndFork() throws Exception {
+    try (TestFederation f = new TestFederation(dir, Set.of("a"), Duration.ofSeconds(5), 1 << 20).start()) {
+      ManagedChannel ch = f.channelAs(f.pki.node("a"));
+      try {
+        FederationGrpc.FederationBlockingStub stub = FederationGrpc.newBlockingStub(ch);
+        byte[] h5 = new byte[32];
+        h5[0] = 5;
+        HeadCountersigned signed = stub.countersignHead(head(5, h5));
+        java.security.cert.X509Certificate coordinator = (java.security.cert.X509Certificate)
+            java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(
+                new java.io.ByteArrayInputStream(signed.getCoordinatorCertificate().toByteArray()));
+        assertTrue(HeadSignature.verify(coordinator.getPublicKey(), "a", 5, h5, signed.getSignature().toByteArray()),
+            "the countersignature binds the caller's site id from its certificate");
+        assertEquals(5, stub.countersignHead(head(5, h5)).getSeq(), "the same head again is fine");
+        String rollback = refusal(() -> stub.countersignHead(head(4, h5)));
+        assertTrue(rollback.startsWith("FAILED_PRECONDITION") && rollback.contains("rolled back"), rollback);
+        byte[] other = h5.clone();
+        other[1] = 1;
+        String fork = refusal(() -> stub.countersignHead(head(5, other)));
+        assertTrue(fork.startsWith("FAILED_PRECONDITION") && fork.contains("forked"), fork);
+        assertEquals(6, stub.countersignHead(head(6, other)).getSeq());
+        assertEquals(Status.Code.INVALID_ARGUMENT, codeOf(() -> stub.countersignHead(head(7, new byte[3]))));
+      } finally {
+        ch.shutdownNow();
+      }
+    }
+  }
+
+  private static HeadToSign head(long seq, byte[] hash) {
+    return HeadToSign.newBuilder().setSeq(seq).setHeadHash(com.google.protobuf.ByteString.copyFrom(hash)).build();
   }
 
   @Test
