@@ -79,12 +79,14 @@ public record FixedPoint(int fractionalBits, double clip) {
   public long[] encode(double[] values) {
     Objects.requireNonNull(values, "values");
     long[] out = new long[values.length];
+    // multiplying by a power of two is exact here (no overflow within the clip), and cheaper than scalb
+    double scale = Math.scalb(1.0, fractionalBits);
     for (int i = 0; i < values.length; i++) {
       double v = values[i];
       if (Double.isNaN(v) || Double.isInfinite(v)) {
         throw new IllegalArgumentException("values[" + i + "] is " + v + "; only finite values can be encoded");
       }
-      out[i] = Math.round(Math.scalb(Math.max(-clip, Math.min(clip, v)), fractionalBits));
+      out[i] = Math.round(Math.max(-clip, Math.min(clip, v)) * scale);
     }
     return out;
   }
