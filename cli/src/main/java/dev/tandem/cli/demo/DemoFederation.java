@@ -121,19 +121,6 @@ public final class DemoFederation {
     return work.resolve("sites").resolve(site).resolve(site + ".yaml");
   }
 
-  public Path siteCsv(String site) {
-    return work.resolve("sites").resolve(site).resolve(site + ".csv");
-  }
-
-  public Path caCertificate() {
-    return work.resolve("ca").resolve("ca.pem");
-  }
-
-  /** Reads the CA back, e.g. to revoke a site. */
-  public FederationCa ca() {
-    return FederationCa.load(work.resolve("ca"));
-  }
-
   /** The share of demo customers who opted out of analytics for churn. */
   static final double OPTED_OUT = 0.08;
 

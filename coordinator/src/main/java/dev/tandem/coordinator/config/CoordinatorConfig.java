@@ -71,17 +71,6 @@ public record CoordinatorConfig(
     }
   }
 
-  /** Returns a copy listening on another port (0 picks a free one). */
-  public CoordinatorConfig withPort(int newPort) {
-    return new CoordinatorConfig(host, newPort, tls, sites, databaseUrl, roundTimeout,
-        connectTimeout, maxMessageBytes);
-  }
-
-  /** Returns a copy with other round and connect timeouts. */
-  public CoordinatorConfig withTimeouts(Duration round, Duration connect) {
-    return new CoordinatorConfig(host, port, tls, sites, databaseUrl, round, connect, maxMessageBytes);
-  }
-
   /**
    * Reads a YAML file such as:
    *

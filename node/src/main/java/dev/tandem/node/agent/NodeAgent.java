@@ -108,11 +108,6 @@ public final class NodeAgent implements AutoCloseable {
     return config.site();
   }
 
-  /** The port of the admin HTTP API, or -1 when it is off. */
-  public int adminPort() {
-    return admin == null ? -1 : admin.port();
-  }
-
   /** The node's consent registry. */
   public ConsentRegistry consent() {
     return stores.consent();

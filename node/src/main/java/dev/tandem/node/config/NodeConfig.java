@@ -102,11 +102,6 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     }
   }
 
-  /** Returns a copy that dials another coordinator address. */
-  public NodeConfig withCoordinator(String address) {
-    return new NodeConfig(site, address, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin);
-  }
-
   /**
    * Reads the YAML file.
    *
