@@ -1,7 +1,9 @@
 package dev.tandem.cli.job;
 
 import dev.tandem.model.JobSpec;
+import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.transport.MtlsChannels;
+import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.Wire;
 import dev.tandem.proto.v1.JobEvent;
 import dev.tandem.proto.v1.JobFinished;
@@ -33,6 +35,11 @@ public final class JobClient implements AutoCloseable {
   /** Submits a job and returns the id the coordinator gave it. */
   public String submit(JobSpec spec) {
     return stub.withDeadlineAfter(30, TimeUnit.SECONDS).submitJob(Wire.toProto(spec)).getJobId();
+  }
+
+  /** Submits a vertical job and returns the id the coordinator gave it. */
+  public String submitVertical(VerticalJobSpec spec) {
+    return stub.withDeadlineAfter(30, TimeUnit.SECONDS).submitVerticalJob(VerticalWire.toProto(spec)).getJobId();
   }
 
   /** Follows a job until it ends, handing each event to {@code onEvent}; returns how it ended. */

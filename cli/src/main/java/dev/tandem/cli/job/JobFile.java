@@ -9,6 +9,8 @@ import dev.tandem.model.JobSpec;
 import dev.tandem.model.LabelSpec;
 import dev.tandem.model.ModelSpec;
 import dev.tandem.model.PrivacySpec;
+import dev.tandem.model.vertical.VerticalJobSpec;
+import dev.tandem.model.vertical.VerticalJobSpecJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,7 +22,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Reads a job definition from YAML.
+ * Reads a job definition from YAML: a horizontal job, or a vertical one when the file has a
+ * {@code guest} key.
+ *
+ * <p>A horizontal job:
  *
  * <pre>
  * purpose: churn
@@ -39,6 +44,18 @@ import java.util.Set;
  * privacy:                                            # optional
  *   secureAggregation: true                           # the coordinator learns only the sum (default: SECURE_DEFAULT)
  *   dp: {noiseMultiplier: 1.1, maxGradNorm: 1.0, delta: 1.0e-5}   # DP-SGD at every site
+ * </pre>
+ *
+ * <p>A vertical job is {@link VerticalJobSpecJson}'s JSON (or the same mapping written as YAML):
+ *
+ * <pre>
+ * {"purpose": "credit-risk",
+ *  "guest": {"site": "bank", "features": [{"name": "income", "kind": "NUMERIC"}]},
+ *  "hosts": [{"site": "operator", "features": [{"name": "plan", "kind": "CATEGORICAL", "categories": ["a", "b"]}]}],
+ *  "label": {"column": "default", "positiveValues": ["yes"]},
+ *  "training": {"epochs": 10, "batchSize": 1024, "learningRate": 0.15, "l2": 0.01, "tolerance": 1.0e-4},
+ *  "keySize": "BITS_2048",
+ *  "seed": 7}
  * </pre>
  */
 public final class JobFile {
@@ -62,7 +79,54 @@ public final class JobFile {
     }
   }
 
+  /** A parsed job file: a horizontal or a vertical job. */
+  public sealed interface Definition permits Horizontal, Vertical {}
+
+  /** A horizontal job: every site holds all the features of its own subjects. */
+  public record Horizontal(JobSpec spec) implements Definition {}
+
+  /** A vertical job: the parties hold different features of the same subjects. */
+  public record Vertical(VerticalJobSpec spec) implements Definition {}
+
+  /**
+   * Parses the file, horizontal or vertical.
+   *
+   * @throws IllegalArgumentException naming the file and the bad key
+   */
+  public static Definition loadDefinition(Path file) {
+    try {
+      return parseDefinition(Files.readString(file));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read job file " + file + ": " + e.getMessage(), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Parses a job definition: vertical when it has a {@code guest} key, else horizontal.
+   *
+   * @throws IllegalArgumentException naming the bad key
+   */
+  public static Definition parseDefinition(String text) {
+    JsonNode root = tree(text);
+    return root.has("guest") ? new Vertical(vertical(root)) : new Horizontal(horizontal(root));
+  }
+
+  /**
+   * Parses a horizontal job definition.
+   *
+   * @throws IllegalArgumentException naming the bad key, or when the definition is a vertical job
+   */
   public static JobSpec parse(String yaml) {
+    JsonNode root = tree(yaml);
+    if (root.has("guest")) {
+      throw new IllegalArgumentException("this is a vertical job (it has a 'guest' key), not a horizontal one");
+    }
+    return horizontal(root);
+  }
+
+  private static JsonNode tree(String yaml) {
     JsonNode root;
     try {
       root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
@@ -72,6 +136,18 @@ public final class JobFile {
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("expected a YAML mapping");
     }
+    return root;
+  }
+
+  private static VerticalJobSpec vertical(JsonNode root) {
+    try {
+      return VerticalJobSpecJson.fromJson(new ObjectMapper().writeValueAsString(root));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the vertical job: " + e.getMessage(), e);
+    }
+  }
+
+  private static JobSpec horizontal(JsonNode root) {
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!KEYS.contains(key)) {
