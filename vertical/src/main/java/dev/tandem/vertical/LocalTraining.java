@@ -34,12 +34,15 @@ public final class LocalTraining {
    *
    * @param losses the mean Taylor loss of each epoch, as the guest decrypted it
    * @param converged whether the loss change fell below the tolerance before the epoch limit
+   * @param epochSeconds wall time of each epoch, without waiting for precomputed randomness
+   * @param precomputeSeconds wall time spent waiting for precomputed randomness before epochs
    */
   public record Result(List<Double> losses, boolean converged, double[] guestWeights, double intercept,
-                       List<double[]> hostWeights) {
+                       List<double[]> hostWeights, List<Double> epochSeconds, double precomputeSeconds) {
     public Result {
       losses = List.copyOf(losses);
       hostWeights = List.copyOf(hostWeights);
+      epochSeconds = List.copyOf(epochSeconds);
     }
 
     /** Returns the score of each aligned row with the trained pieces. */
@@ -74,7 +77,9 @@ public final class LocalTraining {
   /**
    * Runs the protocol to convergence.
    *
-   * @param poolCapacity randomness each party precomputes ahead (0: none)
+   * @param poolCapacity randomness each party precomputes ahead (0: none); with a pool, each epoch
+   *     starts once every party has min(poolCapacity, rows) values ready, and the wait is reported
+   *     apart from the epoch's time
    * @throws IllegalArgumentException if the parties' row counts differ
    */
   public static Result run(HeteroLrConfig config, Convergence convergence, Arbiter arbiter, double[][] guest,
@@ -100,12 +105,21 @@ public final class LocalTraining {
       }
       BatchSchedule schedule = new BatchSchedule(guest.length, config.batchSize(), config.seed());
       List<Double> losses = new ArrayList<>();
+      List<Double> seconds = new ArrayList<>();
+      long waited = 0;
       for (int epoch = 0; !convergence.done(losses); epoch++) {
+        long wait = System.nanoTime();
+        for (Encryptor e : encryptors) {
+          awaitReady(e, Math.min(poolCapacity, guest.length));
+        }
+        long start = System.nanoTime();
+        waited += start - wait;
         for (int b = 0; b < schedule.batches(); b++) {
           int[] rows = schedule.rows(epoch, b);
           batch(key, arbiter, g, hs, rows, transcript);
         }
         losses.add(g.epochLoss(decrypt(arbiter, key, g.maskedLoss(), transcript)));
+        seconds.add((System.nanoTime() - start) / 1e9);
       }
       List<double[]> hostWeights = new ArrayList<>();
       for (HostParty h : hs) {
@@ -113,9 +127,23 @@ public final class LocalTraining {
       }
       double[] w = g.weights();
       return new Result(losses, convergence.converged(losses), java.util.Arrays.copyOf(w, w.length - 1),
-          g.intercept(), hostWeights);
+          g.intercept(), hostWeights, seconds, waited / 1e9);
     } finally {
       encryptors.forEach(Encryptor::close);
+    }
+  }
+
+  private static void awaitReady(Encryptor encryptor, int count) {
+    if (count <= 0) {
+      return;
+    }
+    try {
+      if (!encryptor.awaitReady(count, java.time.Duration.ofMinutes(30))) {
+        throw new IllegalStateException("precomputed randomness not ready after 30 minutes");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while precomputing randomness", e);
     }
   }
 

@@ -26,7 +26,9 @@ public final class PlaintextTraining {
     double b = 0;
     BatchSchedule schedule = new BatchSchedule(n, config.batchSize(), config.seed());
     List<Double> losses = new ArrayList<>();
+    List<Double> seconds = new ArrayList<>();
     for (int epoch = 0; !convergence.done(losses); epoch++) {
+      long start = System.nanoTime();
       double loss = 0;
       for (int batch = 0; batch < schedule.batches(); batch++) {
         int[] rows = schedule.rows(epoch, batch);
@@ -63,8 +65,9 @@ public final class PlaintextTraining {
         b -= config.learningRate() * gb * scale;
       }
       losses.add(loss / n);
+      seconds.add((System.nanoTime() - start) / 1e9);
     }
     return new LocalTraining.Result(losses, convergence.converged(losses), w[0], b,
-        new ArrayList<>(List.of(w).subList(1, w.length)));
+        new ArrayList<>(List.of(w).subList(1, w.length)), seconds, 0);
   }
 }
