@@ -1,0 +1,156 @@
+package dev.tandem.node.vertical;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tandem.model.FeatureSpec;
+import dev.tandem.model.LabelSpec;
+import dev.tandem.model.Normalization;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * This node's pieces of vertical models, by model version, in the node's SQL database (table
+ * {@code vertical_models}: version, job id, purpose, role, the piece as JSON, when it was stored).
+ *
+ * <p>Thread-safe (one connection under this object's lock).
+ */
+public final class VerticalModels implements AutoCloseable {
+  private static final int FORMAT = 1;
+  private static final ObjectMapper MAPPER = JsonMapper.builder()
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .build();
+
+  /** The JSON form of a piece; the version, job and purpose are columns of their own. */
+  private record Stored(int format, String site, boolean guest, List<String> parties, List<FeatureSpec> features,
+      double[] mean, double[] scale, double[] weights, double intercept, LabelSpec label) {}
+
+  private final Connection connection;
+  private final Clock clock;
+
+  private VerticalModels(Connection connection, Clock clock) {
+    this.connection = connection;
+    this.clock = clock;
+  }
+
+  /**
+   * Opens (creating the table if needed) the store in the database at a JDBC URL.
+   *
+   * @throws IllegalStateException with the database's message if it cannot be opened
+   */
+  public static VerticalModels open(String jdbcUrl, Clock clock) {
+    Objects.requireNonNull(clock, "clock");
+    try {
+      Connection c = DriverManager.getConnection(jdbcUrl);
+      try (Statement s = c.createStatement()) {
+        s.execute("""
+            CREATE TABLE IF NOT EXISTS vertical_models (
+              version VARCHAR(256) PRIMARY KEY,
+              job_id VARCHAR(64) NOT NULL,
+              purpose VARCHAR(256) NOT NULL,
+              role VARCHAR(8) NOT NULL,
+              piece_json CHARACTER LARGE OBJECT NOT NULL,
+              created TIMESTAMP NOT NULL)""");
+      }
+      return new VerticalModels(c, clock);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot open the node database " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stores {@code piece} under its version.
+   *
+   * @throws IllegalStateException if a piece of that version is already stored, or on a database error
+   */
+  public synchronized void save(VerticalModelPiece piece) {
+    Objects.requireNonNull(piece, "piece");
+    Normalization n = piece.normalization();
+    String json;
+    try {
+      json = MAPPER.writeValueAsString(new Stored(FORMAT, piece.site(), piece.guest(), piece.parties(),
+          piece.features(), n.mean(), n.scale(), piece.weights(), piece.intercept(), piece.label()));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the model piece " + piece.version() + ": " + e.getMessage(), e);
+    }
+    try (PreparedStatement ps = connection.prepareStatement(
+        "INSERT INTO vertical_models(version, job_id, purpose, role, piece_json, created) VALUES (?, ?, ?, ?, ?, ?)")) {
+      ps.setString(1, piece.version());
+      ps.setString(2, piece.jobId());
+      ps.setString(3, piece.purpose());
+      ps.setString(4, piece.guest() ? "guest" : "host");
+      ps.setString(5, json);
+      ps.setTimestamp(6, Timestamp.from(clock.instant()));
+      ps.executeUpdate();
+    } catch (SQLIntegrityConstraintViolationException e) {
+      throw new IllegalStateException("a model piece of version " + piece.version() + " is already stored", e);
+    } catch (SQLException e) {
+      throw new IllegalStateException("node database error: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The piece stored under {@code version}, if any.
+   *
+   * @throws IllegalStateException on a database error or a stored piece that no longer reads
+   */
+  public synchronized Optional<VerticalModelPiece> load(String version) {
+    Objects.requireNonNull(version, "version");
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT job_id, purpose, piece_json FROM vertical_models WHERE version = ?")) {
+      ps.setString(1, version);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        Stored s = MAPPER.readValue(rs.getString(3), Stored.class);
+        if (s.format() != FORMAT) {
+          throw new IllegalStateException("model piece " + version + " has unknown format " + s.format());
+        }
+        return Optional.of(new VerticalModelPiece(version, rs.getString(1), rs.getString(2), s.site(), s.guest(),
+            s.parties(), s.features(), new Normalization(s.mean(), s.scale()), s.weights(), s.intercept(),
+            s.label()));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("node database error: " + e.getMessage(), e);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalStateException("the stored model piece " + version + " does not read: " + e.getMessage(), e);
+    }
+  }
+
+  /** The versions stored, oldest first. */
+  public synchronized List<String> versions() {
+    List<String> out = new ArrayList<>();
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT version FROM vertical_models ORDER BY created, version")) {
+      while (rs.next()) {
+        out.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("node database error: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      connection.close();
+    } catch (SQLException e) {
+      throw new IllegalStateException("node database error: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,282 @@
+package dev.tandem.node.vertical;
+
+import dev.tandem.crypto.paillier.PaillierParameters;
+import dev.tandem.crypto.paillier.PaillierPublicKey;
+import dev.tandem.model.FeatureSpec;
+import dev.tandem.model.RowView;
+import dev.tandem.model.vertical.VerticalJobSpec;
+import dev.tandem.node.data.LocalData;
+import dev.tandem.proto.VerticalWire;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * This node's side of vertical jobs (stages 1 to 11 of {@code docs/VERTICAL_PROTOCOL.md}): one
+ * {@link VerticalSession} per job, from VERTICAL_SETUP until VERTICAL_EVALUATE is answered, the job
+ * ends, or this node refuses a stage.
+ *
+ * <p>Each task is answered through the {@link VerticalTransport} with one {@link VerticalMessage}, or
+ * declined with a status code name and a reason a person can act on: PERMISSION_DENIED for a purpose,
+ * partner or seal key the node does not accept, FAILED_PRECONDITION for missing columns, too few
+ * consented or aligned records, a final intersection that is not a subset of this node's, or a stage
+ * out of order, INVALID_ARGUMENT for a malformed spec, envelope or arbiter answer. A declined stage
+ * ends the node's part in the job. The model piece is stored at VERTICAL_EVALUATE and the
+ * contribution audited once the coordinator has accepted that answer.
+ *
+ * <p>Not thread-safe: the agent's single worker thread (never a gRPC thread) calls {@link #handle}.
+ */
+public final class VerticalParticipant implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(VerticalParticipant.class.getName());
+
+  private final String site;
+  private final LocalData data;
+  private final VerticalConsent consent;
+  private final SealKeys keys;
+  private final VerticalModels models;
+  private final VerticalTransport transport;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final Tap tap;
+  private final Alignment alignment;
+  private final Map<String, VerticalSession> sessions = new ConcurrentHashMap<>();
+
+  /**
+   * @param data the node's records; every consented record of both splits takes part
+   * @param random the node's one source of secure randomness
+   */
+  public VerticalParticipant(String site, LocalData data, VerticalConsent consent, SealKeys keys,
+      VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random) {
+    this(site, data, consent, keys, models, transport, clock, random, Tap.NONE);
+  }
+
+  VerticalParticipant(String site, LocalData data, VerticalConsent consent, SealKeys keys, VerticalModels models,
+      VerticalTransport transport, Clock clock, SecureRandom random, Tap tap) {
+    this.site = Objects.requireNonNull(site, "site");
+    this.data = Objects.requireNonNull(data, "data");
+    this.consent = Objects.requireNonNull(consent, "consent");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    if (!keys.site().equals(site)) {
+      throw new IllegalArgumentException("the seal keys are signed for site '" + keys.site() + "', not '" + site + "'");
+    }
+    this.models = Objects.requireNonNull(models, "models");
+    this.transport = Objects.requireNonNull(transport, "transport");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+    this.tap = Objects.requireNonNull(tap, "tap");
+    this.alignment = new Alignment(keys, consent, random);
+  }
+
+  /** Whether {@code task} belongs to a vertical job (it carries a vertical spec or stage). */
+  public static boolean isVertical(Task task) {
+    return task.hasVerticalJob() || task.hasVertical();
+  }
+
+  /** Whether this node is in the middle of vertical job {@code jobId}. */
+  public boolean inProgress(String jobId) {
+    return sessions.containsKey(jobId);
+  }
+
+  /** Does one stage of a vertical job and answers it, or ends the job's session when the job ended. */
+  public void handle(Task task) {
+    if (task.hasEnded()) {
+      end(task.getJobId());
+      LOG.info(() -> "vertical job " + task.getJobId() + " ended: " + task.getEnded().getState() + " "
+          + task.getEnded().getReason());
+      return;
+    }
+    VerticalStage stage = task.getVertical().getStage();
+    try {
+      if (!task.hasVertical()) {
+        throw Refusal.malformed("a task of vertical job " + task.getJobId() + " carries no stage");
+      }
+      if (stage == VerticalStage.VERTICAL_EVALUATE) {
+        evaluate(task);
+        return;
+      }
+      VerticalMessage.Builder answer = stage == VerticalStage.VERTICAL_SETUP ? setup(task) : stage(task, stage);
+      if (!transport.submit(task, finish(task, answer))) {
+        end(task.getJobId());
+      }
+    } catch (Refusal r) {
+      end(task.getJobId());
+      transport.decline(task, r.code(), r.reason());
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "stage " + stage + " of vertical job " + task.getJobId() + " failed", e);
+      end(task.getJobId());
+      transport.decline(task, Refusal.INTERNAL, "site '" + site + "' failed stage " + stage + " of job "
+          + task.getJobId() + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+          + e.getMessage()));
+    }
+  }
+
+  private VerticalMessage.Builder stage(Task task, VerticalStage stage) throws Refusal {
+    VerticalSession s = session(task);
+    s.order.advance(stage, task.getVertical().getEpoch(), task.getVertical().getBatch());
+    return switch (stage) {
+      case VERTICAL_ALIGN_BLIND -> alignment.blind(s, task);
+      case VERTICAL_ALIGN_REBLIND -> alignment.reblind(s, task);
+      case VERTICAL_ALIGN_INTERSECT -> alignment.intersect(s, task);
+      case VERTICAL_ALIGN_CONFIRM -> alignment.confirm(s, task);
+      case VERTICAL_FORWARD -> Training.forward(s, task);
+      case VERTICAL_RESIDUAL -> Training.residual(s, task);
+      case VERTICAL_GRADIENT -> Training.gradient(s, task);
+      case VERTICAL_UPDATE -> Training.update(s, task);
+      case VERTICAL_LOSS -> Training.loss(s, task);
+      default -> throw Refusal.malformed("site '" + site + "' does not do vertical stage " + stage);
+    };
+  }
+
+  /** VERTICAL_SETUP: the consent gate, the columns, the consented records and a fresh seal key. */
+  private VerticalMessage.Builder setup(Task task) throws Refusal {
+    VerticalJobSpec spec = spec(task);
+    if (sessions.containsKey(spec.jobId())) {
+      throw Refusal.precondition("site '" + site + "' has already set up vertical job " + spec.jobId());
+    }
+    if (!spec.sites().contains(site)) {
+      throw Refusal.permission("site '" + site + "' is not a party of job " + spec.jobId());
+    }
+    Optional<String> policy = consent.refusal(spec);
+    if (policy.isPresent()) {
+      throw Refusal.permission(policy.get());
+    }
+    boolean guest = spec.isGuest(site);
+    List<String> columns = new ArrayList<>(spec.party(site).features().stream().map(FeatureSpec::name).toList());
+    if (guest) {
+      columns.add(spec.label().column());
+    }
+    List<String> missing = data.missingColumns(columns);
+    if (!missing.isEmpty()) {
+      throw Refusal.precondition("site '" + site + "' has no column for " + String.join(", ", missing));
+    }
+    PaillierPublicKey key = arbiterKey(task, spec);
+    Instant at = clock.instant();
+    Map<String, RowView> rows = consentedRows(consent.select(spec.purpose(), data, at));
+    String what = "records consented for '" + spec.purpose() + "'";
+    if (guest) {
+      rows.values().removeIf(r -> !AlignedEncoding.labelled(r, spec.label()));
+      what += " with a readable label";
+    }
+    Optional<String> small = consent.cohortRefusal(rows.size(), what);
+    if (small.isPresent()) {
+      throw Refusal.precondition(small.get());
+    }
+    VerticalSession s = new VerticalSession(spec, task.getVerticalJob(), site, at, rows, key, random, tap);
+    sessions.put(spec.jobId(), s);
+    return VerticalMessage.newBuilder().setSealKey(keys.sign(spec.jobId(), s.sealKey())).setRecords(rows.size());
+  }
+
+  private VerticalJobSpec spec(Task task) throws Refusal {
+    VerticalJobSpec spec;
+    try {
+      spec = VerticalWire.fromProto(task.getVerticalJob());
+    } catch (IllegalArgumentException e) {
+      throw Refusal.malformed("the vertical job spec is invalid: " + e.getMessage());
+    }
+    if (spec.jobId().isEmpty() || !spec.jobId().equals(task.getJobId())) {
+      throw Refusal.malformed("the vertical job spec names job '" + spec.jobId() + "' in a task of job '"
+          + task.getJobId() + "'");
+    }
+    return spec;
+  }
+
+  private static PaillierPublicKey arbiterKey(Task task, VerticalJobSpec spec) throws Refusal {
+    PaillierPublicKey key;
+    try {
+      key = PaillierPublicKey.fromBytes(task.getVertical().getArbiterKey().toByteArray());
+    } catch (IllegalArgumentException e) {
+      throw Refusal.malformed("the arbiter key of job " + spec.jobId() + " is invalid: " + e.getMessage());
+    }
+    if (!key.parameters().equals(PaillierParameters.byName(spec.keySize()))) {
+      throw Refusal.malformed("the arbiter key of job " + spec.jobId() + " is a " + key.parameters()
+          + " key; the job names " + spec.keySize());
+    }
+    return key;
+  }
+
+  /** The consented rows of both splits by subject id, in file order. */
+  private static Map<String, RowView> consentedRows(LocalData consented) throws Refusal {
+    Map<String, RowView> rows = new LinkedHashMap<>();
+    Iterator<String> trainIds = consented.trainIds().iterator();
+    for (RowView row : consented.train()) {
+      rows.put(trainIds.next(), row);
+    }
+    Iterator<String> testIds = consented.testIds().iterator();
+    for (RowView row : consented.test()) {
+      if (rows.putIfAbsent(testIds.next(), row) != null) {
+        throw Refusal.precondition("a subject id is in both the training and the held-out file of this site;"
+            + " a vertical job needs one record per subject");
+      }
+    }
+    return rows;
+  }
+
+  private VerticalSession session(Task task) throws Refusal {
+    VerticalSession s = sessions.get(task.getJobId());
+    if (s == null) {
+      throw Refusal.precondition("site '" + site + "' has no vertical session of job " + task.getJobId()
+          + " (it was not set up here, or it has ended)");
+    }
+    if (!s.wire.equals(task.getVerticalJob())) {
+      throw Refusal.malformed("the vertical job spec of job " + task.getJobId() + " changed after setup");
+    }
+    return s;
+  }
+
+  /** VERTICAL_EVALUATE: stores the model piece, answers, and audits the contribution once accepted. */
+  private void evaluate(Task task) throws Refusal {
+    VerticalSession s = session(task);
+    s.order.advance(VerticalStage.VERTICAL_EVALUATE, task.getVertical().getEpoch(), task.getVertical().getBatch());
+    Training.Evaluated e = Training.evaluate(s, task);
+    try {
+      models.save(e.piece());
+    } catch (IllegalStateException ex) {
+      throw Refusal.precondition("site '" + site + "' cannot store its piece of model " + e.piece().version() + ": "
+          + ex.getMessage());
+    }
+    VerticalMessage answer = finish(task, e.answer());
+    boolean accepted = transport.submit(task, answer);
+    end(s.jobId());
+    if (accepted) {
+      consent.contributed(s.spec, s.order.epoch(), e.piece().version(), s.consentAt, s.aligned, answer.toByteArray());
+    }
+  }
+
+  private static VerticalMessage finish(Task task, VerticalMessage.Builder answer) {
+    return answer.setTaskId(task.getTaskId()).setJobId(task.getJobId()).setRound(task.getRound())
+        .setStage(task.getVertical().getStage()).build();
+  }
+
+  /** The session of job {@code jobId}, for tests. */
+  Optional<VerticalSession> session(String jobId) {
+    return Optional.ofNullable(sessions.get(jobId));
+  }
+
+  private void end(String jobId) {
+    VerticalSession s = sessions.remove(jobId);
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  /** Ends every session. */
+  @Override
+  public void close() {
+    for (String jobId : List.copyOf(sessions.keySet())) {
+      end(jobId);
+    }
+  }
+}

@@ -1,0 +1,225 @@
+package dev.tandem.node.vertical;
+
+import com.google.protobuf.ByteString;
+import dev.tandem.crypto.paillier.PaillierPublicKey;
+import dev.tandem.crypto.psi.PsiParty;
+import dev.tandem.crypto.seal.Opener;
+import dev.tandem.crypto.seal.SealException;
+import dev.tandem.crypto.seal.SealKeyPair;
+import dev.tandem.crypto.seal.SealPublicKey;
+import dev.tandem.crypto.seal.SealedMessage;
+import dev.tandem.crypto.seal.Sealer;
+import dev.tandem.model.RowView;
+import dev.tandem.model.vertical.VerticalJobSpec;
+import dev.tandem.model.vertical.VerticalParty;
+import dev.tandem.proto.v1.Envelope;
+import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.vertical.BatchSchedule;
+import dev.tandem.vertical.Encryptor;
+import dev.tandem.vertical.GuestParty;
+import dev.tandem.vertical.HeteroLrConfig;
+import dev.tandem.vertical.HostParty;
+import dev.tandem.vertical.Party;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What one party keeps of one vertical job between stages: its seal keys and the peers' verified
+ * ones, its consented rows, the PSI sessions, the aligned rows and its role in the training.
+ *
+ * <p>Envelopes are sealed to, and opened only from, the peers of this party: the guest talks to
+ * every host, a host only to the guest. Not thread-safe: the agent's worker thread runs one stage
+ * at a time. {@link #close()} stops the encryptor's background threads and drops the rows.
+ */
+final class VerticalSession implements AutoCloseable {
+  /** The purpose every envelope of a vertical job is sealed under. */
+  static final String SEAL_PURPOSE = "tandem-vertical-v1";
+  /** The most randomness an encryptor precomputes. */
+  private static final int MAX_POOL = 65536;
+
+  final VerticalJobSpec spec;
+  final dev.tandem.proto.v1.VerticalJobSpec wire;
+  final String site;
+  final boolean guest;
+  final VerticalParty party;
+  final Instant consentAt;
+  final PaillierPublicKey key;
+  final StageOrder order;
+  private final SecureRandom random;
+  private final Tap tap;
+  private final SealKeyPair sealKeys;
+  private final Sealer sealer;
+  private final Opener opener;
+  private final Map<String, SealPublicKey> peerKeys = new HashMap<>();
+  /** The consented rows by subject id, until the rows are aligned. */
+  private Map<String, RowView> candidates;
+  /** Per peer: this party's PSI session with it. */
+  final Map<String, PsiParty> psi = new LinkedHashMap<>();
+  /** A host's intersection with the guest. */
+  Set<String> sharedWithGuest;
+  /** The aligned subject ids, in row order. */
+  List<String> aligned;
+  AlignedEncoding encoding;
+  Party trainer;
+  BatchSchedule schedule;
+  private Encryptor encryptor;
+
+  VerticalSession(VerticalJobSpec spec, dev.tandem.proto.v1.VerticalJobSpec wire, String site, Instant consentAt,
+      Map<String, RowView> candidates, PaillierPublicKey key, SecureRandom random, Tap tap) {
+    this.spec = spec;
+    this.wire = wire;
+    this.site = site;
+    this.guest = spec.isGuest(site);
+    this.party = spec.party(site);
+    this.consentAt = consentAt;
+    this.candidates = new LinkedHashMap<>(candidates);
+    this.key = key;
+    this.random = random;
+    this.tap = tap;
+    this.sealKeys = SealKeyPair.generate(random);
+    this.sealer = new Sealer(site, sealKeys, random);
+    this.opener = new Opener(site, sealKeys);
+    this.order = new StageOrder(spec.jobId(), guest);
+  }
+
+  String jobId() {
+    return spec.jobId();
+  }
+
+  SealPublicKey sealKey() {
+    return sealKeys.publicKey();
+  }
+
+  /** The subject ids of the consented rows this party brings to the intersection, in file order. */
+  List<String> candidateIds() {
+    return List.copyOf(candidates.keySet());
+  }
+
+  /** The sites this party exchanges envelopes with: the hosts in the spec's order, or the guest. */
+  List<String> peers() {
+    if (guest) {
+      return spec.hosts().stream().map(VerticalParty::site).toList();
+    }
+    return List.of(spec.guest().site());
+  }
+
+  void trustPeer(String peer, SealPublicKey peerKey) {
+    peerKeys.put(peer, peerKey);
+  }
+
+  /** The roundId of an envelope sealed at {@code stage} of {@code epoch} and {@code batch}. */
+  String roundId(VerticalStage stage, int epoch, int batch) {
+    return spec.jobId() + "/" + stage.name() + "/" + epoch + "/" + batch;
+  }
+
+  /** Seals {@code plaintext} to peer {@code to}, sent at {@code stage}. */
+  Envelope seal(String to, VerticalStage stage, int epoch, int batch, byte[] plaintext) throws Refusal {
+    SealPublicKey peerKey = peerKeys.get(to);
+    if (peerKey == null) {
+      throw Refusal.precondition("site '" + site + "' has no verified seal key of site '" + to + "' in job "
+          + jobId());
+    }
+    String roundId = roundId(stage, epoch, batch);
+    tap.sealed(site, to, roundId, plaintext.clone());
+    try {
+      SealedMessage sealed = sealer.seal(to, peerKey, roundId, SEAL_PURPOSE, plaintext);
+      return Envelope.newBuilder().setToSite(to).setSealed(ByteString.copyFrom(sealed.toBytes())).build();
+    } catch (SealException e) {
+      throw Refusal.permission("cannot seal to site '" + to + "': " + e.getMessage());
+    }
+  }
+
+  /**
+   * Opens the envelopes of {@code inbox}: exactly one from each of {@code from}, sealed at
+   * {@code senderStage} of {@code epoch} and {@code batch}, addressed to this site.
+   *
+   * @return the payloads by sender, in the order of {@code from}
+   * @throws Refusal INVALID_ARGUMENT naming the sender when an envelope is missing, extra, repeated,
+   *     misaddressed or does not open
+   */
+  Map<String, byte[]> open(List<Envelope> inbox, List<String> from, VerticalStage stage, VerticalStage senderStage,
+      int epoch, int batch) throws Refusal {
+    Map<String, Envelope> bySender = new HashMap<>();
+    for (Envelope e : inbox) {
+      if (!e.getToSite().equals(site)) {
+        throw Refusal.malformed("an envelope of stage " + stage + " is addressed to '" + e.getToSite()
+            + "', not to site '" + site + "'");
+      }
+      if (!from.contains(e.getFromSite())) {
+        throw Refusal.malformed("site '" + site + "' expects envelopes from " + from + " at stage " + stage
+            + ", not from '" + e.getFromSite() + "'");
+      }
+      if (bySender.put(e.getFromSite(), e) != null) {
+        throw Refusal.malformed("two envelopes from site '" + e.getFromSite() + "' at stage " + stage);
+      }
+    }
+    String roundId = roundId(senderStage, epoch, batch);
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (String sender : from) {
+      Envelope e = bySender.get(sender);
+      if (e == null) {
+        throw Refusal.malformed("no envelope from site '" + sender + "' at stage " + stage);
+      }
+      try {
+        SealedMessage m = SealedMessage.fromBytes(e.getSealed().toByteArray());
+        if (!m.sender().equals(sender)) {
+          throw Refusal.malformed("the envelope relayed from site '" + sender + "' was sealed by '" + m.sender()
+              + "'");
+        }
+        out.put(sender, opener.open(m, peerKeys.get(sender), roundId, SEAL_PURPOSE));
+      } catch (IllegalArgumentException | SealException ex) {
+        throw Refusal.malformed("the envelope from site '" + sender + "' at stage " + stage + " does not open: "
+            + ex.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fixes the aligned rows (the subject ids in row order), encodes them and makes this party's
+   * side of the training.
+   */
+  void align(List<String> ids) {
+    List<RowView> rows = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      RowView row = candidates.get(id);
+      if (row == null) {
+        throw new IllegalStateException("an aligned id is not among this site's consented records");
+      }
+      rows.add(row);
+    }
+    aligned = List.copyOf(ids);
+    candidates = Map.of();
+    encoding = AlignedEncoding.of(rows, party.features(), guest ? spec.label() : null);
+    HeteroLrConfig config = HeteroLrConfig.of(spec.training().batchSize(), spec.training().learningRate(),
+        spec.training().l2(), spec.seed());
+    encryptor = Encryptor.start(key, random, Math.min(rows.size(), MAX_POOL), 1);
+    trainer = guest ? new GuestParty(config, encoding.x(), encoding.labels(), encryptor, random)
+        : new HostParty(config, encoding.x(), encryptor, random);
+    schedule = new BatchSchedule(rows.size(), spec.training().batchSize(), spec.seed());
+    order.aligned(schedule.batches(), spec.training().epochs());
+  }
+
+  GuestParty guestParty() {
+    return (GuestParty) trainer;
+  }
+
+  HostParty hostParty() {
+    return (HostParty) trainer;
+  }
+
+  @Override
+  public void close() {
+    if (encryptor != null) {
+      encryptor.close();
+    }
+    candidates = Map.of();
+    psi.clear();
+  }
+}
