@@ -7,7 +7,15 @@ import dev.tandem.coordinator.rounds.Answers;
 import dev.tandem.coordinator.rounds.Phase;
 import dev.tandem.coordinator.rounds.Rejection;
 import dev.tandem.coordinator.sites.ConnectedSites;
+import dev.tandem.coordinator.vertical.Envelope;
+import dev.tandem.coordinator.vertical.VerticalAnswer;
+import dev.tandem.coordinator.vertical.VerticalMessages;
+import dev.tandem.coordinator.vertical.VerticalScoring;
 import dev.tandem.proto.Wire;
+import dev.tandem.proto.v1.ScoreRequest;
+import dev.tandem.proto.v1.ScoreResponse;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.Ack;
 import dev.tandem.proto.v1.EvaluationReport;
 import dev.tandem.proto.v1.FederationGrpc;
@@ -40,18 +48,21 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   private final IssuedCertificate coordinatorKey;
   private final ModelRegistry registry;
   private final Clock clock;
+  private final VerticalScoring scoring;
 
   /**
    * @param coordinatorKey the coordinator's certificate and key, which countersign audit log heads
    * @param registry remembers each site's latest countersigned head, so a rolled-back or forked log is refused
+   * @param scoring relays scoring requests of vertical models between their parties
    */
   public FederationService(ConnectedSites sites, Jobs jobs, IssuedCertificate coordinatorKey, ModelRegistry registry,
-      Clock clock) {
+      Clock clock, VerticalScoring scoring) {
     this.sites = sites;
     this.jobs = jobs;
     this.coordinatorKey = coordinatorKey;
     this.registry = registry;
     this.clock = clock;
+    this.scoring = scoring;
   }
 
   @Override
@@ -159,7 +170,50 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   @Override
   public void declineTask(TaskDeclined d, StreamObserver<Ack> observer) {
     String reason = (d.getCode().isEmpty() ? "" : d.getCode() + ": ") + d.getReason();
-    answer(observer, () -> jobs.require(d.getJobId()).decline(Caller.current().siteId(), d.getRound(), reason));
+    String site = Caller.current().siteId();
+    answer(observer, () -> {
+      if (!scoring.decline(d.getTaskId(), site, reason)) {
+        jobs.decline(d.getJobId(), site, d.getRound(), reason);
+      }
+    });
+  }
+
+  @Override
+  public void submitVertical(VerticalMessage m, StreamObserver<Ack> observer) {
+    String site = Caller.current().siteId();
+    answer(observer, () -> {
+      VerticalAnswer answer = VerticalMessages.answer(m);
+      if (answer.stage() == VerticalStage.VERTICAL_SCORE) {
+        scoring.submit(site, answer);
+      } else {
+        jobs.requireVertical(m.getJobId()).submit(site, answer);
+      }
+    });
+  }
+
+  @Override
+  public void scoreSubjects(ScoreRequest r, StreamObserver<ScoreResponse> observer) {
+    String site = Caller.current().siteId();
+    List<Envelope> partials;
+    try {
+      if (!r.hasRequester()) {
+        throw new Rejection(Rejection.Reason.MALFORMED, "requester (the caller's signed seal key) is missing");
+      }
+      partials = scoring.score(site, r.getModelVersion(), r.getIdsList(), VerticalMessages.sealKey(r.getRequester()));
+    } catch (IllegalArgumentException e) {
+      observer.onError(Status.INVALID_ARGUMENT.withDescription("requester: " + e.getMessage()).asRuntimeException());
+      return;
+    } catch (Rejection e) {
+      observer.onError(Statuses.of(e));
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      observer.onError(Status.UNAVAILABLE.withDescription("the coordinator is shutting down").asRuntimeException());
+      return;
+    }
+    observer.onNext(ScoreResponse.newBuilder().addAllPartials(partials.stream().map(VerticalMessages::toProto)
+        .toList()).build());
+    observer.onCompleted();
   }
 
   private interface Submission {

@@ -1,12 +1,13 @@
 package dev.tandem.coordinator.grpc;
 
 import dev.tandem.coordinator.jobs.JobEvent;
-import dev.tandem.coordinator.jobs.JobRunner;
+import dev.tandem.coordinator.jobs.JobEvents;
 import dev.tandem.coordinator.jobs.Jobs;
 import dev.tandem.coordinator.store.JobRecord;
 import dev.tandem.coordinator.store.ModelRegistry;
+import dev.tandem.coordinator.store.ModelRegistry.VerticalVersion;
 import dev.tandem.coordinator.store.StoredModel;
-import dev.tandem.model.JobSpec;
+import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.Wire;
 import dev.tandem.proto.v1.JobAccepted;
 import dev.tandem.proto.v1.JobFinished;
@@ -21,8 +22,13 @@ import dev.tandem.proto.v1.WatchJobRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** The operator's side of the coordinator: submit and watch jobs, list model versions. */
 public final class JobsService extends JobsGrpc.JobsImplBase {
@@ -36,10 +42,19 @@ public final class JobsService extends JobsGrpc.JobsImplBase {
 
   @Override
   public void submitJob(dev.tandem.proto.v1.JobSpec request, StreamObserver<JobAccepted> observer) {
+    accept(observer, () -> jobs.submit(Wire.fromProto(request)));
+  }
+
+  @Override
+  public void submitVerticalJob(dev.tandem.proto.v1.VerticalJobSpec request, StreamObserver<JobAccepted> observer) {
+    accept(observer, () -> jobs.submitVertical(VerticalWire.fromProto(request)));
+  }
+
+  /** Starts a job; a spec or site list the coordinator refuses is INVALID_ARGUMENT. */
+  private static void accept(StreamObserver<JobAccepted> observer, Supplier<String> submit) {
     String id;
     try {
-      JobSpec spec = Wire.fromProto(request);
-      id = jobs.submit(spec);
+      id = submit.get();
     } catch (IllegalArgumentException e) {
       observer.onError(Status.INVALID_ARGUMENT.withDescription("job refused: " + e.getMessage()).asRuntimeException());
       return;
@@ -51,7 +66,7 @@ public final class JobsService extends JobsGrpc.JobsImplBase {
   @Override
   public void watchJob(WatchJobRequest request, StreamObserver<dev.tandem.proto.v1.JobEvent> observer) {
     String jobId = request.getJobId();
-    Optional<JobRunner> runner = jobs.runner(jobId);
+    Optional<JobEvents> runner = jobs.events(jobId);
     if (runner.isPresent()) {
       ServerCallStreamObserver<dev.tandem.proto.v1.JobEvent> call =
           (ServerCallStreamObserver<dev.tandem.proto.v1.JobEvent>) observer;
@@ -61,8 +76,8 @@ public final class JobsService extends JobsGrpc.JobsImplBase {
           call.onCompleted();
         }
       };
-      call.setOnCancelHandler(() -> runner.get().events().unwatch(watcher));
-      runner.get().events().watch(watcher);
+      call.setOnCancelHandler(() -> runner.get().unwatch(watcher));
+      runner.get().watch(watcher);
       return;
     }
     Optional<JobRecord> job = registry.job(jobId);
@@ -71,26 +86,38 @@ public final class JobsService extends JobsGrpc.JobsImplBase {
       return;
     }
     // A job of an earlier coordinator process: replay what was stored.
-    String last = "";
-    for (StoredModel m : registry.versions(jobId)) {
-      observer.onNext(toProto(jobId, m.metrics()));
-      last = m.version();
-    }
     JobRecord r = job.get();
+    List<JobEvent.RoundCompleted> stored = r.isVertical()
+        ? registry.verticalVersions(jobId).stream().map(VerticalVersion::metrics).toList()
+        : registry.versions(jobId).stream().map(StoredModel::metrics).toList();
+    String last = "";
+    for (JobEvent.RoundCompleted m : stored) {
+      observer.onNext(toProto(jobId, m));
+      last = m.modelVersion();
+    }
     observer.onNext(toProto(jobId, new JobEvent.Finished(r.state(), r.reason() == null ? "" : r.reason(), last)));
     observer.onCompleted();
   }
 
   @Override
   public void listModels(ListModelsRequest request, StreamObserver<ListModelsResponse> observer) {
-    ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
-    for (StoredModel m : registry.versions(request.getJobId().isEmpty() ? null : request.getJobId())) {
-      b.addVersions(ModelVersion.newBuilder().setVersion(m.version()).setJobId(m.job().jobId())
-          .setRound(m.round()).setPurpose(m.job().purpose()).setAuc(m.metrics().auc())
-          .setCreated(m.created().toString()));
+    String jobId = request.getJobId().isEmpty() ? null : request.getJobId();
+    List<Map.Entry<Instant, ModelVersion>> versions = new ArrayList<>();
+    for (StoredModel m : registry.versions(jobId)) {
+      versions.add(Map.entry(m.created(), version(m.metrics(), m.job().jobId(), m.job().purpose(), m.created())));
     }
-    observer.onNext(b.build());
+    for (VerticalVersion m : registry.verticalVersions(jobId)) {
+      versions.add(Map.entry(m.created(), version(m.metrics(), m.job().jobId(), m.job().purpose(), m.created())));
+    }
+    versions.sort(Map.Entry.comparingByKey());
+    observer.onNext(ListModelsResponse.newBuilder().addAllVersions(versions.stream().map(Map.Entry::getValue)
+        .toList()).build());
     observer.onCompleted();
+  }
+
+  private static ModelVersion version(JobEvent.RoundCompleted metrics, String jobId, String purpose, Instant created) {
+    return ModelVersion.newBuilder().setVersion(metrics.modelVersion()).setJobId(jobId).setRound(metrics.round())
+        .setPurpose(purpose).setAuc(metrics.auc()).setCreated(created.toString()).build();
   }
 
   static dev.tandem.proto.v1.JobEvent toProto(String jobId, JobEvent event) {
@@ -99,7 +126,7 @@ public final class JobsService extends JobsGrpc.JobsImplBase {
       b.setRoundCompleted(RoundMetrics.newBuilder().setRound(r.round()).addAllSites(r.sites())
           .setTrainSamples(r.trainSamples()).setTrainLoss(r.trainLoss()).setEvalSamples(r.evalSamples())
           .setAuc(r.auc()).setLogLoss(r.logLoss()).setAccuracy(r.accuracy()).setModelVersion(r.modelVersion())
-          .setSecureAggregation(r.secureAggregation())
+          .setSecureAggregation(r.secureAggregation()).setIntersection(r.intersection())
           .addAllPrivacy(r.privacy().stream().map(p -> SitePrivacy.newBuilder().setSite(p.site())
               .setEpsilon(p.epsilon()).setDelta(p.delta()).build()).toList()));
     } else if (event instanceof JobEvent.SiteNotice n) {

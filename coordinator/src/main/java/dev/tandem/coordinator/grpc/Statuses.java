@@ -14,6 +14,7 @@ final class Statuses {
       case NOT_PARTICIPANT -> Status.PERMISSION_DENIED;
       case WRONG_ROUND -> Status.FAILED_PRECONDITION;
       case MALFORMED -> Status.INVALID_ARGUMENT;
+      case UNAVAILABLE -> Status.UNAVAILABLE;
     };
     return status.withDescription(r.getMessage()).asRuntimeException();
   }

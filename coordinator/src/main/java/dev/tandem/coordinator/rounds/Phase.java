@@ -32,7 +32,11 @@ public final class Phase<T> {
     /** Secure aggregation: shares that remove the masks. */
     SECAGG_UNMASK,
     /** Held-out metrics. */
-    EVALUATE
+    EVALUATE,
+    /** A stage of a vertical job; the runner checks task id and stage before the phase sees an answer. */
+    VERTICAL,
+    /** Partial scores of a vertical model for a party's scoring request. */
+    VERTICAL_SCORE
   }
 
   private final Kind kind;
@@ -130,6 +134,8 @@ public final class Phase<T> {
       case SECAGG_MASKED -> "masked updates of round " + round;
       case SECAGG_UNMASK -> "unmasking shares of round " + round;
       case EVALUATE -> "evaluations of round " + round;
+      case VERTICAL -> "the vertical stage's answers of round " + round;
+      case VERTICAL_SCORE -> "partial scores";
     };
   }
 }

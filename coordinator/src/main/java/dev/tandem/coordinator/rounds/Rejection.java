@@ -13,7 +13,9 @@ public final class Rejection extends Exception {
     /** The answer is for another round or phase, or the site already answered. */
     WRONG_ROUND,
     /** Wrong length, non-finite values, bad counts. */
-    MALFORMED
+    MALFORMED,
+    /** A site the request needs is not connected or did not answer in time. */
+    UNAVAILABLE
   }
 
   private final Reason reason;

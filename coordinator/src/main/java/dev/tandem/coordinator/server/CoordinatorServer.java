@@ -13,6 +13,7 @@ import dev.tandem.coordinator.jobs.Jobs;
 import dev.tandem.coordinator.sites.ConnectedSites;
 import dev.tandem.coordinator.store.JdbcModelRegistry;
 import dev.tandem.coordinator.store.ModelRegistry;
+import dev.tandem.coordinator.vertical.VerticalScoring;
 import dev.tandem.proto.v1.FederationGrpc;
 import dev.tandem.proto.v1.JobsGrpc;
 import io.grpc.Server;
@@ -80,7 +81,8 @@ public final class CoordinatorServer implements AutoCloseable {
         .permitKeepAliveWithoutCalls(true)
         .keepAliveTime(20, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
-        .addService(ServerInterceptors.intercept(new FederationService(sites, jobs, own, registry, clock), identity))
+        .addService(ServerInterceptors.intercept(new FederationService(sites, jobs, own, registry, clock,
+            new VerticalScoring(sites, registry, config.roundTimeout())), identity))
         .addService(ServerInterceptors.intercept(new JobsService(jobs, registry), identity))
         .build();
     try {

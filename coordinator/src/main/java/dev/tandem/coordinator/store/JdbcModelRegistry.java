@@ -6,6 +6,8 @@ import dev.tandem.coordinator.jobs.JobEvent.SitePrivacy;
 import dev.tandem.coordinator.jobs.JobState;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.Normalization;
+import dev.tandem.model.vertical.VerticalJobSpec;
+import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.Wire;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
@@ -25,7 +27,9 @@ import java.util.Optional;
  * A {@link ModelRegistry} in a SQL database: embedded H2 by default, PostgreSQL by URL.
  *
  * <p>One connection guarded by this object's lock; the coordinator writes a handful of rows per
- * round, so contention is not a concern.
+ * round, so contention is not a concern. A job's {@code kind} says whether {@code spec} holds a
+ * horizontal {@code JobSpec} or a {@code VerticalJobSpec} (wire form); the version of a vertical
+ * model has empty normalization and parameters, its parties as sites and its intersection size.
  */
 public final class JdbcModelRegistry implements ModelRegistry {
   private final Connection connection;
@@ -69,6 +73,9 @@ public final class JdbcModelRegistry implements ModelRegistry {
               norm_scale BYTEA NOT NULL,
               parameters BYTEA NOT NULL,
               secure_aggregation BOOLEAN NOT NULL)""");
+        // columns added after the first release: databases created before get them here
+        s.execute("ALTER TABLE jobs ADD COLUMN IF NOT EXISTS kind VARCHAR(16) DEFAULT '" + HORIZONTAL + "' NOT NULL");
+        s.execute("ALTER TABLE model_versions ADD COLUMN IF NOT EXISTS intersection BIGINT DEFAULT 0 NOT NULL");
         s.execute("""
             CREATE TABLE IF NOT EXISTS countersigned_heads (
               site VARCHAR(64) PRIMARY KEY,
@@ -89,11 +96,22 @@ public final class JdbcModelRegistry implements ModelRegistry {
     }
   }
 
+  private static final String HORIZONTAL = "HORIZONTAL";
+  private static final String VERTICAL = "VERTICAL";
+
   @Override
   public synchronized void jobStarted(JobSpec spec, Instant at) {
-    update("INSERT INTO jobs(job_id, purpose, spec, state, created) VALUES (?, ?, ?, ?, ?)",
-        spec.jobId(), spec.purpose(), Wire.toProto(spec).toByteArray(), JobState.RUNNING.name(),
-        Timestamp.from(at));
+    insertJob(spec.jobId(), spec.purpose(), HORIZONTAL, Wire.toProto(spec).toByteArray(), at);
+  }
+
+  @Override
+  public synchronized void jobStarted(VerticalJobSpec spec, Instant at) {
+    insertJob(spec.jobId(), spec.purpose(), VERTICAL, VerticalWire.toProto(spec).toByteArray(), at);
+  }
+
+  private void insertJob(String jobId, String purpose, String kind, byte[] spec, Instant at) {
+    update("INSERT INTO jobs(job_id, purpose, kind, spec, state, created) VALUES (?, ?, ?, ?, ?, ?)",
+        jobId, purpose, kind, spec, JobState.RUNNING.name(), Timestamp.from(at));
   }
 
   @Override
@@ -105,14 +123,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
   @Override
   public synchronized void saveVersion(StoredModel m) {
     RoundCompleted r = m.metrics();
-    update("""
-        INSERT INTO model_versions(version, job_id, round, created, sites, train_samples, train_loss,
-          eval_samples, auc, log_loss, accuracy, norm_mean, norm_scale, parameters, secure_aggregation)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        m.version(), m.job().jobId(), m.round(), Timestamp.from(m.created()), String.join(",", r.sites()),
-        r.trainSamples(), r.trainLoss(), r.evalSamples(), r.auc(), r.logLoss(), r.accuracy(),
-        bytes(m.normalization().mean()), bytes(m.normalization().scale()), bytes(m.parameters()),
-        r.secureAggregation());
+    insertVersion(m.version(), m.job().jobId(), m.round(), m.created(), r, m.normalization(), m.parameters());
     for (SitePrivacy p : r.privacy()) {
       update("INSERT INTO version_privacy(version, site, epsilon, delta) VALUES (?, ?, ?, ?)",
           m.version(), p.site(), p.epsilon(), p.delta());
@@ -120,16 +131,37 @@ public final class JdbcModelRegistry implements ModelRegistry {
   }
 
   @Override
+  public synchronized void saveVersion(VerticalVersion m) {
+    insertVersion(m.version(), m.job().jobId(), m.round(), m.created(), m.metrics(), Normalization.identity(0),
+        new double[0]);
+  }
+
+  private void insertVersion(String version, String jobId, int round, Instant created, RoundCompleted r,
+      Normalization normalization, double[] parameters) {
+    update("""
+        INSERT INTO model_versions(version, job_id, round, created, sites, train_samples, train_loss,
+          eval_samples, auc, log_loss, accuracy, norm_mean, norm_scale, parameters, secure_aggregation,
+          intersection)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        version, jobId, round, Timestamp.from(created), String.join(",", r.sites()),
+        r.trainSamples(), r.trainLoss(), r.evalSamples(), r.auc(), r.logLoss(), r.accuracy(),
+        bytes(normalization.mean()), bytes(normalization.scale()), bytes(parameters),
+        r.secureAggregation(), r.intersection());
+  }
+
+  @Override
   public synchronized Optional<JobRecord> job(String jobId) {
     try (PreparedStatement ps = connection.prepareStatement(
-        "SELECT spec, state, reason, created, finished FROM jobs WHERE job_id = ?")) {
+        "SELECT spec, state, reason, created, finished, kind FROM jobs WHERE job_id = ?")) {
       ps.setString(1, jobId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
           return Optional.empty();
         }
         Timestamp finished = rs.getTimestamp(5);
-        return Optional.of(new JobRecord(spec(rs.getBytes(1)), JobState.valueOf(rs.getString(2)),
+        boolean vertical = VERTICAL.equals(rs.getString(6));
+        return Optional.of(new JobRecord(vertical ? null : spec(rs.getBytes(1)),
+            vertical ? verticalSpec(rs.getBytes(1)) : null, JobState.valueOf(rs.getString(2)),
             rs.getString(3), rs.getTimestamp(4).toInstant(), finished == null ? null : finished.toInstant()));
       }
     } catch (SQLException e) {
@@ -139,11 +171,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
 
   @Override
   public synchronized List<StoredModel> versions(String jobId) {
-    String sql = SELECT_VERSION + (jobId == null ? "" : " WHERE v.job_id = ?") + " ORDER BY v.created, v.round";
-    try (PreparedStatement ps = connection.prepareStatement(sql)) {
-      if (jobId != null) {
-        ps.setString(1, jobId);
-      }
+    try (PreparedStatement ps = selectVersions(HORIZONTAL, jobId == null ? null : "v.job_id", jobId)) {
       return readVersions(ps);
     } catch (SQLException e) {
       throw failure(e);
@@ -152,12 +180,40 @@ public final class JdbcModelRegistry implements ModelRegistry {
 
   @Override
   public synchronized Optional<StoredModel> version(String version) {
-    try (PreparedStatement ps = connection.prepareStatement(SELECT_VERSION + " WHERE v.version = ?")) {
-      ps.setString(1, version);
+    try (PreparedStatement ps = selectVersions(HORIZONTAL, "v.version", version)) {
       return readVersions(ps).stream().findFirst();
     } catch (SQLException e) {
       throw failure(e);
     }
+  }
+
+  @Override
+  public synchronized List<VerticalVersion> verticalVersions(String jobId) {
+    try (PreparedStatement ps = selectVersions(VERTICAL, jobId == null ? null : "v.job_id", jobId)) {
+      return readVerticalVersions(ps);
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  public synchronized Optional<VerticalVersion> verticalVersion(String version) {
+    try (PreparedStatement ps = selectVersions(VERTICAL, "v.version", version)) {
+      return readVerticalVersions(ps).stream().findFirst();
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  /** Versions of jobs of one kind, all of them or those whose {@code column} equals {@code value}. */
+  private PreparedStatement selectVersions(String kind, String column, String value) throws SQLException {
+    PreparedStatement ps = connection.prepareStatement(SELECT_VERSION + " WHERE j.kind = ?"
+        + (column == null ? "" : " AND " + column + " = ?") + " ORDER BY v.created, v.round");
+    ps.setString(1, kind);
+    if (column != null) {
+      ps.setString(2, value);
+    }
+    return ps;
   }
 
   @Override
@@ -212,26 +268,42 @@ public final class JdbcModelRegistry implements ModelRegistry {
 
   private static final String SELECT_VERSION = """
       SELECT v.version, j.spec, v.round, v.created, v.sites, v.train_samples, v.train_loss, v.eval_samples,
-             v.auc, v.log_loss, v.accuracy, v.norm_mean, v.norm_scale, v.parameters, v.secure_aggregation
+             v.auc, v.log_loss, v.accuracy, v.norm_mean, v.norm_scale, v.parameters, v.secure_aggregation,
+             v.intersection
       FROM model_versions v JOIN jobs j ON j.job_id = v.job_id""";
 
   private List<StoredModel> readVersions(PreparedStatement ps) throws SQLException {
     List<StoredModel> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        String version = rs.getString(1);
-        int round = rs.getInt(3);
-        String sites = rs.getString(5);
-        RoundCompleted metrics = new RoundCompleted(round,
-            sites.isEmpty() ? List.of() : Arrays.asList(sites.split(",")),
-            rs.getLong(6), rs.getDouble(7), rs.getLong(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11),
-            version, rs.getBoolean(15), privacy(version));
-        out.add(new StoredModel(version, spec(rs.getBytes(2)), round, rs.getTimestamp(4).toInstant(),
-            new Normalization(doubles(rs.getBytes(12)), doubles(rs.getBytes(13))), doubles(rs.getBytes(14)),
-            metrics));
+        RoundCompleted metrics = metrics(rs);
+        out.add(new StoredModel(metrics.modelVersion(), spec(rs.getBytes(2)), metrics.round(),
+            rs.getTimestamp(4).toInstant(), new Normalization(doubles(rs.getBytes(12)), doubles(rs.getBytes(13))),
+            doubles(rs.getBytes(14)), metrics));
       }
     }
     return out;
+  }
+
+  private List<VerticalVersion> readVerticalVersions(PreparedStatement ps) throws SQLException {
+    List<VerticalVersion> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        RoundCompleted metrics = metrics(rs);
+        out.add(new VerticalVersion(metrics.modelVersion(), verticalSpec(rs.getBytes(2)),
+            rs.getTimestamp(4).toInstant(), metrics));
+      }
+    }
+    return out;
+  }
+
+  /** The metrics of the version on the current row of a {@link #SELECT_VERSION} result. */
+  private RoundCompleted metrics(ResultSet rs) throws SQLException {
+    String version = rs.getString(1);
+    String sites = rs.getString(5);
+    return new RoundCompleted(rs.getInt(3), sites.isEmpty() ? List.of() : Arrays.asList(sites.split(",")),
+        rs.getLong(6), rs.getDouble(7), rs.getLong(8), rs.getDouble(9), rs.getDouble(10), rs.getDouble(11),
+        version, rs.getBoolean(15), privacy(version), rs.getLong(16));
   }
 
   private List<SitePrivacy> privacy(String version) throws SQLException {
@@ -264,6 +336,14 @@ public final class JdbcModelRegistry implements ModelRegistry {
       return Wire.fromProto(dev.tandem.proto.v1.JobSpec.parseFrom(bytes));
     } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException("a stored job spec is corrupt: " + e.getMessage(), e);
+    }
+  }
+
+  private static VerticalJobSpec verticalSpec(byte[] bytes) {
+    try {
+      return VerticalWire.fromProto(dev.tandem.proto.v1.VerticalJobSpec.parseFrom(bytes));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("a stored vertical job spec is corrupt: " + e.getMessage(), e);
     }
   }
 

@@ -1,0 +1,442 @@
+package dev.tandem.coordinator.vertical;
+
+import com.google.protobuf.ByteString;
+import dev.tandem.coordinator.jobs.JobEvent;
+import dev.tandem.coordinator.jobs.JobEvents;
+import dev.tandem.coordinator.jobs.JobState;
+import dev.tandem.coordinator.rounds.Phase;
+import dev.tandem.coordinator.rounds.Phase.Kind;
+import dev.tandem.coordinator.rounds.Rejection;
+import dev.tandem.coordinator.rounds.Rejection.Reason;
+import dev.tandem.coordinator.sites.ConnectedSites;
+import dev.tandem.coordinator.store.ModelRegistry;
+import dev.tandem.coordinator.store.ModelRegistry.VerticalVersion;
+import dev.tandem.coordinator.store.StoredModel;
+import dev.tandem.coordinator.vertical.MaskedValues.Purpose;
+import dev.tandem.crypto.paillier.PaillierCiphertext;
+import dev.tandem.crypto.paillier.PaillierParameters;
+import dev.tandem.model.vertical.VerticalJobSpec;
+import dev.tandem.proto.VerticalWire;
+import dev.tandem.proto.v1.JobEnded;
+import dev.tandem.proto.v1.SignedSealKey;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.proto.v1.VerticalTask;
+import dev.tandem.vertical.Arbiter;
+import dev.tandem.vertical.BatchSchedule;
+import dev.tandem.vertical.Convergence;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs one vertical job (docs/VERTICAL_PROTOCOL.md, stages 1 to 11): setup, private alignment,
+ * encrypted-gradient training epoch by epoch, evaluation, and the stored version.
+ *
+ * <p>The coordinator is the relay and the arbiter. The runner's thread sends each stage's tasks and
+ * waits for every addressed party; gRPC threads hand answers in through {@link #submit}, which
+ * checks them against the stage open right now. A refused answer changes nothing, and the party may
+ * answer again until the stage times out. The job fails, naming the site and the stage, when a
+ * party declines, disconnects, or does not answer in time; every party then gets {@code JobEnded}.
+ * The arbiter's key pair is generated when the job starts, lives only in this object, and is
+ * dropped when the job ends. Thread-safe.
+ */
+public final class VerticalJobRunner implements Runnable {
+  private static final Logger LOG = Logger.getLogger(VerticalJobRunner.class.getName());
+  private static final PaillierCiphertext[] NONE = new PaillierCiphertext[0];
+
+  private final VerticalJobSpec spec;
+  private final dev.tandem.proto.v1.VerticalJobSpec wireSpec;
+  private final ConnectedSites sites;
+  private final ModelRegistry registry;
+  private final JobEvents events;
+  private final Duration stageTimeout;
+  private final Duration connectTimeout;
+  private final Clock clock;
+  private final SecureRandom random;
+  private final Mailbox mailbox = new Mailbox();
+  private final AtomicReference<String> failure = new AtomicReference<>();
+  private volatile Open current;
+  private volatile MaskedValues arbiter;
+  /** Set once every party is connected: from then on a party's disconnection fails the job. */
+  private volatile boolean engaged;
+  private volatile boolean ended;
+
+  /**
+   * @param spec a spec with its job id
+   * @param stageTimeout how long each stage waits for the parties
+   * @param connectTimeout how long the job waits for every party to connect
+   * @param random generates the arbiter's key
+   */
+  public VerticalJobRunner(VerticalJobSpec spec, ConnectedSites sites, ModelRegistry registry, JobEvents events,
+      Duration stageTimeout, Duration connectTimeout, Clock clock, SecureRandom random) {
+    if (spec.jobId().isEmpty()) {
+      throw new IllegalArgumentException("a running vertical job needs its id");
+    }
+    this.spec = spec;
+    this.wireSpec = VerticalWire.toProto(spec);
+    this.sites = sites;
+    this.registry = registry;
+    this.events = events;
+    this.stageTimeout = stageTimeout;
+    this.connectTimeout = connectTimeout;
+    this.clock = clock;
+    this.random = random;
+  }
+
+  public VerticalJobSpec spec() {
+    return spec;
+  }
+
+  public JobEvents events() {
+    return events;
+  }
+
+  /** One accepted answer, with its masked values parsed under the job's key. */
+  private record Accepted(VerticalAnswer answer, PaillierCiphertext[] masked) {}
+
+  /** The stage whose answers the runner waits for. */
+  private record Open(String taskId, VerticalStage stage, int round, int batch, boolean lossDue,
+      Phase<Accepted> phase) {
+    String describe() {
+      return VerticalJobRunner.describe(stage, round, batch);
+    }
+  }
+
+  static String describe(VerticalStage stage, int epoch, int batch) {
+    return switch (stage) {
+      case VERTICAL_FORWARD, VERTICAL_RESIDUAL, VERTICAL_GRADIENT, VERTICAL_UPDATE ->
+          stage + " (epoch " + epoch + ", batch " + batch + ")";
+      case VERTICAL_LOSS, VERTICAL_EVALUATE -> stage + " (epoch " + epoch + ")";
+      default -> stage.name();
+    };
+  }
+
+  @Override
+  public void run() {
+    try {
+      List<String> parties = spec.sites();
+      Set<String> present = sites.await(parties, parties.size(), connectTimeout);
+      if (present.size() < parties.size()) {
+        List<String> missing = new ArrayList<>(parties);
+        missing.removeAll(present);
+        throw new Failed("site(s) " + quoted(missing) + " did not connect within " + connectTimeout.toSeconds()
+            + " s; every party of a vertical job must be online");
+      }
+      engaged = true;
+      long started = System.nanoTime();
+      arbiter = new MaskedValues(Arbiter.generate(PaillierParameters.byName(spec.keySize()), random));
+      LOG.info(() -> spec.jobId() + ": arbiter key " + spec.keySize() + " generated in "
+          + (System.nanoTime() - started) / 1_000_000 + " ms");
+      long intersection = align();
+      List<Double> losses = train(intersection);
+      int epochs = losses.size();
+      String version = StoredModel.versionName(spec.jobId(), epochs);
+      double auc = evaluate(epochs, version);
+      JobEvent.RoundCompleted last = new JobEvent.RoundCompleted(epochs, parties, intersection,
+          losses.get(epochs - 1), intersection, auc, Double.NaN, Double.NaN, version, false, List.of(), intersection);
+      registry.saveVersion(new VerticalVersion(version, spec, clock.instant(), last));
+      events.publish(last);
+      finish(JobState.SUCCEEDED, "", version);
+    } catch (Failed e) {
+      finish(JobState.FAILED, e.getMessage(), "");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finish(JobState.FAILED, "the coordinator is shutting down", "");
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "vertical job " + spec.jobId() + " failed", e);
+      finish(JobState.FAILED, "internal error: " + e.getMessage(), "");
+    }
+  }
+
+  /** Stages 1 to 5; returns the size of the intersection every party agreed on. */
+  private long align() throws InterruptedException, Failed {
+    List<String> parties = spec.sites();
+    List<String> hosts = parties.subList(1, parties.size());
+    String guest = spec.guest().site();
+    ByteString key = ByteString.copyFrom(arbiter.publicKey());
+    Map<String, Accepted> setup = stage(VerticalStage.VERTICAL_SETUP, 0, 0, parties,
+        site -> VerticalTask.newBuilder().setArbiterKey(key));
+    List<SignedSealKey> peers = new ArrayList<>();
+    for (Map.Entry<String, Accepted> e : setup.entrySet()) {
+      if (e.getValue().answer().records() == 0) {
+        throw new Failed("site '" + e.getKey() + "' holds no records consented for purpose '" + spec.purpose() + "'");
+      }
+      peers.add(VerticalMessages.toProto(e.getValue().answer().sealKey()));
+    }
+    stage(VerticalStage.VERTICAL_ALIGN_BLIND, 0, 0, parties, site -> VerticalTask.newBuilder().addAllPeers(peers));
+    stage(VerticalStage.VERTICAL_ALIGN_REBLIND, 0, 0, parties, site -> VerticalTask.newBuilder());
+    long n = stage(VerticalStage.VERTICAL_ALIGN_INTERSECT, 0, 0, parties, site -> VerticalTask.newBuilder())
+        .get(guest).answer().records();
+    Map<String, Accepted> confirmed = stage(VerticalStage.VERTICAL_ALIGN_CONFIRM, 0, 0, hosts,
+        site -> VerticalTask.newBuilder());
+    for (Map.Entry<String, Accepted> e : confirmed.entrySet()) {
+      if (e.getValue().answer().records() != n) {
+        throw new Failed("the parties disagree on the intersection: guest '" + guest + "' found " + n
+            + " subjects, host '" + e.getKey() + "' confirmed " + e.getValue().answer().records());
+      }
+    }
+    if (n < 2 || n > Integer.MAX_VALUE) {
+      throw new Failed("the parties have " + n + " consented subjects in common; a vertical job needs 2 to "
+          + Integer.MAX_VALUE);
+    }
+    events.publish(new JobEvent.SiteNotice(0, guest, "intersection " + n));
+    return n;
+  }
+
+  /** Stages 6 to 10, epoch after epoch until convergence; returns each epoch's loss. */
+  private List<Double> train(long intersection) throws InterruptedException, Failed {
+    List<String> parties = spec.sites();
+    List<String> hosts = parties.subList(1, parties.size());
+    List<String> guest = List.of(spec.guest().site());
+    BatchSchedule schedule = new BatchSchedule((int) intersection, spec.training().batchSize(), spec.seed());
+    Convergence convergence = new Convergence(spec.training().epochs(), spec.training().tolerance());
+    List<Double> losses = new ArrayList<>();
+    for (int epoch = 1; !convergence.done(losses); epoch++) {
+      PaillierCiphertext[] maskedLoss = NONE;
+      for (int b = 0; b < schedule.batches(); b++) {
+        stage(VerticalStage.VERTICAL_FORWARD, epoch, b, hosts, site -> VerticalTask.newBuilder());
+        stage(VerticalStage.VERTICAL_RESIDUAL, epoch, b, guest, site -> VerticalTask.newBuilder());
+        Map<String, Accepted> gradients = stage(VerticalStage.VERTICAL_GRADIENT, epoch, b, parties,
+            site -> VerticalTask.newBuilder());
+        Map<String, List<ByteString>> decrypted = new LinkedHashMap<>();
+        gradients.forEach((site, a) -> decrypted.put(site, arbiter.decrypt(a.masked())));
+        Map<String, Accepted> updates = open(VerticalStage.VERTICAL_UPDATE, epoch, b, b == schedule.batches() - 1,
+            taskId(VerticalStage.VERTICAL_UPDATE, epoch, b), parties,
+            site -> VerticalTask.newBuilder().addAllFromArbiter(decrypted.get(site)));
+        maskedLoss = updates.get(guest.get(0)).masked();
+      }
+      PaillierCiphertext[] lossRequest = maskedLoss;
+      double loss = stage(VerticalStage.VERTICAL_LOSS, epoch, 0, guest,
+          site -> VerticalTask.newBuilder().addAllFromArbiter(arbiter.decrypt(lossRequest)))
+          .get(guest.get(0)).answer().loss();
+      losses.add(loss);
+      events.publish(new JobEvent.RoundCompleted(epoch, parties, intersection, loss, 0, Double.NaN, Double.NaN,
+          Double.NaN, "", false, List.of(), intersection));
+    }
+    return losses;
+  }
+
+  /** Stage 11: the hosts, then the guest store their pieces; returns the guest's training AUC. */
+  private double evaluate(int epoch, String version) throws InterruptedException, Failed {
+    List<String> parties = spec.sites();
+    String guest = spec.guest().site();
+    Function<String, VerticalTask.Builder> task = site -> VerticalTask.newBuilder().setModelVersion(version);
+    String taskId = taskId(VerticalStage.VERTICAL_EVALUATE, epoch, 0);
+    open(VerticalStage.VERTICAL_EVALUATE, epoch, 0, false, taskId + "/hosts", parties.subList(1, parties.size()),
+        task);
+    return open(VerticalStage.VERTICAL_EVALUATE, epoch, 0, false, taskId + "/guest", List.of(guest), task)
+        .get(guest).answer().auc();
+  }
+
+  private Map<String, Accepted> stage(VerticalStage stage, int round, int batch, List<String> to,
+      Function<String, VerticalTask.Builder> taskFor) throws InterruptedException, Failed {
+    return open(stage, round, batch, false, taskId(stage, round, batch), to, taskFor);
+  }
+
+  private String taskId(VerticalStage stage, int round, int batch) {
+    String name = stage.name().substring("VERTICAL_".length()).toLowerCase(Locale.ROOT);
+    return spec.jobId() + "/" + name + "/" + round + "/" + batch;
+  }
+
+  /**
+   * Sends a stage's task to {@code to}, each with the envelopes waiting for it, and waits for all
+   * of them; posts their outboxes for the next stage.
+   *
+   * @return the answers in the spec's party order
+   * @throws Failed naming the site and stage if a party declined, disconnected or did not answer
+   */
+  private Map<String, Accepted> open(VerticalStage stage, int round, int batch, boolean lossDue, String taskId,
+      List<String> to, Function<String, VerticalTask.Builder> taskFor) throws InterruptedException, Failed {
+    Open open = new Open(taskId, stage, round, batch, lossDue, new Phase<>(Kind.VERTICAL, round, new TreeSet<>(to)));
+    current = open;
+    checkFailure();
+    for (String site : to) {
+      VerticalTask.Builder t = taskFor.apply(site).setStage(stage).setEpoch(round).setBatch(batch);
+      mailbox.take(site).forEach(e -> t.addInbox(VerticalMessages.toProto(e)));
+      Task task = Task.newBuilder().setTaskId(taskId).setJobId(spec.jobId()).setRound(round)
+          .setVerticalJob(wireSpec).setVertical(t).build();
+      if (!sites.send(site, task)) {
+        fail(site, "site '" + site + "' is not connected for " + open.describe());
+      }
+    }
+    Map<String, Accepted> answers = open.phase().await(stageTimeout);
+    checkFailure();
+    for (String site : to) {
+      String why = open.phase().excluded().get(site);
+      if (why != null) {
+        throw new Failed("site '" + site + "' did not complete " + open.describe() + ": " + why);
+      }
+    }
+    Map<String, Accepted> ordered = new LinkedHashMap<>();
+    for (String site : spec.sites()) {
+      Accepted a = answers.get(site);
+      if (a != null) {
+        ordered.put(site, a);
+        mailbox.post(site, a.answer().outbox());
+      }
+    }
+    return ordered;
+  }
+
+  /**
+   * A party's answer to the open stage.
+   *
+   * @throws Rejection with {@link Reason#NOT_PARTICIPANT} if the site is not a party or not addressed,
+   *     {@link Reason#WRONG_ROUND} if the answer is not for the open task or comes twice, and
+   *     {@link Reason#MALFORMED} if its content breaks the protocol; a refused answer changes nothing
+   */
+  public void submit(String site, VerticalAnswer answer) throws Rejection {
+    requireParty(site);
+    Open open = current;
+    MaskedValues desk = arbiter;
+    if (open == null || desk == null || ended) {
+      throw new Rejection(Reason.WRONG_ROUND, "vertical job " + spec.jobId() + " is not waiting for an answer now");
+    }
+    if (!open.taskId().equals(answer.taskId()) || open.stage() != answer.stage() || open.round() != answer.round()) {
+      throw new Rejection(Reason.WRONG_ROUND, "vertical job " + spec.jobId() + " is waiting for task '"
+          + open.taskId() + "' (" + open.describe() + ", round " + open.round() + "); this answer is for task '"
+          + answer.taskId() + "' (" + answer.stage() + ", round " + answer.round() + ")");
+    }
+    open.phase().checkOpen(site, Kind.VERTICAL, open.round());
+    Purpose purpose = purpose(open, site);
+    PaillierCiphertext[] masked;
+    try {
+      checkContent(open, site, answer);
+      if (purpose == null && !answer.toArbiter().isEmpty()) {
+        throw new Rejection(Reason.MALFORMED, open.stage() + " takes no values for the arbiter from site '"
+            + site + "'; got " + answer.toArbiter().size());
+      }
+      masked = purpose == null ? NONE : desk.parse(site, purpose, answer.toArbiter());
+    } catch (Rejection r) {
+      events.publish(new JobEvent.SiteNotice(open.round(), site, "answer to " + open.describe() + " refused: "
+          + r.getMessage()));
+      throw r;
+    }
+    open.phase().accept(site, Kind.VERTICAL, open.round(), new Accepted(answer, masked));
+    if (purpose != null) {
+      desk.accepted(site, purpose, masked.length);
+    }
+  }
+
+  /** What a party sends the arbiter in the open stage, or null for nothing. */
+  private Purpose purpose(Open open, String site) {
+    if (open.stage() == VerticalStage.VERTICAL_GRADIENT) {
+      return Purpose.GRADIENT;
+    }
+    boolean guestLoss = open.stage() == VerticalStage.VERTICAL_UPDATE && open.lossDue() && spec.isGuest(site);
+    return guestLoss ? Purpose.LOSS : null;
+  }
+
+  private void checkContent(Open open, String site, VerticalAnswer a) throws Rejection {
+    Mailbox.check(spec, open.stage(), site, a.outbox());
+    switch (open.stage()) {
+      case VERTICAL_SETUP -> {
+        if (a.sealKey() == null) {
+          throw new Rejection(Reason.MALFORMED, "the answer to VERTICAL_SETUP must carry the party's seal_key");
+        }
+        if (!a.sealKey().site().equals(site)) {
+          throw new Rejection(Reason.MALFORMED, "seal_key names site '" + a.sealKey().site()
+              + "' but the caller's certificate is of site '" + site + "'");
+        }
+      }
+      case VERTICAL_LOSS -> {
+        if (!Double.isFinite(a.loss())) {
+          throw new Rejection(Reason.MALFORMED, "the epoch loss must be a finite number, got " + a.loss());
+        }
+      }
+      case VERTICAL_EVALUATE -> {
+        if (spec.isGuest(site) && !(a.auc() >= 0 && a.auc() <= 1)) {
+          throw new Rejection(Reason.MALFORMED, "the training AUC must be in [0, 1], got " + a.auc());
+        }
+      }
+      default -> {
+        // the outbox, checked above, and the masked values are all these stages carry
+      }
+    }
+  }
+
+  /**
+   * A party will not go on: the job fails with its reason.
+   *
+   * @throws Rejection with {@link Reason#NOT_PARTICIPANT} if the site is not a party, or
+   *     {@link Reason#WRONG_ROUND} if the job has ended
+   */
+  public void decline(String site, String reason) throws Rejection {
+    requireParty(site);
+    if (ended) {
+      throw new Rejection(Reason.WRONG_ROUND, "vertical job " + spec.jobId() + " has ended");
+    }
+    Open open = current;
+    fail(site, "site '" + site + "' declined " + (open == null ? "the job" : open.describe()) + ": " + reason);
+  }
+
+  /** Called by the transport when a site's task stream ends: a party leaving fails the job. */
+  public void siteDisconnected(String site) {
+    if (engaged && !ended && spec.sites().contains(site)) {
+      Open open = current;
+      fail(site, "site '" + site + "' disconnected" + (open == null ? "" : " during " + open.describe()));
+    }
+  }
+
+  /** Records the first failure and stops waiting for the open stage. */
+  private void fail(String site, String reason) {
+    if (!failure.compareAndSet(null, reason)) {
+      return;
+    }
+    Open open = current;
+    events.publish(new JobEvent.SiteNotice(open == null ? 0 : open.round(), site, reason));
+    if (open != null) {
+      for (String party : spec.sites()) {
+        open.phase().exclude(party, "the job is failing");
+      }
+    }
+  }
+
+  private void checkFailure() throws Failed {
+    String why = failure.get();
+    if (why != null) {
+      throw new Failed(why);
+    }
+  }
+
+  private void requireParty(String site) throws Rejection {
+    if (!spec.sites().contains(site)) {
+      throw new Rejection(Reason.NOT_PARTICIPANT, "site '" + site + "' is not a party of vertical job "
+          + spec.jobId());
+    }
+  }
+
+  private void finish(JobState state, String reason, String version) {
+    ended = true;
+    current = null;
+    arbiter = null;
+    registry.jobEnded(spec.jobId(), state, reason, clock.instant());
+    Task end = Task.newBuilder().setTaskId(spec.jobId() + "/end").setJobId(spec.jobId()).setVerticalJob(wireSpec)
+        .setEnded(JobEnded.newBuilder().setState(state.name()).setReason(reason)).build();
+    spec.sites().forEach(site -> sites.send(site, end));
+    events.publish(new JobEvent.Finished(state, reason, version));
+  }
+
+  private static String quoted(List<String> sites) {
+    return "'" + String.join("', '", sites) + "'";
+  }
+
+  /** The job cannot go on; the message says why, naming the site and stage. */
+  private static final class Failed extends Exception {
+    Failed(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

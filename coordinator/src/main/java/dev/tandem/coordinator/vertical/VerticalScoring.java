@@ -1,0 +1,183 @@
+package dev.tandem.coordinator.vertical;
+
+import dev.tandem.coordinator.rounds.Phase;
+import dev.tandem.coordinator.rounds.Phase.Kind;
+import dev.tandem.coordinator.rounds.Rejection;
+import dev.tandem.coordinator.rounds.Rejection.Reason;
+import dev.tandem.coordinator.sites.ConnectedSites;
+import dev.tandem.coordinator.store.ModelRegistry;
+import dev.tandem.coordinator.store.ModelRegistry.VerticalVersion;
+import dev.tandem.model.vertical.VerticalJobSpec;
+import dev.tandem.proto.VerticalWire;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.proto.v1.VerticalTask;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Scores subjects with a vertical model for one of its parties: the other parties compute their
+ * partial scores and seal them to the requester's key; the coordinator relays the envelopes and
+ * sees the ids asked for, but no feature and no score.
+ *
+ * <p>Thread-safe: requests run concurrently with each other and with training jobs, each on the
+ * caller's thread, each waiting at most the task timeout.
+ */
+public final class VerticalScoring {
+  /** The most subject ids one request may name. */
+  public static final int MAX_IDS = 10_000;
+
+  private final ConnectedSites sites;
+  private final ModelRegistry registry;
+  private final Duration timeout;
+  private final AtomicLong sequence = new AtomicLong();
+  private final ConcurrentHashMap<String, Request> open = new ConcurrentHashMap<>();
+
+  /** @param timeout how long a request waits for the other parties' answers */
+  public VerticalScoring(ConnectedSites sites, ModelRegistry registry, Duration timeout) {
+    this.sites = sites;
+    this.registry = registry;
+    this.timeout = timeout;
+    sites.onDisconnect(site -> open.values().forEach(r -> r.abandon(site, "disconnected")));
+  }
+
+  /** One request in flight: the parties asked, and why any of them will not answer. */
+  private record Request(String taskId, String jobId, String requester, List<String> parties, List<String> asked,
+      Phase<Envelope> phase, Map<String, String> declined) {
+    void abandon(String site, String why) {
+      if (asked.contains(site) && phase.exclude(site, why)) {
+        asked.forEach(other -> phase.exclude(other, "the request is failing"));
+      }
+    }
+  }
+
+  /**
+   * Asks the other parties of {@code version} for their partial scores of {@code ids}, sealed to
+   * {@code requesterKey}; returns their envelopes in the model's party order.
+   *
+   * @throws Rejection {@link Reason#MALFORMED} for a bad request (no ids or more than {@link #MAX_IDS},
+   *     a key of another site), {@link Reason#UNKNOWN_JOB} for no such version,
+   *     {@link Reason#WRONG_ROUND} for a horizontal version or a party that declined,
+   *     {@link Reason#NOT_PARTICIPANT} if the caller is not a party of the model, and
+   *     {@link Reason#UNAVAILABLE} if a party is not connected or does not answer in time
+   */
+  public List<Envelope> score(String caller, String version, List<String> ids, SealKey requesterKey)
+      throws Rejection, InterruptedException {
+    if (ids.isEmpty() || ids.size() > MAX_IDS) {
+      throw new Rejection(Reason.MALFORMED, "a scoring request names 1 to " + MAX_IDS + " subject ids, got "
+          + ids.size());
+    }
+    if (ids.stream().anyMatch(String::isEmpty)) {
+      throw new Rejection(Reason.MALFORMED, "a subject id to score must not be empty");
+    }
+    if (requesterKey == null || !requesterKey.site().equals(caller)) {
+      throw new Rejection(Reason.MALFORMED, "requester must be the calling site's own seal key (site '" + caller
+          + "'), got " + (requesterKey == null ? "none" : "one of site '" + requesterKey.site() + "'"));
+    }
+    VerticalJobSpec spec = model(version);
+    if (!spec.sites().contains(caller)) {
+      throw new Rejection(Reason.NOT_PARTICIPANT, "site '" + caller + "' is not a party of model version '"
+          + version + "'; only its parties may score with it");
+    }
+    List<String> others = new ArrayList<>(spec.sites());
+    others.remove(caller);
+    for (String site : others) {
+      if (!sites.isConnected(site)) {
+        throw new Rejection(Reason.UNAVAILABLE, "site '" + site + "', a party of model version '" + version
+            + "', is not connected; every party must be online to score");
+      }
+    }
+    String taskId = version + "/score/" + sequence.incrementAndGet();
+    Request request = new Request(taskId, spec.jobId(), caller, spec.sites(), List.copyOf(others),
+        new Phase<>(Kind.VERTICAL_SCORE, 0, new TreeSet<>(others)), new ConcurrentHashMap<>());
+    open.put(taskId, request);
+    try {
+      Task task = Task.newBuilder().setTaskId(taskId).setJobId(spec.jobId()).setVerticalJob(VerticalWire.toProto(spec))
+          .setVertical(VerticalTask.newBuilder().setStage(VerticalStage.VERTICAL_SCORE).setModelVersion(version)
+              .addAllScoreIds(ids).setRequester(VerticalMessages.toProto(requesterKey))).build();
+      for (String site : others) {
+        if (!sites.send(site, task)) {
+          request.abandon(site, "is not connected");
+        }
+      }
+      Map<String, Envelope> answers = request.phase().await(timeout);
+      for (String site : others) {
+        String declined = request.declined().get(site);
+        if (declined != null) {
+          throw new Rejection(Reason.WRONG_ROUND, "site '" + site + "' declined to score with model version '"
+              + version + "': " + declined);
+        }
+      }
+      List<Envelope> partials = new ArrayList<>();
+      for (String site : others) {
+        Envelope e = answers.get(site);
+        if (e == null) {
+          String why = request.phase().excluded().getOrDefault(site, "no answer");
+          throw new Rejection(Reason.UNAVAILABLE, "site '" + site + "' did not answer the scoring request with "
+              + "model version '" + version + "': " + why);
+        }
+        partials.add(e);
+      }
+      return partials;
+    } finally {
+      open.remove(taskId);
+    }
+  }
+
+  private VerticalJobSpec model(String version) throws Rejection {
+    var vertical = registry.verticalVersion(version);
+    if (vertical.isPresent()) {
+      return vertical.map(VerticalVersion::job).orElseThrow();
+    }
+    if (registry.version(version).isPresent()) {
+      throw new Rejection(Reason.WRONG_ROUND, "model version '" + version + "' is a horizontal model; "
+          + "only vertical models score over the federation (a horizontal model scores where it is exported)");
+    }
+    throw new Rejection(Reason.UNKNOWN_JOB, "no model version '" + version + "' on this coordinator");
+  }
+
+  /**
+   * A party's partial scores for an open request: exactly one envelope, to the requester.
+   *
+   * @throws Rejection {@link Reason#WRONG_ROUND} if no such request is open or the site already
+   *     answered, {@link Reason#NOT_PARTICIPANT} if the site was not asked, {@link Reason#MALFORMED}
+   *     for any other outbox or values for the arbiter
+   */
+  public void submit(String site, VerticalAnswer answer) throws Rejection {
+    Request r = open.get(answer.taskId());
+    if (r == null || !r.jobId().equals(answer.jobId())) {
+      throw new Rejection(Reason.WRONG_ROUND, "no scoring request '" + answer.taskId() + "' of job '"
+          + answer.jobId() + "' is open on this coordinator (it may have timed out)");
+    }
+    r.phase().checkOpen(site, Kind.VERTICAL_SCORE, answer.round());
+    Mailbox.check(r.parties(), site, List.of(r.requester()), answer.outbox(), VerticalStage.VERTICAL_SCORE.name());
+    if (!answer.toArbiter().isEmpty()) {
+      throw new Rejection(Reason.MALFORMED, "VERTICAL_SCORE takes no values for the arbiter");
+    }
+    r.phase().accept(site, Kind.VERTICAL_SCORE, answer.round(), answer.outbox().get(0).from(site));
+  }
+
+  /**
+   * A party will not score: the request fails with its reason.
+   *
+   * @return false if {@code taskId} is not an open scoring request (the decline is for a job)
+   * @throws Rejection with {@link Reason#NOT_PARTICIPANT} if the site was not asked
+   */
+  public boolean decline(String taskId, String site, String reason) throws Rejection {
+    Request r = open.get(taskId);
+    if (r == null) {
+      return false;
+    }
+    if (!r.asked().contains(site)) {
+      throw new Rejection(Reason.NOT_PARTICIPANT, "site '" + site + "' was not asked to score for '" + taskId + "'");
+    }
+    r.declined().putIfAbsent(site, reason);
+    r.abandon(site, "declined: " + reason);
+    return true;
+  }
+}
