@@ -1,6 +1,7 @@
 package dev.tandem.node.agent;
 
 import dev.tandem.model.JobSpec;
+import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.audit.AuditLog;
 import dev.tandem.node.audit.HeadCountersigner;
 import dev.tandem.node.audit.RoundContribution;
@@ -8,8 +9,10 @@ import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.consent.ConsentRegistry;
 import dev.tandem.node.consent.Pseudonyms;
 import dev.tandem.node.data.LocalData;
+import dev.tandem.node.vertical.VerticalConsent;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -53,32 +56,44 @@ final class ConsentGate {
 
   /** Why the node will not serve this job at all; the first decision about a job is audited. */
   Optional<String> refusal(JobSpec job) {
-    Optional<String> why = policyRefusal(job);
-    if (decided.add(job.jobId())) {
+    return decide(job.jobId(), job.purpose(), job.sites());
+  }
+
+  /**
+   * Why the node will not serve this vertical job at all (the other parties are its partners); the
+   * first decision about a job is audited.
+   */
+  Optional<String> refusal(VerticalJobSpec job) {
+    return decide(job.jobId(), job.purpose(), job.sites());
+  }
+
+  private Optional<String> decide(String jobId, String purpose, Collection<String> sites) {
+    Optional<String> why = policyRefusal(purpose, sites);
+    if (decided.add(jobId)) {
       if (why.isPresent()) {
-        audit.jobRefused(job.jobId(), job.purpose(), why.get());
+        audit.jobRefused(jobId, purpose, why.get());
       } else {
-        audit.jobAccepted(job.jobId(), job.purpose());
+        audit.jobAccepted(jobId, purpose);
       }
     }
     return why;
   }
 
-  private Optional<String> policyRefusal(JobSpec job) {
-    if (!policy.purposes().contains(job.purpose())) {
-      return Optional.of("site '" + site + "' does not serve purpose '" + job.purpose() + "' (it serves "
+  private Optional<String> policyRefusal(String purpose, Collection<String> sites) {
+    if (!policy.purposes().contains(purpose)) {
+      return Optional.of("site '" + site + "' does not serve purpose '" + purpose + "' (it serves "
           + (policy.purposes().isEmpty() ? "none" : new TreeSet<>(policy.purposes()).toString()) + ")");
     }
     if (!policy.partners().isEmpty()) {
       List<String> strangers = new ArrayList<>();
-      for (String s : job.sites()) {
+      for (String s : sites) {
         if (!s.equals(site) && !policy.partners().contains(s)) {
           strangers.add(s);
         }
       }
       if (!strangers.isEmpty()) {
         return Optional.of("site '" + site + "' does not accept partner(s) " + strangers + " for purpose '"
-            + job.purpose() + "'");
+            + purpose + "'");
       }
     }
     return Optional.empty();
@@ -86,8 +101,12 @@ final class ConsentGate {
 
   /** The records whose consent for the job's purpose is in force at {@code at}. */
   Consented select(JobSpec job, LocalData data, Instant at) {
-    Set<String> granted = consent.consentedSubjects(job.purpose(), at);
-    return new Consented(data.retain(granted::contains), at);
+    return new Consented(select(job.purpose(), data, at), at);
+  }
+
+  private LocalData select(String purpose, LocalData data, Instant at) {
+    Set<String> granted = consent.consentedSubjects(purpose, at);
+    return data.retain(granted::contains);
   }
 
   /** Why the node will not contribute from this selection: fewer records than its floor. */
@@ -101,13 +120,53 @@ final class ConsentGate {
 
   /** Audits a round the coordinator accepted, then has the coordinator countersign the log head. */
   void contributed(JobSpec job, int round, Consented c, Double epsilon, byte[] sent, HeadCountersigner signer) {
-    audit.roundContributed(new RoundContribution(job.purpose(), job.jobId(), round, job.jobId() + "/v" + round,
+    contributed(new RoundContribution(job.purpose(), job.jobId(), round, job.jobId() + "/v" + round,
         c.at(), c.data().trainSize(), RoundContribution.subjectSet(pseudonyms, c.data().trainIds()), epsilon,
-        TaskHandler.sha256Bytes(sent)));
+        TaskHandler.sha256Bytes(sent)), signer);
+  }
+
+  private void contributed(RoundContribution contribution, HeadCountersigner signer) {
+    audit.roundContributed(contribution);
     try {
       audit.countersignHead(signer);
     } catch (RuntimeException e) {
       LOG.warning(() -> "the coordinator did not countersign the audit head: " + e.getMessage());
     }
+  }
+
+  /**
+   * This gate as a vertical job needs it: the other parties are the partners, every consented record
+   * of both splits counts towards the floor, and a job's contribution is audited over its aligned
+   * subjects, countersigned through {@code signer}.
+   */
+  VerticalConsent vertical(HeadCountersigner signer) {
+    return new VerticalConsent() {
+      @Override
+      public Optional<String> refusal(VerticalJobSpec job) {
+        return ConsentGate.this.refusal(job);
+      }
+
+      @Override
+      public LocalData select(String purpose, LocalData data, Instant at) {
+        return ConsentGate.this.select(purpose, data, at);
+      }
+
+      @Override
+      public Optional<String> cohortRefusal(long records, String what) {
+        if (records < policy.minCohort()) {
+          return Optional.of("site '" + site + "' has " + records + " " + what + "; it contributes from no fewer than "
+              + policy.minCohort());
+        }
+        return Optional.empty();
+      }
+
+      @Override
+      public void contributed(VerticalJobSpec job, int round, String modelVersion, Instant consentAt,
+          Collection<String> subjectIds, byte[] sent) {
+        ConsentGate.this.contributed(new RoundContribution(job.purpose(), job.jobId(), round, modelVersion,
+            consentAt, subjectIds.size(), RoundContribution.subjectSet(pseudonyms, subjectIds), null,
+            TaskHandler.sha256Bytes(sent)), signer);
+      }
+    };
   }
 }

@@ -7,6 +7,8 @@ import dev.tandem.certs.Role;
 import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.secagg.SecureRounds;
+import dev.tandem.node.vertical.SealKeys;
+import javax.net.ssl.X509ExtendedTrustManager;
 import dev.tandem.node.privacy.PrivacyLedger;
 import dev.tandem.node.consent.ConsentRegistry;
 import dev.tandem.node.store.NodeStores;
@@ -74,13 +76,16 @@ public final class NodeAgent implements AutoCloseable {
     this.stores = NodeStores.open(config, clock);
     X509Certificate ca = Pem.readCertificate(config.tls().ca());
     CrlSource crls = config.tls().crl() == null ? CrlSource.none() : CrlSource.file(config.tls().crl(), ca);
-    SecureRounds secure = new SecureRounds(config.site(),
-        new EcdsaKeyAdvertisementSigner(Pem.readPrivateKey(config.tls().key())),
-        FederationTrust.trustManager(ca, crls, Role.NODE), ca, new SecureRandom());
+    SecureRandom random = new SecureRandom();
+    EcdsaKeyAdvertisementSigner siteSigner = new EcdsaKeyAdvertisementSigner(Pem.readPrivateKey(config.tls().key()));
+    X509ExtendedTrustManager peerTrust = FederationTrust.trustManager(ca, crls, Role.NODE);
+    SecureRounds secure = new SecureRounds(config.site(), siteSigner, peerTrust, ca, random);
+    SealKeys sealKeys = new SealKeys(config.site(), siteSigner, Pem.readCertificate(config.tls().cert()), peerTrust,
+        ca);
     this.handler = new TaskHandler(config.site(), data, log,
         () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock, secure,
         ledger, config.privacy(), new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),
-            stores.audit()));
+            stores.audit()), sealKeys, stores.verticalModels(), random);
   }
 
   /**
@@ -193,6 +198,7 @@ public final class NodeAgent implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    handler.close();
     log.close();
     ledger.close();
     stores.close();

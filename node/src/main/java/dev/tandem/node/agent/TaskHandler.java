@@ -13,6 +13,12 @@ import dev.tandem.node.training.Evaluator;
 import dev.tandem.node.training.FeatureMoments;
 import dev.tandem.node.training.LocalTrainer;
 import dev.tandem.node.training.TrainResult;
+import dev.tandem.node.vertical.SealKeys;
+import dev.tandem.node.vertical.VerticalModels;
+import dev.tandem.node.vertical.VerticalParticipant;
+import dev.tandem.node.vertical.VerticalTransport;
+import dev.tandem.proto.v1.VerticalMessage;
+import java.security.SecureRandom;
 import dev.tandem.proto.Wire;
 import dev.tandem.proto.v1.EvaluationReport;
 import dev.tandem.proto.v1.FederationGrpc.FederationBlockingStub;
@@ -81,6 +87,7 @@ final class TaskHandler {
   private record PendingContribution(int round, ConsentGate.Consented consented, Spent privacy) {}
   private final PrivacyLedger ledger;
   private final PrivacyBudgets budgets;
+  private final VerticalParticipant vertical;
 
   private record Encoded(Normalization normalization, int selection, EncodedData train, EncodedData test) {}
 
@@ -90,7 +97,8 @@ final class TaskHandler {
   }
 
   TaskHandler(String site, LocalData data, ContributionLog log, Supplier<FederationBlockingStub> stub, Clock clock,
-      SecureRounds secure, PrivacyLedger ledger, PrivacyBudgets budgets, ConsentGate gate) {
+      SecureRounds secure, PrivacyLedger ledger, PrivacyBudgets budgets, ConsentGate gate, SealKeys sealKeys,
+      VerticalModels verticalModels, SecureRandom random) {
     this.site = site;
     this.gate = gate;
     this.secure = secure;
@@ -100,6 +108,29 @@ final class TaskHandler {
     this.log = log;
     this.stub = stub;
     this.clock = clock;
+    this.vertical = new VerticalParticipant(site, data, gate.vertical(this::countersignOverRpc), sealKeys,
+        verticalModels, new VerticalAnswers(), clock, random);
+  }
+
+  /** Sends vertical answers and declines like every other answer, recorded in the contribution log. */
+  private final class VerticalAnswers implements VerticalTransport {
+    @Override
+    public boolean submit(Task task, VerticalMessage answer) {
+      String outcome = call(() -> stub.get().submitVertical(answer));
+      record(task.getJobId(), task.getRound(), "vertical-" + answer.getStage().name().replaceFirst("^VERTICAL_", "").toLowerCase(),
+          answer.getRecords(), answer, outcome);
+      return outcome.equals("accepted");
+    }
+
+    @Override
+    public void decline(Task task, String code, String reason) {
+      TaskHandler.this.decline(task, code, reason, 0);
+    }
+  }
+
+  /** Ends the sessions of vertical jobs in progress. */
+  void close() {
+    vertical.close();
   }
 
   /** How many jobs this node has been asked to take part in since it started. */
@@ -108,6 +139,11 @@ final class TaskHandler {
   }
 
   void handle(Task task) {
+    // a vertical job's tasks carry its vertical spec; its JobEnded may carry no spec at all
+    if (VerticalParticipant.isVertical(task) || (task.hasEnded() && !task.hasJob())) {
+      vertical.handle(task);
+      return;
+    }
     JobSpec job;
     try {
       job = Wire.fromProto(task.getJob());

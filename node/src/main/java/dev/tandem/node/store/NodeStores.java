@@ -7,26 +7,29 @@ import dev.tandem.node.audit.SubjectAccess;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.ConsentRegistry;
 import dev.tandem.node.consent.Pseudonyms;
+import dev.tandem.node.vertical.VerticalModels;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 
 /**
- * A node's consent registry, pseudonyms and audit log, opened together over its database as the
- * node process and the administrative commands both need them. Several processes may open the
- * same embedded database at once (H2 in AUTO_SERVER mode).
+ * A node's consent registry, pseudonyms, audit log and pieces of vertical models, opened together
+ * over its database as the node process and the administrative commands both need them. Several
+ * processes may open the same embedded database at once (H2 in AUTO_SERVER mode).
  */
 public final class NodeStores implements AutoCloseable {
   private final AuditLog audit;
   private final Pseudonyms pseudonyms;
   private final ConsentRegistry consent;
+  private final VerticalModels verticalModels;
   private final X509Certificate federationCa;
   private final Clock clock;
 
-  private NodeStores(AuditLog audit, Pseudonyms pseudonyms, ConsentRegistry consent, X509Certificate ca,
-      Clock clock) {
+  private NodeStores(AuditLog audit, Pseudonyms pseudonyms, ConsentRegistry consent, VerticalModels verticalModels,
+      X509Certificate ca, Clock clock) {
     this.audit = audit;
     this.pseudonyms = pseudonyms;
     this.consent = consent;
+    this.verticalModels = verticalModels;
     this.federationCa = ca;
     this.clock = clock;
   }
@@ -38,7 +41,8 @@ public final class NodeStores implements AutoCloseable {
         Pem.readCertificate(config.tls().cert()), Pem.readPrivateKey(config.tls().key())), ca, clock);
     Pseudonyms pseudonyms = Pseudonyms.open(config.databaseUrl());
     ConsentRegistry consent = ConsentRegistry.open(config.databaseUrl(), pseudonyms, audit.consentJournal(), clock);
-    return new NodeStores(audit, pseudonyms, consent, ca, clock);
+    VerticalModels verticalModels = VerticalModels.open(config.databaseUrl(), clock);
+    return new NodeStores(audit, pseudonyms, consent, verticalModels, ca, clock);
   }
 
   public AuditLog audit() {
@@ -53,6 +57,11 @@ public final class NodeStores implements AutoCloseable {
     return consent;
   }
 
+  /** This node's pieces of vertical models, by model version. */
+  public VerticalModels verticalModels() {
+    return verticalModels;
+  }
+
   public X509Certificate federationCa() {
     return federationCa;
   }
@@ -64,6 +73,7 @@ public final class NodeStores implements AutoCloseable {
 
   @Override
   public void close() {
+    verticalModels.close();
     consent.close();
     audit.close();
   }
