@@ -3,6 +3,7 @@
 # BENCH_SKIP_UPSTREAM=1 builds only the bench module against the modules already in ~/.m2.
 #   bench/run.sh rounds [--sites 3,10,50] [--dims 10000,1000000] [--out FILE]   whole federated rounds
 #   bench/run.sh psi [--ids 100000,1000000] [--out FILE]                        ECDH PSI beside its 4n scalar-multiplication limit
+#   bench/run.sh vertical [--bits BITS_2048] [--epochs 1] [--out FILE]              encrypted vertical LR epochs vs plaintext and naive
 #   bench/run.sh consent [ROWS]                                                import ROWS (default 10^6) consent records, select, commit
 #   bench/run.sh crypto [--out FILE] [--include REGEX]... [--param NAME=V1,V2]...
 #                       [--warmup N] [--iterations N] [--time SECONDS] [--forks N]
@@ -23,6 +24,7 @@ case "$what" in
   rounds) exec java -Xmx12g -Djava.util.logging.config.file=/dev/null -cp "$CP" dev.tandem.bench.rounds.RoundsBench "$@" ;;
   crypto) exec java -cp "$CP" dev.tandem.bench.BenchMain crypto "$@" ;;
   psi) exec java -Xmx6g -cp "$CP" dev.tandem.bench.psi.PsiBench "$@" ;;
+  vertical) exec java -Xmx6g -cp "$CP" dev.tandem.bench.vertical.VerticalBench "$@" ;;
   consent) exec java -Xmx4g -cp "$CP" dev.tandem.node.consent.ConsentLoadBenchmark "$@" ;;
-  *) echo "usage: bench/run.sh rounds|crypto|psi|consent [options]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh rounds|crypto|psi|vertical|consent [options]" >&2; exit 2 ;;
 esac

@@ -56,6 +56,20 @@ public final class Encryptor implements AutoCloseable {
     return pool == null || pool.awaitAvailable(count, timeout);
   }
 
+  /** Stops precomputing (the cores go to the caller's work) until {@link #resumePrecomputation()}. */
+  public void pausePrecomputation() {
+    if (pool != null) {
+      pool.pause();
+    }
+  }
+
+  /** Precomputes again after {@link #pausePrecomputation()}. */
+  public void resumePrecomputation() {
+    if (pool != null) {
+      pool.resume();
+    }
+  }
+
   /** Encrypts each plaintext, an element of [0, n). */
   public PaillierCiphertext[] encryptAll(BigInteger[] plaintexts) {
     int fromPool = pool == null ? 0 : Math.min(plaintexts.length, pool.available());

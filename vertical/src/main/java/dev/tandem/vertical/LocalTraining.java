@@ -78,8 +78,8 @@ public final class LocalTraining {
    * Runs the protocol to convergence.
    *
    * @param poolCapacity randomness each party precomputes ahead (0: none); with a pool, each epoch
-   *     starts once every party has min(poolCapacity, rows) values ready, and the wait is reported
-   *     apart from the epoch's time
+   *     starts once every party has min(poolCapacity, rows) values ready, precomputation pauses
+   *     during the epoch, and the wait is reported apart from the epoch's time
    * @throws IllegalArgumentException if the parties' row counts differ
    */
   public static Result run(HeteroLrConfig config, Convergence convergence, Arbiter arbiter, double[][] guest,
@@ -110,8 +110,10 @@ public final class LocalTraining {
       for (int epoch = 0; !convergence.done(losses); epoch++) {
         long wait = System.nanoTime();
         for (Encryptor e : encryptors) {
+          e.resumePrecomputation();
           awaitReady(e, Math.min(poolCapacity, guest.length));
         }
+        encryptors.forEach(Encryptor::pausePrecomputation);
         long start = System.nanoTime();
         waited += start - wait;
         for (int b = 0; b < schedule.batches(); b++) {

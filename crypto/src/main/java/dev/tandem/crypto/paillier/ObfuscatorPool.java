@@ -28,6 +28,8 @@ public final class ObfuscatorPool implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition added = lock.newCondition();
   private volatile boolean closed;
+  private final Condition resumed = lock.newCondition();
+  private boolean paused;
 
   private ObfuscatorPool(PaillierPublicKey key, int capacity, SecureRandom random) {
     this.key = key;
@@ -135,6 +137,30 @@ public final class ObfuscatorPool implements AutoCloseable {
     return key.rerandomizeWith(c, take());
   }
 
+  /**
+   * Stops computing new values until {@link #resume()}, so that the cores are free for the work
+   * that spends them; encryption goes on with what is ready, then with fresh values.
+   */
+  public void pause() {
+    lock.lock();
+    try {
+      paused = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Lets the workers fill the pool again after {@link #pause()}. */
+  public void resume() {
+    lock.lock();
+    try {
+      paused = false;
+      resumed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Stops the workers and drops the precomputed values. */
   @Override
   public void close() {
@@ -155,6 +181,17 @@ public final class ObfuscatorPool implements AutoCloseable {
     return o != null ? o : key.newObfuscator(random);
   }
 
+  private void awaitNotPaused() throws InterruptedException {
+    lock.lock();
+    try {
+      while (paused && !closed) {
+        resumed.await();
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private void requireOpen() {
     if (closed) {
       throw new IllegalStateException("obfuscator pool is closed");
@@ -165,6 +202,7 @@ public final class ObfuscatorPool implements AutoCloseable {
     try {
       key.precompute();
       while (!closed) {
+        awaitNotPaused();
         ready.put(key.newObfuscator(random)); // blocks while full; close() interrupts
         lock.lock();
         try {
