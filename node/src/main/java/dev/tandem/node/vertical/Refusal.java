@@ -6,13 +6,13 @@ import java.util.Objects;
  * Why this node will not do a stage of a vertical job: a status code name for the coordinator and a
  * reason a person can act on. The reason names sites, stages and counts, never a subject id.
  */
-final class Refusal extends Exception {
+public final class Refusal extends Exception {
   private static final long serialVersionUID = 1L;
 
-  static final String PERMISSION_DENIED = "PERMISSION_DENIED";
-  static final String FAILED_PRECONDITION = "FAILED_PRECONDITION";
-  static final String INVALID_ARGUMENT = "INVALID_ARGUMENT";
-  static final String INTERNAL = "INTERNAL";
+  public static final String PERMISSION_DENIED = "PERMISSION_DENIED";
+  public static final String FAILED_PRECONDITION = "FAILED_PRECONDITION";
+  public static final String INVALID_ARGUMENT = "INVALID_ARGUMENT";
+  public static final String INTERNAL = "INTERNAL";
 
   private final String code;
 
@@ -39,12 +39,12 @@ final class Refusal extends Exception {
   }
 
   /** The status code name, e.g. {@code FAILED_PRECONDITION}. */
-  String code() {
+  public String code() {
     return code;
   }
 
   /** The reason, as the coordinator reports it. */
-  String reason() {
+  public String reason() {
     return getMessage();
   }
 }

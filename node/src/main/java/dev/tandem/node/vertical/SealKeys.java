@@ -58,20 +58,24 @@ public final class SealKeys {
   }
 
   /** This site. */
-  String site() {
+  public String site() {
     return site;
   }
 
   /** The bytes a seal key is signed over. */
-  static byte[] signedBytes(String jobId, String site, byte[] publicKey) {
+  public static byte[] signedBytes(String jobId, String site, byte[] publicKey) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.writeBytes((CONTEXT + jobId + "\n" + site + "\n").getBytes(StandardCharsets.UTF_8));
     out.writeBytes(publicKey);
     return out.toByteArray();
   }
 
-  /** This site's seal key of {@code jobId}, signed, with this site's certificate. */
-  SignedSealKey sign(String jobId, SealPublicKey key) {
+  /**
+   * This site's seal key for {@code jobId}, signed, with this site's certificate.
+   *
+   * @param jobId the job id, or any other context both sides agree on (it is signed as given)
+   */
+  public SignedSealKey sign(String jobId, SealPublicKey key) {
     byte[] raw = key.encoded();
     return SignedSealKey.newBuilder().setSite(site).setPublicKey(ByteString.copyFrom(raw))
         .setSignature(ByteString.copyFrom(signer.sign(signedBytes(jobId, site, raw))))
@@ -84,7 +88,7 @@ public final class SealKeys {
    * @throws Refusal PERMISSION_DENIED naming the site when the key is not that site's, or
    *     INVALID_ARGUMENT when it is malformed
    */
-  SealPublicKey verify(String jobId, String expectedSite, SignedSealKey signed) throws Refusal {
+  public SealPublicKey verify(String jobId, String expectedSite, SignedSealKey signed) throws Refusal {
     if (!signed.getSite().equals(expectedSite)) {
       throw Refusal.malformed("a seal key relayed for site '" + expectedSite + "' names site '" + signed.getSite()
           + "'");

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -51,6 +52,7 @@ public final class VerticalParticipant implements AutoCloseable {
   private final Clock clock;
   private final SecureRandom random;
   private final Tap tap;
+  private final Function<byte[], PaillierPublicKey> keyReader;
   private final Alignment alignment;
   private final Map<String, VerticalSession> sessions = new ConcurrentHashMap<>();
 
@@ -60,11 +62,16 @@ public final class VerticalParticipant implements AutoCloseable {
    */
   public VerticalParticipant(String site, LocalData data, VerticalConsent consent, SealKeys keys,
       VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random) {
-    this(site, data, consent, keys, models, transport, clock, random, Tap.NONE);
+    this(site, data, consent, keys, models, transport, clock, random, Tap.NONE, PaillierPublicKey::fromBytes);
   }
 
+  /**
+   * @param tap sees every payload before it is sealed
+   * @param keyReader parses the arbiter key (tests share one parsed key, whose encryption table takes seconds)
+   */
   VerticalParticipant(String site, LocalData data, VerticalConsent consent, SealKeys keys, VerticalModels models,
-      VerticalTransport transport, Clock clock, SecureRandom random, Tap tap) {
+      VerticalTransport transport, Clock clock, SecureRandom random, Tap tap,
+      Function<byte[], PaillierPublicKey> keyReader) {
     this.site = Objects.requireNonNull(site, "site");
     this.data = Objects.requireNonNull(data, "data");
     this.consent = Objects.requireNonNull(consent, "consent");
@@ -77,6 +84,7 @@ public final class VerticalParticipant implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.tap = Objects.requireNonNull(tap, "tap");
+    this.keyReader = Objects.requireNonNull(keyReader, "keyReader");
     this.alignment = new Alignment(keys, consent, random);
   }
 
@@ -193,10 +201,10 @@ public final class VerticalParticipant implements AutoCloseable {
     return spec;
   }
 
-  private static PaillierPublicKey arbiterKey(Task task, VerticalJobSpec spec) throws Refusal {
+  private PaillierPublicKey arbiterKey(Task task, VerticalJobSpec spec) throws Refusal {
     PaillierPublicKey key;
     try {
-      key = PaillierPublicKey.fromBytes(task.getVertical().getArbiterKey().toByteArray());
+      key = keyReader.apply(task.getVertical().getArbiterKey().toByteArray());
     } catch (IllegalArgumentException e) {
       throw Refusal.malformed("the arbiter key of job " + spec.jobId() + " is invalid: " + e.getMessage());
     }

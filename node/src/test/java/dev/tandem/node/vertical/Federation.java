@@ -1,0 +1,388 @@
+package dev.tandem.node.vertical;
+
+import com.google.protobuf.ByteString;
+import dev.tandem.certs.CrlSource;
+import dev.tandem.certs.FederationTrust;
+import dev.tandem.certs.IssuedCertificate;
+import dev.tandem.certs.Role;
+import dev.tandem.certs.testing.TestPki;
+import dev.tandem.crypto.paillier.PaillierCiphertext;
+import dev.tandem.crypto.paillier.PaillierParameters;
+import dev.tandem.crypto.paillier.PaillierPublicKey;
+import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
+import dev.tandem.model.FeatureSpec;
+import dev.tandem.model.LabelSpec;
+import dev.tandem.model.vertical.VerticalJobSpec;
+import dev.tandem.model.vertical.VerticalParty;
+import dev.tandem.model.vertical.VerticalTraining;
+import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.data.LocalData;
+import dev.tandem.proto.VerticalWire;
+import dev.tandem.proto.v1.Envelope;
+import dev.tandem.proto.v1.SignedSealKey;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.proto.v1.VerticalTask;
+import dev.tandem.vertical.Arbiter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
+
+/**
+ * A vertical job between a guest ("bank") and two hosts ("telco", "shop") over synthetic data, with
+ * an in-memory coordinator that relays the envelopes, plays the arbiter and drives the stages in the
+ * protocol's order. Every answer and every payload sealed by a party is kept for inspection.
+ *
+ * <p>Subjects {@code S0001X} to {@code S0100X}: the bank holds 1-90 (12 and 13 not consented, 20
+ * without a label), the telco 11-100, the shop 1-70 and 95-99, so the intersection is 11-70 without
+ * 12, 13 and 20: 57 subjects.
+ */
+final class Federation implements AutoCloseable {
+  static final String JOB = "job-v1";
+  static final String PURPOSE = "credit";
+  static final String GUEST = "bank";
+  static final List<String> HOSTS = List.of("telco", "shop");
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** One arbiter key for all tests: generating one takes a while. */
+  static final Arbiter ARBITER = Arbiter.generate(PaillierParameters.BITS_1024_TESTING_ONLY, RANDOM);
+  private static final byte[] ARBITER_KEY = ARBITER.publicKey().toBytes();
+  /** The parties share one parsed arbiter key: building its encryption table takes seconds. */
+  private static final PaillierPublicKey SHARED_KEY = PaillierPublicKey.fromBytes(ARBITER_KEY);
+
+  static {
+    SHARED_KEY.precompute();
+  }
+
+  /** A declined task, as the coordinator would see it. */
+  static final class Declined extends RuntimeException {
+    final String site;
+    final String code;
+
+    Declined(String site, String code, String reason) {
+      super(site + ": " + code + " " + reason);
+      this.site = site;
+      this.code = code;
+    }
+  }
+
+  /** What one site's transport saw. */
+  static final class Captured implements VerticalTransport {
+    final List<VerticalMessage> answers = new ArrayList<>();
+    VerticalMessage last;
+    Declined declined;
+    final String site;
+
+    Captured(String site) {
+      this.site = site;
+    }
+
+    @Override
+    public boolean submit(Task task, VerticalMessage answer) {
+      answers.add(answer);
+      last = answer;
+      return true;
+    }
+
+    @Override
+    public void decline(Task task, String code, String reason) {
+      declined = new Declined(site, code, reason);
+    }
+  }
+
+  /** One party: its data, consent, model store, transport and participant. */
+  record Site(String name, LocalData data, TestConsent consent, VerticalModels models, Captured transport,
+      VerticalParticipant participant) {}
+
+  final TestPki pki = TestPki.create();
+  final Map<String, IssuedCertificate> certificates = new HashMap<>();
+  final Map<String, Site> sites = new LinkedHashMap<>();
+  /** The envelopes each site gets with its next task. */
+  final Map<String, List<Envelope>> inboxes = new HashMap<>();
+  /** The envelopes of the stage in progress, delivered when every party has answered it ({@link #flush}). */
+  private final Map<String, List<Envelope>> outgoing = new HashMap<>();
+  final Map<String, SignedSealKey> sealKeys = new LinkedHashMap<>();
+  /** Every plaintext a party sealed, with its roundId. */
+  final List<byte[]> sealedPlaintexts = new ArrayList<>();
+  final List<Double> losses = new ArrayList<>();
+  final VerticalJobSpec spec;
+  private final dev.tandem.proto.v1.VerticalJobSpec wire;
+  private int tasks;
+
+  Federation(Path dir, int minCohort, int epochs) {
+    this(dir, minCohort, epochs, PURPOSE);
+  }
+
+  Federation(Path dir, int minCohort, int epochs, String purpose) {
+    spec = new VerticalJobSpec(JOB, purpose,
+        new VerticalParty(GUEST, List.of(FeatureSpec.numeric("age"), FeatureSpec.categorical("segment",
+            List.of("a", "b", "c")))),
+        List.of(new VerticalParty("telco", List.of(FeatureSpec.numeric("calls"),
+                FeatureSpec.categorical("plan", List.of("basic", "plus")))),
+            new VerticalParty("shop", List.of(FeatureSpec.numeric("spend")))),
+        LabelSpec.positiveIf("default", "yes"), new VerticalTraining(epochs, 32, 0.5, 0.001, 0),
+        "BITS_1024_TESTING_ONLY", 7);
+    wire = VerticalWire.toProto(spec);
+    Map<String, Path> files = writeData(dir);
+    add(GUEST, files.get(GUEST), id -> !id.equals(id(12)) && !id.equals(id(13)), minCohort);
+    for (String host : HOSTS) {
+      add(host, files.get(host), id -> true, minCohort);
+    }
+  }
+
+  static String id(int i) {
+    return String.format("S%04dX", i);
+  }
+
+  /** The subjects every party holds with consent (and the guest with a label), sorted. */
+  static List<String> intersection() {
+    List<String> out = new ArrayList<>();
+    for (int i = 11; i <= 70; i++) {
+      if (i != 12 && i != 13 && i != 20) {
+        out.add(id(i));
+      }
+    }
+    return out;
+  }
+
+  /** Every subject id of any party that is not in {@link #intersection()}. */
+  static Set<String> outsiders() {
+    Set<String> out = new TreeSet<>();
+    for (int i = 1; i <= 100; i++) {
+      out.add(id(i));
+    }
+    intersection().forEach(out::remove);
+    return out;
+  }
+
+  private void add(String name, Path csv, Predicate<String> consented, int minCohort) {
+    IssuedCertificate cert = pki.node(name);
+    certificates.put(name, cert);
+    LocalData data = LocalData.load(DataSourceConfig.of(csv, "id"));
+    TestConsent consent = new TestConsent(name, Set.of(PURPOSE), consented, minCohort);
+    VerticalModels models = VerticalModels.open("jdbc:h2:mem:" + name + "-" + UUID.randomUUID(),
+        Clock.systemUTC());
+    Captured transport = new Captured(name);
+    VerticalParticipant participant = new VerticalParticipant(name, data, consent, sealKeys(name, cert), models,
+        transport, Clock.systemUTC(), RANDOM, (from, to, roundId, plaintext) -> sealedPlaintexts.add(plaintext),
+        bytes -> Arrays.equals(bytes, ARBITER_KEY) ? SHARED_KEY : PaillierPublicKey.fromBytes(bytes));
+    sites.put(name, new Site(name, data, consent, models, transport, participant));
+  }
+
+  SealKeys sealKeys(String name, IssuedCertificate cert) {
+    return new SealKeys(name, new EcdsaKeyAdvertisementSigner(cert.privateKey()), cert.certificate(),
+        FederationTrust.trustManager(pki.ca().certificate(), CrlSource.fixed(pki.ca().crl()), Role.NODE),
+        pki.ca().certificate());
+  }
+
+  /** Writes the three parties' CSVs. */
+  private static Map<String, Path> writeData(Path dir) {
+    Random r = new Random(11);
+    StringBuilder bank = new StringBuilder("id,age,segment,default\n");
+    StringBuilder telco = new StringBuilder("id,calls,plan\n");
+    StringBuilder shop = new StringBuilder("id,spend\n");
+    String[] segments = {"a", "b", "c"};
+    for (int i = 1; i <= 100; i++) {
+      double age = 40 + 10 * r.nextGaussian();
+      String segment = segments[r.nextInt(3)];
+      double calls = 100 + 30 * r.nextGaussian();
+      String plan = r.nextBoolean() ? "basic" : "plus";
+      double spend = 500 + 200 * r.nextGaussian();
+      double z = (age - 40) / 10 + (calls - 100) / 30 - (spend - 500) / 200 + (segment.equals("a") ? 1 : 0)
+          - 0.3 + 0.3 * r.nextGaussian();
+      if (i <= 90) {
+        bank.append(id(i)).append(',').append(String.format("%.1f", age)).append(',').append(segment).append(',')
+            .append(i == 20 ? "" : z > 0 ? "yes" : "no").append('\n');
+      }
+      if (i >= 11) {
+        telco.append(id(i)).append(',').append(String.format("%.0f", calls)).append(',').append(plan).append('\n');
+      }
+      if (i <= 70 || (i >= 95 && i <= 99)) {
+        shop.append(id(i)).append(',').append(String.format("%.2f", spend)).append('\n');
+      }
+    }
+    try {
+      Files.writeString(dir.resolve("bank.csv"), bank);
+      Files.writeString(dir.resolve("telco.csv"), telco);
+      Files.writeString(dir.resolve("shop.csv"), shop);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return Map.of(GUEST, dir.resolve("bank.csv"), "telco", dir.resolve("telco.csv"), "shop", dir.resolve("shop.csv"));
+  }
+
+  VerticalParticipant participant(String site) {
+    return sites.get(site).participant();
+  }
+
+  /** Sends {@code site} a task of {@code stage} with its pending inbox and relays the answer's outbox. */
+  VerticalMessage ask(String site, int round, VerticalTask.Builder task) {
+    task.addAllInbox(inboxes.getOrDefault(site, List.of()));
+    inboxes.remove(site);
+    return deliver(site, Task.newBuilder().setTaskId(JOB + "/" + (++tasks)).setJobId(JOB).setRound(round)
+        .setVerticalJob(wire).setVertical(task).build());
+  }
+
+  /** Hands {@code task} to {@code site} and relays the answer's outbox, as the coordinator does. */
+  VerticalMessage deliver(String site, Task task) {
+    Captured t = sites.get(site).transport();
+    t.declined = null;
+    t.last = null;
+    participant(site).handle(task);
+    if (t.declined != null) {
+      throw t.declined;
+    }
+    VerticalMessage answer = t.last;
+    if (answer == null || !answer.getTaskId().equals(task.getTaskId())
+        || answer.getStage() != task.getVertical().getStage()) {
+      throw new AssertionError(site + " did not answer task " + task.getTaskId());
+    }
+    for (Envelope e : answer.getOutboxList()) {
+      if (!spec.sites().contains(e.getToSite()) || e.getToSite().equals(site)) {
+        throw new AssertionError(site + " addressed an envelope to '" + e.getToSite() + "'");
+      }
+      outgoing.computeIfAbsent(e.getToSite(), k -> new ArrayList<>()).add(e.toBuilder().setFromSite(site).build());
+    }
+    return answer;
+  }
+
+  /** Ends a stage: its envelopes go into the inboxes of their recipients' next tasks. */
+  void flush() {
+    outgoing.forEach((site, envelopes) -> inboxes.computeIfAbsent(site, k -> new ArrayList<>()).addAll(envelopes));
+    outgoing.clear();
+  }
+
+  static VerticalTask.Builder stage(VerticalStage stage) {
+    return VerticalTask.newBuilder().setStage(stage);
+  }
+
+  List<String> hosts() {
+    return HOSTS;
+  }
+
+  /** Stage 1 at every party; returns the records each reported. */
+  Map<String, Long> setup() {
+    Map<String, Long> records = new LinkedHashMap<>();
+    for (String s : sites.keySet()) {
+      VerticalMessage m = ask(s, 0, stage(VerticalStage.VERTICAL_SETUP)
+          .setArbiterKey(ByteString.copyFrom(ARBITER.publicKey().toBytes())));
+      sealKeys.put(s, m.getSealKey());
+      records.put(s, m.getRecords());
+    }
+    flush();
+    return records;
+  }
+
+  /** Stages 2 to 5; returns the records each party reported last (the intersection size). */
+  Map<String, Long> align() {
+    return align(UnaryOperator.identity());
+  }
+
+  /** Stages 2 to 5, with the peers' keys passed through {@code relayKeys} (a dishonest relay). */
+  Map<String, Long> align(UnaryOperator<List<SignedSealKey>> relayKeys) {
+    List<SignedSealKey> peers = relayKeys.apply(List.copyOf(sealKeys.values()));
+    for (String s : sites.keySet()) {
+      ask(s, 0, stage(VerticalStage.VERTICAL_ALIGN_BLIND).addAllPeers(peers));
+    }
+    flush();
+    for (String s : sites.keySet()) {
+      ask(s, 0, stage(VerticalStage.VERTICAL_ALIGN_REBLIND));
+    }
+    flush();
+    Map<String, Long> records = new LinkedHashMap<>();
+    for (String s : sites.keySet()) {
+      records.put(s, ask(s, 0, stage(VerticalStage.VERTICAL_ALIGN_INTERSECT)).getRecords());
+    }
+    flush();
+    for (String h : HOSTS) {
+      records.put(h, ask(h, 0, stage(VerticalStage.VERTICAL_ALIGN_CONFIRM)).getRecords());
+    }
+    flush();
+    return records;
+  }
+
+  /** Stages 6 to 10 for every epoch and batch; returns the guest's epoch losses. */
+  List<Double> train() {
+    int rows = intersection().size();
+    int batches = (rows + spec.training().batchSize() - 1) / spec.training().batchSize();
+    for (int e = 1; e <= spec.training().epochs(); e++) {
+      for (int b = 0; b < batches; b++) {
+        for (String h : HOSTS) {
+          ask(h, e, stage(VerticalStage.VERTICAL_FORWARD).setEpoch(e).setBatch(b));
+        }
+        flush();
+        ask(GUEST, e, stage(VerticalStage.VERTICAL_RESIDUAL).setEpoch(e).setBatch(b));
+        flush();
+        Map<String, List<ByteString>> masked = new LinkedHashMap<>();
+        for (String h : HOSTS) {
+          masked.put(h, ask(h, e, stage(VerticalStage.VERTICAL_GRADIENT).setEpoch(e).setBatch(b)).getToArbiterList());
+        }
+        masked.put(GUEST, ask(GUEST, e, stage(VerticalStage.VERTICAL_GRADIENT).setEpoch(e).setBatch(b))
+            .getToArbiterList());
+        flush();
+        List<ByteString> maskedLoss = List.of();
+        for (String s : List.of("telco", "shop", GUEST)) {
+          VerticalMessage m = ask(s, e, stage(VerticalStage.VERTICAL_UPDATE).setEpoch(e).setBatch(b)
+              .addAllFromArbiter(decrypt(masked.get(s))));
+          if (s.equals(GUEST)) {
+            maskedLoss = m.getToArbiterList();
+          }
+        }
+        flush();
+        if (b == batches - 1) {
+          losses.add(ask(GUEST, e, stage(VerticalStage.VERTICAL_LOSS).setEpoch(e)
+              .addAllFromArbiter(decrypt(maskedLoss))).getLoss());
+        }
+      }
+    }
+    return losses;
+  }
+
+  /** Stage 11, hosts first; returns the guest's AUC. */
+  double evaluate() {
+    int epoch = spec.training().epochs();
+    String version = JOB + "/v" + epoch;
+    for (String h : HOSTS) {
+      ask(h, epoch, stage(VerticalStage.VERTICAL_EVALUATE).setEpoch(epoch).setModelVersion(version));
+    }
+    flush();
+    return ask(GUEST, epoch, stage(VerticalStage.VERTICAL_EVALUATE).setEpoch(epoch).setModelVersion(version))
+        .getAuc();
+  }
+
+  private static List<ByteString> decrypt(List<ByteString> masked) {
+    PaillierCiphertext[] c = new PaillierCiphertext[masked.size()];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = PaillierCiphertext.fromBytes(ARBITER.publicKey(), masked.get(i).toByteArray());
+    }
+    List<ByteString> out = new ArrayList<>();
+    for (BigInteger v : ARBITER.decrypt(c)) {
+      out.add(ByteString.copyFrom(v.toByteArray()));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    for (Site s : sites.values()) {
+      s.participant().close();
+      s.models().close();
+    }
+  }
+}

@@ -1,0 +1,171 @@
+package dev.tandem.node.vertical;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.model.RowView;
+import dev.tandem.model.metrics.BinaryMetrics;
+import dev.tandem.node.data.LocalData;
+import dev.tandem.proto.v1.JobEnded;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A guest and two hosts train a logistic regression over their intersection and keep a piece each. */
+class TrainingTest {
+  @TempDir Path dir;
+
+  @Test
+  void run_guestAndTwoHosts_learnsStoresEveryPieceAndAuditsOnce() {
+    try (Federation f = new Federation(dir, 10, 3)) {
+      f.setup();
+      f.align();
+      List<Double> losses = f.train();
+      double auc = f.evaluate();
+
+      assertEquals(3, losses.size());
+      assertTrue(losses.get(2) < losses.get(0), "the loss falls: " + losses);
+      assertTrue(auc > 0.8, "train AUC " + auc);
+
+      String version = Federation.JOB + "/v3";
+      VerticalModelPiece guest = f.sites.get("bank").models().load(version).orElseThrow();
+      assertTrue(guest.guest());
+      assertEquals(f.spec.label(), guest.label());
+      assertEquals(4, guest.weights().length, "age and three segments");
+      assertTrue(guest.intercept() != 0);
+      for (String h : Federation.HOSTS) {
+        VerticalModelPiece piece = f.sites.get(h).models().load(version).orElseThrow();
+        assertFalse(piece.guest());
+        assertEquals(f.spec.party(h).features(), piece.features());
+        assertNull(piece.label());
+        assertEquals(List.of("bank", "telco", "shop"), piece.parties());
+      }
+
+      // the stored pieces alone reproduce the guest's AUC: what scoring will add up
+      List<String> ids = Federation.intersection();
+      double[] scores = new double[ids.size()];
+      for (String site : f.sites.keySet()) {
+        VerticalModelPiece piece = f.sites.get(site).models().load(version).orElseThrow();
+        Map<String, RowView> rows = rows(f.sites.get(site).data());
+        for (int i = 0; i < ids.size(); i++) {
+          scores[i] += piece.partialScore(rows.get(ids.get(i)));
+        }
+      }
+      Map<String, RowView> bank = rows(f.sites.get("bank").data());
+      boolean[] labels = new boolean[ids.size()];
+      for (int i = 0; i < labels.length; i++) {
+        labels[i] = "yes".equals(bank.get(ids.get(i)).get("default"));
+      }
+      assertEquals(auc, BinaryMetrics.auc(scores, labels), 1e-9);
+
+      for (Federation.Site s : f.sites.values()) {
+        assertEquals(1, s.consent().contributions.size(), s.name());
+        TestConsent.Contribution c = s.consent().contributions.get(0);
+        assertEquals(version, c.modelVersion());
+        assertEquals(3, c.round());
+        assertEquals(ids, c.subjects());
+        assertTrue(Arrays.equals(s.transport().last.toByteArray(), c.sent()), "the audit hashes what was sent");
+        assertTrue(s.participant().session(Federation.JOB).isEmpty(), "the session ends with the evaluation");
+      }
+    }
+  }
+
+  @Test
+  void run_everyMessageAndSealedPayload_holdsNoSubjectIdOutsideTheIntersection() {
+    try (Federation f = new Federation(dir, 10, 1)) {
+      f.setup();
+      f.align();
+      f.train();
+      f.evaluate();
+      List<byte[]> seen = new ArrayList<>(f.sealedPlaintexts);
+      for (Federation.Site s : f.sites.values()) {
+        s.transport().answers.forEach(m -> seen.add(m.toByteArray()));
+      }
+      assertTrue(seen.size() > 30, "captured " + seen.size() + " messages");
+      assertTrue(f.sealedPlaintexts.stream().anyMatch(p -> contains(p, Federation.intersection().get(0))),
+          "the search finds ids where they are: the final intersection sent to the hosts");
+      for (String id : Federation.outsiders()) {
+        byte[] needle = id.getBytes(StandardCharsets.UTF_8);
+        for (byte[] message : seen) {
+          assertFalse(contains(message, id), "subject " + id + " leaves a party");
+        }
+        assertEquals(6, needle.length);
+      }
+    }
+  }
+
+  @Test
+  void update_replayedAfterItWasDone_refusedAndTheSessionEnds() {
+    try (Federation f = new Federation(dir, 10, 1)) {
+      f.setup();
+      f.align();
+      f.ask("telco", 1, Federation.stage(VerticalStage.VERTICAL_FORWARD).setEpoch(1).setBatch(0));
+      Federation.Declined d = assertThrows(Federation.Declined.class,
+          () -> f.ask("telco", 1, Federation.stage(VerticalStage.VERTICAL_FORWARD).setEpoch(1).setBatch(0)));
+      assertEquals("FAILED_PRECONDITION", d.code);
+      assertTrue(f.participant("telco").session(Federation.JOB).isEmpty());
+    }
+  }
+
+  @Test
+  void handle_jobEnded_closesTheSession() {
+    try (Federation f = new Federation(dir, 10, 1)) {
+      f.setup();
+      assertTrue(f.participant("shop").session(Federation.JOB).isPresent());
+      f.participant("shop").handle(Task.newBuilder().setTaskId("end").setJobId(Federation.JOB)
+          .setEnded(JobEnded.newBuilder().setState("FAILED").setReason("a party declined")).build());
+      assertTrue(f.participant("shop").session(Federation.JOB).isEmpty());
+      VerticalMessage none = f.sites.get("shop").transport().last;
+      assertEquals(VerticalStage.VERTICAL_SETUP, none.getStage(), "nothing is answered to JobEnded");
+    }
+  }
+
+  @Test
+  void evaluate_modelVersionOfAnotherEpoch_refused() {
+    try (Federation f = new Federation(dir, 10, 1)) {
+      f.setup();
+      f.align();
+      f.train();
+      Federation.Declined d = assertThrows(Federation.Declined.class, () -> f.ask("telco", 1,
+          Federation.stage(VerticalStage.VERTICAL_EVALUATE).setEpoch(1).setModelVersion(Federation.JOB + "/v7")));
+      assertEquals("INVALID_ARGUMENT", d.code);
+      assertTrue(f.sites.get("telco").models().versions().isEmpty());
+    }
+  }
+
+  private static Map<String, RowView> rows(LocalData data) {
+    Map<String, RowView> out = new HashMap<>();
+    Iterator<String> ids = data.trainIds().iterator();
+    data.train().forEach(r -> out.put(ids.next(), r));
+    Iterator<String> held = data.testIds().iterator();
+    data.test().forEach(r -> out.put(held.next(), r));
+    return out;
+  }
+
+  private static boolean contains(byte[] haystack, String id) {
+    byte[] needle = id.getBytes(StandardCharsets.UTF_8);
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+}
