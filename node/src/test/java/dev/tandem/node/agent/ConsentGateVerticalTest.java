@@ -1,0 +1,98 @@
+package dev.tandem.node.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.certs.testing.TestPki;
+import dev.tandem.model.FeatureSpec;
+import dev.tandem.model.LabelSpec;
+import dev.tandem.model.vertical.VerticalJobSpec;
+import dev.tandem.model.vertical.VerticalParty;
+import dev.tandem.model.vertical.VerticalTraining;
+import dev.tandem.node.audit.AuditEntry;
+import dev.tandem.node.audit.AuditEntryType;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.consent.ConsentPolicy;
+import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.data.LocalData;
+import dev.tandem.node.store.NodeStores;
+import dev.tandem.node.vertical.VerticalConsent;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The consent gate serves vertical jobs: the other parties are partners, every consented record counts. */
+class ConsentGateVerticalTest {
+  @TempDir Path dir;
+
+  private static VerticalJobSpec job(String id, String purpose, String... hosts) {
+    return new VerticalJobSpec(id, purpose, new VerticalParty("a", List.of(FeatureSpec.numeric("x"))),
+        java.util.Arrays.stream(hosts).map(h -> new VerticalParty(h, List.of(FeatureSpec.numeric("x-" + h))))
+            .toList(), LabelSpec.positiveIf("y", "1"), VerticalTraining.defaults(), "", 1);
+  }
+
+  private NodeStores stores() throws Exception {
+    TestPki pki = TestPki.create();
+    TestPki.SiteFiles f = pki.writeSite(dir.resolve("a"), pki.node("a"));
+    Path csv = dir.resolve("a.csv");
+    Files.writeString(csv, "id,x,y\ns1,1,1\ns2,2,0\ns3,3,1\ns4,4,0\ns5,5,1\ns6,6,0\n");
+    NodeConfig config = new NodeConfig("a", "localhost:1", new NodeConfig.TlsFiles(f.cert(), f.key(), f.ca(), f.crl()),
+        DataSourceConfig.of(csv, "id").withTestFraction(0.5), "jdbc:h2:file:" + dir.resolve("db"), 1 << 20);
+    return NodeStores.open(config, Clock.systemUTC());
+  }
+
+  @Test
+  void refusal_verticalJob_otherPartiesArePartnersAndTheFirstDecisionIsAudited() throws Exception {
+    try (NodeStores s = stores()) {
+      ConsentGate gate = new ConsentGate("a", new ConsentPolicy(Set.of("credit"), Set.of("b"), 3), s.consent(),
+          s.pseudonyms(), s.audit());
+      VerticalConsent vertical = gate.vertical((site, seq, head) -> {
+        throw new IllegalStateException("no coordinator in this test");
+      });
+      assertTrue(vertical.refusal(job("v-1", "marketing", "b")).orElseThrow().contains("does not serve purpose"));
+      assertTrue(vertical.refusal(job("v-2", "credit", "b", "rival")).orElseThrow()
+          .contains("does not accept partner(s) [rival]"));
+      assertTrue(vertical.refusal(job("v-3", "credit", "b")).isEmpty());
+      assertTrue(vertical.refusal(job("v-3", "credit", "b")).isEmpty());
+      assertEquals(List.of(AuditEntryType.JOB_REFUSED, AuditEntryType.JOB_REFUSED, AuditEntryType.JOB_ACCEPTED),
+          s.audit().entries().stream().map(AuditEntry::type).toList());
+    }
+  }
+
+  @Test
+  void vertical_selectCohortAndContribution_useEveryConsentedRecordAndAuditTheAlignedOnes() throws Exception {
+    try (NodeStores s = stores()) {
+      for (String id : List.of("s1", "s2", "s4", "s6")) {
+        s.consent().grant(id, "credit", "form 7", "v1");
+      }
+      ConsentGate gate = new ConsentGate("a", new ConsentPolicy(Set.of("credit"), Set.of(), 3), s.consent(),
+          s.pseudonyms(), s.audit());
+      VerticalConsent vertical = gate.vertical((site, seq, head) -> {
+        throw new IllegalStateException("no coordinator in this test");
+      });
+      LocalData all = LocalData.load(DataSourceConfig.of(dir.resolve("a.csv"), "id").withTestFraction(0.5));
+      assertTrue(all.testSize() > 0 && all.trainSize() > 0, "both splits hold records");
+      LocalData chosen = vertical.select("credit", all, Clock.systemUTC().instant());
+      assertEquals(4, chosen.trainSize() + chosen.testSize(), "consented records of both splits");
+
+      assertTrue(vertical.cohortRefusal(3, "records in the intersection").isEmpty());
+      assertEquals("site 'a' has 2 records in the intersection; it contributes from no fewer than 3",
+          vertical.cohortRefusal(2, "records in the intersection").orElseThrow());
+
+      int before = s.audit().entries().size();
+      vertical.contributed(job("v-4", "credit", "b"), 3, "v-4/v3", Clock.systemUTC().instant(), List.of("s1", "s4",
+          "s6"), new byte[] {1, 2, 3});
+      List<AuditEntry> entries = s.audit().entries();
+      assertEquals(before + 1, entries.size(), "the countersignature failed, the contribution is still audited");
+      AuditEntry last = entries.get(entries.size() - 1);
+      assertEquals(AuditEntryType.ROUND_CONTRIBUTED, last.type());
+      assertTrue(last.payload().contains("\"modelVersion\":\"v-4/v3\""), last.payload());
+      assertTrue(last.payload().contains("\"records\":3"), last.payload());
+      assertTrue(last.payload().contains("\"epsilon\":null"), last.payload());
+    }
+  }
+}
