@@ -1,6 +1,7 @@
 package dev.tandem.node.admin;
 
 import dev.tandem.node.store.NodeStores;
+import dev.tandem.node.vertical.scoring.SubjectScorer;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -13,15 +14,18 @@ final class AdminRoutes {
   private AdminRoutes() {}
 
   static Router router(Vertx vertx, AdminToken token, NodeStores stores, Supplier<NodeStatus> status,
-      BodyLimits limits, Worker worker) {
+      SubjectScorer scorer, BodyLimits limits, Worker worker) {
     StatusHandler node = new StatusHandler(status, stores.audit(), worker);
     ConsentHandlers consent = new ConsentHandlers(stores.consent(), stores.pseudonyms(), worker);
     AuditHandlers audit = new AuditHandlers(stores, worker);
+    ScoreHandlers score = new ScoreHandlers(scorer, worker);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(limits.json());
     BodyHandler csv = BodyHandler.create(false).setBodyLimit(limits.csvImport());
     Failures failures = new Failures(limits);
 
     Router router = Router.router(vertx);
+    // failure handlers run in route order: this one states the score endpoint's own body limit
+    router.post(ScoreHandlers.PATH).failureHandler(score::tooLarge);
     router.route().handler(new BearerAuth(token)).failureHandler(failures);
     router.get("/status").handler(node::show);
     router.post(IMPORT).handler(csv).handler(consent::importCsv);
@@ -31,6 +35,8 @@ final class AdminRoutes {
     router.get("/consent/:subject").handler(consent::show);
     router.get("/subjects/:subject/access").handler(audit::subjectAccess);
     router.get("/audit/export").handler(audit::export);
+    router.post(ScoreHandlers.PATH).handler(BodyHandler.create(false).setBodyLimit(ScoreHandlers.MAX_BODY))
+        .handler(score::score);
     router.errorHandler(404, ctx -> failures.routerError(ctx, 404).send(ctx));
     router.errorHandler(405, ctx -> failures.routerError(ctx, 405).send(ctx));
     return router;

@@ -1,6 +1,7 @@
 package dev.tandem.node.admin;
 
 import dev.tandem.node.store.NodeStores;
+import dev.tandem.node.vertical.scoring.SubjectScorer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -26,7 +27,8 @@ import java.util.logging.Logger;
  * <p>Endpoints: {@code GET /status}; {@code POST /consent/import} (CSV body);
  * {@code POST /consent/grant}, {@code /consent/revoke} ({@code {subject, purpose, evidence?,
  * policyVersion?}}); {@code POST /consent/erase} ({@code {subject}}); {@code GET /consent/{subject}};
- * {@code GET /subjects/{subject}/access}; {@code GET /audit/export}.
+ * {@code GET /subjects/{subject}/access}; {@code GET /audit/export}; {@code POST /v1/score}
+ * ({@code {model, ids}}, up to 10,000 ids and 4 MiB; 503 when the server was started without a scorer).
  *
  * <p>The server owns its Vert.x instance, not the stores: close it before closing them. Thread-safe.
  */
@@ -53,10 +55,27 @@ public final class AdminServer implements AutoCloseable {
    * @throws java.io.UncheckedIOException if the token file cannot be read or created
    */
   public static AdminServer start(AdminConfig config, NodeStores stores, Supplier<NodeStatus> status) {
-    return start(config, stores, status, BodyLimits.DEFAULT);
+    return start(config, stores, status, null, BodyLimits.DEFAULT);
+  }
+
+  /**
+   * Starts the API with {@code POST /v1/score} served by {@code scorer}, and returns once it listens.
+   *
+   * @param scorer called on a worker thread for every scoring request; must be thread-safe
+   * @throws IllegalStateException if the address cannot be bound or the token file is unsafe or malformed
+   * @throws java.io.UncheckedIOException if the token file cannot be read or created
+   */
+  public static AdminServer start(AdminConfig config, NodeStores stores, Supplier<NodeStatus> status,
+      SubjectScorer scorer) {
+    return start(config, stores, status, Objects.requireNonNull(scorer, "scorer"), BodyLimits.DEFAULT);
   }
 
   static AdminServer start(AdminConfig config, NodeStores stores, Supplier<NodeStatus> status, BodyLimits limits) {
+    return start(config, stores, status, null, limits);
+  }
+
+  static AdminServer start(AdminConfig config, NodeStores stores, Supplier<NodeStatus> status, SubjectScorer scorer,
+      BodyLimits limits) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(stores, "stores");
     Objects.requireNonNull(status, "status");
@@ -67,7 +86,7 @@ public final class AdminServer implements AutoCloseable {
         .setFileSystemOptions(new FileSystemOptions()
             .setFileCachingEnabled(false)
             .setClassPathResolvingEnabled(false)));
-    AdminVerticle verticle = new AdminVerticle(config, token, stores, status, limits);
+    AdminVerticle verticle = new AdminVerticle(config, token, stores, status, scorer, limits);
     try {
       vertx.deployVerticle(verticle).toCompletionStage().toCompletableFuture().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException | InterruptedException e) {

@@ -1,6 +1,7 @@
 package dev.tandem.node.admin;
 
 import dev.tandem.node.store.NodeStores;
+import dev.tandem.node.vertical.scoring.SubjectScorer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
@@ -20,16 +21,18 @@ final class AdminVerticle extends VerticleBase {
   private final AdminToken token;
   private final NodeStores stores;
   private final Supplier<NodeStatus> status;
+  private final SubjectScorer scorer;
   private final BodyLimits limits;
   private WorkerExecutor workers;
   private volatile int port = -1;
 
   AdminVerticle(AdminConfig config, AdminToken token, NodeStores stores, Supplier<NodeStatus> status,
-      BodyLimits limits) {
+      SubjectScorer scorer, BodyLimits limits) {
     this.config = config;
     this.token = token;
     this.stores = stores;
     this.status = status;
+    this.scorer = scorer;
     this.limits = limits;
   }
 
@@ -37,7 +40,7 @@ final class AdminVerticle extends VerticleBase {
   public Future<?> start() {
     workers = vertx.createSharedWorkerExecutor("tandem-admin", WORKERS, MAX_WORK_MINUTES, TimeUnit.MINUTES);
     return vertx.createHttpServer(new HttpServerOptions())
-        .requestHandler(AdminRoutes.router(vertx, token, stores, status, limits, new Worker(workers)))
+        .requestHandler(AdminRoutes.router(vertx, token, stores, status, scorer, limits, new Worker(workers)))
         .listen(config.port(), config.host())
         .onSuccess(server -> port = server.actualPort());
   }

@@ -13,5 +13,7 @@ public enum AuditEntryType {
   /** A subject was erased (by pseudonym). */
   ERASURE,
   /** The coordinator countersigned the log head. */
-  HEAD_COUNTERSIGNED
+  HEAD_COUNTERSIGNED,
+  /** The node scored subjects with a vertical model piece: a Merkle root over the pseudonyms of the records used. */
+  SUBJECTS_SCORED
 }

@@ -36,7 +36,7 @@ final class JdbcAuditLog implements AuditLog {
   static final int MAX_PAYLOAD = 1_000_000;
   private static final int APPEND_ATTEMPTS = 8;
   private static final Set<AuditEntryType> GENERIC = Set.of(AuditEntryType.CONSENT_CHANGED,
-      AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE);
+      AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE, AuditEntryType.SUBJECTS_SCORED);
 
   private final Connection connection;
   private final String site;

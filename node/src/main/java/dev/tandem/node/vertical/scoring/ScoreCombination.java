@@ -1,0 +1,69 @@
+package dev.tandem.node.vertical.scoring;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Adds up the parties' partial scores into probabilities: an id is scored when this site and every
+ * other party have a partial for it, and its probability is sigmoid of their sum; otherwise it is
+ * unscored with every site's reason. Pure.
+ */
+final class ScoreCombination {
+  private ScoreCombination() {}
+
+  /**
+   * Combines the partial scores of {@code ids}.
+   *
+   * @param ids the ids, each once, in the order of the result
+   * @param local why this site does not score an id, for the ids it does not score itself
+   * @param own this site's partial of each id it scores
+   * @param others the other parties, in the order their reasons are given
+   * @param remote per other party, what it answered: a partial, empty for "cannot score", no entry
+   *     when it did not mention the id (a party missing altogether mentioned nothing)
+   */
+  static ScoreResult combine(List<String> ids, String site, String purpose, Map<String, String> local,
+      Map<String, Double> own, List<String> others, Map<String, Map<String, OptionalDouble>> remote) {
+    List<ScoreResult.Scored> scored = new ArrayList<>();
+    List<ScoreResult.Unscored> unscored = new ArrayList<>();
+    for (String id : ids) {
+      String localReason = local.get(id);
+      if (localReason != null) {
+        unscored.add(new ScoreResult.Unscored(id, localReason));
+        continue;
+      }
+      Double mine = own.get(id);
+      if (mine == null) {
+        throw new IllegalArgumentException("an id has neither a partial score nor a reason at site '" + site + "'");
+      }
+      double sum = mine;
+      List<String> reasons = new ArrayList<>();
+      for (String party : others) {
+        OptionalDouble partial = remote.getOrDefault(party, Map.of()).get(id);
+        if (partial == null) {
+          reasons.add("site '" + party + "' did not answer for it");
+        } else if (partial.isEmpty()) {
+          reasons.add("site '" + party + "' has no record of it or no consent for purpose '" + purpose + "'");
+        } else {
+          sum += partial.getAsDouble();
+        }
+      }
+      if (reasons.isEmpty()) {
+        scored.add(new ScoreResult.Scored(id, sigmoid(sum)));
+      } else {
+        unscored.add(new ScoreResult.Unscored(id, String.join("; ", reasons)));
+      }
+    }
+    return new ScoreResult(scored, unscored);
+  }
+
+  /** 1 / (1 + e^-z), computed without overflow for large |z|. */
+  static double sigmoid(double z) {
+    if (z >= 0) {
+      return 1 / (1 + Math.exp(-z));
+    }
+    double e = Math.exp(z);
+    return e / (1 + e);
+  }
+}

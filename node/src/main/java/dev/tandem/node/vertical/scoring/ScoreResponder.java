@@ -1,0 +1,178 @@
+package dev.tandem.node.vertical.scoring;
+
+import dev.tandem.crypto.seal.SealException;
+import dev.tandem.crypto.seal.SealPublicKey;
+import dev.tandem.model.RowView;
+import dev.tandem.node.consent.Consent;
+import dev.tandem.node.vertical.Refusal;
+import dev.tandem.node.vertical.VerticalModelPiece;
+import dev.tandem.node.vertical.VerticalTransport;
+import dev.tandem.proto.v1.Envelope;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.proto.v1.VerticalTask;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Answers a {@code VERTICAL_SCORE} task: this party's partial scores of the ids asked, sealed to the
+ * requester (docs/VERTICAL_PROTOCOL.md, "Scoring"; the envelope is framed as {@link ScoreEnvelope}
+ * says).
+ *
+ * <p>The task is declined with PERMISSION_DENIED when the requester is not another party of the
+ * model, its seal key is not signed by it, or this node's consent policy no longer serves the model's
+ * purpose or accepts the requester; FAILED_PRECONDITION when this node holds no piece of the model
+ * version; INVALID_ARGUMENT when the task is malformed (no model version, no or more than
+ * {@link #MAX_IDS} ids, an invalid id). Otherwise every id asked gets a line: {@code x . w} (plus the
+ * intercept at the guest) over the piece's features and normalization when this node holds a record
+ * of the id whose consent for the model's purpose is in force now, {@code -} when it holds none or has
+ * no such consent (the requester cannot tell which). The records scored are audited
+ * ({@code SUBJECTS_SCORED}) before the answer is sent, so nothing leaves unaudited; an answer the
+ * coordinator then refuses stays in the log. The answer carries no record count.
+ *
+ * <p>Thread-safe.
+ */
+public final class ScoreResponder {
+  private static final Logger LOG = Logger.getLogger(ScoreResponder.class.getName());
+  /** The most ids one task may ask about (the coordinator's limit too). */
+  public static final int MAX_IDS = 10_000;
+
+  private final ScoringContext context;
+
+  public ScoreResponder(ScoringContext context) {
+    this.context = Objects.requireNonNull(context, "context");
+  }
+
+  /**
+   * Answers {@code task} through {@code transport}, or declines it there with a status code name and
+   * a reason that holds no subject id. Never throws for a bad task or a failure of this node: those
+   * are declined (INTERNAL for a failure, whose details go to the node's log only).
+   */
+  public void respond(Task task, VerticalTransport transport) {
+    VerticalMessage answer;
+    try {
+      answer = answer(task);
+    } catch (ScoreRefusal r) {
+      LOG.warning(() -> "declining scoring task " + task.getTaskId() + ": " + r.code() + " " + r.reason());
+      transport.decline(task, r.code(), r.reason());
+      return;
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "scoring task " + task.getTaskId() + " failed", e);
+      transport.decline(task, "INTERNAL", "site '" + context.site + "' failed to score with model version '"
+          + task.getVertical().getModelVersion() + "' (its log has the details)");
+      return;
+    }
+    transport.submit(task, answer);
+  }
+
+  /**
+   * The answer to {@code task}: one envelope of partial scores, to the requester. Audits the records
+   * used before returning.
+   *
+   * @throws ScoreRefusal with the status code name and reason to decline with
+   */
+  VerticalMessage answer(Task task) throws ScoreRefusal {
+    VerticalTask t = task.getVertical();
+    if (!task.hasVertical() || t.getStage() != VerticalStage.VERTICAL_SCORE) {
+      throw ScoreRefusal.malformed("task " + task.getTaskId() + " is not a VERTICAL_SCORE task");
+    }
+    String version = t.getModelVersion();
+    if (version.isBlank()) {
+      throw ScoreRefusal.malformed("the scoring task names no model version");
+    }
+    List<String> ids = ids(t.getScoreIdsList());
+    VerticalModelPiece piece = piece(task, version);
+    String requester = t.getRequester().getSite();
+    if (requester.equals(context.site) || !piece.parties().contains(requester)) {
+      throw ScoreRefusal.permission("site '" + requester + "' is not another party of model version '" + version
+          + "' (parties: " + String.join(", ", piece.parties()) + ")");
+    }
+    Optional<String> policy = context.policyRefusal(piece.purpose(), List.of(requester));
+    if (policy.isPresent()) {
+      throw ScoreRefusal.permission(policy.get());
+    }
+    SealPublicKey requesterKey;
+    try {
+      requesterKey = ScoreEnvelope.verified(context.keys, version, requester, t.getRequester());
+    } catch (Refusal r) {
+      throw new ScoreRefusal(r.code(), "the seal key of requester '" + requester + "' for model version '"
+          + version + "' is not accepted: " + r.reason());
+    }
+
+    Instant at = context.clock.instant();
+    Set<String> granted = context.stores.consent().consentedSubjects(piece.purpose(), at);
+    List<String> used = new ArrayList<>();
+    List<RowView> rows = new ArrayList<>();
+    for (String id : ids) {
+      Optional<RowView> row = context.records.row(id);
+      if (row.isPresent() && granted.contains(id)) {
+        used.add(id);
+        rows.add(row.get());
+      }
+    }
+    double[] partials = piece.partialScores(rows);
+    Map<String, Double> byId = new HashMap<>();
+    for (int i = 0; i < partials.length; i++) {
+      byId.put(used.get(i), partials[i]);
+    }
+    Envelope envelope;
+    try {
+      envelope = ScoreEnvelope.seal(context.site, context.keys, context.random, version, requester, requesterKey,
+          PartialScores.encode(ids, byId));
+    } catch (SealException e) {
+      throw ScoreRefusal.malformed("the seal key of requester '" + requester + "' is unusable: " + e.getMessage());
+    }
+    VerticalMessage answer = VerticalMessage.newBuilder().setTaskId(task.getTaskId()).setJobId(task.getJobId())
+        .setRound(task.getRound()).setStage(VerticalStage.VERTICAL_SCORE).addOutbox(envelope).build();
+    if (!used.isEmpty()) {
+      ScoringAudit.scored(context.stores.audit(), context.stores.pseudonyms(), piece, ScoringAudit.PARTY, requester,
+          at, used, answer.toByteArray());
+    }
+    return answer;
+  }
+
+  /** The ids asked, each once, in order. */
+  private static List<String> ids(List<String> asked) throws ScoreRefusal {
+    if (asked.isEmpty() || asked.size() > MAX_IDS) {
+      throw ScoreRefusal.malformed("a scoring task asks about 1 to " + MAX_IDS + " ids, this one about "
+          + asked.size());
+    }
+    Set<String> ids = new LinkedHashSet<>();
+    for (int i = 0; i < asked.size(); i++) {
+      try {
+        ids.add(Consent.checkSubjectId(asked.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw ScoreRefusal.malformed("score_ids[" + i + "] is not a valid subject id");
+      }
+    }
+    return List.copyOf(ids);
+  }
+
+  private VerticalModelPiece piece(Task task, String version) throws ScoreRefusal {
+    Optional<VerticalModelPiece> stored = context.stores.verticalModels().load(version);
+    if (stored.isEmpty()) {
+      throw ScoreRefusal.precondition("site '" + context.site + "' holds no piece of model version '" + version
+          + "'");
+    }
+    VerticalModelPiece piece = stored.get();
+    if (!piece.site().equals(context.site)) {
+      throw ScoreRefusal.precondition("the piece of model version '" + version + "' stored at site '"
+          + context.site + "' is site '" + piece.site() + "''s");
+    }
+    if (!task.getJobId().isEmpty() && !task.getJobId().equals(piece.jobId())) {
+      throw ScoreRefusal.malformed("model version '" + version + "' belongs to job " + piece.jobId()
+          + ", not to job " + task.getJobId());
+    }
+    return piece;
+  }
+}

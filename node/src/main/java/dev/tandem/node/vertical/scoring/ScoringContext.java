@@ -1,0 +1,70 @@
+package dev.tandem.node.vertical.scoring;
+
+import dev.tandem.node.consent.ConsentPolicy;
+import dev.tandem.node.data.LocalData;
+import dev.tandem.node.store.NodeStores;
+import dev.tandem.node.vertical.SealKeys;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * What this site brings to scoring with vertical models, on either side: its records, its stores
+ * (consent registry, pseudonyms, audit log, model pieces), its site key's seal-key signer, its consent
+ * policy, the clock that says "now" for consent and its one source of secure randomness.
+ *
+ * <p>Immutable and thread-safe; the stores are used, never closed.
+ */
+public final class ScoringContext {
+  final String site;
+  final HeldRecords records;
+  final NodeStores stores;
+  final SealKeys keys;
+  final ConsentPolicy policy;
+  final Clock clock;
+  final SecureRandom random;
+
+  /**
+   * @param data the node's records; both splits can be scored
+   * @param keys signs and checks seal keys with the federation's site keys (this site's signer)
+   * @throws IllegalArgumentException if the seal keys are another site's
+   */
+  public ScoringContext(String site, LocalData data, NodeStores stores, SealKeys keys, ConsentPolicy policy,
+      Clock clock, SecureRandom random) {
+    this.site = Objects.requireNonNull(site, "site");
+    this.records = HeldRecords.of(Objects.requireNonNull(data, "data"));
+    this.stores = Objects.requireNonNull(stores, "stores");
+    this.keys = Objects.requireNonNull(keys, "keys");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  /**
+   * Why this site will not score for {@code purpose} with {@code partners}: the purpose is not one it
+   * serves, or a partner is not one it accepts (an empty partner list accepts every site).
+   */
+  Optional<String> policyRefusal(String purpose, List<String> partners) {
+    if (!policy.purposes().contains(purpose)) {
+      return Optional.of("site '" + site + "' does not serve purpose '" + purpose + "' (it serves "
+          + (policy.purposes().isEmpty() ? "none" : new TreeSet<>(policy.purposes()).toString()) + ")");
+    }
+    if (!policy.partners().isEmpty()) {
+      List<String> strangers = new ArrayList<>();
+      for (String s : partners) {
+        if (!s.equals(site) && !policy.partners().contains(s)) {
+          strangers.add(s);
+        }
+      }
+      if (!strangers.isEmpty()) {
+        return Optional.of("site '" + site + "' does not accept partner(s) " + strangers + " for purpose '"
+            + purpose + "'");
+      }
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * Scoring subjects with a vertical model over the federation (docs/VERTICAL_PROTOCOL.md, "Scoring").
+ *
+ * <p>{@link dev.tandem.node.vertical.scoring.VerticalScorer} is the requester: it asks the
+ * coordinator's {@code Federation.ScoreSubjects} for the other parties' partial scores, sealed to a
+ * fresh key of its own, adds its own partial and reports the probability. {@link
+ * dev.tandem.node.vertical.scoring.ScoreResponder} is the other parties' side: it answers a
+ * {@code VERTICAL_SCORE} task with the partial scores of the subjects it holds with consent for the
+ * model's purpose. Both audit the scoring as a use of their records ({@code SUBJECTS_SCORED}).
+ */
+package dev.tandem.node.vertical.scoring;

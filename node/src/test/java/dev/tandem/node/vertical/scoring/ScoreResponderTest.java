@@ -1,0 +1,267 @@
+package dev.tandem.node.vertical.scoring;
+
+import static dev.tandem.node.vertical.scoring.ScoringSites.BANK;
+import static dev.tandem.node.vertical.scoring.ScoringSites.JOB;
+import static dev.tandem.node.vertical.scoring.ScoringSites.OPERATOR;
+import static dev.tandem.node.vertical.scoring.ScoringSites.VERSION;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.crypto.seal.SealKeyPair;
+import dev.tandem.node.audit.AuditEntry;
+import dev.tandem.node.audit.AuditEntryType;
+import dev.tandem.node.audit.AuditVerification;
+import dev.tandem.node.audit.AuditVerifier;
+import dev.tandem.node.audit.RoundContribution;
+import dev.tandem.node.consent.ConsentPolicy;
+import dev.tandem.node.vertical.SealKeys;
+import dev.tandem.node.vertical.VerticalTransport;
+import dev.tandem.proto.v1.Envelope;
+import dev.tandem.proto.v1.SignedSealKey;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.proto.v1.VerticalTask;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ScoreResponderTest {
+  @TempDir
+  Path dir;
+  ScoringSites sites;
+  /** The requester's fresh key for one request. */
+  final SealKeyPair requesterKey = SealKeyPair.generate(new java.security.SecureRandom());
+
+  @BeforeEach
+  void start() {
+    sites = new ScoringSites(dir);
+  }
+
+  @AfterEach
+  void stop() {
+    sites.close();
+  }
+
+  static Task task(SignedSealKey requester, String version, List<String> ids) {
+    return Task.newBuilder().setTaskId(version + "/score/1").setJobId(JOB)
+        .setVertical(VerticalTask.newBuilder().setStage(VerticalStage.VERTICAL_SCORE).setModelVersion(version)
+            .addAllScoreIds(ids).setRequester(requester)).build();
+  }
+
+  Task askOperator(String... ids) {
+    return task(sites.bank.keys().sign(ScoreEnvelope.keyContext(VERSION), requesterKey.publicKey()), VERSION,
+        List.of(ids));
+  }
+
+  /** What the operator's answer tells the bank, opened as the bank. */
+  Map<String, OptionalDouble> openAtBank(VerticalMessage answer, List<String> asked) throws Exception {
+    assertEquals(1, answer.getOutboxCount());
+    Envelope e = answer.getOutbox(0).toBuilder().setFromSite(OPERATOR).build();
+    assertEquals(BANK, e.getToSite());
+    return PartialScores.decode(ScoreEnvelope.open(e, OPERATOR, BANK, requesterKey, sites.bank.keys(), VERSION),
+        asked);
+  }
+
+  @Test
+  void answer_heldAndConsentedIds_areXDotWAndTheOthersADash() throws Exception {
+    List<String> asked = List.of("c1", "c2", "c3", "c4", "c5");
+    VerticalMessage answer = new ScoreResponder(sites.operator.context()).answer(askOperator("c1", "c2", "c3", "c4",
+        "c5"));
+
+    Map<String, OptionalDouble> partials = openAtBank(answer, asked);
+    assertEquals(asked, List.copyOf(partials.keySet()), "one line per id, in the order asked");
+    assertEquals(ScoringSites.operatorPartial(12), partials.get("c1").getAsDouble(), 1e-12);
+    assertEquals(ScoringSites.operatorPartial(3), partials.get("c2").getAsDouble(), 1e-12);
+    assertTrue(partials.get("c3").isEmpty(), "consent revoked");
+    assertTrue(partials.get("c4").isEmpty(), "not held");
+    assertEquals(ScoringSites.operatorPartial(7), partials.get("c5").getAsDouble(), 1e-12);
+    assertEquals(VerticalStage.VERTICAL_SCORE, answer.getStage());
+    assertEquals(VERSION + "/score/1", answer.getTaskId());
+    assertEquals(JOB, answer.getJobId());
+    assertEquals(0, answer.getRecords(), "the coordinator learns no count of records");
+  }
+
+  @Test
+  void answer_atTheGuest_addsItsIntercept() throws Exception {
+    Task task = task(sites.operator.keys().sign(ScoreEnvelope.keyContext(VERSION), requesterKey.publicKey()),
+        VERSION, List.of("c2", "c1"));
+    VerticalMessage answer = new ScoreResponder(sites.bank.context()).answer(task);
+
+    Envelope e = answer.getOutbox(0).toBuilder().setFromSite(BANK).build();
+    Map<String, OptionalDouble> partials = PartialScores.decode(ScoreEnvelope.open(e, BANK, OPERATOR, requesterKey,
+        sites.operator.keys(), VERSION), Set.of("c1", "c2"));
+    assertEquals(ScoringSites.bankPartial(60, true), partials.get("c1").getAsDouble(), 1e-12);
+    assertEquals(ScoringSites.bankPartial(40, false), partials.get("c2").getAsDouble(), 1e-12);
+  }
+
+  @Test
+  void answer_repeatedIds_answersEachOnce() throws Exception {
+    VerticalMessage answer = new ScoreResponder(sites.operator.context()).answer(askOperator("c1", "c1", "c2"));
+    assertEquals(List.of("c1", "c2"), List.copyOf(openAtBank(answer, List.of("c1", "c2")).keySet()));
+  }
+
+  @Test
+  void answer_noPieceOfTheVersion_isFailedPrecondition() {
+    Task task = task(sites.bank.keys().sign(ScoreEnvelope.keyContext("credit-job/v9"), requesterKey.publicKey()),
+        "credit-job/v9", List.of("c1"));
+    ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> new ScoreResponder(sites.operator.context()).answer(task));
+    assertEquals("FAILED_PRECONDITION", r.code());
+    assertTrue(r.reason().contains("credit-job/v9"), r.reason());
+  }
+
+  @Test
+  void answer_requesterNotAParty_isPermissionDenied() {
+    SealKeys mallory = sites.keys(sites.pki.node("mallory"));
+    Task task = task(mallory.sign(ScoreEnvelope.keyContext(VERSION), requesterKey.publicKey()), VERSION,
+        List.of("c1"));
+    ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> new ScoreResponder(sites.operator.context()).answer(task));
+    assertEquals("PERMISSION_DENIED", r.code());
+    assertTrue(r.reason().contains("mallory"), r.reason());
+  }
+
+  @Test
+  void answer_requesterKeySignedByAnotherSite_isPermissionDenied() {
+    SealKeys mallory = sites.keys(sites.pki.node("mallory"));
+    SignedSealKey forged = mallory.sign(ScoreEnvelope.keyContext(VERSION), requesterKey.publicKey()).toBuilder()
+        .setSite(BANK).build();
+    ScoreRefusal r = assertThrows(ScoreRefusal.class,
+        () -> new ScoreResponder(sites.operator.context()).answer(task(forged, VERSION, List.of("c1"))));
+    assertEquals("PERMISSION_DENIED", r.code());
+  }
+
+  @Test
+  void answer_requesterKeySignedForAnotherVersion_isPermissionDenied() {
+    Task task = task(sites.bank.keys().sign(ScoreEnvelope.keyContext("credit-job/v2"), requesterKey.publicKey()),
+        VERSION, List.of("c1"));
+    ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> new ScoreResponder(sites.operator.context()).answer(task));
+    assertEquals("PERMISSION_DENIED", r.code());
+  }
+
+  @Test
+  void answer_requesterKeyOfTheJob_isNotAcceptedForScoring() {
+    Task task = task(sites.bank.keys().sign(JOB, requesterKey.publicKey()), VERSION, List.of("c1"));
+    ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> new ScoreResponder(sites.operator.context()).answer(task));
+    assertEquals("PERMISSION_DENIED", r.code());
+  }
+
+  @Test
+  void answer_purposeNoLongerServed_isPermissionDenied(@TempDir Path other) {
+    try (ScoringSites s = new ScoringSites(other, new ConsentPolicy(Set.of("marketing"), Set.of(), 1))) {
+      Task task = task(s.bank.keys().sign(ScoreEnvelope.keyContext(VERSION), requesterKey.publicKey()), VERSION,
+          List.of("c1"));
+      ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> new ScoreResponder(s.operator.context()).answer(task));
+      assertEquals("PERMISSION_DENIED", r.code());
+      assertTrue(r.reason().contains("credit"), r.reason());
+    }
+  }
+
+  @Test
+  void answer_requesterNoLongerAnAcceptedPartner_isPermissionDenied(@TempDir Path other) {
+    try (ScoringSites s = new ScoringSites(other, new ConsentPolicy(Set.of("credit"), Set.of("insurer"), 1))) {
+      Task task = task(s.bank.keys().sign(ScoreEnvelope.keyContext(VERSION), requesterKey.publicKey()), VERSION,
+          List.of("c1"));
+      ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> new ScoreResponder(s.operator.context()).answer(task));
+      assertEquals("PERMISSION_DENIED", r.code());
+      assertTrue(r.reason().contains(BANK), r.reason());
+    }
+  }
+
+  @Test
+  void answer_tooManyOrInvalidIds_isInvalidArgumentWithoutTheId() {
+    ScoreResponder responder = new ScoreResponder(sites.operator.context());
+    List<String> many = IntStream.rangeClosed(1, ScoreResponder.MAX_IDS + 1).mapToObj(i -> "c" + i).toList();
+    assertEquals("INVALID_ARGUMENT",
+        assertThrows(ScoreRefusal.class, () -> responder.answer(askOperator(many.toArray(String[]::new)))).code());
+    ScoreRefusal bad = assertThrows(ScoreRefusal.class, () -> responder.answer(askOperator("c1", " secret-id")));
+    assertEquals("INVALID_ARGUMENT", bad.code());
+    assertFalse(bad.reason().contains("secret-id"), bad.reason());
+    assertTrue(bad.reason().contains("score_ids[1]"), bad.reason());
+  }
+
+  @Test
+  void answer_auditsTheRecordsUsedByPseudonym() throws Exception {
+    VerticalMessage answer = new ScoreResponder(sites.operator.context()).answer(askOperator("c1", "c2", "c3", "c4",
+        "c5"));
+
+    List<AuditEntry> entries = sites.operator.stores().audit().entries();
+    AuditEntry last = entries.get(entries.size() - 1);
+    assertEquals(AuditEntryType.SUBJECTS_SCORED, last.type());
+    JsonObject p = new JsonObject(last.payload());
+    assertEquals("credit", p.getString("purpose"));
+    assertEquals(JOB, p.getString("job"));
+    assertEquals(VERSION, p.getString("modelVersion"));
+    assertEquals("party", p.getString("role"));
+    assertEquals(BANK, p.getString("requester"));
+    assertEquals(3, p.getInteger("records"), "c1, c2 and c5: held here with consent");
+    assertEquals(3, p.getInteger("leafCount"));
+    assertEquals(HexFormat.of().formatHex(RoundContribution.subjectSet(sites.operator.stores().pseudonyms(),
+        List.of("c5", "c2", "c1")).root()), p.getString("merkleRoot"));
+    assertEquals(HexFormat.of().formatHex(ScoringAudit.sha256(answer.toByteArray())), p.getString("sentSha256"));
+    for (String id : List.of("c1", "c2", "c3", "c4", "c5")) {
+      assertFalse(last.payload().contains("\"" + id + "\""), "no subject id in the log");
+    }
+  }
+
+  @Test
+  void answer_logWithScoringEntries_stillVerifiesAndAnswersSubjectAccess() throws Exception {
+    new ScoreResponder(sites.operator.context()).answer(askOperator("c1", "c2"));
+    String export = sites.operator.stores().audit().export().toJson();
+    AuditVerification v = AuditVerifier.verify(export, sites.pki.ca().certificate());
+    assertTrue(v.valid(), v.describe());
+    assertEquals(sites.operator.stores().audit().head().seq(), v.entries());
+    assertEquals(sites.operator.stores().pseudonyms().of("c1"),
+        sites.operator.stores().subjectAccess().report("c1").pseudonym());
+  }
+
+  @Test
+  void answer_nothingScorable_sendsOnlyDashesAndAuditsNothing() throws Exception {
+    long before = sites.operator.stores().audit().head().seq();
+    VerticalMessage answer = new ScoreResponder(sites.operator.context()).answer(askOperator("c3", "c4"));
+    Map<String, OptionalDouble> partials = openAtBank(answer, List.of("c3", "c4"));
+    assertTrue(partials.values().stream().allMatch(OptionalDouble::isEmpty));
+    assertEquals(before, sites.operator.stores().audit().head().seq());
+  }
+
+  @Test
+  void respond_answersThroughTheTransportOrDeclinesWithCodeAndReason() {
+    Recording transport = new Recording();
+    ScoreResponder responder = new ScoreResponder(sites.operator.context());
+    responder.respond(askOperator("c1"), transport);
+    Task unknown = task(sites.bank.keys().sign(ScoreEnvelope.keyContext("credit-job/v9"), requesterKey.publicKey()),
+        "credit-job/v9", List.of("c1"));
+    responder.respond(unknown, transport);
+
+    assertEquals(1, transport.submitted.size());
+    assertEquals(List.of("FAILED_PRECONDITION"), transport.declined);
+  }
+
+  /** Keeps what a responder sends. */
+  static final class Recording implements VerticalTransport {
+    final List<VerticalMessage> submitted = new ArrayList<>();
+    final List<String> declined = new ArrayList<>();
+
+    @Override
+    public boolean submit(Task task, VerticalMessage answer) {
+      submitted.add(answer);
+      return true;
+    }
+
+    @Override
+    public void decline(Task task, String code, String reason) {
+      declined.add(code);
+    }
+  }
+}

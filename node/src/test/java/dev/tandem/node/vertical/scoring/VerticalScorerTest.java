@@ -1,0 +1,238 @@
+package dev.tandem.node.vertical.scoring;
+
+import static dev.tandem.node.vertical.scoring.ScoringSites.BANK;
+import static dev.tandem.node.vertical.scoring.ScoringSites.OPERATOR;
+import static dev.tandem.node.vertical.scoring.ScoringSites.VERSION;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.crypto.seal.SealPublicKey;
+import dev.tandem.node.audit.AuditEntry;
+import dev.tandem.node.audit.AuditEntryType;
+import dev.tandem.node.vertical.SealKeys;
+import dev.tandem.proto.v1.Envelope;
+import dev.tandem.proto.v1.FederationGrpc;
+import dev.tandem.proto.v1.ScoreRequest;
+import dev.tandem.proto.v1.ScoreResponse;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.VerticalMessage;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The requester against an in-process stand-in for the coordinator's ScoreSubjects: by default it
+ * relays the request to the operator's responder and stamps the sender as the coordinator does.
+ */
+class VerticalScorerTest {
+  @TempDir
+  Path dir;
+  ScoringSites sites;
+  Server server;
+  ManagedChannel channel;
+  /** What the stand-in coordinator does with a request. */
+  volatile Function<ScoreRequest, ScoreResponse> coordinator;
+  volatile ScoreRequest lastRequest;
+
+  @BeforeEach
+  void start() throws IOException {
+    sites = new ScoringSites(dir);
+    coordinator = this::relayToOperator;
+    String name = InProcessServerBuilder.generateName();
+    server = InProcessServerBuilder.forName(name).directExecutor().addService(new FederationGrpc.FederationImplBase() {
+      @Override
+      public void scoreSubjects(ScoreRequest request, StreamObserver<ScoreResponse> observer) {
+        lastRequest = request;
+        try {
+          observer.onNext(coordinator.apply(request));
+          observer.onCompleted();
+        } catch (RuntimeException e) {
+          observer.onError(Status.fromThrowable(e).asRuntimeException());
+        }
+      }
+    }).build().start();
+    channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+  }
+
+  @AfterEach
+  void stop() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    sites.close();
+  }
+
+  VerticalScorer bankScorer() {
+    return new VerticalScorer(sites.bank.context(), () -> FederationGrpc.newBlockingStub(channel)
+        .withDeadlineAfter(30, TimeUnit.SECONDS));
+  }
+
+  /** What the coordinator does: a VERTICAL_SCORE task to the operator, its envelope stamped as from it. */
+  ScoreResponse relayToOperator(ScoreRequest r) {
+    Task task = ScoreResponderTest.task(r.getRequester(), r.getModelVersion(), r.getIdsList());
+    try {
+      VerticalMessage answer = new ScoreResponder(sites.operator.context()).answer(task);
+      return ScoreResponse.newBuilder().addPartials(answer.getOutbox(0).toBuilder().setFromSite(OPERATOR)).build();
+    } catch (ScoreRefusal e) {
+      throw Status.FAILED_PRECONDITION.withDescription("site '" + OPERATOR + "' declined: " + e.reason())
+          .asRuntimeException();
+    }
+  }
+
+  @Test
+  void score_twoParties_isSigmoidOfBothPartialsAndTheRestUnscoredWithReasons() throws Exception {
+    ScoreResult r = bankScorer().score(VERSION, List.of("c1", "c2", "c3", "c4", "c5"));
+
+    assertEquals(List.of("c1", "c2"), r.scored().stream().map(ScoreResult.Scored::id).toList());
+    assertEquals(ScoreCombination.sigmoid(ScoringSites.bankPartial(60, true) + ScoringSites.operatorPartial(12)),
+        r.scored().get(0).probability(), 1e-12);
+    assertEquals(ScoreCombination.sigmoid(ScoringSites.bankPartial(40, false) + ScoringSites.operatorPartial(3)),
+        r.scored().get(1).probability(), 1e-12);
+    Map<String, String> reasons = r.unscored().stream().collect(Collectors.toMap(ScoreResult.Unscored::id, ScoreResult.Unscored::reason));
+    assertEquals(List.of("c3", "c4", "c5"), r.unscored().stream().map(ScoreResult.Unscored::id).toList());
+    assertEquals("site 'operator' has no record of it or no consent for purpose 'credit'", reasons.get("c3"));
+    assertEquals("site 'bank' has no consent for purpose 'credit'", reasons.get("c4"));
+    assertEquals("site 'bank' has no record of it", reasons.get("c5"));
+  }
+
+  @Test
+  void score_sendsOnlyTheIdsHeldAndConsentedHere_withAFreshSignedKey() throws Exception {
+    bankScorer().score(VERSION, List.of("c4", "c1", "c5", "c2", "c3", "c1"));
+    ScoreRequest first = lastRequest;
+    assertEquals(List.of("c1", "c2", "c3"), first.getIdsList());
+    assertEquals(VERSION, first.getModelVersion());
+    assertEquals(BANK, first.getRequester().getSite());
+    SealPublicKey key = sites.operator.keys().verify(ScoreEnvelope.keyContext(VERSION), BANK, first.getRequester());
+
+    bankScorer().score(VERSION, List.of("c1"));
+    SealPublicKey second = sites.operator.keys().verify(ScoreEnvelope.keyContext(VERSION), BANK,
+        lastRequest.getRequester());
+    assertTrue(!key.equals(second), "a fresh seal key per request");
+  }
+
+  @Test
+  void score_nothingScorableHere_doesNotCallTheCoordinator() throws Exception {
+    ScoreResult r = bankScorer().score(VERSION, List.of("c4", "c5"));
+    assertNull(lastRequest);
+    assertEquals(2, r.unscored().size());
+  }
+
+  @Test
+  void score_auditsTheIdsSentBeforeSending() throws Exception {
+    coordinator = r -> {
+      List<AuditEntry> entries = sites.bank.stores().audit().entries();
+      AuditEntry last = entries.get(entries.size() - 1);
+      assertEquals(AuditEntryType.SUBJECTS_SCORED, last.type());
+      JsonObject p = new JsonObject(last.payload());
+      assertEquals("requester", p.getString("role"));
+      assertEquals(BANK, p.getString("requester"));
+      assertEquals(3, p.getInteger("records"));
+      assertEquals(HexFormat.of().formatHex(ScoringAudit.sha256(r.toByteArray())),
+          p.getString("sentSha256"));
+      return relayToOperator(r);
+    };
+    assertEquals(2, bankScorer().score(VERSION, List.of("c1", "c2", "c3", "c4")).scored().size());
+  }
+
+  @Test
+  void score_envelopeNotFromTheParty_isBadAnswer() {
+    SealKeys mallory = sites.keys(sites.pki.node("mallory"));
+    coordinator = r -> {
+      try {
+        SealPublicKey requester = sites.operator.keys().verify(ScoreEnvelope.keyContext(VERSION), BANK,
+            r.getRequester());
+        Envelope forged = ScoreEnvelope.seal("mallory", mallory, sites.random, VERSION, BANK, requester,
+            "c1\t50.0".getBytes(StandardCharsets.UTF_8)).toBuilder().setFromSite(OPERATOR).build();
+        return ScoreResponse.newBuilder().addPartials(forged).build();
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    ScoringException e = assertThrows(ScoringException.class, () -> bankScorer().score(VERSION, List.of("c1")));
+    assertEquals(ScoringException.Reason.BAD_ANSWER, e.reason());
+  }
+
+  @Test
+  void score_envelopesFromStrangersOrTwice_isBadAnswer() {
+    coordinator = r -> {
+      ScoreResponse ok = relayToOperator(r);
+      return ScoreResponse.newBuilder().addPartials(ok.getPartials(0)).addPartials(ok.getPartials(0)).build();
+    };
+    assertEquals(ScoringException.Reason.BAD_ANSWER,
+        assertThrows(ScoringException.class, () -> bankScorer().score(VERSION, List.of("c1"))).reason());
+    coordinator = r -> ScoreResponse.newBuilder().addPartials(relayToOperator(r).getPartials(0).toBuilder()
+        .setFromSite("insurer")).build();
+    assertEquals(ScoringException.Reason.BAD_ANSWER,
+        assertThrows(ScoringException.class, () -> bankScorer().score(VERSION, List.of("c1"))).reason());
+  }
+
+  @Test
+  void score_partyMissingFromTheAnswer_leavesEveryIdUnscored() throws Exception {
+    coordinator = r -> ScoreResponse.getDefaultInstance();
+    ScoreResult r = bankScorer().score(VERSION, List.of("c1", "c2"));
+    assertTrue(r.scored().isEmpty());
+    assertEquals("site 'operator' did not answer for it", r.unscored().get(0).reason());
+  }
+
+  @Test
+  void score_coordinatorRefuses_isMappedWithItsDescription() {
+    Map<Status, ScoringException.Reason> cases = Map.of(
+        Status.FAILED_PRECONDITION.withDescription("site 'operator' declined"), ScoringException.Reason.REFUSED,
+        Status.NOT_FOUND.withDescription("no model version"), ScoringException.Reason.UNKNOWN_MODEL,
+        Status.PERMISSION_DENIED.withDescription("not a party"), ScoringException.Reason.NOT_PERMITTED,
+        Status.UNAVAILABLE.withDescription("site 'operator' is not connected"), ScoringException.Reason.UNAVAILABLE,
+        Status.INTERNAL.withDescription("boom"), ScoringException.Reason.BAD_ANSWER);
+    cases.forEach((status, reason) -> {
+      coordinator = r -> {
+        throw status.asRuntimeException();
+      };
+      ScoringException e = assertThrows(ScoringException.class, () -> bankScorer().score(VERSION, List.of("c1")));
+      assertEquals(reason, e.reason(), status.toString());
+      assertTrue(e.getMessage().contains(status.getDescription()), e.getMessage());
+    });
+  }
+
+  @Test
+  void score_operatorDeclines_isRefused() {
+    coordinator = r -> relayToOperator(r.toBuilder().setModelVersion("credit-job/v9").build());
+    ScoringException e = assertThrows(ScoringException.class, () -> bankScorer().score(VERSION, List.of("c1")));
+    assertEquals(ScoringException.Reason.REFUSED, e.reason());
+    assertTrue(e.getMessage().contains("holds no piece of model version 'credit-job/v9'"), e.getMessage());
+  }
+
+  @Test
+  void score_badRequests_areInvalidOrUnknownWithoutCallingTheCoordinator() {
+    VerticalScorer scorer = bankScorer();
+    List<String> many = IntStream.rangeClosed(1, VerticalScorer.MAX_IDS + 1).mapToObj(i -> "c" + i).toList();
+    assertEquals(ScoringException.Reason.INVALID_REQUEST,
+        assertThrows(ScoringException.class, () -> scorer.score(VERSION, many)).reason());
+    assertEquals(ScoringException.Reason.INVALID_REQUEST,
+        assertThrows(ScoringException.class, () -> scorer.score(VERSION, List.of())).reason());
+    assertEquals(ScoringException.Reason.INVALID_REQUEST,
+        assertThrows(ScoringException.class, () -> scorer.score(VERSION, List.of("c1", ""))).reason());
+    assertEquals(ScoringException.Reason.INVALID_REQUEST,
+        assertThrows(ScoringException.class, () -> scorer.score(" ", List.of("c1"))).reason());
+    assertEquals(ScoringException.Reason.UNKNOWN_MODEL,
+        assertThrows(ScoringException.class, () -> scorer.score("credit-job/v9", List.of("c1"))).reason());
+    assertNull(lastRequest);
+  }
+}
