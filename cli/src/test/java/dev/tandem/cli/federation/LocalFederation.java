@@ -6,6 +6,7 @@ import dev.tandem.coordinator.config.CoordinatorConfig;
 import dev.tandem.coordinator.server.CoordinatorServer;
 import dev.tandem.coordinator.store.StoredModel;
 import dev.tandem.model.JobSpec;
+import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.agent.NodeAgent;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.ConsentPolicy;
@@ -127,10 +128,19 @@ public final class LocalFederation implements AutoCloseable {
 
   /** Runs a job to its end, handing each event to {@code onEvent} as it comes. */
   public Outcome run(JobSpec spec, java.util.function.Consumer<JobEvent> onEvent) {
-    TestPki.SiteFiles op = pki.writeSite(dir.resolve("operator"), pki.coordinator("operator"));
+    return run(client -> client.submit(spec), onEvent);
+  }
+
+  /** Runs a vertical job to its end, handing each event to {@code onEvent} as it comes. */
+  public Outcome runVertical(VerticalJobSpec spec, java.util.function.Consumer<JobEvent> onEvent) {
+    return run(client -> client.submitVertical(spec), onEvent);
+  }
+
+  private Outcome run(Function<JobClient, String> submit, java.util.function.Consumer<JobEvent> onEvent) {
+    TestPki.SiteFiles op = pki.writeSite(dir.resolve("job-client"), pki.coordinator("operator"));
     try (JobClient client = JobClient.connect("localhost:" + coordinator.port(), op.cert(), op.key(), op.ca(),
         op.crl())) {
-      String id = client.submit(spec);
+      String id = submit.apply(client);
       List<JobEvent> events = new ArrayList<>();
       JobFinished finished = client.watch(id, e -> {
         events.add(e);
