@@ -27,7 +27,9 @@ import java.util.logging.Logger;
  * partner the node does not accept; otherwise accepted (once, audited). Each task works on the
  * records whose consent for the job's purpose is in force when the task arrives, so a revocation
  * takes effect at the next round. Each contributed round is audited with a Merkle root over the
- * pseudonyms of the records used, and the log head is then countersigned by the coordinator.
+ * pseudonyms of the records used, and the log head is then countersigned by the coordinator. A
+ * vertical job is served through {@link #vertical}: its other parties are the partners, and its
+ * contribution is audited once, over the aligned subjects.
  */
 final class ConsentGate {
   private static final Logger LOG = Logger.getLogger(ConsentGate.class.getName());

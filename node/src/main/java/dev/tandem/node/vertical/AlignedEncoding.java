@@ -19,7 +19,8 @@ import java.util.OptionalDouble;
  *
  * @param normalization the standardization, in the order of the numeric features
  * @param x one encoded row per aligned row
- * @param labels the guest's labels of the aligned rows; null for a host
+ * @param labels the guest's labels of the aligned rows; null for a host (arrays are shared, not copied:
+ *     this package only reads them)
  */
 record AlignedEncoding(Normalization normalization, double[][] x, boolean[] labels) {
 
