@@ -117,8 +117,8 @@ final class TaskHandler {
     @Override
     public boolean submit(Task task, VerticalMessage answer) {
       String outcome = call(() -> stub.get().submitVertical(answer));
-      record(task.getJobId(), task.getRound(), "vertical-" + answer.getStage().name().replaceFirst("^VERTICAL_", "").toLowerCase(),
-          answer.getRecords(), answer, outcome);
+      String stage = answer.getStage().name().replaceFirst("^VERTICAL_", "").toLowerCase();
+      record(task.getJobId(), task.getRound(), "vertical-" + stage, answer.getRecords(), answer, outcome);
       return outcome.equals("accepted");
     }
 
