@@ -9,6 +9,7 @@ import dev.tandem.cli.model.ModelCommand;
 import dev.tandem.cli.privacy.PrivacyCommand;
 import dev.tandem.cli.run.CoordinatorCommand;
 import dev.tandem.cli.run.NodeCommand;
+import dev.tandem.cli.score.ScoreCommand;
 import io.grpc.StatusRuntimeException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Command;
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
     description = "Federated, consent-bound, privacy-preserving analytics.",
     subcommands = {DemoCommand.class, CertsCommand.class, CoordinatorCommand.class, NodeCommand.class,
-        JobCommand.class, ModelCommand.class, ConsentCommand.class, AuditCommand.class, PrivacyCommand.class, CommandLine.HelpCommand.class})
+        JobCommand.class, ModelCommand.class, ConsentCommand.class, AuditCommand.class, PrivacyCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}
 
