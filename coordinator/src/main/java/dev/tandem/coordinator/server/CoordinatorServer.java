@@ -47,12 +47,15 @@ public final class CoordinatorServer implements AutoCloseable {
   private final ConnectedSites sites;
   private final Jobs jobs;
   private final ModelRegistry registry;
+  private final VerticalScoring scoring;
 
-  private CoordinatorServer(Server server, ConnectedSites sites, Jobs jobs, ModelRegistry registry) {
+  private CoordinatorServer(Server server, ConnectedSites sites, Jobs jobs, ModelRegistry registry,
+      VerticalScoring scoring) {
     this.server = server;
     this.sites = sites;
     this.jobs = jobs;
     this.registry = registry;
+    this.scoring = scoring;
   }
 
   /** Starts a coordinator from its configuration; jobs left running by a previous process are marked failed. */
@@ -73,6 +76,7 @@ public final class CoordinatorServer implements AutoCloseable {
     }
     ConnectedSites sites = new ConnectedSites();
     Jobs jobs = new Jobs(sites, registry, config.sites(), config.roundTimeout(), config.connectTimeout(), clock);
+    VerticalScoring scoring = new VerticalScoring(sites, registry, config.roundTimeout());
     IdentityInterceptor identity = new IdentityInterceptor(
         Map.of(FederationGrpc.SERVICE_NAME, Role.NODE, JobsGrpc.SERVICE_NAME, Role.COORDINATOR), config.sites(), crls);
     Server server = NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()), credentials)
@@ -81,8 +85,8 @@ public final class CoordinatorServer implements AutoCloseable {
         .permitKeepAliveWithoutCalls(true)
         .keepAliveTime(20, TimeUnit.SECONDS)
         .keepAliveTimeout(10, TimeUnit.SECONDS)
-        .addService(ServerInterceptors.intercept(new FederationService(sites, jobs, own, registry, clock,
-            new VerticalScoring(sites, registry, config.roundTimeout())), identity))
+        .addService(ServerInterceptors.intercept(new FederationService(sites, jobs, own, registry, clock, scoring),
+            identity))
         .addService(ServerInterceptors.intercept(new JobsService(jobs, registry), identity))
         .build();
     try {
@@ -92,7 +96,7 @@ public final class CoordinatorServer implements AutoCloseable {
       registry.close();
       throw e;
     }
-    CoordinatorServer started = new CoordinatorServer(server, sites, jobs, registry);
+    CoordinatorServer started = new CoordinatorServer(server, sites, jobs, registry, scoring);
     // a revocation also ends the task stream a site opened before it
     started.revocationSweep.scheduleWithFixedDelay(() -> {
       Set<String> cut = sites.disconnectIf(cert -> IdentityInterceptor.revoked(crls, cert),
@@ -138,6 +142,7 @@ public final class CoordinatorServer implements AutoCloseable {
   public void close() {
     revocationSweep.shutdownNow();
     sites.closeAll();
+    scoring.close();
     jobs.close();
     server.shutdown();
     try {

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe: requests run concurrently with each other and with training jobs, each on the
  * caller's thread, each waiting at most the task timeout.
  */
-public final class VerticalScoring {
+public final class VerticalScoring implements AutoCloseable {
   /** The most subject ids one request may name. */
   public static final int MAX_IDS = 10_000;
 
@@ -179,5 +179,11 @@ public final class VerticalScoring {
     r.declined().putIfAbsent(site, reason);
     r.abandon(site, "declined: " + reason);
     return true;
+  }
+
+  /** Ends the requests in flight: their callers get UNAVAILABLE now rather than at the timeout. */
+  @Override
+  public void close() {
+    open.values().forEach(r -> r.asked().forEach(site -> r.phase().exclude(site, "the coordinator is shutting down")));
   }
 }

@@ -1,0 +1,373 @@
+package dev.tandem.coordinator.vertical;
+
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_BLIND;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_CONFIRM;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_INTERSECT;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_REBLIND;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_EVALUATE;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_FORWARD;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_GRADIENT;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_LOSS;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_RESIDUAL;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_SETUP;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_UPDATE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import dev.tandem.coordinator.store.ModelRegistry.VerticalVersion;
+import dev.tandem.crypto.paillier.PaillierParameters;
+import dev.tandem.model.FeatureSpec;
+import dev.tandem.model.LabelSpec;
+import dev.tandem.model.vertical.VerticalJobSpec;
+import dev.tandem.model.vertical.VerticalParty;
+import dev.tandem.model.vertical.VerticalTraining;
+import dev.tandem.proto.VerticalWire;
+import dev.tandem.proto.v1.Envelope;
+import dev.tandem.proto.v1.FederationGrpc;
+import dev.tandem.proto.v1.JobEnded;
+import dev.tandem.proto.v1.JobEvent;
+import dev.tandem.proto.v1.JobFinished;
+import dev.tandem.proto.v1.ListModelsRequest;
+import dev.tandem.proto.v1.ModelVersion;
+import dev.tandem.proto.v1.RoundMetrics;
+import dev.tandem.proto.v1.SignedSealKey;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.vertical.Convergence;
+import dev.tandem.vertical.HeteroLrConfig;
+import dev.tandem.vertical.LocalTraining;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Vertical jobs through the real coordinator over mutual TLS: parties that train for real with the
+ * guest and host roles (so the arbiter decrypts what they really mask), and scripted ones that
+ * decline, fall silent or disconnect.
+ */
+class VerticalJobTest {
+  static final String BANK = "bank";
+  static final String TELCO = "telco";
+  static final String SHOP = "shop";
+  static final int ROWS = 12;
+  static final int BATCH = 6;
+
+  @TempDir Path dir;
+
+  static VerticalJobSpec spec(int epochs) {
+    return new VerticalJobSpec("", "credit-risk",
+        new VerticalParty(BANK, List.of(FeatureSpec.numeric("income"), FeatureSpec.numeric("debt"))),
+        List.of(new VerticalParty(TELCO, List.of(FeatureSpec.numeric("minutes"))),
+            new VerticalParty(SHOP, List.of(FeatureSpec.numeric("baskets"), FeatureSpec.numeric("returns")))),
+        LabelSpec.positiveIf("default", "yes"), new VerticalTraining(epochs, BATCH, 0.5, 0.01, 0),
+        PaillierParameters.BITS_1024_TESTING_ONLY.name(), 7);
+  }
+
+  /** Aligned columns of the three parties and labels from a known logistic model. */
+  private static final class Data {
+    final double[][] bank = new double[ROWS][2];
+    final double[][] telco = new double[ROWS][1];
+    final double[][] shop = new double[ROWS][2];
+    final boolean[] labels = new boolean[ROWS];
+
+    Data() {
+      Random r = new Random(11);
+      for (int i = 0; i < ROWS; i++) {
+        bank[i] = new double[] {r.nextGaussian(), r.nextGaussian()};
+        telco[i] = new double[] {r.nextGaussian()};
+        shop[i] = new double[] {r.nextGaussian(), r.nextGaussian()};
+        double z = 1.5 * bank[i][0] - bank[i][1] + telco[i][0] + 0.5 * shop[i][0] + 0.3 * r.nextGaussian();
+        labels[i] = z > 0;
+      }
+    }
+  }
+
+  @Test
+  void verticalJob_realParties_trainExactlyAsInOneProcessAndEveryEnvelopeReachesOnlyItsRecipient()
+      throws Exception {
+    Data d = new Data();
+    try (VerticalFederation f = new VerticalFederation(dir, Set.of(BANK, TELCO, SHOP), Duration.ofSeconds(20))) {
+      RealParty bank = new RealParty(d.bank, d.labels);
+      RealParty telco = new RealParty(d.telco, null).forgingSender(SHOP);
+      RealParty shop = new RealParty(d.shop, null).forgingSender(BANK);
+      FakeParty b = f.party(BANK, bank);
+      FakeParty t = f.party(TELCO, telco);
+      FakeParty s = f.party(SHOP, shop);
+      String jobId = f.submit(spec(2));
+      List<JobEvent> events = f.watch(jobId);
+      for (FakeParty p : List.of(b, t, s)) {
+        JobEnded end = p.awaitEnd();
+        assertEquals("SUCCEEDED", end.getState(), p.site + ": " + end.getReason());
+      }
+      JobFinished finished = events.get(events.size() - 1).getFinished();
+      assertEquals("SUCCEEDED", finished.getState(), finished.getReason());
+      assertEquals(jobId + "/v2", finished.getFinalModelVersion());
+
+      // the same data in one process with LocalTraining: identical losses and weights, so each
+      // decryption went back to the party that masked it, unchanged
+      VerticalJobSpec spec = spec(2);
+      LocalTraining.Result local = LocalTraining.run(HeteroLrConfig.of(BATCH, 0.5, 0.01, 7), new Convergence(2, 0),
+          PaillierParameters.BITS_1024_TESTING_ONLY, d.bank, d.labels, List.of(d.telco, d.shop), new SecureRandom());
+      double[] guestWeights = bank.trained().weights();
+      assertArrayEquals(local.guestWeights(), Arrays.copyOf(guestWeights, guestWeights.length - 1), 0);
+      assertEquals(local.intercept(), guestWeights[guestWeights.length - 1], 0);
+      assertArrayEquals(local.hostWeights().get(0), telco.trained().weights(), 0);
+      assertArrayEquals(local.hostWeights().get(1), shop.trained().weights(), 0);
+
+      List<RoundMetrics> rounds = events.stream().filter(JobEvent::hasRoundCompleted)
+          .map(JobEvent::getRoundCompleted).toList();
+      assertEquals(3, rounds.size(), "one per epoch, then the final one: " + rounds);
+      for (int e = 0; e < 2; e++) {
+        assertEquals(e + 1, rounds.get(e).getRound());
+        assertEquals(local.losses().get(e), rounds.get(e).getTrainLoss(), 0);
+        assertEquals(ROWS, rounds.get(e).getIntersection());
+        assertEquals(ROWS, rounds.get(e).getTrainSamples());
+        assertEquals(spec.sites(), rounds.get(e).getSitesList());
+      }
+      RoundMetrics last = rounds.get(2);
+      assertEquals(bank.auc, last.getAuc(), 0);
+      assertTrue(last.getAuc() > 0.7, "the model learned the labels: AUC " + last.getAuc());
+      assertEquals(jobId + "/v2", last.getModelVersion());
+      assertEquals(ROWS, last.getIntersection());
+      assertTrue(events.stream().anyMatch(e -> e.hasSiteEvent() && e.getSiteEvent().getSite().equals(BANK)
+          && e.getSiteEvent().getWhat().equals("intersection " + ROWS)), events.toString());
+
+      // stage order: 12 rows in batches of 6 -> 2 batches per epoch
+      List<VerticalStage> guestStages = new ArrayList<>(List.of(VERTICAL_SETUP, VERTICAL_ALIGN_BLIND,
+          VERTICAL_ALIGN_REBLIND, VERTICAL_ALIGN_INTERSECT));
+      List<VerticalStage> hostStages = new ArrayList<>(List.of(VERTICAL_SETUP, VERTICAL_ALIGN_BLIND,
+          VERTICAL_ALIGN_REBLIND, VERTICAL_ALIGN_INTERSECT, VERTICAL_ALIGN_CONFIRM));
+      for (int e = 0; e < 2; e++) {
+        for (int batch = 0; batch < 2; batch++) {
+          guestStages.addAll(List.of(VERTICAL_RESIDUAL, VERTICAL_GRADIENT, VERTICAL_UPDATE));
+          hostStages.addAll(List.of(VERTICAL_FORWARD, VERTICAL_GRADIENT, VERTICAL_UPDATE));
+        }
+        guestStages.add(VERTICAL_LOSS);
+      }
+      guestStages.add(VERTICAL_EVALUATE);
+      hostStages.add(VERTICAL_EVALUATE);
+      assertEquals(guestStages, b.stages());
+      assertEquals(hostStages, t.stages());
+      assertEquals(hostStages, s.stages());
+
+      // envelopes: each host hears only from the guest, the guest from both hosts, senders stamped
+      // by the coordinator whatever the hosts wrote (opening checks the sender's key too)
+      assertTrue(telco.inbox.stream().allMatch(x -> x.endsWith(" bank->telco")), telco.inbox.toString());
+      assertTrue(shop.inbox.stream().allMatch(x -> x.endsWith(" bank->shop")), shop.inbox.toString());
+      for (String stage : List.of("VERTICAL_RESIDUAL", "VERTICAL_UPDATE")) {
+        assertEquals(4, bank.inbox.stream().filter(x -> x.equals(stage + " telco->bank")).count(), stage);
+        assertEquals(4, bank.inbox.stream().filter(x -> x.equals(stage + " shop->bank")).count(), stage);
+      }
+      assertEquals(List.of("VERTICAL_EVALUATE telco->bank", "VERTICAL_EVALUATE shop->bank"),
+          bank.inbox.stream().filter(x -> x.startsWith("VERTICAL_EVALUATE")).toList());
+
+      // the registry keeps the spec and the metrics, and no weights
+      VerticalVersion stored = f.server.registry().verticalVersion(jobId + "/v2").orElseThrow();
+      assertEquals(spec.withJobId(jobId), stored.job());
+      assertEquals(bank.auc, stored.metrics().auc(), 0);
+      assertEquals(ROWS, stored.metrics().intersection());
+      assertTrue(f.server.registry().version(jobId + "/v2").isEmpty(), "not a horizontal model");
+      List<ModelVersion> listed = f.operator().listModels(ListModelsRequest.newBuilder().setJobId(jobId).build())
+          .getVersionsList();
+      assertEquals(1, listed.size());
+      assertEquals("credit-risk", listed.get(0).getPurpose());
+      assertEquals(2, listed.get(0).getRound());
+    }
+  }
+
+  @Test
+  void submitVertical_answersThatBreakTheProtocol_refusedAndTheJobCarriesOn() throws Exception {
+    Data d = new Data();
+    try (VerticalFederation f = new VerticalFederation(dir, Set.of(BANK, TELCO, SHOP), Duration.ofSeconds(20))) {
+      RealParty telco = new RealParty(d.telco, null).tampering((task, ok) -> switch (task.getVertical().getStage()) {
+        case VERTICAL_SETUP -> List.of(
+            ok.toBuilder().setSealKey(ok.getSealKey().toBuilder().setSite(SHOP)).build(),
+            ok.toBuilder().clearSealKey().build(),
+            ok.toBuilder().setTaskId(task.getJobId() + "/align_blind/0/0").build());
+        case VERTICAL_ALIGN_BLIND -> List.of(
+            ok.toBuilder().addOutbox(envelope(TELCO)).build(),
+            ok.toBuilder().addOutbox(envelope("stranger")).build(),
+            ok.toBuilder().addOutbox(envelope(SHOP)).build(),
+            ok.toBuilder().clearOutbox().build(),
+            ok.toBuilder().addToArbiter(ok.getOutbox(0).getSealed()).build());
+        case VERTICAL_GRADIENT -> task.getVertical().getBatch() == 0
+            ? List.of(
+                ok.toBuilder().addAllToArbiter(java.util.Collections.nCopies(65, ok.getToArbiter(0))).build(),
+                ok.toBuilder().clearToArbiter().build(),
+                ok.toBuilder().setToArbiter(0, ByteString.copyFrom(new byte[] {1, 2, 3})).build(),
+                ok.toBuilder().setToArbiter(0, ByteString.copyFrom(new byte[ok.getToArbiter(0).size()])).build())
+            : List.of(ok.toBuilder().addToArbiter(ok.getToArbiter(0)).build());
+        case VERTICAL_UPDATE -> List.of(ok.toBuilder().addToArbiter(ByteString.copyFromUtf8("x")).build());
+        default -> List.of();
+      });
+      RealParty bank = new RealParty(d.bank, d.labels).tampering((task, ok) ->
+          task.getVertical().getStage() == VERTICAL_LOSS
+              ? List.of(ok.toBuilder().setLoss(Double.NaN).build()) : List.of());
+      FakeParty t = f.party(TELCO, telco);
+      FakeParty b = f.party(BANK, bank);
+      FakeParty s = f.party(SHOP, new RealParty(d.shop, null));
+      String jobId = f.submit(spec(1));
+      List<JobEvent> events = f.watch(jobId);
+      for (FakeParty p : List.of(b, t, s)) {
+        p.awaitEnd();
+      }
+      JobFinished finished = events.get(events.size() - 1).getFinished();
+      assertEquals("SUCCEEDED", finished.getState(), finished.getReason());
+
+      List<String> r = telco.refusals;
+      int i = 0;
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "seal_key names site 'shop' but the caller's certificate is of "
+          + "site 'telco'");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "must carry the party's seal_key");
+      assertRefused(r.get(i++), "FAILED_PRECONDITION", "is waiting for task '" + jobId + "/setup/0/0'");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "addressed to the sender 'telco' itself");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "addressed to 'stranger', which is not a party");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "got 1 to 'shop'");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "none is addressed to 'bank'");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "VERTICAL_ALIGN_BLIND takes no values for the arbiter");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "must hold 1 to 64 ciphertexts, got 6");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "must hold 1 to 64 ciphertexts, got 0");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "to_arbiter[0] is not a ciphertext under this job's arbiter key");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "to_arbiter[0] is not a ciphertext under this job's arbiter key");
+      for (int batch = 0; batch < 2; batch++) {
+        if (batch > 0) {
+          assertRefused(r.get(i++), "INVALID_ARGUMENT", "it must hold the same number every time");
+        }
+        assertRefused(r.get(i++), "INVALID_ARGUMENT", "VERTICAL_UPDATE takes no values for the arbiter");
+      }
+      assertEquals(i, r.size(), r.toString());
+      assertEquals(1, bank.refusals.size(), bank.refusals.toString());
+      assertRefused(bank.refusals.get(0), "INVALID_ARGUMENT", "the epoch loss must be a finite number");
+      assertTrue(events.stream().anyMatch(e -> e.hasSiteEvent() && e.getSiteEvent().getSite().equals(TELCO)
+          && e.getSiteEvent().getWhat().startsWith("answer to VERTICAL_GRADIENT (epoch 1, batch 0) refused")));
+    }
+  }
+
+  private static Envelope envelope(String to) {
+    return Envelope.newBuilder().setToSite(to).setSealed(ByteString.copyFromUtf8("sealed")).build();
+  }
+
+  private static void assertRefused(String refusal, String code, String text) {
+    assertTrue(refusal.startsWith(code + " ") && refusal.contains(text), "expected " + code + " ..." + text
+        + "..., got " + refusal);
+  }
+
+  /** Answers setup with a placeholder seal key; {@code then} handles every later stage. */
+  static FakeParty.Behaviour scripted(FakeParty.Behaviour then) {
+    return (p, task) -> {
+      if (task.getVertical().getStage() == VERTICAL_SETUP) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        p.answer(task, VerticalMessage.newBuilder().setRecords(ROWS).setSealKey(SignedSealKey.newBuilder()
+            .setSite(p.site).setPublicKey(ByteString.copyFrom(key)).setSignature(ByteString.copyFromUtf8("sig"))
+            .setCertificate(ByteString.copyFrom(p.certificate.certificate().getEncoded()))));
+      } else {
+        then.handle(p, task);
+      }
+    };
+  }
+
+  @Test
+  void declineTask_aPartyRefusesAStage_jobFailsWithItsReasonAndEveryPartyIsTold() throws Exception {
+    try (VerticalFederation f = new VerticalFederation(dir, Set.of(BANK, TELCO, SHOP), Duration.ofSeconds(20))) {
+      FakeParty b = f.party(BANK, (p, task) -> { });
+      FakeParty t = f.party(TELCO, (p, task) ->
+          p.decline(task, "PERMISSION_DENIED", "purpose 'credit-risk' is not served by site 'telco'"));
+      FakeParty s = f.party(SHOP, (p, task) -> { });
+      String jobId = f.submit(spec(1));
+      List<JobEvent> events = f.watch(jobId);
+      JobFinished end = events.get(events.size() - 1).getFinished();
+      assertEquals("FAILED", end.getState());
+      assertEquals("site 'telco' declined VERTICAL_SETUP: PERMISSION_DENIED: purpose 'credit-risk' is not served "
+          + "by site 'telco'", end.getReason());
+      assertEquals("", end.getFinalModelVersion());
+      for (FakeParty p : List.of(b, t, s)) {
+        JobEnded ended = p.awaitEnd();
+        assertEquals("FAILED", ended.getState());
+        assertEquals(end.getReason(), ended.getReason());
+      }
+      assertEquals("FAILED", f.server.registry().job(jobId).orElseThrow().state().name());
+      assertTrue(f.server.registry().verticalVersions(jobId).isEmpty());
+      StatusRuntimeException late = assertThrows(StatusRuntimeException.class, () -> b.stub().submitVertical(
+          VerticalMessage.newBuilder().setJobId(jobId).setStage(VERTICAL_ALIGN_BLIND).build()));
+      assertEquals(Status.Code.FAILED_PRECONDITION, late.getStatus().getCode());
+    }
+  }
+
+  @Test
+  void stageTimeout_aPartyFallsSilent_jobFailsNamingTheSiteAndTheStage() throws Exception {
+    try (VerticalFederation f = new VerticalFederation(dir, Set.of(BANK, TELCO), Duration.ofSeconds(1))) {
+      FakeParty b = f.party(BANK, scripted((p, task) -> p.answer(task, VerticalMessage.newBuilder()
+          .addOutbox(envelope(TELCO)))));
+      FakeParty t = f.party(TELCO, scripted((p, task) -> { }));
+      VerticalJobSpec two = new VerticalJobSpec("silent", "credit-risk", spec(1).guest(),
+          List.of(spec(1).hosts().get(0)), spec(1).label(), spec(1).training(), spec(1).keySize(), 1);
+      String jobId = f.submit(two);
+      assertEquals("silent", jobId);
+      JobFinished end = f.watch(jobId).stream().filter(JobEvent::hasFinished).findFirst().orElseThrow().getFinished();
+      assertEquals("FAILED", end.getState());
+      assertEquals("site 'telco' did not complete VERTICAL_ALIGN_BLIND: no answer within 1 s", end.getReason());
+      assertEquals("FAILED", b.awaitEnd().getState());
+      assertEquals("FAILED", t.awaitEnd().getState());
+    }
+  }
+
+  @Test
+  void siteDisconnected_aPartyLeavesMidJob_jobFailsNamingIt() throws Exception {
+    try (VerticalFederation f = new VerticalFederation(dir, Set.of(BANK, TELCO), Duration.ofSeconds(20))) {
+      FakeParty b = f.party(BANK, scripted((p, task) -> { }));
+      FakeParty t = f.party(TELCO, scripted((p, task) -> p.disconnect()));
+      VerticalJobSpec two = new VerticalJobSpec("", "credit-risk", spec(1).guest(),
+          List.of(spec(1).hosts().get(0)), spec(1).label(), spec(1).training(), spec(1).keySize(), 1);
+      String jobId = f.submit(two);
+      JobFinished end = f.watch(jobId).stream().filter(JobEvent::hasFinished).findFirst().orElseThrow().getFinished();
+      assertEquals("FAILED", end.getState());
+      assertEquals("site 'telco' disconnected during VERTICAL_ALIGN_BLIND", end.getReason());
+      assertEquals("FAILED", b.awaitEnd().getState());
+      t.rethrow();
+    }
+  }
+
+  @Test
+  void submitVerticalJob_badSpecsAndCallers_refusedWithTheRightStatus() throws Exception {
+    try (VerticalFederation f = new VerticalFederation(dir, Set.of(BANK, TELCO), Duration.ofSeconds(20))) {
+      StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> f.submit(spec(1)));
+      assertEquals(Status.Code.INVALID_ARGUMENT, unknown.getStatus().getCode());
+      assertTrue(unknown.getStatus().getDescription().contains("site 'shop' is not one of this coordinator's sites"),
+          unknown.getStatus().getDescription());
+
+      dev.tandem.proto.v1.VerticalJobSpec noHosts = VerticalWire.toProto(spec(1)).toBuilder().clearHosts().build();
+      StatusRuntimeException malformed = assertThrows(StatusRuntimeException.class,
+          () -> f.operator().submitVerticalJob(noHosts));
+      assertEquals(Status.Code.INVALID_ARGUMENT, malformed.getStatus().getCode());
+      assertTrue(malformed.getStatus().getDescription().contains("at least one host"));
+
+      FederationGrpc.FederationBlockingStub node = FederationGrpc.newBlockingStub(f.channel(f.pki.node(BANK)));
+      StatusRuntimeException asNode = assertThrows(StatusRuntimeException.class,
+          () -> dev.tandem.proto.v1.JobsGrpc.newBlockingStub(f.channel(f.pki.node(BANK)))
+              .submitVerticalJob(VerticalWire.toProto(spec(1))));
+      assertEquals(Status.Code.PERMISSION_DENIED, asNode.getStatus().getCode());
+      StatusRuntimeException noJob = assertThrows(StatusRuntimeException.class, () -> node.submitVertical(
+          VerticalMessage.newBuilder().setJobId("nope").setStage(VERTICAL_SETUP).build()));
+      assertEquals(Status.Code.NOT_FOUND, noJob.getStatus().getCode());
+      StatusRuntimeException noStage = assertThrows(StatusRuntimeException.class, () -> node.submitVertical(
+          VerticalMessage.newBuilder().setJobId("nope").build()));
+      assertEquals(Status.Code.INVALID_ARGUMENT, noStage.getStatus().getCode());
+      assertFalse(f.server.registry().job("nope").isPresent());
+    }
+  }
+}
