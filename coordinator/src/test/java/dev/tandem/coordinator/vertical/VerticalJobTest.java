@@ -35,7 +35,6 @@ import dev.tandem.proto.v1.ListModelsRequest;
 import dev.tandem.proto.v1.ModelVersion;
 import dev.tandem.proto.v1.RoundMetrics;
 import dev.tandem.proto.v1.SignedSealKey;
-import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalMessage;
 import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.vertical.Convergence;
