@@ -16,13 +16,14 @@ import java.util.logging.Logger;
 
 /**
  * The node's admin HTTP API (Vert.x): consent import and changes, consent look-up, subject access,
- * audit export download and node status, JSON in and out.
+ * audit export download, node status and scoring with vertical models, JSON in and out.
  *
  * <p>Binds to {@value AdminConfig#DEFAULT_HOST} unless configured otherwise. Every request needs
  * {@code Authorization: Bearer <token>}, the token being generated at the first start (32 bytes
  * from {@link java.security.SecureRandom}, base64url) into the configured token file, readable by
  * its owner only, and reused at later starts. Errors are {@code {"error": "..."}} with a 4xx status
- * and change nothing. Bodies are limited to 64 KiB of JSON and 64 MiB of consent CSV (413 beyond).
+ * and change nothing. Bodies are limited to 64 KiB of JSON (4 MiB for scoring) and 64 MiB of consent
+ * CSV (413 beyond).
  *
  * <p>Endpoints: {@code GET /status}; {@code POST /consent/import} (CSV body);
  * {@code POST /consent/grant}, {@code /consent/revoke} ({@code {subject, purpose, evidence?,

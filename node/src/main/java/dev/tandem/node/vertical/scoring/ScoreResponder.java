@@ -91,6 +91,9 @@ public final class ScoreResponder {
       throw ScoreRefusal.malformed("the scoring task names no model version");
     }
     List<String> ids = ids(t.getScoreIdsList());
+    if (!t.hasRequester()) {
+      throw ScoreRefusal.malformed("the scoring task names no requester seal key");
+    }
     VerticalModelPiece piece = piece(task, version);
     String requester = t.getRequester().getSite();
     if (requester.equals(context.site) || !piece.parties().contains(requester)) {

@@ -33,7 +33,8 @@ import java.util.function.Supplier;
  * party's envelope ({@link ScoreEnvelope}: the sender's key must be signed by the site the coordinator
  * names as sender). A subject is scored when every party sent a partial for it: sigmoid of the sum of
  * the partials and this node's own {@code x . w} (plus the intercept if it is the guest). The ids
- * sent are audited ({@code SUBJECTS_SCORED}, role requester) before the request leaves.
+ * sent are audited ({@code SUBJECTS_SCORED}, role requester) before the request leaves, so a request
+ * the coordinator then refuses stays in the log.
  *
  * <p>Thread-safe; each call blocks until the coordinator answers (within the stub's deadline).
  */

@@ -189,6 +189,9 @@ class ScoreResponderTest {
     assertEquals("INVALID_ARGUMENT", bad.code());
     assertFalse(bad.reason().contains("secret-id"), bad.reason());
     assertTrue(bad.reason().contains("score_ids[1]"), bad.reason());
+    Task noRequester = askOperator("c1").toBuilder().setVertical(askOperator("c1").getVertical().toBuilder()
+        .clearRequester()).build();
+    assertEquals("INVALID_ARGUMENT", assertThrows(ScoreRefusal.class, () -> responder.answer(noRequester)).code());
   }
 
   @Test
