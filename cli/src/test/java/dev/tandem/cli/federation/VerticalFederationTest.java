@@ -80,7 +80,7 @@ class VerticalFederationTest {
     VerticalJobSpec spec = new VerticalJobSpec("", "health-risk",
         new VerticalParty("hospital", HOSPITAL.stream().map(FeatureSpec::numeric).toList()),
         List.of(new VerticalParty("telco", OPERATOR.stream().map(FeatureSpec::numeric).toList())),
-        new LabelSpec.positiveIf("Outcome", "1"), new VerticalTraining(10, 64, 0.3, 0.001, 1e-4),
+        LabelSpec.positiveIf("Outcome", "1"), new VerticalTraining(10, 64, 0.3, 0.001, 1e-4),
         "BITS_1024_TESTING_ONLY", 7);
     LocalFederation.Outcome outcome;
     try (LocalFederation fed = new LocalFederation(dir.resolve("fed"), sites, site -> List.of(recorders.get(site)))) {
