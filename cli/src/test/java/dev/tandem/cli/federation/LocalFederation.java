@@ -147,7 +147,7 @@ public final class LocalFederation implements AutoCloseable {
         onEvent.accept(e);
       });
       StoredModel model = finished.getFinalModelVersion().isEmpty() ? null
-          : coordinator.registry().version(finished.getFinalModelVersion()).orElseThrow();
+          : coordinator.registry().version(finished.getFinalModelVersion()).orElse(null); // null: a vertical model
       return new Outcome(finished, events, model);
     }
   }
