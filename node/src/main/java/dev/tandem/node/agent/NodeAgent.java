@@ -1,5 +1,9 @@
 package dev.tandem.node.agent;
 
+import dev.tandem.node.vertical.scoring.ScoreResponder;
+import dev.tandem.node.vertical.scoring.ScoringContext;
+import dev.tandem.node.vertical.scoring.VerticalScorer;
+
 import dev.tandem.certs.CrlSource;
 import dev.tandem.certs.FederationTrust;
 import dev.tandem.certs.Pem;
@@ -59,6 +63,7 @@ public final class NodeAgent implements AutoCloseable {
   private final NodeStores stores;
   private volatile AdminServer admin;
   private final TaskHandler handler;
+  private ScoringContext scoring;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("tandem-node-worker"));
   private final ScheduledExecutorService reconnects =
       Executors.newSingleThreadScheduledExecutor(daemon("tandem-node-reconnect"));
@@ -85,7 +90,8 @@ public final class NodeAgent implements AutoCloseable {
     this.handler = new TaskHandler(config.site(), data, log,
         () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock, secure,
         ledger, config.privacy(), new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),
-            stores.audit()), sealKeys, stores.verticalModels(), random);
+            stores.audit()), sealKeys, stores.verticalModels(), random, new ScoreResponder(scoring =
+            new ScoringContext(config.site(), data, stores, sealKeys, config.consent(), clock, random)));
   }
 
   /**
@@ -101,7 +107,8 @@ public final class NodeAgent implements AutoCloseable {
     if (config.admin() != null) {
       agent.admin = AdminServer.start(config.admin(), agent.stores, () -> new NodeStatus(config.site(),
           config.coordinator(), agent.channel.getState(false) == ConnectivityState.READY, data.trainSize(),
-          agent.handler.jobsSeen()));
+          agent.handler.jobsSeen()), new VerticalScorer(agent.scoring,
+          () -> FederationGrpc.newBlockingStub(agent.intercepted).withDeadlineAfter(2, TimeUnit.MINUTES)));
       LOG.info(() -> "admin API on " + config.admin().host() + ":" + agent.admin.port() + " (bearer token in "
           + config.admin().tokenFile() + ")");
     }

@@ -1,5 +1,8 @@
 package dev.tandem.node.agent;
 
+import dev.tandem.node.vertical.scoring.ScoreResponder;
+import dev.tandem.proto.v1.VerticalStage;
+
 import com.google.protobuf.MessageLite;
 import dev.tandem.model.FeatureEncoder;
 import dev.tandem.model.FeatureSpec;
@@ -92,14 +95,17 @@ final class TaskHandler {
   private record Encoded(Normalization normalization, int selection, EncodedData train, EncodedData test) {}
 
   /** What this site has spent of its privacy budget on a job, as reported with its update. */
+  private final ScoreResponder scores;
+
   private record Spent(double epsilon, double delta) {
     static final Spent NONE = new Spent(0, 0);
   }
 
   TaskHandler(String site, LocalData data, ContributionLog log, Supplier<FederationBlockingStub> stub, Clock clock,
       SecureRounds secure, PrivacyLedger ledger, PrivacyBudgets budgets, ConsentGate gate, SealKeys sealKeys,
-      VerticalModels verticalModels, SecureRandom random) {
+      VerticalModels verticalModels, SecureRandom random, ScoreResponder scores) {
     this.site = site;
+    this.scores = scores;
     this.gate = gate;
     this.secure = secure;
     this.ledger = ledger;
@@ -139,6 +145,10 @@ final class TaskHandler {
   }
 
   void handle(Task task) {
+    if (task.hasVertical() && task.getVertical().getStage() == VerticalStage.VERTICAL_SCORE) {
+      scores.respond(task, new VerticalAnswers());
+      return;
+    }
     // a vertical job's tasks carry its vertical spec; its JobEnded may carry no spec at all
     if (VerticalParticipant.isVertical(task) || (task.hasEnded() && !task.hasJob())) {
       vertical.handle(task);
