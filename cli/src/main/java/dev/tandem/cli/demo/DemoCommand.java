@@ -14,6 +14,7 @@ import dev.tandem.coordinator.store.ModelRegistry;
 import dev.tandem.coordinator.store.StoredModel;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.RowView;
+import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.audit.AuditVerification;
 import dev.tandem.node.audit.AuditVerifier;
@@ -46,9 +47,12 @@ import picocli.CommandLine.Option;
  * {@code tandem demo}: a whole federation on this machine. Creates a CA and certificates, starts
  * the coordinator and three operator-branch nodes as separate JVMs on loopback, trains a churn
  * model on the bundled IBM telco data split across the branches, and compares it with a model
- * trained centrally on the pooled data.
+ * trained centrally on the pooled data. Then, with the nodes of a bank, a hospital and the operator,
+ * it runs two vertical jobs (credit risk and health risk: the guest holds the label, the operator
+ * other features of the same people) and compares each with logistic regression on the joined table.
  */
-@Command(name = "demo", description = "Run a throwaway federation on this machine and train a churn model.")
+@Command(name = "demo", description = "Run a throwaway federation on this machine: a churn model across three "
+    + "branches, then credit-risk and health-risk models across organisations that hold different columns.")
 public final class DemoCommand implements Callable<Integer> {
   static final List<String> SITES = List.of("branch-north", "branch-south", "branch-east");
   static final String ID_COLUMN = "customerID";
@@ -63,6 +67,22 @@ public final class DemoCommand implements Callable<Integer> {
       defaultValue = "0")
   int rounds;
 
+  @Option(names = "--churn-only", description = "skip the vertical credit-risk and health-risk jobs")
+  boolean churnOnly;
+
+  /**
+   * A bundled vertical job and the whole table it splits.
+   *
+   * @param idColumn the table's id column, null to number its rows
+   * @param prefix put before each id (the operator holds both tables' people under distinct ids)
+   * @param subjects what the job's aligned people are called in the output
+   */
+  private record VerticalResource(String job, String table, String idColumn, String prefix, String subjects) {}
+
+  private static final List<VerticalResource> VERTICAL = List.of(
+      new VerticalResource("credit-risk-job.yaml", "uci_default_credit_card.csv", "ID", "C", "customers"),
+      new VerticalResource("health-risk-job.yaml", "pima_diabetes.csv", null, "P", "patients"));
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = System.out;
@@ -76,8 +96,17 @@ public final class DemoCommand implements Callable<Integer> {
     if (rounds > 0) {
       spec = spec.withRounds(rounds);
     }
+    List<VerticalDemo.Job> jobs = new ArrayList<>();
+    List<VerticalTables.Source> sources = new ArrayList<>();
+    if (!churnOnly) {
+      for (VerticalResource v : VERTICAL) {
+        VerticalJobSpec job = verticalJob(v.job());
+        jobs.add(new VerticalDemo.Job(job, v.subjects()));
+        sources.add(new VerticalTables.Source(job, resource(v.table()).lines().toList(), v.idColumn(), v.prefix()));
+      }
+    }
     try {
-      return run(out, work, spec);
+      return run(out, work, spec, VerticalTables.of(sources), jobs);
     } finally {
       if (temporary) {
         deleteTree(work);
@@ -87,12 +116,13 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int run(PrintStream out, Path work, JobSpec spec) throws Exception {
+  private int run(PrintStream out, Path work, JobSpec spec, VerticalTables tables, List<VerticalDemo.Job> jobs)
+      throws Exception {
     out.println("Tandem demo: a coordinator and " + SITES.size() + " operator branches on this machine");
     DemoFederation fed;
     try (InputStream csv = DemoCommand.class.getResourceAsStream("/demo/ibm_telco_churn.csv")) {
       fed = DemoFederation.create(work, SITES, csv, ID_COLUMN,
-          new DemoFederation.Timeouts(Duration.ofSeconds(120), Duration.ofSeconds(120)));
+          new DemoFederation.Timeouts(Duration.ofSeconds(120), Duration.ofSeconds(120)), tables.sites());
     }
     out.println("federation CA, certificates and configs written under " + work);
     List<RoundMetrics> history = new ArrayList<>();
@@ -195,16 +225,32 @@ public final class DemoCommand implements Callable<Integer> {
         }
       }
     }
+    List<VerticalDemo.Outcome> vertical = List.of();
+    if (!jobs.isEmpty()) {
+      out.println();
+      out.println("Vertical jobs: a bank and a hospital hold the labels, the operator other columns of the same people;");
+      out.println("private set intersection (PSI) aligns them, encrypted-gradient logistic regression trains across them");
+      vertical = VerticalDemo.run(out, fed, tables, jobs);
+      out.println();
+    }
     if (summary != null) {
       writeSummary(summary, jobId, spec, history, last.getAuc(), federatedExact, centralized, model.version(),
-          audits);
+          audits, vertical);
       out.println("summary written to " + summary);
     }
-    return 0;
+    return vertical.stream().allMatch(VerticalDemo.Outcome::succeeded) ? 0 : 1;
+  }
+
+  private static VerticalJobSpec verticalJob(String name) throws IOException {
+    if (!(JobFile.parseDefinition(resource(name)) instanceof JobFile.Vertical v)) {
+      throw new IllegalStateException("the demo resource " + name + " is not a vertical job");
+    }
+    return v.spec();
   }
 
   private static void writeSummary(Path file, String jobId, JobSpec spec, List<RoundMetrics> history,
-      double reported, double federated, double centralized, String version, ObjectNode audits) throws IOException {
+      double reported, double federated, double centralized, String version, ObjectNode audits,
+      List<VerticalDemo.Outcome> vertical) throws IOException {
     ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = mapper.createObjectNode();
     root.put("jobId", jobId);
@@ -229,6 +275,10 @@ public final class DemoCommand implements Callable<Integer> {
     root.put("centralizedAuc", centralized);
     root.put("finalModelVersion", version);
     root.set("audit", audits);
+    ObjectNode verticalJobs = root.putObject("vertical");
+    for (VerticalDemo.Outcome o : vertical) {
+      o.writeTo(verticalJobs.putObject(o.spec().purpose()));
+    }
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * <pre>
  * WORK/ca/                      the federation CA (ca.key is owner-only)
  * WORK/coordinator/             coordinator.yaml, certificate, key, database
- * WORK/sites/SITE/              SITE.yaml, certificate, key, SITE.csv, database
+ * WORK/sites/SITE/              SITE.yaml, certificate, key, SITE.csv, consent.csv, database
  * WORK/logs/                    one log per process
  * WORK/exports/                 exported models
  * </pre>
@@ -33,10 +33,12 @@ public final class DemoFederation {
 
   private final Path work;
   private final List<String> sites;
+  private final List<PartySite> parties;
 
-  private DemoFederation(Path work, List<String> sites) {
+  private DemoFederation(Path work, List<String> sites, List<PartySite> parties) {
     this.work = work;
     this.sites = List.copyOf(sites);
+    this.parties = List.copyOf(parties);
   }
 
   /**
@@ -45,7 +47,52 @@ public final class DemoFederation {
    */
   public static DemoFederation create(Path work, List<String> sites, InputStream csv, String idColumn,
       Timeouts timeouts) throws IOException {
-    DemoFederation fed = new DemoFederation(work, sites);
+    return create(work, sites, csv, idColumn, timeouts, List.of());
+  }
+
+  /**
+   * A site with a table of its own rather than a share of the split data: a party of vertical jobs.
+   *
+   * @param csv its data, header first
+   * @param consent its consent export (the format of {@code consent import})
+   * @param purposes the purposes it serves
+   * @param partners the sites it accepts as partners in a job
+   */
+  public record PartySite(String site, String idColumn, List<String> csv, List<String> consent,
+      List<String> purposes, List<String> partners) {
+    public PartySite {
+      if (site == null || site.isBlank()) {
+        throw new IllegalArgumentException("party site must be set");
+      }
+      if (idColumn == null || idColumn.isBlank()) {
+        throw new IllegalArgumentException("party " + site + " needs an id column");
+      }
+      csv = List.copyOf(csv);
+      consent = List.copyOf(consent);
+      purposes = List.copyOf(purposes);
+      partners = List.copyOf(partners);
+      if (csv.isEmpty() || consent.isEmpty() || purposes.isEmpty()) {
+        throw new IllegalArgumentException("party " + site + " needs data, a consent export and a purpose");
+      }
+    }
+  }
+
+  /**
+   * Creates the federation as {@link #create(Path, List, InputStream, String, Timeouts)} does, with
+   * {@code parties} as further members that bring their own tables.
+   *
+   * @throws IllegalArgumentException if a party has the name of a split site, another party or the coordinator
+   */
+  public static DemoFederation create(Path work, List<String> sites, InputStream csv, String idColumn,
+      Timeouts timeouts, List<PartySite> parties) throws IOException {
+    List<String> members = new ArrayList<>(sites);
+    for (PartySite p : parties) {
+      if (members.contains(p.site()) || p.site().equals(COORDINATOR)) {
+        throw new IllegalArgumentException("site " + p.site() + " is named twice in the demo federation");
+      }
+      members.add(p.site());
+    }
+    DemoFederation fed = new DemoFederation(work, sites, parties);
     FederationCa ca = FederationCa.create("tandem-demo");
     Path caDir = work.resolve("ca");
     ca.save(caDir);
@@ -63,7 +110,7 @@ public final class DemoFederation {
         database: db/coordinator
         roundTimeoutSeconds: %d
         connectTimeoutSeconds: %d
-        """.formatted(String.join(", ", sites), timeouts.round().toSeconds(), timeouts.connect().toSeconds()));
+        """.formatted(String.join(", ", members), timeouts.round().toSeconds(), timeouts.connect().toSeconds()));
     Map<String, List<String>> rowsBySite = split(csv, idColumn, sites);
     for (String site : sites) {
       Path dir = work.resolve("sites").resolve(site);
@@ -73,6 +120,15 @@ public final class DemoFederation {
       Files.copy(caDir.resolve("ca.pem"), dir.resolve("ca.pem"));
       Files.write(dir.resolve(site + ".csv"), rowsBySite.get(site), StandardCharsets.UTF_8);
       Files.write(dir.resolve("consent.csv"), consentExport(rowsBySite.get(site), idColumn), StandardCharsets.UTF_8);
+    }
+    for (PartySite p : parties) {
+      Path dir = work.resolve("sites").resolve(p.site());
+      Files.createDirectories(dir);
+      ca.issue(new SiteIdentity(p.site(), Role.NODE), List.of("localhost"))
+          .writeTo(dir.resolve(p.site() + ".pem"), dir.resolve(p.site() + ".key"));
+      Files.copy(caDir.resolve("ca.pem"), dir.resolve("ca.pem"));
+      Files.write(dir.resolve(p.site() + ".csv"), p.csv(), StandardCharsets.UTF_8);
+      Files.write(dir.resolve("consent.csv"), p.consent(), StandardCharsets.UTF_8);
     }
     ca.save(caDir); // the issue log, so that `certs revoke --site` finds the demo's certificates
     Files.createDirectories(work.resolve("logs"));
@@ -105,12 +161,44 @@ public final class DemoFederation {
     }
   }
 
+  /**
+   * Writes each party's YAML, pointing at the coordinator's port: it serves its purposes with its
+   * partners only, and trains on all its consented records (no held-out split).
+   */
+  public void writePartyConfigs(int coordinatorPort) throws IOException {
+    for (PartySite p : parties) {
+      Path dir = work.resolve("sites").resolve(p.site());
+      Files.writeString(dir.resolve(p.site() + ".yaml"), """
+          site: %s
+          coordinator: 127.0.0.1:%d
+          tls: {cert: %s.pem, key: %s.key, ca: ca.pem, crl: ../../ca/crl.pem}
+          data:
+            csv: %s.csv
+            idColumn: %s
+            testFraction: 0
+          database: db/%s
+          consent:
+            purposes: [%s]
+            partners: [%s]
+            minCohort: 50
+          admin: {port: 0, tokenFile: admin-token}
+          """.formatted(p.site(), coordinatorPort, p.site(), p.site(), p.site(), p.idColumn(), p.site(),
+          String.join(", ", p.purposes()), String.join(", ", p.partners())));
+    }
+  }
+
   public Path work() {
     return work;
   }
 
+  /** The sites that share the split data (not the parties). */
   public List<String> sites() {
     return sites;
+  }
+
+  /** The sites that brought tables of their own. */
+  public List<PartySite> parties() {
+    return parties;
   }
 
   public Path coordinatorConfig() {
@@ -169,7 +257,7 @@ public final class DemoFederation {
     return out;
   }
 
-  private static int bucket(String key, int n) {
+  static int bucket(String key, int n) {
     try {
       byte[] h = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
       return Math.floorMod(((h[0] & 0xff) << 8) | (h[1] & 0xff), n);
