@@ -21,7 +21,7 @@ class DemoEndToEndTest {
   void demo_separateProcesses_trainsChurnAndWritesSummary() throws Exception {
     Path work = dir.resolve("federation");
     Path summary = dir.resolve("summary.json");
-    int code = Main.run("demo", "--workdir", work.toString(), "--rounds", "4", "--summary", summary.toString());
+    int code = Main.run("demo", "--workdir", work.toString(), "--rounds", "4", "--summary", summary.toString(), "--churn-only");
     assertEquals(0, code, "demo exit code; logs in " + work.resolve("logs"));
     JsonNode s = new ObjectMapper().readTree(summary.toFile());
     assertEquals(4, s.get("rounds").asInt());
