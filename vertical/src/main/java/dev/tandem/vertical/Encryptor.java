@@ -41,11 +41,6 @@ public final class Encryptor implements AutoCloseable {
     return key;
   }
 
-  /** Returns how many precomputed values are ready (0 without a pool). */
-  public int ready() {
-    return pool == null ? 0 : pool.available();
-  }
-
   /**
    * Waits until {@code count} precomputed values are ready (at most the pool's capacity), so that
    * the next {@code count} encryptions cost one multiplication each.
@@ -84,11 +79,6 @@ public final class Encryptor implements AutoCloseable {
     PaillierCiphertext[] out = Arrays.copyOf(head, plaintexts.length);
     System.arraycopy(tail, 0, out, fromPool, tail.length);
     return out;
-  }
-
-  /** Encrypts one plaintext, an element of [0, n). */
-  public PaillierCiphertext encrypt(BigInteger plaintext) {
-    return encryptAll(new BigInteger[] {plaintext})[0];
   }
 
   @Override

@@ -37,7 +37,8 @@ public final class GuestParty extends Party {
    */
   public GuestParty(HeteroLrConfig config, double[][] features, boolean[] labels, Encryptor encryptor,
       SecureRandom random) {
-    super(config, encryptor, withIntercept(features), checkedCopy(features, "guest features")[0].length, random);
+    // withIntercept validates and copies the rows; every column but the intercept is penalized
+    super(config, encryptor, withIntercept(features), features[0].length, random);
     Objects.requireNonNull(labels, "labels");
     if (labels.length != features.length) {
       throw new IllegalArgumentException("guest has " + features.length + " feature rows but " + labels.length

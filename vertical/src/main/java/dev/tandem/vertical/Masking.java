@@ -28,11 +28,6 @@ final class Masking {
     this.random = random;
   }
 
-  /** Returns how many ciphertexts the arbiter decrypts for {@code length} values. */
-  int maskedCount(int length) {
-    return packing.plaintextCount(length);
-  }
-
   /** Packs and masks encryptions of signed values; the result is for the arbiter. */
   PaillierCiphertext[] mask(PaillierCiphertext[] values, Encryptor encryptor) {
     if (masks != null) {

@@ -69,19 +69,9 @@ public abstract sealed class Party permits GuestParty, HostParty {
     return out;
   }
 
-  /** Returns the number of aligned rows. */
-  public int rows() {
-    return features.length;
-  }
-
   /** Returns a copy of this party's weights (the guest's last one is the intercept). */
   public double[] weights() {
     return weights.clone();
-  }
-
-  /** Returns how many ciphertexts this party's masked gradient takes. */
-  public int maskedGradientSize() {
-    return masking.maskedCount(weights.length);
   }
 
   /** Returns x_i . w for each of {@code rows}, with the current weights. */

@@ -23,12 +23,13 @@ class VerticalAccuracyTest {
     for (int e = 1; e < r.losses().size(); e++) {
       assertTrue(r.losses().get(e) < r.losses().get(0), "loss per epoch " + r.losses() + " does not decrease");
     }
-    return Centralized.auc(r.scores(d.guest(), d.hosts()), d.labels());
+    return Auc.of(r.scores(d.guest(), d.hosts()), d.labels());
   }
 
   private static double centralizedAuc(VerticalData d) {
     double[][] joined = d.joined();
-    return Centralized.auc(Centralized.scores(joined, Centralized.fit(joined, d.labels(), 1e-4)), d.labels());
+    return Auc.of(CentralizedLogistic.scores(joined, CentralizedLogistic.fit(joined, d.labels(), 1e-4)),
+        d.labels());
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.tandem.cli.demo;
 
+import dev.tandem.vertical.CentralizedLogistic;
+
 import dev.tandem.model.Cells;
 import dev.tandem.model.FeatureEncoder;
 import dev.tandem.model.FeatureKind;
@@ -92,6 +94,6 @@ public final class Baseline {
       }
       y[i] = target.get();
     }
-    return BinaryMetrics.auc(NewtonLogistic.scores(x, NewtonLogistic.fit(x, y, l2)), y);
+    return BinaryMetrics.auc(CentralizedLogistic.scores(x, CentralizedLogistic.fit(x, y, l2)), y);
   }
 }

@@ -11,12 +11,9 @@ import dev.tandem.node.consent.Pseudonyms;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.vertical.VerticalConsent;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 
@@ -82,23 +79,7 @@ final class ConsentGate {
   }
 
   private Optional<String> policyRefusal(String purpose, Collection<String> sites) {
-    if (!policy.purposes().contains(purpose)) {
-      return Optional.of("site '" + site + "' does not serve purpose '" + purpose + "' (it serves "
-          + (policy.purposes().isEmpty() ? "none" : new TreeSet<>(policy.purposes()).toString()) + ")");
-    }
-    if (!policy.partners().isEmpty()) {
-      List<String> strangers = new ArrayList<>();
-      for (String s : sites) {
-        if (!s.equals(site) && !policy.partners().contains(s)) {
-          strangers.add(s);
-        }
-      }
-      if (!strangers.isEmpty()) {
-        return Optional.of("site '" + site + "' does not accept partner(s) " + strangers + " for purpose '"
-            + purpose + "'");
-      }
-    }
-    return Optional.empty();
+    return policy.refusal(site, purpose, sites);
   }
 
   /** The records whose consent for the job's purpose is in force at {@code at}. */

@@ -2,6 +2,7 @@ package dev.tandem.node.agent;
 
 import dev.tandem.node.vertical.scoring.ScoreResponder;
 import dev.tandem.node.vertical.scoring.ScoringContext;
+import dev.tandem.node.vertical.scoring.SubjectScorer;
 import dev.tandem.node.vertical.scoring.VerticalScorer;
 
 import dev.tandem.certs.CrlSource;
@@ -63,7 +64,7 @@ public final class NodeAgent implements AutoCloseable {
   private final NodeStores stores;
   private volatile AdminServer admin;
   private final TaskHandler handler;
-  private ScoringContext scoring;
+  private final SubjectScorer scorer;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("tandem-node-worker"));
   private final ScheduledExecutorService reconnects =
       Executors.newSingleThreadScheduledExecutor(daemon("tandem-node-reconnect"));
@@ -87,11 +88,14 @@ public final class NodeAgent implements AutoCloseable {
     SecureRounds secure = new SecureRounds(config.site(), siteSigner, peerTrust, ca, random);
     SealKeys sealKeys = new SealKeys(config.site(), siteSigner, Pem.readCertificate(config.tls().cert()), peerTrust,
         ca);
+    ScoringContext scoring = new ScoringContext(config.site(), data, stores, sealKeys, config.consent(), clock,
+        random);
     this.handler = new TaskHandler(config.site(), data, log,
         () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock, secure,
         ledger, config.privacy(), new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),
-            stores.audit()), sealKeys, stores.verticalModels(), random, new ScoreResponder(scoring =
-            new ScoringContext(config.site(), data, stores, sealKeys, config.consent(), clock, random)));
+            stores.audit()), sealKeys, stores.verticalModels(), random, new ScoreResponder(scoring));
+    this.scorer = new VerticalScorer(scoring,
+        () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES));
   }
 
   /**
@@ -107,8 +111,7 @@ public final class NodeAgent implements AutoCloseable {
     if (config.admin() != null) {
       agent.admin = AdminServer.start(config.admin(), agent.stores, () -> new NodeStatus(config.site(),
           config.coordinator(), agent.channel.getState(false) == ConnectivityState.READY, data.trainSize(),
-          agent.handler.jobsSeen()), new VerticalScorer(agent.scoring,
-          () -> FederationGrpc.newBlockingStub(agent.intercepted).withDeadlineAfter(2, TimeUnit.MINUTES)));
+          agent.handler.jobsSeen()), agent.scorer);
       LOG.info(() -> "admin API on " + config.admin().host() + ":" + agent.admin.port() + " (bearer token in "
           + config.admin().tokenFile() + ")");
     }
@@ -123,6 +126,11 @@ public final class NodeAgent implements AutoCloseable {
   /** The node's consent registry. */
   public ConsentRegistry consent() {
     return stores.consent();
+  }
+
+  /** Scores subjects with a vertical model this site holds a piece of (what POST /v1/score calls). */
+  public SubjectScorer scorer() {
+    return scorer;
   }
 
   /** The node's consent registry, pseudonyms and signed, hash-chained audit log. */

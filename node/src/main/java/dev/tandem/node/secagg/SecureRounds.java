@@ -1,7 +1,7 @@
 package dev.tandem.node.secagg;
 
-import dev.tandem.certs.InvalidCertificateException;
-import dev.tandem.certs.SiteIdentity;
+import dev.tandem.node.transport.PeerCertificates;
+
 import dev.tandem.crypto.secagg.AdvertiseKeys;
 import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementVerifier;
 import dev.tandem.crypto.secagg.KeyAdvertisementSigner;
@@ -9,11 +9,9 @@ import dev.tandem.crypto.secagg.SealedShares;
 import dev.tandem.crypto.secagg.SecAggClient;
 import dev.tandem.crypto.secagg.SecAggConfig;
 import dev.tandem.crypto.secagg.SecAggException;
-import java.io.ByteArrayInputStream;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +31,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public final class SecureRounds {
   private final String site;
   private final KeyAdvertisementSigner signer;
-  private final X509ExtendedTrustManager peerTrust;
-  private final X509Certificate ca;
+  private final PeerCertificates peers;
   private final SecureRandom random;
   private final Map<String, Round> rounds = new ConcurrentHashMap<>();
 
@@ -56,8 +53,7 @@ public final class SecureRounds {
       X509Certificate ca, SecureRandom random) {
     this.site = site;
     this.signer = signer;
-    this.peerTrust = peerTrust;
-    this.ca = ca;
+    this.peers = new PeerCertificates(peerTrust, ca);
     this.random = random;
   }
 
@@ -150,18 +146,11 @@ public final class SecureRounds {
 
   private PublicKey verifiedKey(String advertiser, byte[] der) {
     try {
-      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(der));
-      peerTrust.checkClientTrusted(new X509Certificate[] {cert, ca}, "EC");
-      SiteIdentity id = SiteIdentity.fromCertificate(cert);
-      if (!id.siteId().equals(advertiser)) {
-        throw new CertificateException("the certificate relayed for site '" + advertiser + "' belongs to site '"
-            + id.siteId() + "'");
-      }
-      return cert.getPublicKey();
-    } catch (CertificateException | InvalidCertificateException e) {
+      return peers.verify(advertiser, der).getPublicKey();
+    } catch (CertificateException e) {
       throw new SecAggException(SecAggException.Reason.FORGED_KEY, advertiser,
           "the certificate relayed for site '" + advertiser + "' is not trusted: " + e.getMessage());
     }
   }
+
 }

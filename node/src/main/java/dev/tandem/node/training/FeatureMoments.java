@@ -39,8 +39,12 @@ public record FeatureMoments(long[] counts, double[] sums, double[] sumSquares) 
 
   /** The moments of the numeric features of {@code spec} over {@code rows}; missing cells are skipped. */
   public static FeatureMoments of(List<RowView> rows, JobSpec spec) {
+    return of(rows, spec.numericFeatures());
+  }
+
+  /** The moments of the {@code numeric} features over {@code rows}; missing cells are skipped. */
+  public static FeatureMoments of(List<? extends RowView> rows, List<FeatureSpec> numeric) {
     Objects.requireNonNull(rows, "rows");
-    List<FeatureSpec> numeric = spec.numericFeatures();
     int k = numeric.size();
     long[] counts = new long[k];
     double[] sums = new double[k];

@@ -1,16 +1,15 @@
 package dev.tandem.node.vertical;
 
-import dev.tandem.model.Cells;
 import dev.tandem.model.FeatureEncoder;
 import dev.tandem.model.FeatureKind;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.LabelSpec;
 import dev.tandem.model.Normalization;
 import dev.tandem.model.RowView;
+import dev.tandem.node.training.FeatureMoments;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
 
 /**
  * A party's aligned rows encoded with its own features: numeric features standardized by their mean
@@ -59,21 +58,7 @@ record AlignedEncoding(Normalization normalization, double[][] x, boolean[] labe
   /** The mean and sample standard deviation of each numeric feature over {@code rows}; missing cells are skipped. */
   static Normalization standardization(List<? extends RowView> rows, List<FeatureSpec> features) {
     List<FeatureSpec> numeric = features.stream().filter(f -> f.kind() == FeatureKind.NUMERIC).toList();
-    int k = numeric.size();
-    long[] counts = new long[k];
-    double[] sums = new double[k];
-    double[] squares = new double[k];
-    for (RowView row : rows) {
-      for (int i = 0; i < k; i++) {
-        OptionalDouble v = Cells.number(row.get(numeric.get(i).name()));
-        if (v.isPresent()) {
-          counts[i]++;
-          sums[i] += v.getAsDouble();
-          squares[i] += v.getAsDouble() * v.getAsDouble();
-        }
-      }
-    }
-    return Normalization.fromMoments(counts, sums, squares);
+    return FeatureMoments.of(rows, numeric).toNormalization();
   }
 
   /** Whether {@code row}'s label can be read under {@code label}. */

@@ -1,19 +1,15 @@
 package dev.tandem.node.vertical;
 
 import com.google.protobuf.ByteString;
-import dev.tandem.certs.InvalidCertificateException;
-import dev.tandem.certs.Role;
-import dev.tandem.certs.SiteIdentity;
 import dev.tandem.crypto.seal.SealPublicKey;
 import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementVerifier;
 import dev.tandem.crypto.secagg.KeyAdvertisementSigner;
+import dev.tandem.node.transport.PeerCertificates;
 import dev.tandem.proto.v1.SignedSealKey;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Objects;
@@ -35,8 +31,7 @@ public final class SealKeys {
   private final String site;
   private final KeyAdvertisementSigner signer;
   private final byte[] certificate;
-  private final X509ExtendedTrustManager peerTrust;
-  private final X509Certificate ca;
+  private final PeerCertificates peers;
 
   /**
    * @param signer signs with this site's TLS key (the key of {@code certificate})
@@ -53,8 +48,7 @@ public final class SealKeys {
     } catch (CertificateEncodingException e) {
       throw new IllegalArgumentException("this site's certificate cannot be encoded: " + e.getMessage(), e);
     }
-    this.peerTrust = Objects.requireNonNull(peerTrust, "peerTrust");
-    this.ca = Objects.requireNonNull(ca, "ca");
+    this.peers = new PeerCertificates(peerTrust, ca);
   }
 
   /** This site. */
@@ -111,17 +105,11 @@ public final class SealKeys {
 
   private X509Certificate trustedCertificate(String expectedSite, byte[] der) throws Refusal {
     try {
-      X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(der));
-      peerTrust.checkClientTrusted(new X509Certificate[] {cert, ca}, "EC");
-      SiteIdentity id = SiteIdentity.fromCertificate(cert);
-      if (!id.siteId().equals(expectedSite) || id.role() != Role.NODE) {
-        throw new CertificateException("it is the " + id.role().id() + " certificate of site '" + id.siteId() + "'");
-      }
-      return cert;
-    } catch (CertificateException | InvalidCertificateException e) {
+      return peers.verify(expectedSite, der);
+    } catch (CertificateException e) {
       throw Refusal.permission("the certificate relayed for site '" + expectedSite + "' is not trusted: "
           + e.getMessage());
     }
   }
+
 }

@@ -78,7 +78,7 @@ class SecureRoundsTest {
     SecAggException e = assertThrows(SecAggException.class, () -> a.shareKeys("j", adverts,
         List.of(der(certs.get("a")), der(certs.get("c")), der(certs.get("c")))));
     assertEquals(SecAggException.Reason.FORGED_KEY, e.reason());
-    assertTrue(e.getMessage().contains("belongs to site 'c'"), e.getMessage());
+    assertTrue(e.getMessage().contains("node certificate of site 'c'"), e.getMessage());
   }
 
   @Test

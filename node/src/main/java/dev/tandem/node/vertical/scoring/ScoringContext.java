@@ -6,11 +6,9 @@ import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.vertical.SealKeys;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /**
  * What this site brings to scoring with vertical models, on either side: its records, its stores
@@ -49,22 +47,6 @@ public final class ScoringContext {
    * serves, or a partner is not one it accepts (an empty partner list accepts every site).
    */
   Optional<String> policyRefusal(String purpose, List<String> partners) {
-    if (!policy.purposes().contains(purpose)) {
-      return Optional.of("site '" + site + "' does not serve purpose '" + purpose + "' (it serves "
-          + (policy.purposes().isEmpty() ? "none" : new TreeSet<>(policy.purposes()).toString()) + ")");
-    }
-    if (!policy.partners().isEmpty()) {
-      List<String> strangers = new ArrayList<>();
-      for (String s : partners) {
-        if (!s.equals(site) && !policy.partners().contains(s)) {
-          strangers.add(s);
-        }
-      }
-      if (!strangers.isEmpty()) {
-        return Optional.of("site '" + site + "' does not accept partner(s) " + strangers + " for purpose '"
-            + purpose + "'");
-      }
-    }
-    return Optional.empty();
+    return policy.refusal(site, purpose, partners);
   }
 }

@@ -1,23 +1,25 @@
-package dev.tandem.cli.demo;
+package dev.tandem.vertical;
 
 import java.util.Arrays;
 
 /**
  * Logistic regression fitted by Newton's method: the weights (the intercept last) that minimize the
- * mean log loss plus {@code l2 / 2 * |w|^2} (the intercept unpenalized). For the small, standardized
- * tables of the demo's baselines: each iteration costs rows x columns^2.
+ * mean log loss plus {@code l2 / 2 * |w|^2} (the intercept unpenalized), on the joined table. The
+ * centralized baseline that vertical training is measured against (it needs every party's columns in
+ * one place, which the federation never does). For small, standardized tables: each iteration costs
+ * rows x columns^2.
  */
-final class NewtonLogistic {
+public final class CentralizedLogistic {
   private static final int MAX_ITERATIONS = 50;
 
-  private NewtonLogistic() {}
+  private CentralizedLogistic() {}
 
   /**
    * Fits the weights.
    *
    * @throws IllegalArgumentException if there are no rows, or rows and labels differ in number
    */
-  static double[] fit(double[][] x, boolean[] y, double l2) {
+  public static double[] fit(double[][] x, boolean[] y, double l2) {
     if (x.length == 0 || x.length != y.length) {
       throw new IllegalArgumentException(x.length + " rows and " + y.length + " labels");
     }
@@ -65,7 +67,7 @@ final class NewtonLogistic {
   }
 
   /** The linear score x.w + b of each row under weights from {@link #fit}. */
-  static double[] scores(double[][] x, double[] w) {
+  public static double[] scores(double[][] x, double[] w) {
     double[] out = new double[x.length];
     for (int i = 0; i < x.length; i++) {
       double z = w[w.length - 1];
