@@ -134,7 +134,7 @@ public final class VerticalParticipant implements AutoCloseable {
   private VerticalMessage.Builder stage(Task task, VerticalStage stage) throws Refusal {
     VerticalSession s = session(task);
     s.order.advance(stage, task.getVertical().getEpoch(), task.getVertical().getBatch());
-    return switch (stage) {
+    return s.computing(() -> switch (stage) {
       case VERTICAL_ALIGN_BLIND -> alignment.blind(s, task);
       case VERTICAL_ALIGN_REBLIND -> alignment.reblind(s, task);
       case VERTICAL_ALIGN_INTERSECT -> alignment.intersect(s, task);
@@ -145,7 +145,7 @@ public final class VerticalParticipant implements AutoCloseable {
       case VERTICAL_UPDATE -> Training.update(s, task);
       case VERTICAL_LOSS -> Training.loss(s, task);
       default -> throw Refusal.malformed("site '" + site + "' does not do vertical stage " + stage);
-    };
+    });
   }
 
   /** VERTICAL_SETUP: the consent gate, the columns, the consented records and a fresh seal key. */

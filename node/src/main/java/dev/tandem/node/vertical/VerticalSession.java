@@ -206,6 +206,30 @@ final class VerticalSession implements AutoCloseable {
     order.aligned(schedule.batches(), spec.training().epochs());
   }
 
+  /**
+   * Runs a stage's work with the randomness pool paused, so the pool fills while this party waits
+   * for the others instead of competing with its own work.
+   */
+  <T, E extends Exception> T computing(StageWork<T, E> work) throws E {
+    Encryptor e = encryptor;
+    if (e != null) {
+      e.pausePrecomputation();
+    }
+    try {
+      return work.run();
+    } finally {
+      if (e != null) {
+        e.resumePrecomputation();
+      }
+    }
+  }
+
+  /** A stage's work. */
+  @FunctionalInterface
+  interface StageWork<T, E extends Exception> {
+    T run() throws E;
+  }
+
   GuestParty guestParty() {
     return (GuestParty) trainer;
   }
