@@ -28,7 +28,8 @@ public final class Ciphertexts {
    * Parses a vector of {@code expected} ciphertexts.
    *
    * @throws IllegalArgumentException if the count differs from {@code expected}, the length does not
-   *     match the count, or a ciphertext is not a valid ciphertext under {@code key}
+   *     match the count, or a ciphertext is not a valid ciphertext under {@code key} (the unit checks
+   *     are batched, see {@link PaillierCiphertext#fromBytes(PaillierPublicKey, byte[], int, int)})
    */
   public static PaillierCiphertext[] fromBytes(PaillierPublicKey key, byte[] bytes, int expected) {
     Objects.requireNonNull(key, "key");
@@ -46,12 +47,6 @@ public final class Ciphertexts {
       throw new IllegalArgumentException("a vector of " + count + " ciphertexts must be "
           + (Integer.BYTES + (long) count * size) + " bytes, got " + bytes.length);
     }
-    PaillierCiphertext[] out = new PaillierCiphertext[count];
-    byte[] one = new byte[size];
-    for (int i = 0; i < count; i++) {
-      in.get(one);
-      out[i] = PaillierCiphertext.fromBytes(key, one);
-    }
-    return out;
+    return PaillierCiphertext.fromBytes(key, bytes, Integer.BYTES, count);
   }
 }

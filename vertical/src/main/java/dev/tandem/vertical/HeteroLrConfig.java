@@ -17,7 +17,7 @@ package dev.tandem.vertical;
 public record HeteroLrConfig(int batchSize, double learningRate, double l2, int featureBits, int scoreBits, long seed) {
 
   /** Fractional bits of feature values unless set otherwise. */
-  public static final int DEFAULT_FEATURE_BITS = 12;
+  public static final int DEFAULT_FEATURE_BITS = 8;
   /** Fractional bits of scores and residuals unless set otherwise. */
   public static final int DEFAULT_SCORE_BITS = 16;
 

@@ -27,7 +27,7 @@ import java.util.Map;
  * matrix-vector term, one full-length decryption per gradient value, no packing) times the measured
  * cost of one multiplication mod n^2.
  *
- * <p>Usage: {@code VerticalBench [--bits BITS_2048] [--epochs 1] [--out FILE]}.
+ * <p>Usage: {@code VerticalBench [--bits BITS_2048] [--epochs 1] [--batch 512] [--feature-bits 12] [--out FILE]}.
  */
 public final class VerticalBench {
   private static final com.sun.management.OperatingSystemMXBean OS =
@@ -43,14 +43,18 @@ public final class VerticalBench {
   public static void main(String[] args) throws IOException {
     String bits = "BITS_2048";
     int epochs = 1;
+    int batch = 512;
+    int featureBits = HeteroLrConfig.DEFAULT_FEATURE_BITS;
     Path out = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--bits" -> bits = args[++i];
         case "--epochs" -> epochs = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
+        case "--batch" -> batch = Integer.parseInt(args[++i]);
+        case "--feature-bits" -> featureBits = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + " (usage: --bits BITS_2048 --epochs 1 --out FILE)");
+            + " (usage: --bits BITS_2048 --epochs 1 --batch 512 --feature-bits 12 --out FILE)");
       }
     }
     PaillierParameters parameters = PaillierParameters.byName(bits);
@@ -61,11 +65,12 @@ public final class VerticalBench {
     Arbiter arbiter = Arbiter.generate(parameters, random);
     warmUp(arbiter, breast, random);
     List<Row> rows = new ArrayList<>();
-    rows.addAll(measure("default_credit_hetero", credit, 512, epochs, arbiter, random));
-    rows.addAll(measure("breast_hetero", breast, breast.guest().length, Math.max(3, epochs), arbiter, random));
+    rows.addAll(measure("default_credit_hetero", credit, batch, featureBits, epochs, arbiter, random));
+    rows.addAll(measure("breast_hetero", breast, breast.guest().length, featureBits, Math.max(3, epochs), arbiter,
+        random));
     double modmul = modmulSeconds(arbiter, random);
     long naive = naiveModmuls(parameters.modulusBits(), credit.guest().length, credit.guest()[0].length + 1,
-        credit.host()[0].length, 512, HeteroLrConfig.DEFAULT_FEATURE_BITS);
+        credit.host()[0].length, batch, featureBits);
     System.out.printf(Locale.ROOT, "%-22s %6s %6s %-22s %10s %10s %12s%n", "data", "rows", "batch", "mode",
         "epoch s", "cpu s", "precompute s");
     for (Row r : rows) {
@@ -85,8 +90,9 @@ public final class VerticalBench {
     }
   }
 
-  private static List<Row> measure(String name, Data d, int batch, int epochs, Arbiter arbiter, SecureRandom random) {
-    HeteroLrConfig config = HeteroLrConfig.of(batch, 0.3, 0.001, 7);
+  private static List<Row> measure(String name, Data d, int batch, int featureBits, int epochs, Arbiter arbiter,
+      SecureRandom random) {
+    HeteroLrConfig config = new HeteroLrConfig(batch, 0.3, 0.001, featureBits, HeteroLrConfig.DEFAULT_SCORE_BITS, 7);
     Convergence convergence = new Convergence(epochs, 0);
     List<Row> rows = new ArrayList<>();
     long cpu = OS.getProcessCpuTime();

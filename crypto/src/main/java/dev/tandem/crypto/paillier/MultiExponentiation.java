@@ -20,6 +20,8 @@ import java.util.stream.IntStream;
  */
 public final class MultiExponentiation {
   private static final int MIN_CHUNK_ROWS = 1024;
+  /** Read once: the JDK asks the container (cgroup files) on every call. */
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   private MultiExponentiation() {}
 
@@ -41,7 +43,7 @@ public final class MultiExponentiation {
     Split[] bases = IntStream.range(0, values.length).parallel()
         .mapToObj(i -> arithmetic.split(values[i])).toArray(Split[]::new);
     int rows = bases.length;
-    int cores = Runtime.getRuntime().availableProcessors();
+    int cores = CORES;
     int chunks = Math.max(1, Math.min((2 * cores + columns - 1) / columns, rows / MIN_CHUNK_ROWS));
     int chunkRows = (rows + chunks - 1) / chunks;
     Split[][] partial = IntStream.range(0, columns * chunks).parallel()

@@ -229,6 +229,27 @@ public final class PaillierPublicKey {
     return c;
   }
 
+  /**
+   * Checks gcd(c, n) = 1 for every ciphertext with one gcd: the product of all values mod n is a
+   * unit exactly when each value is. A failing batch is checked value by value.
+   *
+   * @throws IllegalArgumentException naming the index of the first value that shares a factor with n
+   */
+  void requireUnits(PaillierCiphertext[] values) {
+    BigInteger product = BigInteger.ONE;
+    for (PaillierCiphertext c : values) {
+      product = product.multiply(c.value().mod(n)).mod(n);
+    }
+    if (product.gcd(n).equals(BigInteger.ONE)) {
+      return;
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (!values[i].value().gcd(n).equals(BigInteger.ONE)) {
+        throw new IllegalArgumentException("ciphertext " + i + " shares a factor with n: not a unit mod n^2");
+      }
+    }
+  }
+
   PaillierCiphertext requireInRange(PaillierCiphertext c) {
     Objects.requireNonNull(c, "ciphertext");
     if (c.value().compareTo(nSquared) >= 0) {

@@ -60,6 +60,25 @@ class PaillierCiphertextTest {
   }
 
   @Test
+  void fromBytesBatch_validValues_parseLikeOneByOne_andTheCulpritIsNamed() {
+    int size = pub.parameters().ciphertextBytes();
+    PaillierCiphertext[] cs = new PaillierCiphertext[6];
+    byte[] wire = new byte[3 + cs.length * size];
+    for (int i = 0; i < cs.length; i++) {
+      cs[i] = pub.encrypt(BigInteger.valueOf(i), TestKeys.RANDOM);
+      System.arraycopy(cs[i].toBytes(pub), 0, wire, 3 + i * size, size);
+    }
+    assertEquals(java.util.List.of(cs), java.util.List.of(PaillierCiphertext.fromBytes(pub, wire, 3, cs.length)));
+    // a non-unit (n itself shares every factor with n) at index 4
+    System.arraycopy(new PaillierCiphertext(pub.modulus()).toBytes(pub), 0, wire, 3 + 4 * size, size);
+    assertRefused("ciphertext 4 shares a factor", () -> PaillierCiphertext.fromBytes(pub, wire, 3, cs.length));
+    byte[] zero = wire.clone();
+    java.util.Arrays.fill(zero, 3 + size, 3 + 2 * size, (byte) 0);
+    assertRefused("ciphertext 1 must be in (0, n^2)", () -> PaillierCiphertext.fromBytes(pub, zero, 3, cs.length));
+    assertRefused("do not fit", () -> PaillierCiphertext.fromBytes(pub, wire, 4, cs.length));
+  }
+
+  @Test
   void operations_outOfRangeCiphertext_areRefused() {
     PaillierCiphertext good = pub.encrypt(BigInteger.ONE, TestKeys.RANDOM);
     PaillierCiphertext tooBig = new PaillierCiphertext(pub.nSquared().add(BigInteger.ONE));
