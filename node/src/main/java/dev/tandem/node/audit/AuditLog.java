@@ -16,8 +16,9 @@ import java.util.Optional;
  * and of {@link #export()} is in docs/AUDIT_FORMAT.md.
  *
  * <p>Entry times never go backwards (an entry is dated no earlier than the one before, to the
- * millisecond). Appends from several processes sharing the database are serialized by the entry
- * sequence number's primary key. Implementations are thread-safe. Methods throw
+ * millisecond). Appends from several processes sharing the database queue on a lock row
+ * ({@code audit_append_lock}, taken with {@code SELECT ... FOR UPDATE}); the entry sequence number's
+ * primary key backs it up. Implementations are thread-safe. Methods throw
  * {@link IllegalArgumentException} for invalid input and {@link IllegalStateException} for a
  * database failure.
  */

@@ -30,11 +30,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** {@link AuditLog} in a SQL database over JDBC; one connection used under this object's lock. */
 final class JdbcAuditLog implements AuditLog {
   static final int MAX_PAYLOAD = 1_000_000;
   private static final int APPEND_ATTEMPTS = 8;
+  private static final String DUPLICATE_KEY = "23505";
+  /** Duplicate key, lock timeout (H2, PostgreSQL), deadlock and serialization failures. */
+  private static final Set<String> TRANSIENT = Set.of(DUPLICATE_KEY, "HYT00", "55P03", "40001", "40P01");
   private static final Set<AuditEntryType> GENERIC = Set.of(AuditEntryType.CONSENT_CHANGED,
       AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE, AuditEntryType.SUBJECTS_SCORED);
 
@@ -100,12 +104,30 @@ final class JdbcAuditLog implements AuditLog {
               root VARCHAR(64) PRIMARY KEY,
               leaf_count INT NOT NULL,
               leaves BYTEA NOT NULL)""");
+        s.execute("CREATE TABLE IF NOT EXISTS audit_append_lock (id INT PRIMARY KEY)");
       }
+      ensureLockRow(c);
       JdbcAuditLog log = new JdbcAuditLog(c, site, nodeKey.privateKey(), fingerprint, federationCa, clock);
       log.keepCertificate(fingerprint, cert);
       return log;
     } catch (SQLException e) {
       throw new IllegalStateException("cannot open the node database " + jdbcUrl + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The one row every append locks first, so appends from several processes queue up. */
+  private static void ensureLockRow(Connection c) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1 FROM audit_append_lock WHERE id = 1")) {
+      if (rs.next()) {
+        return;
+      }
+    }
+    try (Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO audit_append_lock(id) VALUES (1)");
+    } catch (SQLException e) {
+      if (!DUPLICATE_KEY.equals(e.getSQLState())) {
+        throw e;
+      }
     }
   }
 
@@ -124,7 +146,7 @@ final class JdbcAuditLog implements AuditLog {
       ps.setString(2, Pem.encode(cert));
       ps.executeUpdate();
     } catch (SQLException e) {
-      if (!"23505".equals(e.getSQLState())) {
+      if (!DUPLICATE_KEY.equals(e.getSQLState())) {
         throw e;
       }
     }
@@ -364,6 +386,7 @@ final class JdbcAuditLog implements AuditLog {
     for (int attempt = 1; ; attempt++) {
       try {
         connection.setAutoCommit(false);
+        lockForAppend();
         Optional<AuditEntry> last = last();
         long seq = last.map(e -> e.seq() + 1).orElse(1L);
         byte[] prev = last.map(AuditEntry::hash).orElse(EntryCodec.ZERO_HASH);
@@ -393,8 +416,11 @@ final class JdbcAuditLog implements AuditLog {
         return new AuditEntry(seq, now, type, payload, prev, hash, signature, signer);
       } catch (SQLException e) {
         rollback();
-        if ("23505".equals(e.getSQLState()) && attempt < APPEND_ATTEMPTS) {
-          continue; // another process appended the same seq first: chain onto its entry
+        if (TRANSIENT.contains(e.getSQLState()) && attempt < APPEND_ATTEMPTS) {
+          // another process held the lock too long, or (a writer that does not lock) appended the
+          // same seq first: wait a little and chain onto the new head
+          pause(attempt);
+          continue;
         }
         throw databaseError(e);
       } catch (RuntimeException e) {
@@ -407,6 +433,24 @@ final class JdbcAuditLog implements AuditLog {
           // a broken connection shows at the next call
         }
       }
+    }
+  }
+
+  private void lockForAppend() throws SQLException {
+    try (Statement s = connection.createStatement();
+        ResultSet rs = s.executeQuery("SELECT id FROM audit_append_lock WHERE id = 1 FOR UPDATE")) {
+      if (!rs.next()) {
+        throw new SQLException("the audit_append_lock row is missing from the node database", "02000");
+      }
+    }
+  }
+
+  private static void pause(int attempt) {
+    try {
+      Thread.sleep(ThreadLocalRandom.current().nextLong(1, 10L << Math.min(attempt, 6)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while appending to the audit log", e);
     }
   }
 

@@ -258,7 +258,7 @@ class AuditLogTest {
       List<Future<?>> done = new ArrayList<>();
       for (AuditLog writer : List.of(f.log, second)) {
         done.add(pool.submit(() -> {
-          for (int i = 0; i < 25; i++) {
+          for (int i = 0; i < 100; i++) {
             writer.jobAccepted("job-" + i, "churn");
           }
         }));
@@ -272,8 +272,8 @@ class AuditLogTest {
     }
     AuditVerification v = AuditVerifier.verify(f.log.export().toJson(), f.ca());
     assertTrue(v.valid(), v.describe());
-    assertEquals(50, v.entries());
-    assertEquals(Set.of(1L, 50L), Set.of(f.log.entries().get(0).seq(), f.log.head().seq()));
+    assertEquals(200, v.entries());
+    assertEquals(Set.of(1L, 200L), Set.of(f.log.entries().get(0).seq(), f.log.head().seq()));
   }
 
   @Test
