@@ -1,22 +1,26 @@
 package dev.tandem.cli.audit;
 
-import dev.tandem.node.config.NodeConfig;
-import dev.tandem.node.store.NodeStores;
 import dev.tandem.crypto.merkle.AbsenceProof;
 import dev.tandem.crypto.merkle.PresenceProof;
+import dev.tandem.crypto.merkle.SetProof;
 import dev.tandem.node.audit.SubjectAccess;
 import dev.tandem.node.audit.SubjectAccessReport;
+import dev.tandem.node.audit.SubjectsScored;
+import dev.tandem.node.config.NodeConfig;
+import dev.tandem.node.store.NodeStores;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code audit subject}: in which rounds a subject's data was used, under which consent, with proofs. */
+/** {@code audit subject}: in which rounds and scorings a subject's data was used, under which consent, with proofs. */
 @Command(name = "subject",
-    description = "Answer a subject-access request: every round the node contributed to, whether the subject's"
-        + " records were used (Merkle inclusion proof) or not (absence proof), and the consent in force.")
+    description = "Answer a subject-access request: every round the node contributed to and every scoring it took"
+        + " part in, whether the subject's records were used (Merkle inclusion proof) or not (absence proof), and"
+        + " the consent in force.")
 final class SubjectCommand extends AuditSubcommand {
   @Option(names = "--config", required = true, paramLabel = "NODE.yaml", description = "The node's configuration.")
   Path config;
@@ -35,34 +39,25 @@ final class SubjectCommand extends AuditSubcommand {
       report = new SubjectAccess(node.audit(), node.pseudonyms(), node.consent(), Clock.systemUTC()).report(subjectId);
     }
     long used = report.rounds().stream().filter(SubjectAccessReport.RoundUse::used).count();
+    long scored = report.scorings().stream().filter(SubjectAccessReport.ScoringUse::used).count();
     stdout.println("subject pseudonym " + report.pseudonym() + " at site '" + report.site() + "'"
         + (report.erased() ? " (erased)" : "") + ": used in " + used + " of " + report.rounds().size()
-        + " contributed rounds (log head " + report.headSeq() + ")");
+        + " contributed rounds and " + scored + " of " + report.scorings().size() + " scorings (log head "
+        + report.headSeq() + ")");
     for (SubjectAccessReport.RoundUse u : report.rounds()) {
       StringBuilder line = new StringBuilder("  entry ").append(u.seq()).append(": job ").append(u.jobId())
           .append(" round ").append(u.round());
       if (u.modelVersion() != null) {
         line.append(" (model ").append(u.modelVersion()).append(')');
       }
-      line.append(", purpose ").append(u.purpose()).append(", consent at ").append(u.consentAt()).append(": ");
-      if (u.consent() == null) {
-        line.append(report.erased() ? "(erased)" : "none");
-      } else {
-        line.append(u.consent().state().id()).append(" since ").append(u.consent().since());
-        if (u.consent().evidence() != null) {
-          line.append(" [").append(u.consent().evidence()).append(']');
-        }
-      }
-      if (u.proof() instanceof PresenceProof p) {
-        line.append(" -> USED (inclusion proof: leaf ").append(p.inclusion().leafIndex() + 1).append(" of ")
-            .append(p.inclusion().treeSize()).append(')');
-      } else {
-        line.append(" -> not used (absence proof over ").append(((AbsenceProof) u.proof()).treeSize())
-            .append(" subjects)");
-      }
-      if (u.usedWithoutConsent(report.erased())) {
-        line.append("  WARNING: used without a grant in force");
-      }
+      describe(line, report, u.purpose(), u.consentAt(), u.consent(), u.proof(), u.usedWithoutConsent(report.erased()));
+      stdout.println(line);
+    }
+    for (SubjectAccessReport.ScoringUse u : report.scorings()) {
+      StringBuilder line = new StringBuilder("  entry ").append(u.seq()).append(": scoring with model ")
+          .append(u.modelVersion()).append(" (job ").append(u.jobId()).append("), ")
+          .append(SubjectsScored.REQUESTER.equals(u.role()) ? "asked by this site" : "asked by " + u.requester());
+      describe(line, report, u.purpose(), u.consentAt(), u.consent(), u.proof(), u.usedWithoutConsent(report.erased()));
       stdout.println(line);
     }
     if (out != null) {
@@ -72,5 +67,27 @@ final class SubjectCommand extends AuditSubcommand {
     }
     stdout.flush();
     return 0;
+  }
+
+  private static void describe(StringBuilder line, SubjectAccessReport report, String purpose, Instant consentAt,
+      SubjectAccessReport.ConsentInForce consent, SetProof proof, boolean usedWithoutConsent) {
+    line.append(", purpose ").append(purpose).append(", consent at ").append(consentAt).append(": ");
+    if (consent == null) {
+      line.append(report.erased() ? "(erased)" : "none");
+    } else {
+      line.append(consent.state().id()).append(" since ").append(consent.since());
+      if (consent.evidence() != null) {
+        line.append(" [").append(consent.evidence()).append(']');
+      }
+    }
+    if (proof instanceof PresenceProof p) {
+      line.append(" -> USED (inclusion proof: leaf ").append(p.inclusion().leafIndex() + 1).append(" of ")
+          .append(p.inclusion().treeSize()).append(')');
+    } else {
+      line.append(" -> not used (absence proof over ").append(((AbsenceProof) proof).treeSize()).append(" subjects)");
+    }
+    if (usedWithoutConsent) {
+      line.append("  WARNING: used without a grant in force");
+    }
   }
 }

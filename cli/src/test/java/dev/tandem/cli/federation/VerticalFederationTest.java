@@ -12,7 +12,11 @@ import dev.tandem.model.metrics.BinaryMetrics;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.model.vertical.VerticalParty;
 import dev.tandem.model.vertical.VerticalTraining;
+import dev.tandem.node.audit.AuditVerification;
+import dev.tandem.node.audit.AuditVerifier;
+import dev.tandem.node.audit.SubjectAccessReport;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.vertical.scoring.ScoreResult;
 import dev.tandem.node.vertical.scoring.ScoringException;
 import dev.tandem.node.training.Datasets;
@@ -93,6 +97,8 @@ class VerticalFederationTest {
     ScoreResult byHospital;
     ScoreResult byOperator;
     ScoreResult afterRevocation;
+    SubjectAccessReport access;
+    AuditVerification accessVerified;
     String revoked = both.iterator().next();
     try (LocalFederation fed = new LocalFederation(dir.resolve("fed"), sites, site -> List.of(recorders.get(site)))) {
       outcome = fed.runVertical(spec, e -> { });
@@ -107,6 +113,10 @@ class VerticalFederationTest {
       assertEquals(ScoringException.Reason.UNKNOWN_MODEL, unknown.reason(), unknown.getMessage());
       fed.node("telco").consent().revoke(revoked, "health-risk", "patient-request", "v2");
       afterRevocation = fed.node("hospital").scorer().score(version, List.of(revoked));
+      NodeStores telco = fed.node("telco").stores();
+      access = telco.subjectAccess().report(revoked);
+      accessVerified = AuditVerifier.verifySubjectAccess(telco.audit().export().toJson(), access,
+          telco.federationCa());
     }
     // Federated scoring: the subjects both parties hold are scored, the others are not; the scores
     // are the trained model's (their AUC is the one the job reported), the same whichever party
@@ -145,6 +155,17 @@ class VerticalFederationTest {
     assertEquals(25, byOperator.scored().size());
     assertTrue(afterRevocation.scored().isEmpty(), "a subject who revoked consent at the operator was scored");
     assertEquals(revoked, afterRevocation.unscored().get(0).id());
+    // The operator's subject-access report lists the scorings it took part in: the revoked
+    // subject's records were used by the two before the revocation (asked by the hospital, then by
+    // the operator itself); the one after used no record at the operator, so it left no entry there.
+    // The report verifies offline against the operator's audit export.
+    assertTrue(accessVerified.valid(), accessVerified.describe());
+    assertEquals(List.of(true, true), access.scorings().stream().map(SubjectAccessReport.ScoringUse::used)
+        .toList(), access.scorings().toString());
+    assertEquals(List.of("hospital", "telco"), access.scorings().stream()
+        .map(SubjectAccessReport.ScoringUse::requester).toList());
+    assertEquals(access.rounds().size() + 2, accessVerified.proofsChecked(), "rounds and scorings checked");
+    assertTrue(access.rounds().stream().allMatch(SubjectAccessReport.RoundUse::used), "trained on the subject");
     // No subject id, inside or outside the intersection, reaches the coordinator in the clear in training.
     for (Map.Entry<String, OutboundRecorder> r : recorders.entrySet()) {
       assertFalse(r.getValue().sent.isEmpty());

@@ -42,13 +42,12 @@ public interface AuditLog extends AutoCloseable {
 
   /**
    * Appends an entry of type {@link AuditEntryType#CONSENT_CHANGED}, {@link AuditEntryType#JOB_ACCEPTED},
-   * {@link AuditEntryType#JOB_REFUSED}, {@link AuditEntryType#ERASURE} or
-   * {@link AuditEntryType#SUBJECTS_SCORED} with {@code payload}
+   * {@link AuditEntryType#JOB_REFUSED} or {@link AuditEntryType#ERASURE} with {@code payload}
    * written as canonical JSON (keys sorted). Values may be strings, numbers, booleans, null,
    * lists and maps. Never put a subject id in a payload: the log cannot forget it.
    *
-   * @throws IllegalArgumentException for the other types (use {@link #roundContributed} and
-   *     {@link #countersign}) or a payload over 1,000,000 characters
+   * @throws IllegalArgumentException for the other types (use {@link #roundContributed},
+   *     {@link #subjectsScored} and {@link #countersign}) or a payload over 1,000,000 characters
    */
   AuditEntry append(AuditEntryType type, Map<String, ?> payload);
 
@@ -63,6 +62,12 @@ public interface AuditLog extends AutoCloseable {
    * that subject-access proofs can be made later.
    */
   AuditEntry roundContributed(RoundContribution contribution);
+
+  /**
+   * Appends {@code SUBJECTS_SCORED} and keeps the scored subjects' sorted leaf hashes
+   * (pseudonymous), so that subject-access reports cover scoring as they cover training.
+   */
+  AuditEntry subjectsScored(SubjectsScored scoring);
 
   /**
    * Checks a countersignature of one of this log's heads (coordinator certificate issued by the
@@ -91,13 +96,13 @@ public interface AuditLog extends AutoCloseable {
   List<HeadCountersignature> countersignatures();
 
   /**
-   * The subject set of a {@code ROUND_CONTRIBUTED} entry, rebuilt from the stored leaves and
-   * checked against the entry's root.
+   * The subject set of a {@code ROUND_CONTRIBUTED} or {@code SUBJECTS_SCORED} entry, rebuilt from
+   * the stored leaves and checked against the entry's root.
    *
    * @return empty if there is no such entry
    * @throws IllegalStateException if the stored leaves do not give the entry's root
    */
-  Optional<MerkleSet> roundSubjects(long seq);
+  Optional<MerkleSet> subjectSet(long seq);
 
   /** A journal that records the consent registry's changes in this log. */
   ConsentJournal consentJournal();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.certs.Pem;
 import dev.tandem.certs.Role;
 import dev.tandem.certs.SiteIdentity;
+import dev.tandem.crypto.merkle.SetProof;
 import dev.tandem.node.audit.AuditVerification.Failure;
 import dev.tandem.node.audit.AuditVerification.Problem;
 import java.io.IOException;
@@ -20,11 +21,14 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Verifies an {@link AuditExport} offline against the federation CA certificate, and a
@@ -62,7 +66,7 @@ public final class AuditVerifier {
 
   /**
    * Verifies the log export in {@code exportFile}, then the subject-access report in
-   * {@code reportFile} against its signed round entries.
+   * {@code reportFile} against its signed round and scoring entries.
    *
    * @throws UncheckedIOException if a file cannot be read
    */
@@ -81,8 +85,9 @@ public final class AuditVerifier {
 
   /**
    * Verifies export JSON text, then {@code report} against it: every proof must hold for the
-   * report's pseudonym against the signed root and leaf count of its round entry, each round must
-   * be stated as the entry says, and every round entry up to the report's head must be covered.
+   * report's pseudonym against the signed root and leaf count of its entry, each round and scoring
+   * must be stated as the entry says, and every round and scoring entry up to the report's head
+   * must be covered.
    */
   public static AuditVerification verifySubjectAccess(String exportJson, SubjectAccessReport report,
       X509Certificate federationCa) {
@@ -93,7 +98,8 @@ public final class AuditVerifier {
       return log;
     }
     Optional<Failure> failure = check.proofs(report);
-    return check.result(failure.orElse(null), failure.isPresent() ? 0 : report.rounds().size());
+    return check.result(failure.orElse(null),
+        failure.isPresent() ? 0 : report.rounds().size() + report.scorings().size());
   }
 
   private static String read(Path file) {
@@ -368,39 +374,81 @@ public final class AuditVerifier {
             + report.headSeq() + ", the export ends at " + rows.size() + ": verify it with a newer export"));
       }
       byte[] pseudonym = HexFormat.of().parseHex(report.pseudonym());
-      Map<Long, SubjectAccessReport.RoundUse> covered = new HashMap<>();
+      Set<Long> covered = new HashSet<>();
       for (SubjectAccessReport.RoundUse u : report.rounds()) {
-        JsonNode p = payloads.get(u.seq());
-        if (p == null || types.get(u.seq()) != AuditEntryType.ROUND_CONTRIBUTED) {
-          return Optional.of(new Failure(u.seq(), Problem.BAD_PROOF, "the report cites entry " + u.seq()
-              + ", which is not a ROUND_CONTRIBUTED entry of the export"));
+        Optional<Failure> f = use(covered, pseudonym, u.seq(), AuditEntryType.ROUND_CONTRIBUTED, u.used(), u.proof(),
+            p -> misstated(u, p).or(() -> misstatedConsentAt(u.consentAt(), p)));
+        if (f.isPresent()) {
+          return f;
         }
-        if (covered.put(u.seq(), u) != null) {
-          return Optional.of(new Failure(u.seq(), Problem.BAD_PROOF, "the report cites entry " + u.seq() + " twice"));
-        }
-        Optional<String> misstated = misstated(u, p);
-        if (misstated.isPresent()) {
-          return Optional.of(new Failure(u.seq(), Problem.BAD_PROOF, "the report misstates the round: "
-              + misstated.get()));
-        }
-        byte[] root;
-        long leafCount;
-        try {
-          root = ProofJson.hex(ProofJson.text(p, "merkleRoot"));
-          leafCount = ProofJson.number(p, "leafCount");
-        } catch (IllegalArgumentException e) {
-          return Optional.of(new Failure(u.seq(), Problem.MALFORMED, "the round entry has no readable root: "
-              + e.getMessage()));
-        }
-        if (!u.proof().verify(pseudonym, root, leafCount)) {
-          return Optional.of(new Failure(u.seq(), Problem.BAD_PROOF, "the " + (u.used() ? "inclusion" : "absence")
-              + " proof does not hold against the signed root of the round"));
+      }
+      for (SubjectAccessReport.ScoringUse u : report.scorings()) {
+        Optional<Failure> f = use(covered, pseudonym, u.seq(), AuditEntryType.SUBJECTS_SCORED, u.used(), u.proof(),
+            p -> misstated(u, p).or(() -> misstatedConsentAt(u.consentAt(), p)));
+        if (f.isPresent()) {
+          return f;
         }
       }
       for (long seq = 1; seq <= report.headSeq(); seq++) {
-        if (types.get(seq) == AuditEntryType.ROUND_CONTRIBUTED && !covered.containsKey(seq)) {
-          return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the report omits round entry " + seq));
+        AuditEntryType type = types.get(seq);
+        if ((type == AuditEntryType.ROUND_CONTRIBUTED || type == AuditEntryType.SUBJECTS_SCORED)
+            && !covered.contains(seq)) {
+          return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the report omits "
+              + (type == AuditEntryType.ROUND_CONTRIBUTED ? "round" : "scoring") + " entry " + seq));
         }
+      }
+      return Optional.empty();
+    }
+
+    /** Checks one cited use: the entry's type, that it is cited once, stated as signed, and the proof. */
+    private Optional<Failure> use(Set<Long> covered, byte[] pseudonym, long seq, AuditEntryType type, boolean used,
+        SetProof proof, Function<JsonNode, Optional<String>> misstated) {
+      String what = type == AuditEntryType.ROUND_CONTRIBUTED ? "round" : "scoring";
+      JsonNode p = payloads.get(seq);
+      if (p == null || types.get(seq) != type) {
+        return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the report cites entry " + seq
+            + " as a " + what + ", but it is not a " + type + " entry of the export"));
+      }
+      if (!covered.add(seq)) {
+        return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the report cites entry " + seq + " twice"));
+      }
+      Optional<String> wrong = misstated.apply(p);
+      if (wrong.isPresent()) {
+        return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the report misstates the " + what + ": " + wrong.get()));
+      }
+      byte[] root;
+      long leafCount;
+      try {
+        root = ProofJson.hex(ProofJson.text(p, "merkleRoot"));
+        leafCount = ProofJson.number(p, "leafCount");
+      } catch (IllegalArgumentException e) {
+        return Optional.of(new Failure(seq, Problem.MALFORMED, "the " + what + " entry has no readable root: "
+            + e.getMessage()));
+      }
+      if (!proof.verify(pseudonym, root, leafCount)) {
+        return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the " + (used ? "inclusion" : "absence")
+            + " proof does not hold against the signed root of the " + what));
+      }
+      return Optional.empty();
+    }
+
+    private static Optional<String> misstated(SubjectAccessReport.ScoringUse u, JsonNode p) {
+      for (String[] field : new String[][] {{"purpose", u.purpose()}, {"job", u.jobId()},
+          {"modelVersion", u.modelVersion()}, {"role", u.role()}, {"requester", u.requester()}}) {
+        if (!field[1].equals(p.path(field[0]).asText())) {
+          return Optional.of(field[0] + " '" + field[1] + "' but the entry says '" + p.path(field[0]).asText() + "'");
+        }
+      }
+      return Optional.empty();
+    }
+
+    private static Optional<String> misstatedConsentAt(Instant consentAt, JsonNode p) {
+      try {
+        if (!Instant.parse(p.path("consentAt").asText()).equals(consentAt)) {
+          return Optional.of("consent evaluated at " + consentAt + " but the entry says " + p.path("consentAt").asText());
+        }
+      } catch (DateTimeParseException e) {
+        return Optional.of("the entry's consentAt is unreadable");
       }
       return Optional.empty();
     }
@@ -417,14 +465,6 @@ public final class AuditVerifier {
       String stated = version == null || version.isNull() ? null : version.asText();
       if (!Objects.equals(stated, u.modelVersion())) {
         return Optional.of("model version " + u.modelVersion() + " but the entry says " + stated);
-      }
-      try {
-        if (!Instant.parse(p.path("consentAt").asText()).equals(u.consentAt())) {
-          return Optional.of("consent evaluated at " + u.consentAt() + " but the entry says "
-              + p.path("consentAt").asText());
-        }
-      } catch (DateTimeParseException e) {
-        return Optional.of("the entry's consentAt is unreadable");
       }
       return Optional.empty();
     }

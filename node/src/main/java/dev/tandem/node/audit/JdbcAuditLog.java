@@ -40,7 +40,10 @@ final class JdbcAuditLog implements AuditLog {
   /** Duplicate key, lock timeout (H2, PostgreSQL), deadlock and serialization failures. */
   private static final Set<String> TRANSIENT = Set.of(DUPLICATE_KEY, "HYT00", "55P03", "40001", "40P01");
   private static final Set<AuditEntryType> GENERIC = Set.of(AuditEntryType.CONSENT_CHANGED,
-      AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE, AuditEntryType.SUBJECTS_SCORED);
+      AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE);
+  /** The entries whose payload commits to a subject set kept in {@code audit_round_subjects}. */
+  private static final Set<AuditEntryType> WITH_SUBJECTS = Set.of(AuditEntryType.ROUND_CONTRIBUTED,
+      AuditEntryType.SUBJECTS_SCORED);
 
   private final Connection connection;
   private final String site;
@@ -162,8 +165,11 @@ final class JdbcAuditLog implements AuditLog {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(payload, "payload");
     if (!GENERIC.contains(type)) {
-      throw new IllegalArgumentException(type + " entries are written by "
-          + (type == AuditEntryType.ROUND_CONTRIBUTED ? "roundContributed" : "countersign"));
+      throw new IllegalArgumentException(type + " entries are written by " + switch (type) {
+        case ROUND_CONTRIBUTED -> "roundContributed";
+        case SUBJECTS_SCORED -> "subjectsScored";
+        default -> "countersign";
+      });
     }
     return append(type, EntryCodec.canonicalJson(payload), null);
   }
@@ -201,23 +207,45 @@ final class JdbcAuditLog implements AuditLog {
     p.put("leafCount", subjects.size());
     p.put("epsilon", c.epsilon());
     p.put("sentSha256", EntryCodec.hex(c.sentSha256()));
-    return append(AuditEntryType.ROUND_CONTRIBUTED, EntryCodec.canonicalJson(p), seq -> {
-      try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM audit_round_subjects WHERE root = ?")) {
-        ps.setString(1, root);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            return;
-          }
+    return append(AuditEntryType.ROUND_CONTRIBUTED, EntryCodec.canonicalJson(p), seq -> keepSubjects(root, subjects));
+  }
+
+  @Override
+  public AuditEntry subjectsScored(SubjectsScored s) {
+    Objects.requireNonNull(s, "scoring");
+    MerkleSet subjects = s.subjects();
+    String root = EntryCodec.hex(subjects.root());
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("purpose", s.purpose());
+    p.put("job", s.jobId());
+    p.put("modelVersion", s.modelVersion());
+    p.put("role", s.role());
+    p.put("requester", s.requester());
+    p.put("consentAt", s.consentAt().toString());
+    p.put("records", subjects.size());
+    p.put("merkleRoot", root);
+    p.put("leafCount", subjects.size());
+    p.put("sentSha256", EntryCodec.hex(s.sentSha256()));
+    return append(AuditEntryType.SUBJECTS_SCORED, EntryCodec.canonicalJson(p), seq -> keepSubjects(root, subjects));
+  }
+
+  /** Keeps a subject set's sorted leaf hashes under its root (once: rounds and scorings may share a set). */
+  private void keepSubjects(String root, MerkleSet subjects) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM audit_round_subjects WHERE root = ?")) {
+      ps.setString(1, root);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return;
         }
       }
-      try (PreparedStatement ps = connection.prepareStatement(
-          "INSERT INTO audit_round_subjects(root, leaf_count, leaves) VALUES (?, ?, ?)")) {
-        ps.setString(1, root);
-        ps.setInt(2, subjects.size());
-        ps.setBytes(3, subjects.encodedLeafHashes());
-        ps.executeUpdate();
-      }
-    });
+    }
+    try (PreparedStatement ps = connection.prepareStatement(
+        "INSERT INTO audit_round_subjects(root, leaf_count, leaves) VALUES (?, ?, ?)")) {
+      ps.setString(1, root);
+      ps.setInt(2, subjects.size());
+      ps.setBytes(3, subjects.encodedLeafHashes());
+      ps.executeUpdate();
+    }
   }
 
   @Override
@@ -315,9 +343,9 @@ final class JdbcAuditLog implements AuditLog {
   }
 
   @Override
-  public synchronized Optional<MerkleSet> roundSubjects(long seq) {
+  public synchronized Optional<MerkleSet> subjectSet(long seq) {
     Optional<AuditEntry> entry = entry(seq);
-    if (entry.isEmpty() || entry.get().type() != AuditEntryType.ROUND_CONTRIBUTED) {
+    if (entry.isEmpty() || !WITH_SUBJECTS.contains(entry.get().type())) {
       return Optional.empty();
     }
     String root;

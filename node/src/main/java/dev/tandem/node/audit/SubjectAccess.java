@@ -3,7 +3,6 @@ package dev.tandem.node.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.crypto.merkle.MerkleSet;
 import dev.tandem.crypto.merkle.SetProof;
-import dev.tandem.node.consent.Consent;
 import dev.tandem.node.consent.ConsentRegistry;
 import dev.tandem.node.consent.Pseudonyms;
 import java.io.IOException;
@@ -15,15 +14,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
- * Answers a subject-access request from the node's audit log: in which rounds (jobs, model
- * versions, purposes) the subject's records were used, under which consent, with a proof for every
- * round either way.
+ * Answers a subject-access request from the node's audit log: in which training rounds and
+ * scorings (jobs, model versions, purposes) the subject's records were used, under which consent,
+ * with a proof for every one either way.
  *
- * <p>Covers every {@code ROUND_CONTRIBUTED} entry, whatever its purpose, so that absence is proven
- * for purposes the subject never consented to as well. Thread-safe if its collaborators are.
+ * <p>Covers every {@code ROUND_CONTRIBUTED} and {@code SUBJECTS_SCORED} entry, whatever its
+ * purpose, so that absence is proven for purposes the subject never consented to as well. Thread-safe if its collaborators are.
  */
 public final class SubjectAccess {
   private final AuditLog log;
@@ -51,8 +49,9 @@ public final class SubjectAccess {
     long headSeq = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
     Map<String, MerkleSet> sets = new HashMap<>();
     List<SubjectAccessReport.RoundUse> rounds = new ArrayList<>();
+    List<SubjectAccessReport.ScoringUse> scorings = new ArrayList<>();
     for (AuditEntry e : entries) {
-      if (e.type() != AuditEntryType.ROUND_CONTRIBUTED) {
+      if (e.type() != AuditEntryType.ROUND_CONTRIBUTED && e.type() != AuditEntryType.SUBJECTS_SCORED) {
         continue;
       }
       JsonNode p;
@@ -61,28 +60,29 @@ public final class SubjectAccess {
       } catch (IOException ex) {
         throw new IllegalStateException("audit entry " + e.seq() + " holds malformed JSON", ex);
       }
-      String root = p.path("merkleRoot").asText();
-      MerkleSet set = sets.get(root);
+      MerkleSet set = sets.get(p.path("merkleRoot").asText());
       if (set == null) {
-        set = log.roundSubjects(e.seq()).orElseThrow();
-        sets.put(root, set);
+        set = log.subjectSet(e.seq()).orElseThrow();
+        sets.put(p.path("merkleRoot").asText(), set);
       }
       SetProof proof = set.prove(pseudonym);
       String purpose = p.path("purpose").asText();
       Instant consentAt = Instant.parse(p.path("consentAt").asText());
-      SubjectAccessReport.ConsentAtRound atRound = null;
-      if (!erased) {
-        Optional<Consent> c = consent.at(subjectId, purpose, consentAt);
-        if (c.isPresent()) {
-          atRound = new SubjectAccessReport.ConsentAtRound(c.get().state(), c.get().since(), c.get().evidence(),
-              c.get().policyVersion());
-        }
-      }
+      SubjectAccessReport.ConsentInForce inForce = erased ? null : consent.at(subjectId, purpose, consentAt)
+          .map(c -> new SubjectAccessReport.ConsentInForce(c.state(), c.since(), c.evidence(), c.policyVersion()))
+          .orElse(null);
       JsonNode version = p.get("modelVersion");
-      rounds.add(new SubjectAccessReport.RoundUse(e.seq(), purpose, p.path("job").asText(), p.path("round").asInt(),
-          version == null || version.isNull() ? null : version.asText(), consentAt, proof.present(), atRound, proof));
+      String modelVersion = version == null || version.isNull() ? null : version.asText();
+      String job = p.path("job").asText();
+      if (e.type() == AuditEntryType.ROUND_CONTRIBUTED) {
+        rounds.add(new SubjectAccessReport.RoundUse(e.seq(), purpose, job, p.path("round").asInt(), modelVersion,
+            consentAt, proof.present(), inForce, proof));
+      } else {
+        scorings.add(new SubjectAccessReport.ScoringUse(e.seq(), purpose, job, modelVersion, p.path("role").asText(),
+            p.path("requester").asText(), consentAt, proof.present(), inForce, proof));
+      }
     }
     return new SubjectAccessReport(log.site(), HexFormat.of().formatHex(pseudonym), clock.instant(), headSeq, erased,
-        rounds);
+        rounds, scorings);
   }
 }

@@ -21,9 +21,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A node's answer to a subject-access request: for every round the node contributed to, whether
- * the subject's records were used (with a Merkle inclusion proof) or not (with an absence proof)
- * against the round's signed entry, and the consent in force when the round started. Holds the
+ * A node's answer to a subject-access request: for every round the node contributed to, and for
+ * every scoring it took part in, whether the subject's records were used (with a Merkle inclusion
+ * proof) or not (with an absence proof) against the signed entry, and the consent in force when
+ * consent was evaluated. Holds the
  * subject's pseudonym, never the id. {@link AuditVerifier#verifySubjectAccess} checks it against an
  * export of the same log.
  *
@@ -33,13 +34,14 @@ import java.util.Objects;
  * @param headSeq the log head when it was made: every round entry up to it is covered
  * @param erased whether the subject has been erased (consent is then no longer known)
  * @param rounds one per {@code ROUND_CONTRIBUTED} entry up to {@code headSeq}, by seq
+ * @param scorings one per {@code SUBJECTS_SCORED} entry up to {@code headSeq}, by seq
  */
 public record SubjectAccessReport(String site, String pseudonym, Instant generatedAt, long headSeq, boolean erased,
-    List<RoundUse> rounds) {
+    List<RoundUse> rounds, List<ScoringUse> scorings) {
   /** Value of the {@code format} field. */
   public static final String FORMAT = "tandem-subject-access";
   /** Value of the {@code version} field. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   /** @throws IllegalArgumentException naming the bad field */
   public SubjectAccessReport {
@@ -50,18 +52,19 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
       throw new IllegalArgumentException("headSeq must not be negative, got " + headSeq);
     }
     rounds = List.copyOf(rounds);
+    scorings = List.copyOf(scorings);
   }
 
   /**
-   * The consent decision in force when a round started.
+   * The consent decision in force when consent was evaluated for a round or a scoring.
    *
    * @param state granted or revoked
    * @param since from when
    * @param evidence where it was collected, or null
    * @param policyVersion the policy version, or null
    */
-  public record ConsentAtRound(ConsentState state, Instant since, String evidence, String policyVersion) {
-    public ConsentAtRound {
+  public record ConsentInForce(ConsentState state, Instant since, String evidence, String policyVersion) {
+    public ConsentInForce {
       Objects.requireNonNull(state, "state");
       Objects.requireNonNull(since, "since");
     }
@@ -81,7 +84,7 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
    * @param proof inclusion proof if used, absence proof otherwise
    */
   public record RoundUse(long seq, String purpose, String jobId, int round, String modelVersion, Instant consentAt,
-      boolean used, ConsentAtRound consent, SetProof proof) {
+      boolean used, ConsentInForce consent, SetProof proof) {
     public RoundUse {
       if (seq < 1) {
         throw new IllegalArgumentException("seq must be at least 1, got " + seq);
@@ -89,17 +92,60 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
       Purposes.check(purpose);
       Objects.requireNonNull(jobId, "jobId");
       Objects.requireNonNull(consentAt, "consentAt");
-      Objects.requireNonNull(proof, "proof");
-      if (proof.present() != used) {
-        throw new IllegalArgumentException("round entry " + seq + ": 'used' is " + used + " but the proof shows "
-            + (proof.present() ? "inclusion" : "absence"));
-      }
+      checkProof("round", seq, used, proof);
     }
 
     /** Whether the records were used although no grant was in force (never for an erased subject's past rounds). */
     public boolean usedWithoutConsent(boolean erased) {
-      return used && !erased && (consent == null || consent.state() != ConsentState.GRANTED);
+      return SubjectAccessReport.usedWithoutConsent(used, consent, erased);
     }
+  }
+
+  /**
+   * The subject and one scoring with a vertical model piece.
+   *
+   * @param seq the scoring's audit entry
+   * @param purpose the model's purpose
+   * @param jobId the job that trained the model
+   * @param modelVersion the model version scored with
+   * @param role {@link SubjectsScored#REQUESTER} or {@link SubjectsScored#PARTY}
+   * @param requester the site that asked for the scores
+   * @param consentAt when consent was evaluated for the scoring
+   * @param used whether the subject's records were used
+   * @param consent the decision in force at {@code consentAt}, or null if none (or erased)
+   * @param proof inclusion proof if used, absence proof otherwise
+   */
+  public record ScoringUse(long seq, String purpose, String jobId, String modelVersion, String role, String requester,
+      Instant consentAt, boolean used, ConsentInForce consent, SetProof proof) {
+    public ScoringUse {
+      if (seq < 1) {
+        throw new IllegalArgumentException("seq must be at least 1, got " + seq);
+      }
+      Purposes.check(purpose);
+      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(modelVersion, "modelVersion");
+      Objects.requireNonNull(role, "role");
+      Objects.requireNonNull(requester, "requester");
+      Objects.requireNonNull(consentAt, "consentAt");
+      checkProof("scoring", seq, used, proof);
+    }
+
+    /** Whether the records were used although no grant was in force (never for an erased subject's past scorings). */
+    public boolean usedWithoutConsent(boolean erased) {
+      return SubjectAccessReport.usedWithoutConsent(used, consent, erased);
+    }
+  }
+
+  private static void checkProof(String what, long seq, boolean used, SetProof proof) {
+    Objects.requireNonNull(proof, "proof");
+    if (proof.present() != used) {
+      throw new IllegalArgumentException(what + " entry " + seq + ": 'used' is " + used + " but the proof shows "
+          + (proof.present() ? "inclusion" : "absence"));
+    }
+  }
+
+  private static boolean usedWithoutConsent(boolean used, ConsentInForce consent, boolean erased) {
+    return used && !erased && (consent == null || consent.state() != ConsentState.GRANTED);
   }
 
   /** The report as JSON text (AUDIT_FORMAT.md). */
@@ -120,24 +166,39 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
       n.put("job", u.jobId());
       n.put("round", u.round());
       n.put("modelVersion", u.modelVersion());
-      n.put("consentAt", u.consentAt().toString());
-      n.put("used", u.used());
-      if (u.consent() == null) {
-        n.putNull("consent");
-      } else {
-        ObjectNode c = n.putObject("consent");
-        c.put("state", u.consent().state().id());
-        c.put("since", u.consent().since().toString());
-        c.put("evidence", u.consent().evidence());
-        c.put("policyVersion", u.consent().policyVersion());
-      }
-      n.set("proof", ProofJson.write(u.proof()));
+      writeUse(n, u.consentAt(), u.used(), u.consent(), u.proof());
+    }
+    ArrayNode scored = root.putArray("scorings");
+    for (ScoringUse u : scorings) {
+      ObjectNode n = scored.addObject();
+      n.put("seq", u.seq());
+      n.put("purpose", u.purpose());
+      n.put("job", u.jobId());
+      n.put("modelVersion", u.modelVersion());
+      n.put("role", u.role());
+      n.put("requester", u.requester());
+      writeUse(n, u.consentAt(), u.used(), u.consent(), u.proof());
     }
     try {
       return EntryCodec.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static void writeUse(ObjectNode n, Instant consentAt, boolean used, ConsentInForce consent, SetProof proof) {
+    n.put("consentAt", consentAt.toString());
+    n.put("used", used);
+    if (consent == null) {
+      n.putNull("consent");
+    } else {
+      ObjectNode c = n.putObject("consent");
+      c.put("state", consent.state().id());
+      c.put("since", consent.since().toString());
+      c.put("evidence", consent.evidence());
+      c.put("policyVersion", consent.policyVersion());
+    }
+    n.set("proof", ProofJson.write(proof));
   }
 
   /**
@@ -184,32 +245,48 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
         throw new IllegalArgumentException("not a " + FORMAT + " version " + VERSION + " file");
       }
       List<RoundUse> rounds = new ArrayList<>();
-      JsonNode list = root.get("rounds");
-      if (list == null || !list.isArray()) {
-        throw new IllegalArgumentException("missing array 'rounds'");
-      }
-      for (JsonNode n : list) {
-        JsonNode c = n.get("consent");
-        ConsentAtRound consent = c == null || c.isNull() ? null : new ConsentAtRound(
-            ConsentState.parse(ProofJson.text(c, "state")), Instant.parse(ProofJson.text(c, "since")),
-            optionalText(c, "evidence"), optionalText(c, "policyVersion"));
-        JsonNode used = n.get("used");
-        if (used == null || !used.isBoolean()) {
-          throw new IllegalArgumentException("missing boolean 'used'");
-        }
+      for (JsonNode n : array(root, "rounds")) {
         rounds.add(new RoundUse(ProofJson.number(n, "seq"), ProofJson.text(n, "purpose"), ProofJson.text(n, "job"),
             Math.toIntExact(ProofJson.number(n, "round")), optionalText(n, "modelVersion"),
-            Instant.parse(ProofJson.text(n, "consentAt")), used.asBoolean(), consent, ProofJson.read(n.get("proof"))));
+            Instant.parse(ProofJson.text(n, "consentAt")), used(n), consent(n), ProofJson.read(n.get("proof"))));
+      }
+      List<ScoringUse> scorings = new ArrayList<>();
+      for (JsonNode n : array(root, "scorings")) {
+        scorings.add(new ScoringUse(ProofJson.number(n, "seq"), ProofJson.text(n, "purpose"), ProofJson.text(n, "job"),
+            ProofJson.text(n, "modelVersion"), ProofJson.text(n, "role"), ProofJson.text(n, "requester"),
+            Instant.parse(ProofJson.text(n, "consentAt")), used(n), consent(n), ProofJson.read(n.get("proof"))));
       }
       JsonNode erased = root.get("erased");
       return new SubjectAccessReport(ProofJson.text(root, "site"), ProofJson.text(root, "pseudonym"),
           EntryCodec.parseTime(ProofJson.text(root, "generatedAt")), ProofJson.number(root, "headSeq"),
-          erased != null && erased.asBoolean(), rounds);
+          erased != null && erased.asBoolean(), rounds, scorings);
     } catch (DateTimeParseException | ArithmeticException e) {
       throw new IllegalArgumentException("malformed subject-access report: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("malformed subject-access report: " + e.getMessage(), e);
     }
+  }
+
+  private static JsonNode array(JsonNode root, String field) {
+    JsonNode list = root.get(field);
+    if (list == null || !list.isArray()) {
+      throw new IllegalArgumentException("missing array '" + field + "'");
+    }
+    return list;
+  }
+
+  private static boolean used(JsonNode n) {
+    JsonNode used = n.get("used");
+    if (used == null || !used.isBoolean()) {
+      throw new IllegalArgumentException("missing boolean 'used'");
+    }
+    return used.asBoolean();
+  }
+
+  private static ConsentInForce consent(JsonNode n) {
+    JsonNode c = n.get("consent");
+    return c == null || c.isNull() ? null : new ConsentInForce(ConsentState.parse(ProofJson.text(c, "state")),
+        Instant.parse(ProofJson.text(c, "since")), optionalText(c, "evidence"), optionalText(c, "policyVersion"));
   }
 
   private static String optionalText(JsonNode n, String field) {

@@ -118,6 +118,7 @@ class AuditLogTest {
   void append_reservedTypes_refused() {
     assertThrows(IllegalArgumentException.class, () -> f.log.append(AuditEntryType.ROUND_CONTRIBUTED, Map.of()));
     assertThrows(IllegalArgumentException.class, () -> f.log.append(AuditEntryType.HEAD_COUNTERSIGNED, Map.of()));
+    assertThrows(IllegalArgumentException.class, () -> f.log.append(AuditEntryType.SUBJECTS_SCORED, Map.of()));
     assertThrows(IllegalArgumentException.class, () -> f.log.jobAccepted("job", "Bad Purpose"));
     assertEquals(0, f.log.entries().size());
   }
@@ -219,8 +220,8 @@ class AuditLogTest {
     assertEquals(HexFormat.of().formatHex(sent), p.get("sentSha256").asText());
     assertEquals("churn", p.get("purpose").asText());
     assertEquals("2025-06-02T08:00:00Z", p.get("consentAt").asText());
-    assertArrayEquals(set.root(), f.log.roundSubjects(e2.seq()).orElseThrow().root());
-    assertTrue(f.log.roundSubjects(99).isEmpty());
+    assertArrayEquals(set.root(), f.log.subjectSet(e2.seq()).orElseThrow().root());
+    assertTrue(f.log.subjectSet(99).isEmpty());
     try (Connection c = DriverManager.getConnection(f.url); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM audit_round_subjects")) {
       rs.next();

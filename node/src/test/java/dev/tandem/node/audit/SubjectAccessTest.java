@@ -130,7 +130,7 @@ class SubjectAccessTest {
     SubjectAccessReport other = access.report("CUST-0001");
     // claim the canary's proofs for another pseudonym
     SubjectAccessReport swapped = new SubjectAccessReport(canary.site(), other.pseudonym(), canary.generatedAt(),
-        canary.headSeq(), false, canary.rounds());
+        canary.headSeq(), false, canary.rounds(), List.of());
     assertBadProof(swapped, canary.rounds().get(0).seq());
   }
 
@@ -143,7 +143,7 @@ class SubjectAccessTest {
     SubjectAccessReport.RoundUse lie = new SubjectAccessReport.RoundUse(k.seq(), k.purpose(), k.jobId(), k.round(),
         k.modelVersion(), k.consentAt(), false, k.consent(), k1.proof());
     assertBadProof(new SubjectAccessReport(canary.site(), canary.pseudonym(), canary.generatedAt(), canary.headSeq(),
-        false, List.of(lie, k1)), k.seq());
+        false, List.of(lie, k1), List.of()), k.seq());
   }
 
   @Test
@@ -151,12 +151,12 @@ class SubjectAccessTest {
     SubjectAccessReport canary = access.report(CANARY);
     List<SubjectAccessReport.RoundUse> onlySecond = new ArrayList<>(canary.rounds().subList(1, 2));
     assertBadProof(new SubjectAccessReport(canary.site(), canary.pseudonym(), canary.generatedAt(), canary.headSeq(),
-        false, onlySecond), canary.rounds().get(0).seq());
+        false, onlySecond, List.of()), canary.rounds().get(0).seq());
     SubjectAccessReport.RoundUse k = canary.rounds().get(0);
     SubjectAccessReport.RoundUse renamed = new SubjectAccessReport.RoundUse(k.seq(), "credit-risk", k.jobId(),
         k.round(), k.modelVersion(), k.consentAt(), k.used(), k.consent(), k.proof());
     assertBadProof(new SubjectAccessReport(canary.site(), canary.pseudonym(), canary.generatedAt(), canary.headSeq(),
-        false, List.of(renamed, canary.rounds().get(1))), k.seq());
+        false, List.of(renamed, canary.rounds().get(1)), List.of()), k.seq());
     assertThrows(IllegalArgumentException.class, () -> new SubjectAccessReport.RoundUse(k.seq(), k.purpose(),
         k.jobId(), k.round(), k.modelVersion(), k.consentAt(), false, k.consent(), k.proof()));
   }
@@ -173,6 +173,67 @@ class SubjectAccessTest {
     assertEquals(AuditEntryType.ERASURE, erasure.type());
     assertFalse(erasure.payload().contains(CANARY));
     assertTrue(AuditVerifier.verifySubjectAccess(f.log.export().toJson(), report, f.ca()).valid());
+  }
+
+  @Test
+  void report_scorings_usedThenAbsentAfterRevocation_andEveryMisstatementCaught() throws Exception {
+    // a scoring before the revocation (replayed at its consent instant) and one after
+    Instant before = roundKStart();
+    AuditEntry used = f.log.subjectsScored(new SubjectsScored("churn", "job-7", "job-7/v2", SubjectsScored.PARTY,
+        "bank", before, RoundContribution.subjectSet(f.pseudonyms, roundK), sha("score 1")));
+    Instant after = f.clock.instant();
+    AuditEntry absent = f.log.subjectsScored(new SubjectsScored("churn", "job-7", "job-7/v2",
+        SubjectsScored.REQUESTER, AuditFixture.SITE, after,
+        RoundContribution.subjectSet(f.pseudonyms, f.consent.consentedSubjects("churn", after)), sha("score 2")));
+
+    SubjectAccessReport report = access.report(CANARY);
+    assertEquals(2, report.rounds().size());
+    assertEquals(List.of(used.seq(), absent.seq()), report.scorings().stream()
+        .map(SubjectAccessReport.ScoringUse::seq).toList());
+    SubjectAccessReport.ScoringUse s1 = report.scorings().get(0);
+    SubjectAccessReport.ScoringUse s2 = report.scorings().get(1);
+    assertTrue(s1.used());
+    assertEquals(ConsentState.GRANTED, s1.consent().state());
+    assertEquals("bank", s1.requester());
+    assertFalse(s2.used());
+    assertTrue(s2.proof() instanceof AbsenceProof);
+    assertEquals(ConsentState.REVOKED, s2.consent().state());
+    assertEquals(SubjectsScored.REQUESTER, s2.role());
+    assertFalse(s1.usedWithoutConsent(false));
+    AuditVerification v = AuditVerifier.verifySubjectAccess(f.log.export().toJson(), report, f.ca());
+    assertTrue(v.valid(), v.describe());
+    assertEquals(4, v.proofsChecked());
+    assertEquals(report.toJson(), SubjectAccessReport.parse(report.toJson()).toJson());
+    assertFalse(f.log.entries().get((int) used.seq() - 1).payload().contains(CANARY));
+
+    // omitted, misstated, cited as a round, or with the scoring's proof swapped for an absence proof
+    assertBadProof(withScorings(report, List.of(s2)), s1.seq());
+    assertBadProof(withScorings(report, List.of(new SubjectAccessReport.ScoringUse(s1.seq(), s1.purpose(), s1.jobId(),
+        s1.modelVersion(), SubjectsScored.REQUESTER, s1.requester(), s1.consentAt(), true, s1.consent(), s1.proof()),
+        s2)), s1.seq());
+    assertBadProof(withScorings(report, List.of(s1, new SubjectAccessReport.ScoringUse(s2.seq(), s2.purpose(),
+        s2.jobId(), s2.modelVersion(), s2.role(), s2.requester(), s2.consentAt(), true, s2.consent(), s1.proof()))),
+        s2.seq());
+    List<SubjectAccessReport.RoundUse> asRound = new ArrayList<>(report.rounds());
+    SubjectAccessReport.RoundUse k = report.rounds().get(0);
+    asRound.add(new SubjectAccessReport.RoundUse(s1.seq(), k.purpose(), k.jobId(), k.round(), k.modelVersion(),
+        k.consentAt(), true, k.consent(), s1.proof()));
+    assertBadProof(new SubjectAccessReport(report.site(), report.pseudonym(), report.generatedAt(), report.headSeq(),
+        false, asRound, List.of(s2)), s1.seq());
+  }
+
+  private Instant roundKStart() {
+    return Instant.parse(AuditFixture.parse(f.log.entries().stream()
+        .filter(e -> e.type() == AuditEntryType.ROUND_CONTRIBUTED).findFirst().orElseThrow().payload())
+        .get("consentAt").asText());
+  }
+
+  private static byte[] sha(String text) throws Exception {
+    return MessageDigest.getInstance("SHA-256").digest(text.getBytes());
+  }
+
+  private static SubjectAccessReport withScorings(SubjectAccessReport r, List<SubjectAccessReport.ScoringUse> s) {
+    return new SubjectAccessReport(r.site(), r.pseudonym(), r.generatedAt(), r.headSeq(), r.erased(), r.rounds(), s);
   }
 
   private void assertBadProof(SubjectAccessReport report, long seq) {

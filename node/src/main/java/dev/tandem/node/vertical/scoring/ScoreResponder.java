@@ -3,6 +3,7 @@ package dev.tandem.node.vertical.scoring;
 import dev.tandem.crypto.seal.SealException;
 import dev.tandem.crypto.seal.SealPublicKey;
 import dev.tandem.model.RowView;
+import dev.tandem.node.audit.SubjectsScored;
 import dev.tandem.node.consent.Consent;
 import dev.tandem.node.vertical.Refusal;
 import dev.tandem.node.vertical.VerticalModelPiece;
@@ -138,7 +139,7 @@ public final class ScoreResponder {
     VerticalMessage answer = VerticalMessage.newBuilder().setTaskId(task.getTaskId()).setJobId(task.getJobId())
         .setRound(task.getRound()).setStage(VerticalStage.VERTICAL_SCORE).addOutbox(envelope).build();
     if (!used.isEmpty()) {
-      ScoringAudit.scored(context.stores.audit(), context.stores.pseudonyms(), piece, ScoringAudit.PARTY, requester,
+      ScoringAudit.scored(context.stores.audit(), context.stores.pseudonyms(), piece, SubjectsScored.PARTY, requester,
           at, used, answer.toByteArray());
     }
     return answer;

@@ -2,6 +2,7 @@ package dev.tandem.node.vertical.scoring;
 
 import dev.tandem.crypto.seal.SealKeyPair;
 import dev.tandem.model.RowView;
+import dev.tandem.node.audit.SubjectsScored;
 import dev.tandem.node.consent.Consent;
 import dev.tandem.node.vertical.VerticalModelPiece;
 import dev.tandem.proto.v1.Envelope;
@@ -111,7 +112,7 @@ public final class VerticalScorer implements SubjectScorer {
     SealKeyPair mine = SealKeyPair.generate(context.random);
     ScoreRequest request = ScoreRequest.newBuilder().setModelVersion(version).addAllIds(ids)
         .setRequester(context.keys.sign(ScoreEnvelope.keyContext(version), mine.publicKey())).build();
-    ScoringAudit.scored(context.stores.audit(), context.stores.pseudonyms(), piece, ScoringAudit.REQUESTER,
+    ScoringAudit.scored(context.stores.audit(), context.stores.pseudonyms(), piece, SubjectsScored.REQUESTER,
         context.site, consentAt, ids, request.toByteArray());
     ScoreResponse response;
     try {
