@@ -6,8 +6,12 @@ import dev.tandem.coordinator.store.ModelExport;
 import dev.tandem.coordinator.store.ModelRegistry;
 import dev.tandem.coordinator.store.StoredModel;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +22,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {ModelCommand.ListVersions.class, ModelCommand.Export.class})
 public final class ModelCommand {
 
-  @Command(name = "list", description = "List model versions, oldest first.")
+  @Command(name = "list", description = "List model versions, horizontal and vertical, oldest first.")
   static final class ListVersions implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "the coordinator's YAML file")
     Path config;
@@ -29,19 +33,37 @@ public final class ModelCommand {
     @Override
     public Integer call() {
       try (ModelRegistry registry = JdbcModelRegistry.open(CoordinatorConfig.load(config).databaseUrl())) {
-        List<StoredModel> versions = registry.versions(job);
-        System.out.println(String.format(Locale.ROOT, "%-40s %-14s %6s %8s  %s", "VERSION", "PURPOSE", "ROUND", "AUC",
-            "CREATED"));
-        for (StoredModel m : versions) {
-          System.out.println(String.format(Locale.ROOT, "%-40s %-14s %6d %8.4f  %s", m.version(), m.job().purpose(),
-              m.round(), m.metrics().auc(), m.created()));
-        }
+        listing(registry, job).forEach(System.out::println);
         return 0;
       }
     }
   }
 
-  @Command(name = "export", description = "Write one model version as JSON.")
+  /** The lines {@code model list} prints: a header, then every version of {@code job} (all if null), oldest first. */
+  public static List<String> listing(ModelRegistry registry, String job) {
+    List<Row> rows = new ArrayList<>();
+    for (StoredModel m : registry.versions(job)) {
+      rows.add(new Row(m.version(), m.job().purpose(), "horizontal", m.round(), m.metrics().auc(), m.created()));
+    }
+    for (ModelRegistry.VerticalVersion m : registry.verticalVersions(job)) {
+      rows.add(new Row(m.version(), m.job().purpose(), "vertical", m.round(), m.metrics().auc(), m.created()));
+    }
+    rows.sort(Comparator.comparing(Row::created).thenComparing(Row::version));
+    String format = "%-40s %-14s %-10s %6s %8s  %s";
+    List<String> lines = new ArrayList<>();
+    lines.add(String.format(Locale.ROOT, format, "VERSION", "PURPOSE", "KIND", "ROUND", "AUC", "CREATED"));
+    for (Row r : rows) {
+      lines.add(String.format(Locale.ROOT, format, r.version(), r.purpose(), r.kind(), r.round(),
+          String.format(Locale.ROOT, "%.4f", r.auc()), r.created()));
+    }
+    return lines;
+  }
+
+  /** One line of the listing. */
+  private record Row(String version, String purpose, String kind, int round, double auc, Instant created) {}
+
+  @Command(name = "export", description = "Write one horizontal model version as JSON (a vertical model's pieces"
+      + " stay at its parties).")
   static final class Export implements Callable<Integer> {
     @Option(names = "--config", required = true, description = "the coordinator's YAML file")
     Path config;
@@ -55,15 +77,28 @@ public final class ModelCommand {
     @Override
     public Integer call() {
       try (ModelRegistry registry = JdbcModelRegistry.open(CoordinatorConfig.load(config).databaseUrl())) {
-        StoredModel m = registry.version(version).or(() -> {
-          List<StoredModel> all = registry.versions(version);
-          return all.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(all.get(all.size() - 1));
-        }).orElseThrow(() -> new IllegalArgumentException("no model version or job '" + version
-            + "'; see `tandem model list`"));
+        StoredModel m = exportable(registry, version);
         ModelExport.write(m, out);
         System.out.println("wrote " + m.version() + " to " + out);
         return 0;
       }
     }
+  }
+
+  /**
+   * The horizontal version named {@code version}, or the latest of the job so named.
+   *
+   * @throws IllegalArgumentException if there is none, or it is a vertical model (no weights here)
+   */
+  public static StoredModel exportable(ModelRegistry registry, String version) {
+    if (registry.verticalVersion(version).isPresent() || !registry.verticalVersions(version).isEmpty()) {
+      throw new IllegalArgumentException("'" + version + "' is a vertical model: the coordinator holds none of its"
+          + " weights (each party keeps its own piece in its node database); score with it through `tandem score`");
+    }
+    return registry.version(version).or(() -> {
+      List<StoredModel> all = registry.versions(version);
+      return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }).orElseThrow(() -> new IllegalArgumentException("no model version or job '" + version
+        + "'; see `tandem model list`"));
   }
 }

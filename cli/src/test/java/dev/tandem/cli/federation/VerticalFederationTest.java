@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.MessageLite;
+import dev.tandem.cli.model.ModelCommand;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.LabelSpec;
 import dev.tandem.model.metrics.BinaryMetrics;
@@ -113,6 +114,13 @@ class VerticalFederationTest {
       assertEquals(ScoringException.Reason.UNKNOWN_MODEL, unknown.reason(), unknown.getMessage());
       fed.node("telco").consent().revoke(revoked, "health-risk", "patient-request", "v2");
       afterRevocation = fed.node("hospital").scorer().score(version, List.of(revoked));
+      // The coordinator lists the version beside the horizontal ones but holds no weights to export.
+      List<String> listing = ModelCommand.listing(fed.coordinator().registry(), null);
+      assertTrue(listing.stream().anyMatch(l -> l.startsWith(version + " ") && l.contains(" vertical ")),
+          String.join("\n", listing));
+      IllegalArgumentException export = assertThrows(IllegalArgumentException.class,
+          () -> ModelCommand.exportable(fed.coordinator().registry(), version));
+      assertTrue(export.getMessage().contains("vertical model"), export.getMessage());
       NodeStores telco = fed.node("telco").stores();
       access = telco.subjectAccess().report(revoked);
       accessVerified = AuditVerifier.verifySubjectAccess(telco.audit().export().toJson(), access,
