@@ -22,13 +22,14 @@ import java.util.Arrays;
  * row plus a few per distinct value, whatever the scalars' length.
  *
  * <p>{@link #signedProduct} picks the cheaper by a count of multiplications. Products are computed
- * on split residues ({@link SplitModulus}); squarings and small powers go through
- * {@link BigInteger#modPow}.
+ * on split residues ({@link SplitModulus}), squarings and small powers too.
  */
 final class BucketMultiExponentiation {
   private static final int MAX_WINDOW_BITS = 20;
-  /** Multiplications charged per distinct value by value: two products and a small modPow. */
+  /** Multiplications charged per distinct value by value: two products and a small power. */
   private static final double COST_PER_DISTINCT_VALUE = 6;
+  /** Exponents up to this length are raised by square-and-multiply on split residues. */
+  private static final int SHORT_EXPONENT_BITS = 24;
 
   private BucketMultiExponentiation() {}
 
@@ -166,7 +167,7 @@ final class BucketMultiExponentiation {
     return (double) windows * count // bucket accumulation
         + (windows - 1) * Math.pow(2, w + 1) // combining both bucket sets, lower windows
         + Math.pow(2, topBits + 2) // combining both sets, top window (digits up to 2^topBits)
-        + (windows - 1) * w * 2 / 3.0; // squarings by modPow, cheaper than a multiplication
+        + (double) (windows - 1) * w; // squarings
   }
 
   /** Returns prod_d buckets[d]^d by running products (about two multiplications per bucket). */
@@ -198,8 +199,24 @@ final class BucketMultiExponentiation {
     return total;
   }
 
+  /**
+   * Returns base^exponent: by squarings and multiplications on split residues for exponents of up
+   * to {@link #SHORT_EXPONENT_BITS} bits (window powers 2^w and gaps between distinct values), where
+   * modPow's conversions in and out of Montgomery form cost more than the work; else by modPow.
+   */
   private static Split power(Split base, BigInteger exponent, SplitModulus arithmetic, BigInteger nSquared) {
-    return arithmetic.split(arithmetic.join(base).modPow(exponent, nSquared));
+    int bits = exponent.bitLength();
+    if (bits > SHORT_EXPONENT_BITS) {
+      return arithmetic.split(arithmetic.join(base).modPow(exponent, nSquared));
+    }
+    Split acc = base;
+    for (int bit = bits - 2; bit >= 0; bit--) {
+      acc = arithmetic.multiply(acc, acc);
+      if (exponent.testBit(bit)) {
+        acc = arithmetic.multiply(acc, base);
+      }
+    }
+    return acc;
   }
 
   /** Multiplies, treating null as the empty product. */

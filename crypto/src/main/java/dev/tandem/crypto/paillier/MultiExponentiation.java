@@ -14,8 +14,8 @@ import java.util.stream.IntStream;
  * modPow} per term, or, for a column with few distinct scalars (categorical or rounded features),
  * one multiplication per row whatever the scalars' length. So keep scalars short: at 2048 bits a
  * row costs about 11 us per column and window, one window up to 8-bit scalars, two up to 16.
- * Negative scalars go into a second set of buckets whose total is inverted once per column, so no
- * base is ever inverted. Columns and row chunks run in parallel on the common fork-join pool, using
+ * Negative scalars go into a second set of buckets whose totals are inverted together, with one
+ * inversion for all columns, so no base is ever inverted. Columns and row chunks run in parallel on the common fork-join pool, using
  * all cores. The inputs are read, not retained. Thread-safe.
  */
 public final class MultiExponentiation {
@@ -58,7 +58,8 @@ public final class MultiExponentiation {
           return BucketMultiExponentiation.signedProduct(bases, from, scalars, arithmetic, key.nSquared());
         })
         .toArray(Split[][]::new);
-    PaillierCiphertext[] out = new PaillierCiphertext[columns];
+    BigInteger[] positives = new BigInteger[columns];
+    BigInteger[] negatives = new BigInteger[columns];
     for (int column = 0; column < columns; column++) {
       Split positiveSplit = partial[column * chunks][0];
       Split negativeSplit = partial[column * chunks][1];
@@ -66,11 +67,43 @@ public final class MultiExponentiation {
         positiveSplit = arithmetic.multiply(positiveSplit, partial[column * chunks + chunk][0]);
         negativeSplit = arithmetic.multiply(negativeSplit, partial[column * chunks + chunk][1]);
       }
-      BigInteger positive = arithmetic.join(positiveSplit);
-      BigInteger negative = arithmetic.join(negativeSplit);
-      BigInteger product = negative.equals(BigInteger.ONE)
-          ? positive : key.modNSquared().multiply(positive, key.inverse(negative));
-      out[column] = new PaillierCiphertext(product);
+      positives[column] = arithmetic.join(positiveSplit);
+      negatives[column] = arithmetic.join(negativeSplit);
+    }
+    BigInteger[] inverses = batchInverse(key, negatives);
+    PaillierCiphertext[] out = new PaillierCiphertext[columns];
+    for (int column = 0; column < columns; column++) {
+      out[column] = new PaillierCiphertext(inverses[column] == null
+          ? positives[column] : key.modNSquared().multiply(positives[column], inverses[column]));
+    }
+    return out;
+  }
+
+  /**
+   * Returns the inverses mod n^2 of the values other than 1 (null for a 1) with a single inversion
+   * (Montgomery's trick: three multiplications per further value).
+   */
+  private static BigInteger[] batchInverse(PaillierPublicKey key, BigInteger[] values) {
+    BarrettReducer mod = key.modNSquared();
+    BigInteger[] prefix = new BigInteger[values.length];
+    BigInteger running = BigInteger.ONE;
+    for (int i = 0; i < values.length; i++) {
+      if (!values[i].equals(BigInteger.ONE)) {
+        running = mod.multiply(running, values[i]);
+      }
+      prefix[i] = running;
+    }
+    BigInteger[] out = new BigInteger[values.length];
+    if (running.equals(BigInteger.ONE)) {
+      return out;
+    }
+    BigInteger inverse = key.inverse(running); // of the product of all values up to i
+    for (int i = values.length - 1; i >= 0; i--) {
+      if (values[i].equals(BigInteger.ONE)) {
+        continue;
+      }
+      out[i] = i == 0 ? inverse : mod.multiply(inverse, prefix[i - 1]);
+      inverse = mod.multiply(inverse, values[i]);
     }
     return out;
   }

@@ -152,4 +152,21 @@ class PaillierKeyTest {
     assertNotEquals(cs[1].value(), pub.rerandomize(cs[1], TestKeys.RANDOM).value());
     assertArrayEquals(cs[2].toBytes(pub), PaillierCiphertext.fromBytes(pub, cs[2].toBytes(pub)).toBytes(pub));
   }
+
+  @Test
+  void inverse_liftedFromModN_equalsModInverseModNSquared_andRefusesNonUnits() {
+    PaillierPublicKey pub = key.publicKey();
+    BigInteger nSquared = pub.nSquared();
+    for (int i = 0; i < 50; i++) {
+      BigInteger v = new BigInteger(nSquared.bitLength() + 8, TestKeys.RANDOM).mod(nSquared);
+      if (v.signum() == 0 || !v.gcd(pub.modulus()).equals(BigInteger.ONE)) {
+        continue;
+      }
+      assertEquals(v.modInverse(nSquared), pub.inverse(v));
+    }
+    assertEquals(BigInteger.ONE, pub.inverse(BigInteger.ONE));
+    assertEquals(nSquared.subtract(BigInteger.ONE), pub.inverse(nSquared.subtract(BigInteger.ONE)));
+    assertThrows(IllegalArgumentException.class, () -> pub.inverse(pub.modulus()));
+    assertThrows(IllegalArgumentException.class, () -> pub.inverse(pub.modulus().multiply(BigInteger.TWO)));
+  }
 }
