@@ -109,8 +109,8 @@ public final class LocalTraining {
       long waited = 0;
       for (int epoch = 0; !convergence.done(losses); epoch++) {
         long wait = System.nanoTime();
+        encryptors.forEach(Encryptor::resumePrecomputation); // every party's pool fills at once
         for (Encryptor e : encryptors) {
-          e.resumePrecomputation();
           awaitReady(e, Math.min(poolCapacity, guest.length));
         }
         encryptors.forEach(Encryptor::pausePrecomputation);
