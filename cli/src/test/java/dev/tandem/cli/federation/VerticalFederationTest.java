@@ -173,6 +173,8 @@ class VerticalFederationTest {
     assertEquals(List.of("hospital", "telco"), access.scorings().stream()
         .map(SubjectAccessReport.ScoringUse::requester).toList());
     assertEquals(access.rounds().size() + 2, accessVerified.proofsChecked(), "rounds and scorings checked");
+    assertTrue(accessVerified.countersignedThrough() >= access.scorings().get(1).seq(),
+        "the coordinator countersigned the operator's head after each scoring: " + accessVerified.describe());
     assertTrue(access.rounds().stream().allMatch(SubjectAccessReport.RoundUse::used), "trained on the subject");
     // No subject id, inside or outside the intersection, reaches the coordinator in the clear in training.
     for (Map.Entry<String, OutboundRecorder> r : recorders.entrySet()) {

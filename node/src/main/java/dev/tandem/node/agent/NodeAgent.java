@@ -88,8 +88,9 @@ public final class NodeAgent implements AutoCloseable {
     SecureRounds secure = new SecureRounds(config.site(), siteSigner, peerTrust, ca, random);
     SealKeys sealKeys = new SealKeys(config.site(), siteSigner, Pem.readCertificate(config.tls().cert()), peerTrust,
         ca);
-    ScoringContext scoring = new ScoringContext(config.site(), data, stores, sealKeys, config.consent(), clock,
-        random);
+    ScoringContext scoring = new ScoringContext(config.site(), data, stores, sealKeys, config.consent(),
+        new CoordinatorCountersigner(() -> FederationGrpc.newBlockingStub(intercepted)
+            .withDeadlineAfter(30, TimeUnit.SECONDS)), clock, random);
     this.handler = new TaskHandler(config.site(), data, log,
         () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock, secure,
         ledger, config.privacy(), new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),

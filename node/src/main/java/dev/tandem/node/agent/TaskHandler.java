@@ -1,15 +1,22 @@
 package dev.tandem.node.agent;
 
-import dev.tandem.node.vertical.scoring.ScoreResponder;
-import dev.tandem.proto.v1.VerticalStage;
-
+import com.google.protobuf.ByteString;
 import com.google.protobuf.MessageLite;
+import dev.tandem.crypto.secagg.FixedPoint;
+import dev.tandem.crypto.secagg.SecAggConfig;
+import dev.tandem.crypto.secagg.SecAggException;
 import dev.tandem.model.FeatureEncoder;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.Normalization;
+import dev.tandem.node.audit.HeadCountersigner;
 import dev.tandem.node.data.LocalData;
+import dev.tandem.node.privacy.BudgetCheck;
+import dev.tandem.node.privacy.PrivacyBudgets;
+import dev.tandem.node.privacy.PrivacyLedger;
+import dev.tandem.node.secagg.SecureRounds;
 import dev.tandem.node.store.ContributionLog;
+import dev.tandem.node.training.DpSteps;
 import dev.tandem.node.training.EncodedData;
 import dev.tandem.node.training.Evaluation;
 import dev.tandem.node.training.Evaluator;
@@ -20,46 +27,32 @@ import dev.tandem.node.vertical.SealKeys;
 import dev.tandem.node.vertical.VerticalModels;
 import dev.tandem.node.vertical.VerticalParticipant;
 import dev.tandem.node.vertical.VerticalTransport;
-import dev.tandem.proto.v1.VerticalMessage;
-import java.security.SecureRandom;
+import dev.tandem.node.vertical.scoring.ScoreResponder;
 import dev.tandem.proto.Wire;
 import dev.tandem.proto.v1.EvaluationReport;
 import dev.tandem.proto.v1.FederationGrpc.FederationBlockingStub;
 import dev.tandem.proto.v1.ModelUpdate;
 import dev.tandem.proto.v1.NumericMoments;
-import dev.tandem.proto.v1.StatsReport;
-import dev.tandem.proto.v1.Task;
-import dev.tandem.proto.v1.TaskDeclined;
 import dev.tandem.proto.v1.SecAggMessage;
 import dev.tandem.proto.v1.SecAggParams;
 import dev.tandem.proto.v1.SecAggStage;
 import dev.tandem.proto.v1.SecAggTask;
-import dev.tandem.crypto.secagg.FixedPoint;
-import dev.tandem.crypto.secagg.SecAggConfig;
-import dev.tandem.crypto.secagg.SecAggException;
-import dev.tandem.node.secagg.SecureRounds;
-import dev.tandem.node.privacy.BudgetCheck;
-import dev.tandem.node.privacy.PrivacyBudgets;
-import dev.tandem.node.privacy.PrivacyLedger;
-import dev.tandem.node.training.DpSteps;
-import com.google.protobuf.ByteString;
-import java.util.Set;
-import dev.tandem.node.audit.HeadCountersignature;
-import dev.tandem.proto.v1.HeadCountersigned;
-import dev.tandem.proto.v1.HeadToSign;
-import java.io.ByteArrayInputStream;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
+import dev.tandem.proto.v1.StatsReport;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.TaskDeclined;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
 import io.grpc.StatusRuntimeException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -78,6 +71,7 @@ final class TaskHandler {
   private final LocalData data;
   private final ContributionLog log;
   private final Supplier<FederationBlockingStub> stub;
+  private final HeadCountersigner countersigner;
   private final Clock clock;
   private final LocalTrainer trainer = new LocalTrainer();
   private final Evaluator evaluator = new Evaluator();
@@ -113,8 +107,9 @@ final class TaskHandler {
     this.data = data;
     this.log = log;
     this.stub = stub;
+    this.countersigner = new CoordinatorCountersigner(stub);
     this.clock = clock;
-    this.vertical = new VerticalParticipant(site, data, gate.vertical(this::countersignOverRpc), sealKeys,
+    this.vertical = new VerticalParticipant(site, data, gate.vertical(countersigner), sealKeys,
         verticalModels, new VerticalAnswers(), clock, random);
   }
 
@@ -274,7 +269,7 @@ final class TaskHandler {
         .setEpsilonSpent(privacy.epsilon()).setDelta(privacy.delta()).build();
     if (send(job, task, "update", r.sampleCount(), update, () -> stub.get().submitUpdate(update))) {
       gate.contributed(job, task.getRound(), view, job.privacy().dp() == null ? null : privacy.epsilon(),
-          update.toByteArray(), this::countersignOverRpc);
+          update.toByteArray(), countersigner);
     }
   }
 
@@ -316,7 +311,7 @@ final class TaskHandler {
     if (accepted && t.getStage() == SecAggStage.MASKED_INPUT && p != null && p.round() == task.getRound()) {
       pending.remove(job.jobId());
       gate.contributed(job, p.round(), p.consented(), job.privacy().dp() == null ? null : p.privacy().epsilon(),
-          payload.get(0), this::countersignOverRpc);
+          payload.get(0), countersigner);
     }
   }
 
@@ -405,17 +400,4 @@ final class TaskHandler {
     }
   }
 
-  /** Asks the coordinator to countersign this node's audit log head. */
-  private HeadCountersignature countersignOverRpc(String siteId, long seq, byte[] headHash) {
-    HeadCountersigned r = stub.get().countersignHead(HeadToSign.newBuilder().setSeq(seq)
-        .setHeadHash(ByteString.copyFrom(headHash)).build());
-    try {
-      X509Certificate coordinator = (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(r.getCoordinatorCertificate().toByteArray()));
-      return new HeadCountersignature(siteId, r.getSeq(), r.getHeadHash().toByteArray(), coordinator,
-          r.getSignature().toByteArray());
-    } catch (CertificateException e) {
-      throw new IllegalStateException("the coordinator sent an unreadable certificate: " + e.getMessage(), e);
-    }
-  }
 }

@@ -61,6 +61,7 @@ public final class ScoreResponder {
    */
   public void respond(Task task, VerticalTransport transport) {
     VerticalMessage answer;
+    long headBefore = context.stores.audit().head().seq();
     try {
       answer = answer(task);
     } catch (ScoreRefusal r) {
@@ -74,6 +75,9 @@ public final class ScoreResponder {
       return;
     }
     transport.submit(task, answer);
+    if (context.stores.audit().head().seq() > headBefore) {
+      context.countersignHead(); // the answer used records: have the entry countersigned
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.tandem.node.vertical.scoring;
 
+import dev.tandem.node.audit.HeadCountersigner;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.store.NodeStores;
@@ -9,15 +10,18 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * What this site brings to scoring with vertical models, on either side: its records, its stores
  * (consent registry, pseudonyms, audit log, model pieces), its site key's seal-key signer, its consent
- * policy, the clock that says "now" for consent and its one source of secure randomness.
+ * policy, the coordinator's countersignature of its audit head, the clock that says "now" for
+ * consent and its one source of secure randomness.
  *
  * <p>Immutable and thread-safe; the stores are used, never closed.
  */
 public final class ScoringContext {
+  private static final Logger LOG = Logger.getLogger(ScoringContext.class.getName());
   final String site;
   final HeldRecords records;
   final NodeStores stores;
@@ -25,14 +29,16 @@ public final class ScoringContext {
   final ConsentPolicy policy;
   final Clock clock;
   final SecureRandom random;
+  private final HeadCountersigner countersigner;
 
   /**
    * @param data the node's records; both splits can be scored
    * @param keys signs and checks seal keys with the federation's site keys (this site's signer)
+   * @param countersigner has the coordinator countersign the audit head after a scoring
    * @throws IllegalArgumentException if the seal keys are another site's
    */
   public ScoringContext(String site, LocalData data, NodeStores stores, SealKeys keys, ConsentPolicy policy,
-      Clock clock, SecureRandom random) {
+      HeadCountersigner countersigner, Clock clock, SecureRandom random) {
     this.site = Objects.requireNonNull(site, "site");
     this.records = HeldRecords.of(Objects.requireNonNull(data, "data"));
     this.stores = Objects.requireNonNull(stores, "stores");
@@ -40,6 +46,7 @@ public final class ScoringContext {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
+    this.countersigner = Objects.requireNonNull(countersigner, "countersigner");
   }
 
   /**
@@ -48,5 +55,18 @@ public final class ScoringContext {
    */
   Optional<String> policyRefusal(String purpose, List<String> partners) {
     return policy.refusal(site, purpose, partners);
+  }
+
+  /**
+   * Has the coordinator countersign the audit head (after a scoring was audited), so that the
+   * entry cannot be rolled back unnoticed. A failure is logged, not thrown: the scoring stands and
+   * the next countersignature covers the entry.
+   */
+  void countersignHead() {
+    try {
+      stores.audit().countersignHead(countersigner);
+    } catch (RuntimeException e) {
+      LOG.warning(() -> "the coordinator did not countersign the audit head after a scoring: " + e.getMessage());
+    }
   }
 }

@@ -119,6 +119,8 @@ public final class VerticalScorer implements SubjectScorer {
       response = federation.get().scoreSubjects(request);
     } catch (StatusRuntimeException e) {
       throw fromStatus(e.getStatus(), version);
+    } finally {
+      context.countersignHead(); // the request named records and left: have its entry countersigned
     }
     Map<String, Envelope> bySender = new LinkedHashMap<>();
     for (Envelope e : response.getPartialsList()) {

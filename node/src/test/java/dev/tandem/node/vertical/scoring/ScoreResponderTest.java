@@ -243,12 +243,20 @@ class ScoreResponderTest {
     Recording transport = new Recording();
     ScoreResponder responder = new ScoreResponder(sites.operator.context());
     responder.respond(askOperator("c1"), transport);
+    // the scoring used a record: audited, then the head countersigned by the coordinator
+    List<AuditEntry> entries = sites.operator.stores().audit().entries();
+    assertEquals(List.of(AuditEntryType.SUBJECTS_SCORED, AuditEntryType.HEAD_COUNTERSIGNED),
+        entries.subList(entries.size() - 2, entries.size()).stream().map(AuditEntry::type).toList());
+    assertEquals(entries.get(entries.size() - 2).seq(),
+        sites.operator.stores().audit().countersignatures().get(0).seq());
+    long head = sites.operator.stores().audit().head().seq();
     Task unknown = task(sites.bank.keys().sign(ScoreEnvelope.keyContext("credit-job/v9"), requesterKey.publicKey()),
         "credit-job/v9", List.of("c1"));
     responder.respond(unknown, transport);
 
     assertEquals(1, transport.submitted.size());
     assertEquals(List.of("FAILED_PRECONDITION"), transport.declined);
+    assertEquals(head, sites.operator.stores().audit().head().seq(), "a declined task writes nothing");
   }
 
   /** Keeps what a responder sends. */

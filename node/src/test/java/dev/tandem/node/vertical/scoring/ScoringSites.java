@@ -9,6 +9,8 @@ import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.LabelSpec;
 import dev.tandem.model.Normalization;
+import dev.tandem.node.audit.HeadCountersigner;
+import dev.tandem.node.audit.KeyHeadCountersigner;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
@@ -63,6 +65,8 @@ final class ScoringSites implements AutoCloseable {
       new Normalization(new double[] {10}, new double[] {5}), new double[] {2.0}, 0, null);
 
   final TestPki pki = TestPki.create();
+  /** The coordinator's countersignature of audit heads, signed with its key directly. */
+  final HeadCountersigner countersigner = new KeyHeadCountersigner(pki.coordinator("coordinator"));
   final SecureRandom random = new SecureRandom();
   final Site bank;
   final Site operator;
@@ -103,7 +107,7 @@ final class ScoringSites implements AutoCloseable {
       NodeStores stores = NodeStores.open(config, Clock.systemUTC());
       SealKeys keys = keys(cert);
       Site site = new Site(name, stores, keys, new ScoringContext(name, LocalData.load(config.data()), stores, keys,
-          policy, Clock.systemUTC(), random), cert);
+          policy, countersigner, Clock.systemUTC(), random), cert);
       all.add(site);
       return site;
     } catch (IOException e) {

@@ -151,6 +151,10 @@ class VerticalScorerTest {
       return relayToOperator(r);
     };
     assertEquals(2, bankScorer().score(VERSION, List.of("c1", "c2", "c3", "c4")).scored().size());
+    // then the coordinator countersigned the head that holds the entry
+    List<AuditEntry> entries = sites.bank.stores().audit().entries();
+    assertEquals(AuditEntryType.HEAD_COUNTERSIGNED, entries.get(entries.size() - 1).type());
+    assertEquals(AuditEntryType.SUBJECTS_SCORED, entries.get(entries.size() - 2).type());
   }
 
   @Test
