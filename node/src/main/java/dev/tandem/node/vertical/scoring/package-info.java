@@ -6,6 +6,8 @@
  * fresh key of its own, adds its own partial and reports the probability. {@link
  * dev.tandem.node.vertical.scoring.ScoreResponder} is the other parties' side: it answers a
  * {@code VERTICAL_SCORE} task with the partial scores of the subjects it holds with consent for the
- * model's purpose. Both audit the scoring as a use of their records ({@code SUBJECTS_SCORED}).
+ * model's purpose. Both audit the scoring as a use of their records ({@code SUBJECTS_SCORED}, with
+ * the subject set, so that subject-access reports list it) and then have the coordinator
+ * countersign their audit head.
  */
 package dev.tandem.node.vertical.scoring;
