@@ -1,5 +1,6 @@
 package dev.tandem.crypto.merkle;
 
+import dev.tandem.crypto.ecdsa.EcdsaVerifier;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -74,14 +75,6 @@ public final class HeadSignature {
   public static boolean verify(PublicKey key, String siteId, long seq, byte[] headHash, byte[] signature) {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(signature, "signature");
-    byte[] message = message(siteId, seq, headHash);
-    try {
-      Signature verifier = Signature.getInstance(ALGORITHM);
-      verifier.initVerify(key);
-      verifier.update(message);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
+    return EcdsaVerifier.verify(key, message(siteId, seq, headHash), signature);
   }
 }

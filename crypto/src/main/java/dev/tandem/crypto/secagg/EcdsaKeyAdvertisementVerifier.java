@@ -1,8 +1,7 @@
 package dev.tandem.crypto.secagg;
 
-import java.security.GeneralSecurityException;
+import dev.tandem.crypto.ecdsa.EcdsaVerifier;
 import java.security.PublicKey;
-import java.security.Signature;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,13 +44,10 @@ public final class EcdsaKeyAdvertisementVerifier implements KeyAdvertisementVeri
     }
     try {
       EcdsaKeys.requireP256(key.get(), "key of " + siteId);
-      Signature verifier = Signature.getInstance(EcdsaKeys.ALGORITHM);
-      verifier.initVerify(key.get());
-      verifier.update(message);
-      return verifier.verify(signature);
-    } catch (GeneralSecurityException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       return false;
     }
+    return EcdsaVerifier.verify(key.get(), message, signature);
   }
 
   @Override

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tandem.certs.InvalidCertificateException;
 import dev.tandem.certs.Role;
 import dev.tandem.certs.SiteIdentity;
+import dev.tandem.crypto.ecdsa.EcdsaVerifier;
 import dev.tandem.crypto.merkle.HeadSignature;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -84,14 +85,7 @@ final class EntryCodec {
   }
 
   static boolean verify(PublicKey key, byte[] hash, byte[] signature) {
-    try {
-      Signature s = Signature.getInstance(SIGNATURE_ALGORITHM);
-      s.initVerify(key);
-      s.update(hash);
-      return s.verify(signature);
-    } catch (GeneralSecurityException | RuntimeException e) {
-      return false;
-    }
+    return EcdsaVerifier.verify(key, hash, signature);
   }
 
   /** A JSON object with keys sorted at every level and no blanks. */
