@@ -1,43 +1,43 @@
 package dev.tandem.coordinator.grpc;
 
+import com.google.protobuf.ByteString;
+import dev.tandem.certs.IssuedCertificate;
 import dev.tandem.coordinator.identity.Caller;
 import dev.tandem.coordinator.jobs.Jobs;
-import com.google.protobuf.ByteString;
 import dev.tandem.coordinator.rounds.Answers;
 import dev.tandem.coordinator.rounds.Phase;
 import dev.tandem.coordinator.rounds.Rejection;
 import dev.tandem.coordinator.sites.ConnectedSites;
-import dev.tandem.coordinator.vertical.Envelope;
+import dev.tandem.coordinator.store.ModelRegistry;
 import dev.tandem.coordinator.vertical.VerticalAnswer;
 import dev.tandem.coordinator.vertical.VerticalMessages;
 import dev.tandem.coordinator.vertical.VerticalScoring;
+import dev.tandem.crypto.merkle.HeadSignature;
 import dev.tandem.proto.Wire;
-import dev.tandem.proto.v1.ScoreRequest;
-import dev.tandem.proto.v1.ScoreResponse;
-import dev.tandem.proto.v1.VerticalMessage;
-import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.Ack;
 import dev.tandem.proto.v1.EvaluationReport;
 import dev.tandem.proto.v1.FederationGrpc;
-import dev.tandem.proto.v1.ModelUpdate;
-import dev.tandem.proto.v1.NumericMoments;
-import dev.tandem.proto.v1.StatsReport;
-import dev.tandem.certs.IssuedCertificate;
-import dev.tandem.crypto.merkle.HeadSignature;
 import dev.tandem.proto.v1.HeadCountersigned;
 import dev.tandem.proto.v1.HeadToSign;
+import dev.tandem.proto.v1.ModelUpdate;
+import dev.tandem.proto.v1.NumericMoments;
+import dev.tandem.proto.v1.ScoreRequest;
+import dev.tandem.proto.v1.ScoreResponse;
 import dev.tandem.proto.v1.SecAggMessage;
-import io.grpc.Status;
-import dev.tandem.coordinator.store.ModelRegistry;
-import java.security.MessageDigest;
-import java.time.Clock;
-import java.util.Optional;
+import dev.tandem.proto.v1.StatsReport;
 import dev.tandem.proto.v1.SubscribeRequest;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TaskDeclined;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 
 /** The nodes' side of the coordinator: task streams in, answers out. Thin: jobs decide. */
 public final class FederationService extends FederationGrpc.FederationImplBase {
@@ -194,12 +194,12 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
   @Override
   public void scoreSubjects(ScoreRequest r, StreamObserver<ScoreResponse> observer) {
     String site = Caller.current().siteId();
-    List<Envelope> partials;
+    VerticalScoring.Scores scores;
     try {
       if (!r.hasRequester()) {
         throw new Rejection(Rejection.Reason.MALFORMED, "requester (the caller's signed seal key) is missing");
       }
-      partials = scoring.score(site, r.getModelVersion(), r.getIdsList(), VerticalMessages.sealKey(r.getRequester()));
+      scores = scoring.score(site, r.getModelVersion(), r.getIdsList(), VerticalMessages.sealKey(r.getRequester()));
     } catch (IllegalArgumentException e) {
       observer.onError(Status.INVALID_ARGUMENT.withDescription("requester: " + e.getMessage()).asRuntimeException());
       return;
@@ -211,8 +211,10 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       observer.onError(Status.UNAVAILABLE.withDescription("the coordinator is shutting down").asRuntimeException());
       return;
     }
-    observer.onNext(ScoreResponse.newBuilder().addAllPartials(partials.stream().map(VerticalMessages::toProto)
-        .toList()).build());
+    ByteBuffer maskSums = ByteBuffer.allocate(Long.BYTES * scores.maskSums().length);
+    maskSums.asLongBuffer().put(scores.maskSums());
+    observer.onNext(ScoreResponse.newBuilder().addAllPartials(scores.partials().stream().map(VerticalMessages::toProto)
+        .toList()).setMaskSums(ByteString.copyFrom(maskSums.array())).build());
     observer.onCompleted();
   }
 

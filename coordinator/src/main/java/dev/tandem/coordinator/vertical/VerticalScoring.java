@@ -12,6 +12,7 @@ import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.VerticalTask;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +23,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Scores subjects with a vertical model for one of its parties: the other parties compute their
- * partial scores and seal them to the requester's key; the coordinator relays the envelopes and
- * sees the ids asked for, but no feature and no score.
+ * partial scores, add a fresh uniform mask mod 2^64 to each and seal them to the requester's key,
+ * and send the masks to the coordinator. The coordinator relays the envelopes with the sum of the
+ * masks per id, so that the requester learns the sum of the other parties' partial scores and not
+ * each one; the coordinator sees the ids asked for and uniform masks, but no feature and no score.
  *
  * <p>Thread-safe: requests run concurrently with each other and with training jobs, each on the
  * caller's thread, each waiting at most the task timeout.
@@ -46,9 +49,25 @@ public final class VerticalScoring implements AutoCloseable {
     sites.onDisconnect(site -> open.values().forEach(r -> r.abandon(site, "disconnected")));
   }
 
+  /** What the requester gets: the other parties' envelopes, and per id the sum mod 2^64 of their masks. */
+  public record Scores(List<Envelope> partials, long[] maskSums) {
+    public Scores {
+      partials = List.copyOf(partials);
+      maskSums = maskSums.clone();
+    }
+
+    @Override
+    public long[] maskSums() {
+      return maskSums.clone();
+    }
+  }
+
+  /** A party's answer: its envelope to the requester and its mask of each id. */
+  private record PartyAnswer(Envelope envelope, long[] masks) {}
+
   /** One request in flight: the parties asked, and why any of them will not answer. */
   private record Request(String taskId, String jobId, String requester, List<String> parties, List<String> asked,
-      Phase<Envelope> phase, Map<String, String> declined) {
+      int idCount, Phase<PartyAnswer> phase, Map<String, String> declined) {
     void abandon(String site, String why) {
       if (asked.contains(site) && phase.exclude(site, why)) {
         asked.forEach(other -> phase.exclude(other, "the request is failing"));
@@ -57,8 +76,9 @@ public final class VerticalScoring implements AutoCloseable {
   }
 
   /**
-   * Asks the other parties of {@code version} for their partial scores of {@code ids}, sealed to
-   * {@code requesterKey}; returns their envelopes in the model's party order.
+   * Asks the other parties of {@code version} for their masked partial scores of {@code ids}, sealed
+   * to {@code requesterKey}; returns their envelopes in the model's party order and the sums of
+   * their masks.
    *
    * @throws Rejection {@link Reason#MALFORMED} for a bad request (no ids or more than {@link #MAX_IDS},
    *     a key of another site), {@link Reason#UNKNOWN_JOB} for no such version,
@@ -66,7 +86,7 @@ public final class VerticalScoring implements AutoCloseable {
    *     {@link Reason#NOT_PARTICIPANT} if the caller is not a party of the model, and
    *     {@link Reason#UNAVAILABLE} if a party is not connected or does not answer in time
    */
-  public List<Envelope> score(String caller, String version, List<String> ids, SealKey requesterKey)
+  public Scores score(String caller, String version, List<String> ids, SealKey requesterKey)
       throws Rejection, InterruptedException {
     if (ids.isEmpty() || ids.size() > MAX_IDS) {
       throw new Rejection(Reason.MALFORMED, "a scoring request names 1 to " + MAX_IDS + " subject ids, got "
@@ -93,7 +113,7 @@ public final class VerticalScoring implements AutoCloseable {
       }
     }
     String taskId = version + "/score/" + sequence.incrementAndGet();
-    Request request = new Request(taskId, spec.jobId(), caller, spec.sites(), List.copyOf(others),
+    Request request = new Request(taskId, spec.jobId(), caller, spec.sites(), List.copyOf(others), ids.size(),
         new Phase<>(Kind.VERTICAL_SCORE, 0, new TreeSet<>(others)), new ConcurrentHashMap<>());
     open.put(taskId, request);
     try {
@@ -105,7 +125,7 @@ public final class VerticalScoring implements AutoCloseable {
           request.abandon(site, "is not connected");
         }
       }
-      Map<String, Envelope> answers = request.phase().await(timeout);
+      Map<String, PartyAnswer> answers = request.phase().await(timeout);
       for (String site : others) {
         String declined = request.declined().get(site);
         if (declined != null) {
@@ -114,16 +134,20 @@ public final class VerticalScoring implements AutoCloseable {
         }
       }
       List<Envelope> partials = new ArrayList<>();
+      long[] maskSums = new long[ids.size()];
       for (String site : others) {
-        Envelope e = answers.get(site);
-        if (e == null) {
+        PartyAnswer a = answers.get(site);
+        if (a == null) {
           String why = request.phase().excluded().getOrDefault(site, "no answer");
           throw new Rejection(Reason.UNAVAILABLE, "site '" + site + "' did not answer the scoring request with "
               + "model version '" + version + "': " + why);
         }
-        partials.add(e);
+        partials.add(a.envelope());
+        for (int i = 0; i < maskSums.length; i++) {
+          maskSums[i] += a.masks()[i]; // mod 2^64
+        }
       }
-      return partials;
+      return new Scores(partials, maskSums);
     } finally {
       open.remove(taskId);
     }
@@ -142,11 +166,12 @@ public final class VerticalScoring implements AutoCloseable {
   }
 
   /**
-   * A party's partial scores for an open request: exactly one envelope, to the requester.
+   * A party's partial scores for an open request: exactly one envelope, to the requester, and one
+   * value for the arbiter: its masks, 8 bytes (big-endian) per id asked.
    *
    * @throws Rejection {@link Reason#WRONG_ROUND} if no such request is open or the site already
    *     answered, {@link Reason#NOT_PARTICIPANT} if the site was not asked, {@link Reason#MALFORMED}
-   *     for any other outbox or values for the arbiter
+   *     for any other outbox or masks of another length
    */
   public void submit(String site, VerticalAnswer answer) throws Rejection {
     Request r = open.get(answer.taskId());
@@ -156,10 +181,14 @@ public final class VerticalScoring implements AutoCloseable {
     }
     r.phase().checkOpen(site, Kind.VERTICAL_SCORE, answer.round());
     Mailbox.check(r.parties(), site, List.of(r.requester()), answer.outbox(), VerticalStage.VERTICAL_SCORE.name());
-    if (!answer.toArbiter().isEmpty()) {
-      throw new Rejection(Reason.MALFORMED, "VERTICAL_SCORE takes no values for the arbiter");
+    if (answer.toArbiter().size() != 1 || answer.toArbiter().get(0).length != Long.BYTES * r.idCount()) {
+      throw new Rejection(Reason.MALFORMED, "VERTICAL_SCORE takes one value for the arbiter: the masks, "
+          + Long.BYTES + " bytes for each of the " + r.idCount() + " ids asked");
     }
-    r.phase().accept(site, Kind.VERTICAL_SCORE, answer.round(), answer.outbox().get(0).from(site));
+    long[] masks = new long[r.idCount()];
+    ByteBuffer.wrap(answer.toArbiter().get(0)).asLongBuffer().get(masks);
+    r.phase().accept(site, Kind.VERTICAL_SCORE, answer.round(),
+        new PartyAnswer(answer.outbox().get(0).from(site), masks));
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.tandem.coordinator.vertical;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,6 +29,7 @@ import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.VerticalTask;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,13 +69,32 @@ class VerticalScoringTest {
     return spec;
   }
 
-  /** Answers every scoring task with one envelope to the requester, writing a false sender. */
+  /**
+   * Answers every scoring task with one envelope to the requester, writing a false sender, and its
+   * masks ({@link #mask}) for the coordinator.
+   */
   static final FakeParty.Behaviour RESPONDER = (p, task) -> {
     VerticalTask t = task.getVertical();
+    ByteBuffer masks = ByteBuffer.allocate(Long.BYTES * t.getScoreIdsCount());
+    for (int i = 0; i < t.getScoreIdsCount(); i++) {
+      masks.putLong(mask(p.site, i));
+    }
     p.answer(task, VerticalMessage.newBuilder().addOutbox(Envelope.newBuilder().setFromSite(OUTSIDER)
         .setToSite(t.getRequester().getSite())
-        .setSealed(ByteString.copyFromUtf8(p.site + " scored " + String.join(",", t.getScoreIdsList())))));
+        .setSealed(ByteString.copyFromUtf8(p.site + " scored " + String.join(",", t.getScoreIdsList()))))
+        .addToArbiter(ByteString.copyFrom(masks.array())));
   };
+
+  /** The mask {@link #RESPONDER} gives the i-th id at {@code site}: large, so that sums wrap. */
+  static long mask(String site, int i) {
+    return Long.MAX_VALUE - site.hashCode() * 1_000_003L + i;
+  }
+
+  static long[] maskSums(ScoreResponse r) {
+    long[] out = new long[r.getMaskSums().size() / Long.BYTES];
+    r.getMaskSums().asReadOnlyByteBuffer().asLongBuffer().get(out);
+    return out;
+  }
 
   static SignedSealKey key(String site) {
     return SignedSealKey.newBuilder().setSite(site).setPublicKey(ByteString.copyFrom(new byte[32]))
@@ -111,13 +132,18 @@ class VerticalScoringTest {
       CompletableFuture<ScoreResponse> fromTelco = CompletableFuture.supplyAsync(
           () -> telco.stub().scoreSubjects(request(TELCO, VERSION, List.of("c3"))));
 
-      List<Envelope> toBank = fromBank.get(30, TimeUnit.SECONDS).getPartialsList();
+      ScoreResponse bankGets = fromBank.get(30, TimeUnit.SECONDS);
+      List<Envelope> toBank = bankGets.getPartialsList();
+      assertArrayEquals(new long[] {mask(TELCO, 0) + mask(SHOP, 0), mask(TELCO, 1) + mask(SHOP, 1)},
+          maskSums(bankGets), "per id, the sum mod 2^64 of the other parties' masks");
       assertEquals(List.of(TELCO, SHOP), toBank.stream().map(Envelope::getFromSite).toList(),
           "the model's party order, senders stamped by the coordinator");
       assertTrue(toBank.stream().allMatch(e -> e.getToSite().equals(BANK)));
       assertEquals("telco scored c1,c2", toBank.get(0).getSealed().toStringUtf8());
       assertEquals("shop scored c1,c2", toBank.get(1).getSealed().toStringUtf8());
-      List<Envelope> toTelco = fromTelco.get(30, TimeUnit.SECONDS).getPartialsList();
+      ScoreResponse telcoGets = fromTelco.get(30, TimeUnit.SECONDS);
+      List<Envelope> toTelco = telcoGets.getPartialsList();
+      assertArrayEquals(new long[] {mask(BANK, 0) + mask(SHOP, 0)}, maskSums(telcoGets));
       assertEquals(List.of(BANK, SHOP), toTelco.stream().map(Envelope::getFromSite).toList());
       assertEquals("bank scored c3", toTelco.get(0).getSealed().toStringUtf8());
 
@@ -187,6 +213,11 @@ class VerticalScoringTest {
             Envelope.newBuilder().setToSite(TELCO).setSealed(ByteString.copyFromUtf8("x"))));
         refusals.add(refusal(() -> p.stub().submitVertical(toTelco)));
         refusals.add(refusal(() -> p.stub().submitVertical(toTelco.toBuilder().setTaskId("risk/v3/score/0").build())));
+        VerticalMessage toBankNoMasks = FakeParty.answerTo(task, VerticalMessage.newBuilder().addOutbox(
+            Envelope.newBuilder().setToSite(BANK).setSealed(ByteString.copyFromUtf8("x"))));
+        refusals.add(refusal(() -> p.stub().submitVertical(toBankNoMasks)));
+        refusals.add(refusal(() -> p.stub().submitVertical(toBankNoMasks.toBuilder()
+            .addToArbiter(ByteString.copyFrom(new byte[Long.BYTES + 1])).build())));
         p.decline(task, "PERMISSION_DENIED", "consent for 'credit-risk' was withdrawn");
       });
       assertRefused(refusal(() -> bank.scoreSubjects(request(BANK, VERSION, ids))), Status.Code.FAILED_PRECONDITION,
@@ -195,6 +226,9 @@ class VerticalScoringTest {
       shop.rethrow();
       assertRefused(refusals.get(0), Status.Code.INVALID_ARGUMENT, "exactly one envelope to each of [bank] and nothing else; got 1 to 'telco'");
       assertRefused(refusals.get(1), Status.Code.FAILED_PRECONDITION, "no scoring request 'risk/v3/score/0'");
+      assertRefused(refusals.get(2), Status.Code.INVALID_ARGUMENT, "one value for the arbiter: the masks, 8 bytes for "
+          + "each of the 1 ids asked");
+      assertRefused(refusals.get(3), Status.Code.INVALID_ARGUMENT, "the masks");
     }
   }
 

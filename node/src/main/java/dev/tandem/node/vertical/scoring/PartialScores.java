@@ -9,13 +9,14 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
- * The plaintext a party seals to the requester: one UTF-8 line per id asked, {@code id \t partial}
- * ({@link Double#toString}, which reads back exactly) or {@code id \t -} when the party has no
- * record of the id or no consent for the model's purpose; lines are separated by {@code \n}.
+ * The plaintext a party seals to the requester: one UTF-8 line per id asked, {@code id \t masked}
+ * (its masked fixed-point partial score, {@link ScoreMasking}: 16 lowercase hex digits of an
+ * unsigned 64-bit value) or {@code id \t -} when the party has no record of the id or no consent
+ * for the model's purpose; lines are separated by {@code \n}.
  * Subject ids hold no control character ({@code Consent.checkSubjectId}), so a tab ends the id.
  */
 final class PartialScores {
@@ -25,29 +26,29 @@ final class PartialScores {
   private PartialScores() {}
 
   /**
-   * The lines for {@code ids}, in order: the partial of those in {@code partials}, {@link #NONE} for
-   * the others.
+   * The lines for {@code ids}, in order: the masked value of those in {@code masked}, {@link #NONE}
+   * for the others.
    */
-  static byte[] encode(List<String> ids, Map<String, Double> partials) {
+  static byte[] encode(List<String> ids, Map<String, Long> masked) {
     StringBuilder out = new StringBuilder(ids.size() * 32);
     for (String id : ids) {
       if (out.length() > 0) {
         out.append('\n');
       }
-      Double p = partials.get(id);
-      out.append(id).append('\t').append(p == null ? NONE : Double.toString(p));
+      Long m = masked.get(id);
+      out.append(id).append('\t').append(m == null ? NONE : String.format("%016x", m));
     }
     return out.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   /**
-   * Reads the lines of one party: for each id it mentions, its partial score, or empty for {@link #NONE}.
+   * Reads the lines of one party: for each id it mentions, its masked value, or empty for {@link #NONE}.
    *
    * @param asked the ids the party was asked about; it may mention no other, and each at most once
    * @throws IllegalArgumentException naming the line (never the id) that is not valid UTF-8, has no
-   *     tab, names an id not asked for or twice, or holds no finite number
+   *     tab, names an id not asked for or twice, or holds neither 16 hex digits nor {@link #NONE}
    */
-  static Map<String, OptionalDouble> decode(byte[] plaintext, Collection<String> asked) {
+  static Map<String, OptionalLong> decode(byte[] plaintext, Collection<String> asked) {
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -55,7 +56,7 @@ final class PartialScores {
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("the partial scores are not UTF-8 text");
     }
-    Map<String, OptionalDouble> out = new LinkedHashMap<>();
+    Map<String, OptionalLong> out = new LinkedHashMap<>();
     if (text.isEmpty()) {
       return out;
     }
@@ -71,20 +72,13 @@ final class PartialScores {
         throw new IllegalArgumentException("line " + (i + 1) + " of the partial scores names an id not asked for");
       }
       String value = lines[i].substring(tab + 1);
-      OptionalDouble partial;
+      OptionalLong partial;
       if (value.equals(NONE)) {
-        partial = OptionalDouble.empty();
+        partial = OptionalLong.empty();
+      } else if (value.length() == 16 && value.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+        partial = OptionalLong.of(Long.parseUnsignedLong(value, 16));
       } else {
-        double v;
-        try {
-          v = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("line " + (i + 1) + " of the partial scores holds no number");
-        }
-        if (!Double.isFinite(v)) {
-          throw new IllegalArgumentException("line " + (i + 1) + " of the partial scores is not finite");
-        }
-        partial = OptionalDouble.of(v);
+        throw new IllegalArgumentException("line " + (i + 1) + " of the partial scores holds no masked value");
       }
       if (out.put(id, partial) != null) {
         throw new IllegalArgumentException("line " + (i + 1) + " of the partial scores repeats an id");

@@ -3,12 +3,13 @@ package dev.tandem.node.vertical.scoring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * Adds up the parties' partial scores into probabilities: an id is scored when this site and every
- * other party have a partial for it, and its probability is sigmoid of their sum; otherwise it is
- * unscored with every site's reason. Pure.
+ * other party have a partial for it, and its probability is sigmoid of this site's partial plus the
+ * unmasked sum of the others' ({@link ScoreMasking}); otherwise it is unscored with every site's
+ * reason. Pure.
  */
 final class ScoreCombination {
   private ScoreCombination() {}
@@ -20,11 +21,13 @@ final class ScoreCombination {
    * @param local why this site does not score an id, for the ids it does not score itself
    * @param own this site's partial of each id it scores
    * @param others the other parties, in the order their reasons are given
-   * @param remote per other party, what it answered: a partial, empty for "cannot score", no entry
-   *     when it did not mention the id (a party missing altogether mentioned nothing)
+   * @param remote per other party, what it answered: a masked partial, empty for "cannot score", no
+   *     entry when it did not mention the id (a party missing altogether mentioned nothing)
+   * @param maskSums per id sent to the other parties, the sum mod 2^64 of their masks
    */
   static ScoreResult combine(List<String> ids, String site, String purpose, Map<String, String> local,
-      Map<String, Double> own, List<String> others, Map<String, Map<String, OptionalDouble>> remote) {
+      Map<String, Double> own, List<String> others, Map<String, Map<String, OptionalLong>> remote,
+      Map<String, Long> maskSums) {
     List<ScoreResult.Scored> scored = new ArrayList<>();
     List<ScoreResult.Unscored> unscored = new ArrayList<>();
     for (String id : ids) {
@@ -37,20 +40,24 @@ final class ScoreCombination {
       if (mine == null) {
         throw new IllegalArgumentException("an id has neither a partial score nor a reason at site '" + site + "'");
       }
-      double sum = mine;
+      long masked = 0;
       List<String> reasons = new ArrayList<>();
       for (String party : others) {
-        OptionalDouble partial = remote.getOrDefault(party, Map.of()).get(id);
+        OptionalLong partial = remote.getOrDefault(party, Map.of()).get(id);
         if (partial == null) {
           reasons.add("site '" + party + "' did not answer for it");
         } else if (partial.isEmpty()) {
           reasons.add("site '" + party + "' has no record of it or no consent for purpose '" + purpose + "'");
         } else {
-          sum += partial.getAsDouble();
+          masked += partial.getAsLong(); // mod 2^64
         }
       }
+      if (reasons.isEmpty() && !others.isEmpty() && !maskSums.containsKey(id)) {
+        reasons.add("the coordinator sent no mask sum for it");
+      }
       if (reasons.isEmpty()) {
-        scored.add(new ScoreResult.Scored(id, sigmoid(sum)));
+        long othersFixed = masked - maskSums.getOrDefault(id, 0L);
+        scored.add(new ScoreResult.Scored(id, sigmoid(mine + ScoreMasking.decode(othersFixed))));
       } else {
         unscored.add(new ScoreResult.Unscored(id, String.join("; ", reasons)));
       }

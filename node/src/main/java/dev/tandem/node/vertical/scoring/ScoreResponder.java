@@ -1,5 +1,6 @@
 package dev.tandem.node.vertical.scoring;
 
+import com.google.protobuf.ByteString;
 import dev.tandem.crypto.seal.SealException;
 import dev.tandem.crypto.seal.SealPublicKey;
 import dev.tandem.model.RowView;
@@ -13,6 +14,7 @@ import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalMessage;
 import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.VerticalTask;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -129,19 +131,33 @@ public final class ScoreResponder {
       }
     }
     double[] partials = piece.partialScores(rows);
-    Map<String, Double> byId = new HashMap<>();
+    // a fresh uniform mask for every id asked, scorable here or not, so the masks the coordinator
+    // sums say nothing about which ids this site holds
+    ByteBuffer masks = ByteBuffer.allocate(Long.BYTES * ids.size());
+    Map<String, Long> maskOf = new HashMap<>();
+    for (String id : ids) {
+      long mask = context.random.nextLong();
+      masks.putLong(mask);
+      maskOf.put(id, mask);
+    }
+    Map<String, Long> masked = new HashMap<>();
     for (int i = 0; i < partials.length; i++) {
-      byId.put(used.get(i), partials[i]);
+      try {
+        masked.put(used.get(i), ScoreMasking.encode(partials[i]) + maskOf.get(used.get(i)));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException("model version '" + version + "' gives a partial score out of range", e);
+      }
     }
     Envelope envelope;
     try {
       envelope = ScoreEnvelope.seal(context.site, context.keys, context.random, version, requester, requesterKey,
-          PartialScores.encode(ids, byId));
+          PartialScores.encode(ids, masked));
     } catch (SealException e) {
       throw ScoreRefusal.malformed("the seal key of requester '" + requester + "' is unusable: " + e.getMessage());
     }
     VerticalMessage answer = VerticalMessage.newBuilder().setTaskId(task.getTaskId()).setJobId(task.getJobId())
-        .setRound(task.getRound()).setStage(VerticalStage.VERTICAL_SCORE).addOutbox(envelope).build();
+        .setRound(task.getRound()).setStage(VerticalStage.VERTICAL_SCORE).addOutbox(envelope)
+        .addToArbiter(ByteString.copyFrom(masks.array())).build();
     if (!used.isEmpty()) {
       ScoringAudit.scored(context.stores.audit(), context.stores.pseudonyms(), piece, SubjectsScored.PARTY, requester,
           at, used, answer.toByteArray());

@@ -11,6 +11,7 @@ import dev.tandem.proto.v1.ScoreRequest;
 import dev.tandem.proto.v1.ScoreResponse;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -94,7 +95,7 @@ public final class VerticalScorer implements SubjectScorer {
       }
     }
     Map<String, Double> own = new HashMap<>();
-    Map<String, Map<String, OptionalDouble>> remote = Map.of();
+    Remote remote = new Remote(Map.of(), Map.of());
     if (!sent.isEmpty()) {
       remote = remote(piece, sent, others, at);
       double[] partials = piece.partialScores(rows);
@@ -102,12 +103,16 @@ public final class VerticalScorer implements SubjectScorer {
         own.put(sent.get(i), partials[i]);
       }
     }
-    return ScoreCombination.combine(asked, context.site, piece.purpose(), local, own, others, remote);
+    return ScoreCombination.combine(asked, context.site, piece.purpose(), local, own, others, remote.byParty(),
+        remote.maskSums());
   }
 
+  /** What the other parties answered (masked partials by party and id) and the sums of their masks by id. */
+  private record Remote(Map<String, Map<String, OptionalLong>> byParty, Map<String, Long> maskSums) {}
+
   /** Asks the other parties through the coordinator and opens their answers. */
-  private Map<String, Map<String, OptionalDouble>> remote(VerticalModelPiece piece, List<String> ids,
-      List<String> others, Instant consentAt) throws ScoringException {
+  private Remote remote(VerticalModelPiece piece, List<String> ids, List<String> others, Instant consentAt)
+      throws ScoringException {
     String version = piece.version();
     SealKeyPair mine = SealKeyPair.generate(context.random);
     ScoreRequest request = ScoreRequest.newBuilder().setModelVersion(version).addAllIds(ids)
@@ -132,8 +137,17 @@ public final class VerticalScorer implements SubjectScorer {
         throw badAnswer("the coordinator relayed two answers from site '" + e.getFromSite() + "'");
       }
     }
+    if (response.getMaskSums().size() != Long.BYTES * ids.size()) {
+      throw badAnswer("the coordinator sent " + response.getMaskSums().size() + " bytes of mask sums for "
+          + ids.size() + " ids; expected " + Long.BYTES * ids.size());
+    }
+    Map<String, Long> maskSums = new HashMap<>();
+    ByteBuffer sums = response.getMaskSums().asReadOnlyByteBuffer();
+    for (String id : ids) {
+      maskSums.put(id, sums.getLong());
+    }
     Set<String> asked = new LinkedHashSet<>(ids);
-    Map<String, Map<String, OptionalDouble>> out = new HashMap<>();
+    Map<String, Map<String, OptionalLong>> out = new HashMap<>();
     for (Map.Entry<String, Envelope> e : bySender.entrySet()) {
       byte[] plaintext = ScoreEnvelope.open(e.getValue(), e.getKey(), context.site, mine, context.keys, version);
       try {
@@ -142,7 +156,7 @@ public final class VerticalScorer implements SubjectScorer {
         throw badAnswer("the partial scores of site '" + e.getKey() + "' are malformed: " + ex.getMessage());
       }
     }
-    return out;
+    return new Remote(out, maskSums);
   }
 
   private static List<String> distinct(List<String> ids) throws ScoringException {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -20,15 +20,15 @@ class PartialScoresTest {
   @Test
   void encode_decode_roundTripsExactlyInOrder() {
     List<String> ids = List.of("z-9", "a 1", "ü-7", "none");
-    double[] values = {0.1 + 0.2, -0.0, 1e-300, Double.MAX_VALUE};
+    long[] values = {0L, -1L, Long.MIN_VALUE + 5};
     byte[] text = PartialScores.encode(ids, Map.of("z-9", values[0], "a 1", values[1], "ü-7", values[2]));
-    assertEquals("z-9\t" + (0.1 + 0.2) + "\na 1\t-0.0\nü-7\t1.0E-300\nnone\t-", new String(text,
-        StandardCharsets.UTF_8));
+    assertEquals("z-9\t0000000000000000\na 1\tffffffffffffffff\nü-7\t8000000000000005\nnone\t-",
+        new String(text, StandardCharsets.UTF_8));
 
-    Map<String, OptionalDouble> back = PartialScores.decode(text, ids);
+    Map<String, OptionalLong> back = PartialScores.decode(text, ids);
     assertEquals(ids, List.copyOf(back.keySet()));
     for (int i = 0; i < 3; i++) {
-      assertEquals(Double.doubleToLongBits(values[i]), Double.doubleToLongBits(back.get(ids.get(i)).getAsDouble()));
+      assertEquals(values[i], back.get(ids.get(i)).getAsLong());
     }
     assertTrue(back.get("none").isEmpty());
   }
@@ -41,7 +41,7 @@ class PartialScoresTest {
   @Test
   void decode_idNotAsked_throwsWithoutNamingIt() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> PartialScores.decode(utf8("c1\t1.0\nintruder-7\t2.0"), Set.of("c1")));
+        () -> PartialScores.decode(utf8("c1\t0000000000000001\nintruder-7\t0000000000000002"), Set.of("c1")));
     assertTrue(e.getMessage().contains("line 2"), e.getMessage());
     assertFalse(e.getMessage().contains("intruder"), e.getMessage());
   }
@@ -49,7 +49,9 @@ class PartialScoresTest {
   @Test
   void decode_malformedLines_throw() {
     Set<String> asked = Set.of("c1", "c2");
-    for (String bad : List.of("c1\t1.0\nc1\t2.0", "c1 1.0", "c1\tNaN", "c1\tInfinity", "c1\tone", "c1\t", "c1\t1\n")) {
+    String one = "0000000000000001";
+    for (String bad : List.of("c1\t" + one + "\nc1\t" + one, "c1 " + one, "c1\t1.0", "c1\t000000000000000g",
+        "c1\t00000000000000001", "c1\t-000000000000001", "c1\t", "c1\t" + one + "\n")) {
       assertThrows(IllegalArgumentException.class, () -> PartialScores.decode(utf8(bad), asked), bad);
     }
     assertThrows(IllegalArgumentException.class,

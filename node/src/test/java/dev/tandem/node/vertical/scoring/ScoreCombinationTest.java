@@ -1,20 +1,47 @@
 package dev.tandem.node.vertical.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The requester's arithmetic over partial scores as the other parties' envelopes would bring them. */
+/**
+ * The requester's arithmetic over partial scores as the other parties' envelopes would bring them:
+ * each masked with a fresh random mask, the coordinator's sum of the masks beside them.
+ */
 class ScoreCombinationTest {
   static final List<String> OTHERS = List.of("operator", "insurer");
+  private static final Random RANDOM = new Random(7);
 
+  /** Masks every partial in {@code remote} as the parties do and sums the masks as the coordinator does. */
   static ScoreResult combine(List<String> ids, Map<String, String> local, Map<String, Double> own,
       Map<String, Map<String, OptionalDouble>> remote) {
-    return ScoreCombination.combine(ids, "bank", "credit", local, own, OTHERS, remote);
+    Map<String, Long> maskSums = new HashMap<>();
+    Map<String, Map<String, OptionalLong>> masked = new HashMap<>();
+    for (String party : OTHERS) {
+      Map<String, OptionalDouble> answered = remote.get(party);
+      if (answered == null) {
+        continue;
+      }
+      Map<String, OptionalLong> out = new HashMap<>();
+      for (String id : ids) {
+        long mask = RANDOM.nextLong();
+        maskSums.merge(id, mask, Long::sum);
+        OptionalDouble p = answered.get(id);
+        if (p != null) {
+          out.put(id, p.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ScoreMasking.encode(p.getAsDouble()) + mask));
+        }
+      }
+      masked.put(party, out);
+    }
+    return ScoreCombination.combine(ids, "bank", "credit", local, own, OTHERS, masked, maskSums);
   }
 
   @Test
@@ -27,6 +54,32 @@ class ScoreCombinationTest {
     assertEquals("c1", r.scored().get(0).id());
     assertEquals(1 / (1 + Math.exp(-1.0)), r.scored().get(0).probability(), 1e-15);
     assertEquals(1 / (1 + Math.exp(3.5)), r.scored().get(1).probability(), 1e-15);
+  }
+
+  @Test
+  void combine_maskedPartials_onlyTheirSumComesOut() {
+    // what the requester holds of one party is its partial plus a uniform mask: no information
+    long fixed = ScoreMasking.encode(1.25);
+    long mask = RANDOM.nextLong();
+    long otherMask = RANDOM.nextLong();
+    assertEquals(1.25 + 0.5, ScoreMasking.decode((fixed + mask) + (ScoreMasking.encode(0.5) + otherMask)
+        - (mask + otherMask)), 1e-9);
+    assertTrue(Math.abs(ScoreMasking.decode(fixed + mask)) > 1 || Math.abs(ScoreMasking.decode(fixed + mask) - 1.25) > 1,
+        "a masked value says nothing of the partial");
+    // fixed point: 2^-32 resolution, partials up to 2^24, sums of extremes without wrapping
+    assertEquals(-3.5, ScoreMasking.decode(ScoreMasking.encode(-3.5)));
+    double big = ScoreMasking.LIMIT - 1;
+    assertEquals(2 * big, ScoreMasking.decode(ScoreMasking.encode(big) + ScoreMasking.encode(big)), 1e-6);
+    assertThrows(IllegalArgumentException.class, () -> ScoreMasking.encode(ScoreMasking.LIMIT));
+    assertThrows(IllegalArgumentException.class, () -> ScoreMasking.encode(Double.NaN));
+  }
+
+  @Test
+  void combine_noMaskSumForAnId_isUnscored() {
+    ScoreResult r = ScoreCombination.combine(List.of("c1"), "bank", "credit", Map.of(), Map.of("c1", 0.5),
+        List.of("operator"), Map.of("operator", Map.of("c1", OptionalLong.of(42))), Map.of());
+    assertTrue(r.scored().isEmpty());
+    assertEquals("the coordinator sent no mask sum for it", r.unscored().get(0).reason());
   }
 
   @Test

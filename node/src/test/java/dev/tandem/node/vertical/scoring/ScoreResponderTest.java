@@ -31,6 +31,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -66,13 +67,33 @@ class ScoreResponderTest {
         List.of(ids));
   }
 
-  /** What the operator's answer tells the bank, opened as the bank. */
+  /** What the operator's answer tells the bank, opened as the bank, unmasked with the answer's masks. */
   Map<String, OptionalDouble> openAtBank(VerticalMessage answer, List<String> asked) throws Exception {
     assertEquals(1, answer.getOutboxCount());
     Envelope e = answer.getOutbox(0).toBuilder().setFromSite(OPERATOR).build();
     assertEquals(BANK, e.getToSite());
-    return PartialScores.decode(ScoreEnvelope.open(e, OPERATOR, BANK, requesterKey, sites.bank.keys(), VERSION),
-        asked);
+    return unmask(answer, PartialScores.decode(ScoreEnvelope.open(e, OPERATOR, BANK, requesterKey, sites.bank.keys(),
+        VERSION), asked), asked);
+  }
+
+  /**
+   * The partials of an answer, as the requester would get them if it were the only other party:
+   * masked value minus the mask the answer gave the coordinator for that id.
+   */
+  static Map<String, OptionalDouble> unmask(VerticalMessage answer, Map<String, OptionalLong> masked,
+      List<String> asked) {
+    assertEquals(1, answer.getToArbiterCount(), "one value for the coordinator: the masks");
+    assertEquals(Long.BYTES * asked.size(), answer.getToArbiter(0).size(), "a mask for every id asked");
+    java.nio.LongBuffer masks = answer.getToArbiter(0).asReadOnlyByteBuffer().asLongBuffer();
+    Map<String, OptionalDouble> out = new java.util.LinkedHashMap<>();
+    for (String id : asked) {
+      long mask = masks.get();
+      OptionalLong m = masked.get(id);
+      if (m != null) {
+        out.put(id, m.isEmpty() ? OptionalDouble.empty() : OptionalDouble.of(ScoreMasking.decode(m.getAsLong() - mask)));
+      }
+    }
+    return out;
   }
 
   @Test
@@ -83,15 +104,29 @@ class ScoreResponderTest {
 
     Map<String, OptionalDouble> partials = openAtBank(answer, asked);
     assertEquals(asked, List.copyOf(partials.keySet()), "one line per id, in the order asked");
-    assertEquals(ScoringSites.operatorPartial(12), partials.get("c1").getAsDouble(), 1e-12);
-    assertEquals(ScoringSites.operatorPartial(3), partials.get("c2").getAsDouble(), 1e-12);
+    assertEquals(ScoringSites.operatorPartial(12), partials.get("c1").getAsDouble(), 1e-9);
+    assertEquals(ScoringSites.operatorPartial(3), partials.get("c2").getAsDouble(), 1e-9);
     assertTrue(partials.get("c3").isEmpty(), "consent revoked");
     assertTrue(partials.get("c4").isEmpty(), "not held");
-    assertEquals(ScoringSites.operatorPartial(7), partials.get("c5").getAsDouble(), 1e-12);
+    assertEquals(ScoringSites.operatorPartial(7), partials.get("c5").getAsDouble(), 1e-9);
     assertEquals(VerticalStage.VERTICAL_SCORE, answer.getStage());
     assertEquals(VERSION + "/score/1", answer.getTaskId());
     assertEquals(JOB, answer.getJobId());
     assertEquals(0, answer.getRecords(), "the coordinator learns no count of records");
+  }
+
+  @Test
+  void answer_masksAreFreshAndTheEnvelopeAloneHidesThePartials() throws Exception {
+    List<String> asked = List.of("c1", "c2");
+    VerticalMessage first = new ScoreResponder(sites.operator.context()).answer(askOperator("c1", "c2"));
+    VerticalMessage second = new ScoreResponder(sites.operator.context()).answer(askOperator("c1", "c2"));
+    assertFalse(first.getToArbiter(0).equals(second.getToArbiter(0)), "masks are fresh for every request");
+    Envelope e = first.getOutbox(0).toBuilder().setFromSite(OPERATOR).build();
+    Map<String, OptionalLong> masked = PartialScores.decode(ScoreEnvelope.open(e, OPERATOR, BANK, requesterKey,
+        sites.bank.keys(), VERSION), asked);
+    // without the mask, what the requester reads is no longer the partial
+    assertTrue(Math.abs(ScoreMasking.decode(masked.get("c1").getAsLong()) - ScoringSites.operatorPartial(12)) > 1e-3);
+    assertEquals(ScoringSites.operatorPartial(12), unmask(first, masked, asked).get("c1").getAsDouble(), 1e-9);
   }
 
   @Test
@@ -101,10 +136,10 @@ class ScoreResponderTest {
     VerticalMessage answer = new ScoreResponder(sites.bank.context()).answer(task);
 
     Envelope e = answer.getOutbox(0).toBuilder().setFromSite(BANK).build();
-    Map<String, OptionalDouble> partials = PartialScores.decode(ScoreEnvelope.open(e, BANK, OPERATOR, requesterKey,
-        sites.operator.keys(), VERSION), Set.of("c1", "c2"));
-    assertEquals(ScoringSites.bankPartial(60, true), partials.get("c1").getAsDouble(), 1e-12);
-    assertEquals(ScoringSites.bankPartial(40, false), partials.get("c2").getAsDouble(), 1e-12);
+    Map<String, OptionalDouble> partials = unmask(answer, PartialScores.decode(ScoreEnvelope.open(e, BANK, OPERATOR,
+        requesterKey, sites.operator.keys(), VERSION), Set.of("c1", "c2")), List.of("c2", "c1"));
+    assertEquals(ScoringSites.bankPartial(60, true), partials.get("c1").getAsDouble(), 1e-9);
+    assertEquals(ScoringSites.bankPartial(40, false), partials.get("c2").getAsDouble(), 1e-9);
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import dev.tandem.crypto.seal.SealPublicKey;
 import dev.tandem.node.audit.AuditEntry;
 import dev.tandem.node.audit.AuditEntryType;
@@ -86,12 +87,16 @@ class VerticalScorerTest {
         .withDeadlineAfter(30, TimeUnit.SECONDS));
   }
 
-  /** What the coordinator does: a VERTICAL_SCORE task to the operator, its envelope stamped as from it. */
+  /**
+   * What the coordinator does: a VERTICAL_SCORE task to the operator, its envelope stamped as from
+   * it, and the sum of the masks (here the operator's own, the only other party).
+   */
   ScoreResponse relayToOperator(ScoreRequest r) {
     Task task = ScoreResponderTest.task(r.getRequester(), r.getModelVersion(), r.getIdsList());
     try {
       VerticalMessage answer = new ScoreResponder(sites.operator.context()).answer(task);
-      return ScoreResponse.newBuilder().addPartials(answer.getOutbox(0).toBuilder().setFromSite(OPERATOR)).build();
+      return ScoreResponse.newBuilder().addPartials(answer.getOutbox(0).toBuilder().setFromSite(OPERATOR))
+          .setMaskSums(answer.getToArbiter(0)).build();
     } catch (ScoreRefusal e) {
       throw Status.FAILED_PRECONDITION.withDescription("site '" + OPERATOR + "' declined: " + e.reason())
           .asRuntimeException();
@@ -104,9 +109,9 @@ class VerticalScorerTest {
 
     assertEquals(List.of("c1", "c2"), r.scored().stream().map(ScoreResult.Scored::id).toList());
     assertEquals(ScoreCombination.sigmoid(ScoringSites.bankPartial(60, true) + ScoringSites.operatorPartial(12)),
-        r.scored().get(0).probability(), 1e-12);
+        r.scored().get(0).probability(), 1e-9);
     assertEquals(ScoreCombination.sigmoid(ScoringSites.bankPartial(40, false) + ScoringSites.operatorPartial(3)),
-        r.scored().get(1).probability(), 1e-12);
+        r.scored().get(1).probability(), 1e-9);
     Map<String, String> reasons = r.unscored().stream().collect(Collectors.toMap(ScoreResult.Unscored::id, ScoreResult.Unscored::reason));
     assertEquals(List.of("c3", "c4", "c5"), r.unscored().stream().map(ScoreResult.Unscored::id).toList());
     assertEquals("site 'operator' has no record of it or no consent for purpose 'credit'", reasons.get("c3"));
@@ -190,8 +195,17 @@ class VerticalScorerTest {
   }
 
   @Test
+  void score_maskSumsOfTheWrongLength_isBadAnswer() {
+    coordinator = r -> relayToOperator(r).toBuilder().setMaskSums(ByteString.copyFrom(new byte[7])).build();
+    ScoringException e = assertThrows(ScoringException.class, () -> bankScorer().score(VERSION, List.of("c1")));
+    assertEquals(ScoringException.Reason.BAD_ANSWER, e.reason());
+    assertTrue(e.getMessage().contains("mask sums"), e.getMessage());
+  }
+
+  @Test
   void score_partyMissingFromTheAnswer_leavesEveryIdUnscored() throws Exception {
-    coordinator = r -> ScoreResponse.getDefaultInstance();
+    coordinator = r -> ScoreResponse.newBuilder()
+        .setMaskSums(ByteString.copyFrom(new byte[Long.BYTES * r.getIdsCount()])).build();
     ScoreResult r = bankScorer().score(VERSION, List.of("c1", "c2"));
     assertTrue(r.scored().isEmpty());
     assertEquals("site 'operator' did not answer for it", r.unscored().get(0).reason());
