@@ -139,25 +139,10 @@ public final class DemoFederation {
   /** The coordinator's round and connect timeouts written into its configuration. */
   public record Timeouts(java.time.Duration round, java.time.Duration connect) {}
 
-  /** Writes each site's YAML, pointing at the coordinator's port. */
+  /** Writes each site's YAML, pointing at the coordinator's port: churn, with a held-out fifth of its rows. */
   public void writeNodeConfigs(int coordinatorPort, String idColumn) throws IOException {
     for (String site : sites) {
-      Path dir = work.resolve("sites").resolve(site);
-      Files.writeString(dir.resolve(site + ".yaml"), """
-          site: %s
-          coordinator: 127.0.0.1:%d
-          tls: {cert: %s.pem, key: %s.key, ca: ca.pem, crl: ../../ca/crl.pem}
-          data:
-            csv: %s.csv
-            idColumn: %s
-            testFraction: 0.2
-            splitSeed: 7
-          database: db/%s
-          consent:
-            purposes: [churn]
-            minCohort: 50
-          admin: {port: 0, tokenFile: admin-token}
-          """.formatted(site, coordinatorPort, site, site, site, idColumn, site));
+      writeConfig(site, coordinatorPort, idColumn, 0.2, List.of("churn"), List.of());
     }
   }
 
@@ -167,24 +152,34 @@ public final class DemoFederation {
    */
   public void writePartyConfigs(int coordinatorPort) throws IOException {
     for (PartySite p : parties) {
-      Path dir = work.resolve("sites").resolve(p.site());
-      Files.writeString(dir.resolve(p.site() + ".yaml"), """
-          site: %s
-          coordinator: 127.0.0.1:%d
-          tls: {cert: %s.pem, key: %s.key, ca: ca.pem, crl: ../../ca/crl.pem}
-          data:
-            csv: %s.csv
-            idColumn: %s
-            testFraction: 0
-          database: db/%s
-          consent:
-            purposes: [%s]
-            partners: [%s]
-            minCohort: 50
-          admin: {port: 0, tokenFile: admin-token}
-          """.formatted(p.site(), coordinatorPort, p.site(), p.site(), p.site(), p.idColumn(), p.site(),
-          String.join(", ", p.purposes()), String.join(", ", p.partners())));
+      writeConfig(p.site(), coordinatorPort, p.idColumn(), 0, p.purposes(), p.partners());
     }
+  }
+
+  /**
+   * One site's YAML: its certificate files, data (with a held-out fraction), database, consent
+   * policy (no partners: any) and admin API.
+   */
+  private void writeConfig(String site, int coordinatorPort, String idColumn, double testFraction,
+      List<String> purposes, List<String> partners) throws IOException {
+    Path dir = work.resolve("sites").resolve(site);
+    Files.writeString(dir.resolve(site + ".yaml"), """
+        site: %s
+        coordinator: 127.0.0.1:%d
+        tls: {cert: %s.pem, key: %s.key, ca: ca.pem, crl: ../../ca/crl.pem}
+        data:
+          csv: %s.csv
+          idColumn: %s
+          testFraction: %s
+          splitSeed: 7
+        database: db/%s
+        consent:
+          purposes: [%s]
+          partners: [%s]
+          minCohort: 50
+        admin: {port: 0, tokenFile: admin-token}
+        """.formatted(site, coordinatorPort, site, site, site, idColumn, testFraction, site,
+        String.join(", ", purposes), String.join(", ", partners)));
   }
 
   public Path work() {

@@ -8,12 +8,12 @@ import dev.tandem.certs.SiteIdentity;
 import dev.tandem.crypto.merkle.MerkleSet;
 import dev.tandem.node.consent.ConsentJournal;
 import dev.tandem.node.consent.Purposes;
+import dev.tandem.node.db.NodeDatabase;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -37,8 +37,8 @@ final class JdbcAuditLog implements AuditLog {
   static final int MAX_PAYLOAD = 1_000_000;
   private static final int APPEND_ATTEMPTS = 8;
   private static final String DUPLICATE_KEY = "23505";
-  /** Duplicate key, lock timeout (H2, PostgreSQL), deadlock and serialization failures. */
-  private static final Set<String> TRANSIENT = Set.of(DUPLICATE_KEY, "HYT00", "55P03", "40001", "40P01");
+  /** Lock timeout (H2, PostgreSQL), deadlock and serialization failures: worth another attempt. */
+  private static final Set<String> TRANSIENT = Set.of("HYT00", "55P03", "40001", "40P01");
   private static final Set<AuditEntryType> GENERIC = Set.of(AuditEntryType.CONSENT_CHANGED,
       AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE);
   /** The entries whose payload commits to a subject set kept in {@code audit_round_subjects}. */
@@ -78,10 +78,8 @@ final class JdbcAuditLog implements AuditLog {
     }
     String site = SiteIdentity.fromCertificate(cert).siteId();
     String fingerprint = EntryCodec.fingerprint(cert);
-    try {
-      Connection c = DriverManager.getConnection(jdbcUrl);
-      try (Statement s = c.createStatement()) {
-        s.execute("""
+    Connection c = NodeDatabase.open(jdbcUrl,
+        """
             CREATE TABLE IF NOT EXISTS audit_entries (
               seq BIGINT PRIMARY KEY,
               at VARCHAR(32) NOT NULL,
@@ -90,31 +88,32 @@ final class JdbcAuditLog implements AuditLog {
               prev_hash VARCHAR(64) NOT NULL,
               hash VARCHAR(64) NOT NULL,
               signer VARCHAR(64) NOT NULL,
-              signature VARCHAR(256) NOT NULL)""");
-        s.execute("""
+              signature VARCHAR(256) NOT NULL)""",
+        """
             CREATE TABLE IF NOT EXISTS audit_certificates (
               fingerprint VARCHAR(64) PRIMARY KEY,
-              pem VARCHAR(16000) NOT NULL)""");
-        s.execute("""
+              pem VARCHAR(16000) NOT NULL)""",
+        """
             CREATE TABLE IF NOT EXISTS audit_countersignatures (
               seq BIGINT NOT NULL,
               head_hash VARCHAR(64) NOT NULL,
               certificate VARCHAR(16000) NOT NULL,
               signature VARCHAR(256) NOT NULL,
-              PRIMARY KEY (seq, signature))""");
-        s.execute("""
+              PRIMARY KEY (seq, signature))""",
+        """
             CREATE TABLE IF NOT EXISTS audit_round_subjects (
               root VARCHAR(64) PRIMARY KEY,
               leaf_count INT NOT NULL,
-              leaves BYTEA NOT NULL)""");
-        s.execute("CREATE TABLE IF NOT EXISTS audit_append_lock (id INT PRIMARY KEY)");
-      }
+              leaves BYTEA NOT NULL)""",
+        "CREATE TABLE IF NOT EXISTS audit_append_lock (id INT PRIMARY KEY)");
+    try {
       ensureLockRow(c);
       JdbcAuditLog log = new JdbcAuditLog(c, site, nodeKey.privateKey(), fingerprint, federationCa, clock);
       log.keepCertificate(fingerprint, cert);
       return log;
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot open the node database " + jdbcUrl + ": " + e.getMessage(), e);
+      NodeDatabase.closeQuietly(c);
+      throw NodeDatabase.cannotOpen(jdbcUrl, e);
     }
   }
 
@@ -309,7 +308,7 @@ final class JdbcAuditLog implements AuditLog {
       Optional<AuditEntry> last = last();
       return last.map(AuditEntry::head).orElse(new LogHead(0, EntryCodec.ZERO_HASH));
     } catch (SQLException e) {
-      throw databaseError(e);
+      throw NodeDatabase.error(e);
     }
   }
 
@@ -322,7 +321,7 @@ final class JdbcAuditLog implements AuditLog {
         out.add(entry(rs));
       }
     } catch (SQLException e) {
-      throw databaseError(e);
+      throw NodeDatabase.error(e);
     }
     return out;
   }
@@ -337,7 +336,7 @@ final class JdbcAuditLog implements AuditLog {
             Pem.decodeCertificate(rs.getString(3)), Base64.getDecoder().decode(rs.getString(4))));
       }
     } catch (SQLException e) {
-      throw databaseError(e);
+      throw NodeDatabase.error(e);
     }
     return out;
   }
@@ -368,7 +367,7 @@ final class JdbcAuditLog implements AuditLog {
         return Optional.of(set);
       }
     } catch (SQLException e) {
-      throw databaseError(e);
+      throw NodeDatabase.error(e);
     }
   }
 
@@ -386,18 +385,14 @@ final class JdbcAuditLog implements AuditLog {
         certs.add(Pem.decodeCertificate(rs.getString(1)));
       }
     } catch (SQLException e) {
-      throw databaseError(e);
+      throw NodeDatabase.error(e);
     }
     return new AuditExport(site, clock.instant(), ca, certs, entries(), countersignatures());
   }
 
   @Override
   public synchronized void close() {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      throw databaseError(e);
-    }
+    NodeDatabase.close(connection);
   }
 
   @FunctionalInterface
@@ -445,12 +440,11 @@ final class JdbcAuditLog implements AuditLog {
       } catch (SQLException e) {
         rollback();
         if (TRANSIENT.contains(e.getSQLState()) && attempt < APPEND_ATTEMPTS) {
-          // another process held the lock too long, or (a writer that does not lock) appended the
-          // same seq first: wait a little and chain onto the new head
+          // another process held the append lock too long: wait a little and chain onto the new head
           pause(attempt);
           continue;
         }
-        throw databaseError(e);
+        throw NodeDatabase.error(e);
       } catch (RuntimeException e) {
         rollback();
         throw e;
@@ -497,7 +491,7 @@ final class JdbcAuditLog implements AuditLog {
         return rs.next() ? Optional.of(entry(rs)) : Optional.empty();
       }
     } catch (SQLException e) {
-      throw databaseError(e);
+      throw NodeDatabase.error(e);
     }
   }
 
@@ -523,7 +517,4 @@ final class JdbcAuditLog implements AuditLog {
     }
   }
 
-  private static IllegalStateException databaseError(SQLException e) {
-    return new IllegalStateException("node database error: " + e.getMessage(), e);
-  }
 }

@@ -1,14 +1,13 @@
 package dev.tandem.node.consent;
 
+import dev.tandem.node.db.NodeDatabase;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -48,10 +47,8 @@ public final class Pseudonyms {
    */
   public static Pseudonyms open(String jdbcUrl) {
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-    try (Connection c = DriverManager.getConnection(jdbcUrl)) {
-      try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE IF NOT EXISTS node_secrets (name VARCHAR(64) PRIMARY KEY, secret BYTEA NOT NULL)");
-      }
+    try (Connection c = NodeDatabase.open(jdbcUrl,
+        "CREATE TABLE IF NOT EXISTS node_secrets (name VARCHAR(64) PRIMARY KEY, secret BYTEA NOT NULL)")) {
       byte[] secret = read(c);
       if (secret == null) {
         byte[] fresh = new byte[SECRET_LENGTH];
@@ -73,7 +70,7 @@ public final class Pseudonyms {
       }
       return new Pseudonyms(secret);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot open the node database " + jdbcUrl + ": " + e.getMessage(), e);
+      throw NodeDatabase.cannotOpen(jdbcUrl, e);
     }
   }
 

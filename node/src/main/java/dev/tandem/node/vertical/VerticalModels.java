@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.LabelSpec;
 import dev.tandem.model.Normalization;
+import dev.tandem.node.db.NodeDatabase;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -53,10 +53,8 @@ public final class VerticalModels implements AutoCloseable {
    */
   public static VerticalModels open(String jdbcUrl, Clock clock) {
     Objects.requireNonNull(clock, "clock");
-    try {
-      Connection c = DriverManager.getConnection(jdbcUrl);
-      try (Statement s = c.createStatement()) {
-        s.execute("""
+    Connection c = NodeDatabase.open(jdbcUrl,
+        """
             CREATE TABLE IF NOT EXISTS vertical_models (
               version VARCHAR(256) PRIMARY KEY,
               job_id VARCHAR(64) NOT NULL,
@@ -64,11 +62,7 @@ public final class VerticalModels implements AutoCloseable {
               role VARCHAR(8) NOT NULL,
               piece_json CHARACTER LARGE OBJECT NOT NULL,
               created TIMESTAMP NOT NULL)""");
-      }
-      return new VerticalModels(c, clock);
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot open the node database " + jdbcUrl + ": " + e.getMessage(), e);
-    }
+    return new VerticalModels(c, clock);
   }
 
   /**
@@ -98,7 +92,7 @@ public final class VerticalModels implements AutoCloseable {
     } catch (SQLIntegrityConstraintViolationException e) {
       throw new IllegalStateException("a model piece of version " + piece.version() + " is already stored", e);
     } catch (SQLException e) {
-      throw new IllegalStateException("node database error: " + e.getMessage(), e);
+      throw NodeDatabase.error(e);
     }
   }
 
@@ -125,7 +119,7 @@ public final class VerticalModels implements AutoCloseable {
             s.label()));
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("node database error: " + e.getMessage(), e);
+      throw NodeDatabase.error(e);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new IllegalStateException("the stored model piece " + version + " does not read: " + e.getMessage(), e);
     }
@@ -140,17 +134,13 @@ public final class VerticalModels implements AutoCloseable {
         out.add(rs.getString(1));
       }
     } catch (SQLException e) {
-      throw new IllegalStateException("node database error: " + e.getMessage(), e);
+      throw NodeDatabase.error(e);
     }
     return out;
   }
 
   @Override
   public synchronized void close() {
-    try {
-      connection.close();
-    } catch (SQLException e) {
-      throw new IllegalStateException("node database error: " + e.getMessage(), e);
-    }
+    NodeDatabase.close(connection);
   }
 }

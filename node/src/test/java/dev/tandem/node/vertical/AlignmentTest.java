@@ -53,14 +53,8 @@ class AlignmentTest {
   void intersect_hostsIntersectionsWithTheGuest_reportedBeforeTheFinalOne() {
     try (Federation f = new Federation(dir, 10, 1)) {
       f.setup();
-      List<SignedSealKey> peers = List.copyOf(f.sealKeys.values());
-      for (String s : f.sites.keySet()) {
-        f.ask(s, 0, Federation.stage(VerticalStage.VERTICAL_ALIGN_BLIND).addAllPeers(peers));
-      }
-      f.flush();
-      for (String s : f.sites.keySet()) {
-        f.ask(s, 0, Federation.stage(VerticalStage.VERTICAL_ALIGN_REBLIND));
-      }
+      f.blind();
+      f.everyParty(VerticalStage.VERTICAL_ALIGN_REBLIND);
       f.flush();
       // telco shares 11-90 with the bank's 87 (less 12, 13, 20): 77; the shop 1-70 less 3: 67
       assertEquals(77, f.ask("telco", 0, Federation.stage(VerticalStage.VERTICAL_ALIGN_INTERSECT)).getRecords());
@@ -141,11 +135,7 @@ class AlignmentTest {
   void reblind_envelopeRelayedUnderAnotherSender_refusedAsMalformed() {
     try (Federation f = new Federation(dir, 10, 1)) {
       f.setup();
-      List<SignedSealKey> peers = List.copyOf(f.sealKeys.values());
-      for (String s : f.sites.keySet()) {
-        f.ask(s, 0, Federation.stage(VerticalStage.VERTICAL_ALIGN_BLIND).addAllPeers(peers));
-      }
-      f.flush();
+      f.blind();
       // the relay swaps the senders of the two hosts' envelopes to the guest
       List<Envelope> swapped = f.inboxes.get("bank").stream()
           .map(e -> e.toBuilder().setFromSite(e.getFromSite().equals("telco") ? "shop" : "telco").build()).toList();
@@ -160,11 +150,7 @@ class AlignmentTest {
   void reblind_missingEnvelope_refusedAsMalformed() {
     try (Federation f = new Federation(dir, 10, 1)) {
       f.setup();
-      List<SignedSealKey> peers = List.copyOf(f.sealKeys.values());
-      for (String s : f.sites.keySet()) {
-        f.ask(s, 0, Federation.stage(VerticalStage.VERTICAL_ALIGN_BLIND).addAllPeers(peers));
-      }
-      f.flush();
+      f.blind();
       f.inboxes.put("bank", f.inboxes.get("bank").subList(0, 1));
       Federation.Declined d = assertThrows(Federation.Declined.class,
           () -> f.ask("bank", 0, Federation.stage(VerticalStage.VERTICAL_ALIGN_REBLIND)));

@@ -289,6 +289,27 @@ final class Federation implements AutoCloseable {
     return records;
   }
 
+  /** Stage 2 with every party's own seal key relayed as it is; the envelopes wait in the inboxes. */
+  void blind() {
+    blind(UnaryOperator.identity());
+  }
+
+  /** Stage 2, with the peers' keys passed through {@code relayKeys}; the envelopes wait in the inboxes. */
+  void blind(UnaryOperator<List<SignedSealKey>> relayKeys) {
+    List<SignedSealKey> peers = relayKeys.apply(List.copyOf(sealKeys.values()));
+    for (String s : sites.keySet()) {
+      ask(s, 0, stage(VerticalStage.VERTICAL_ALIGN_BLIND).addAllPeers(peers));
+    }
+    flush();
+  }
+
+  /** Asks every party for {@code stage} of epoch 0, without flushing. */
+  void everyParty(VerticalStage stage) {
+    for (String s : sites.keySet()) {
+      ask(s, 0, stage(stage));
+    }
+  }
+
   /** Stages 2 to 5; returns the records each party reported last (the intersection size). */
   Map<String, Long> align() {
     return align(UnaryOperator.identity());
@@ -296,14 +317,8 @@ final class Federation implements AutoCloseable {
 
   /** Stages 2 to 5, with the peers' keys passed through {@code relayKeys} (a dishonest relay). */
   Map<String, Long> align(UnaryOperator<List<SignedSealKey>> relayKeys) {
-    List<SignedSealKey> peers = relayKeys.apply(List.copyOf(sealKeys.values()));
-    for (String s : sites.keySet()) {
-      ask(s, 0, stage(VerticalStage.VERTICAL_ALIGN_BLIND).addAllPeers(peers));
-    }
-    flush();
-    for (String s : sites.keySet()) {
-      ask(s, 0, stage(VerticalStage.VERTICAL_ALIGN_REBLIND));
-    }
+    blind(relayKeys);
+    everyParty(VerticalStage.VERTICAL_ALIGN_REBLIND);
     flush();
     Map<String, Long> records = new LinkedHashMap<>();
     for (String s : sites.keySet()) {

@@ -63,7 +63,6 @@ public final class ScoreResponder {
    */
   public void respond(Task task, VerticalTransport transport) {
     VerticalMessage answer;
-    long headBefore = context.stores.audit().head().seq();
     try {
       answer = answer(task);
     } catch (ScoreRefusal r) {
@@ -77,9 +76,6 @@ public final class ScoreResponder {
       return;
     }
     transport.submit(task, answer);
-    if (context.stores.audit().head().seq() > headBefore) {
-      context.countersignHead(); // the answer used records: have the entry countersigned
-    }
   }
 
   /**
@@ -159,8 +155,7 @@ public final class ScoreResponder {
         .setRound(task.getRound()).setStage(VerticalStage.VERTICAL_SCORE).addOutbox(envelope)
         .addToArbiter(ByteString.copyFrom(masks.array())).build();
     if (!used.isEmpty()) {
-      ScoringAudit.scored(context.stores.audit(), context.stores.pseudonyms(), piece, SubjectsScored.PARTY, requester,
-          at, used, answer.toByteArray());
+      ScoringAudit.scored(context, piece, SubjectsScored.PARTY, requester, at, used, answer.toByteArray());
     }
     return answer;
   }

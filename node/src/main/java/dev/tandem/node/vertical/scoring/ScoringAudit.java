@@ -3,7 +3,6 @@ package dev.tandem.node.vertical.scoring;
 import dev.tandem.node.audit.AuditLog;
 import dev.tandem.node.audit.RoundContribution;
 import dev.tandem.node.audit.SubjectsScored;
-import dev.tandem.node.consent.Pseudonyms;
 import dev.tandem.node.vertical.VerticalModelPiece;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,21 +12,24 @@ import java.util.Collection;
 /**
  * Writes a scoring into the audit log as a use of the records ({@link AuditLog#subjectsScored}):
  * the purpose, job, model version, role, requester, consent instant and the subject set of the
- * records used (pseudonyms only), with the SHA-256 of what was sent. Subject ids never reach the log.
+ * records used (pseudonyms only), with the SHA-256 of what was sent; then has the coordinator
+ * countersign the head. Subject ids never reach the log.
  */
 final class ScoringAudit {
   private ScoringAudit() {}
 
   /**
-   * Appends the entry for the records of {@code subjectIds} used with {@code piece}.
+   * Appends the entry for the records of {@code subjectIds} used with {@code piece}, before
+   * {@code sent} leaves, and has the head countersigned ({@link ScoringContext#countersignHead}).
    *
    * @param role {@link SubjectsScored#REQUESTER} or {@link SubjectsScored#PARTY}
-   * @param sent the bytes sent to the coordinator
+   * @param sent the bytes about to be sent to the coordinator
    */
-  static void scored(AuditLog audit, Pseudonyms pseudonyms, VerticalModelPiece piece, String role, String requester,
+  static void scored(ScoringContext context, VerticalModelPiece piece, String role, String requester,
       Instant consentAt, Collection<String> subjectIds, byte[] sent) {
-    audit.subjectsScored(new SubjectsScored(piece.purpose(), piece.jobId(), piece.version(), role, requester,
-        consentAt, RoundContribution.subjectSet(pseudonyms, subjectIds), sha256(sent)));
+    context.stores.audit().subjectsScored(new SubjectsScored(piece.purpose(), piece.jobId(), piece.version(), role,
+        requester, consentAt, RoundContribution.subjectSet(context.stores.pseudonyms(), subjectIds), sha256(sent)));
+    context.countersignHead();
   }
 
   static byte[] sha256(byte[] bytes) {

@@ -117,15 +117,13 @@ public final class VerticalScorer implements SubjectScorer {
     SealKeyPair mine = SealKeyPair.generate(context.random);
     ScoreRequest request = ScoreRequest.newBuilder().setModelVersion(version).addAllIds(ids)
         .setRequester(context.keys.sign(ScoreEnvelope.keyContext(version), mine.publicKey())).build();
-    ScoringAudit.scored(context.stores.audit(), context.stores.pseudonyms(), piece, SubjectsScored.REQUESTER,
-        context.site, consentAt, ids, request.toByteArray());
+    ScoringAudit.scored(context, piece, SubjectsScored.REQUESTER, context.site, consentAt, ids,
+        request.toByteArray());
     ScoreResponse response;
     try {
       response = federation.get().scoreSubjects(request);
     } catch (StatusRuntimeException e) {
       throw fromStatus(e.getStatus(), version);
-    } finally {
-      context.countersignHead(); // the request named records and left: have its entry countersigned
     }
     Map<String, Envelope> bySender = new LinkedHashMap<>();
     for (Envelope e : response.getPartialsList()) {

@@ -235,7 +235,8 @@ class ScoreResponderTest {
         "c5"));
 
     List<AuditEntry> entries = sites.operator.stores().audit().entries();
-    AuditEntry last = entries.get(entries.size() - 1);
+    assertEquals(AuditEntryType.HEAD_COUNTERSIGNED, entries.get(entries.size() - 1).type(), "then countersigned");
+    AuditEntry last = entries.get(entries.size() - 2);
     assertEquals(AuditEntryType.SUBJECTS_SCORED, last.type());
     JsonObject p = new JsonObject(last.payload());
     assertEquals("credit", p.getString("purpose"));
