@@ -4,7 +4,11 @@ import java.util.SplittableRandom;
 
 /**
  * Which aligned rows form each mini-batch: every epoch is a fresh permutation of the rows, cut into
- * batches of {@code batchSize} (the last one may be shorter). Every party derives the same
+ * {@code max(1, rows / batchSize)} batches of {@code batchSize} rows, the last of which also takes
+ * the remainder (so it holds {@code batchSize} to {@code 2 * batchSize - 1} rows). No batch is ever
+ * shorter than {@code batchSize}, except the single batch of all rows when there are fewer rows
+ * than that: a short batch would let a party solve for the values it was averaged over, so the
+ * parties refuse fewer aligned rows than their batch floor. Every party derives the same
  * permutation from the shared seed, so batches line up without any message.
  *
  * @param rows number of aligned rows, at least 1
@@ -22,13 +26,23 @@ public record BatchSchedule(int rows, int batchSize, long seed) {
     }
   }
 
-  /** Returns the number of batches in one epoch. */
+  /** Returns the number of batches in one epoch: {@code max(1, rows / batchSize)}. */
   public int batches() {
-    return (rows + batchSize - 1) / batchSize;
+    return Math.max(1, rows / batchSize);
+  }
+
+  /** Returns the number of rows in batch {@code batch} of every epoch. */
+  public int size(int batch) {
+    int batches = batches();
+    if (batch < 0 || batch >= batches) {
+      throw new IllegalArgumentException("batch must be in [0, " + batches + "), got " + batch);
+    }
+    return batch < batches - 1 ? batchSize : rows - (batches - 1) * batchSize;
   }
 
   /**
-   * Returns the rows of batch {@code batch} of epoch {@code epoch}.
+   * Returns the rows of batch {@code batch} of epoch {@code epoch}: {@code batchSize} rows, or the
+   * rest of the permutation for the last batch.
    *
    * @throws IllegalArgumentException if epoch is negative or batch is outside [0, batches())
    */
@@ -41,8 +55,7 @@ public record BatchSchedule(int rows, int batchSize, long seed) {
     }
     int[] order = permutation(epoch);
     int from = batch * batchSize;
-    int to = Math.min(rows, from + batchSize);
-    int[] out = new int[to - from];
+    int[] out = new int[size(batch)];
     System.arraycopy(order, from, out, 0, out.length);
     return out;
   }

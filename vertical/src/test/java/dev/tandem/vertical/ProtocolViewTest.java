@@ -208,7 +208,7 @@ class ProtocolViewTest {
   void batchSchedule_sameForEveryParty_coversEveryRowOncePerEpoch() {
     BatchSchedule a = new BatchSchedule(103, 10, 42);
     BatchSchedule b = new BatchSchedule(103, 10, 42);
-    assertEquals(11, a.batches());
+    assertEquals(10, a.batches());
     for (int epoch = 0; epoch < 3; epoch++) {
       boolean[] seen = new boolean[103];
       for (int batch = 0; batch < a.batches(); batch++) {

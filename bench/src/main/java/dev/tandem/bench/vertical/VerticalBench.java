@@ -157,7 +157,7 @@ public final class VerticalBench {
     long termCost = (featureBits + 4) * 3L / 2 + 1;
     long terms = (long) rows * (guestColumns + hostColumns);
     long lossTerms = 2L * rows * (20 * 3 / 2 + 1);
-    long batches = (rows + batch - 1) / batch;
+    long batches = new dev.tandem.vertical.BatchSchedule(rows, batch, 0).batches(); // the remainder joins the last
     long values = batches * (guestColumns + hostColumns);
     return encryptions * exp + terms * termCost + lossTerms + values * 2 * exp;
   }
