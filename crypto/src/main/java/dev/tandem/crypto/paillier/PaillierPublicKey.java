@@ -278,7 +278,8 @@ public final class PaillierPublicKey {
     }
   }
 
-  BigInteger nSquared() {
+  /** Returns n^2, the modulus of ciphertexts. */
+  public BigInteger nSquared() {
     return nSquared;
   }
 
