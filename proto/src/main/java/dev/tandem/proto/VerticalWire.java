@@ -65,6 +65,40 @@ public final class VerticalWire {
         p.getSeed());
   }
 
+  /**
+   * Aligned row indices as {@code dropped_rows} carries them: strictly ascending, each below
+   * {@code rows}.
+   *
+   * @throws IllegalArgumentException naming the first index that is out of order or out of range
+   */
+  public static int[] rowIndices(List<Integer> wire, long rows) {
+    int[] out = new int[wire.size()];
+    long previous = -1;
+    for (int i = 0; i < out.length; i++) {
+      long row = Integer.toUnsignedLong(wire.get(i));
+      if (row >= rows) {
+        throw new IllegalArgumentException("dropped_rows[" + i + "] = " + row + " is not an aligned row (there are "
+            + rows + ")");
+      }
+      if (row <= previous) {
+        throw new IllegalArgumentException("dropped_rows must be strictly ascending; dropped_rows[" + i + "] = " + row
+            + " follows " + previous);
+      }
+      out[i] = (int) row;
+      previous = row;
+    }
+    return out;
+  }
+
+  /** Row indices in the form {@code dropped_rows} carries (the input must be strictly ascending). */
+  public static List<Integer> rowIndices(int[] rows) {
+    List<Integer> out = new ArrayList<>(rows.length);
+    for (int r : rows) {
+      out.add(r);
+    }
+    return out;
+  }
+
   private static dev.tandem.proto.v1.VerticalParty party(VerticalParty party) {
     dev.tandem.proto.v1.VerticalParty.Builder b = dev.tandem.proto.v1.VerticalParty.newBuilder()
         .setSite(party.site());

@@ -79,4 +79,24 @@ class VerticalWireTest {
     assertTrue(rejected(ok.toBuilder().setKeySize("BITS_4096").build()).getMessage().contains("BITS_4096"));
     assertTrue(rejected(ok.toBuilder().setPurpose("").build()).getMessage().contains("purpose"));
   }
+
+  @Test
+  void rowIndices_ascendingAndInRange_roundTrip() {
+    int[] rows = VerticalWire.rowIndices(List.of(0, 3, 9), 10);
+    assertEquals("[0, 3, 9]", java.util.Arrays.toString(rows));
+    assertEquals(List.of(0, 3, 9), VerticalWire.rowIndices(rows));
+    assertEquals(0, VerticalWire.rowIndices(List.of(), 0).length);
+  }
+
+  @Test
+  void rowIndices_outOfOrderRepeatedOrOutOfRange_refusedNamingTheIndex() {
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> VerticalWire.rowIndices(List.of(3, 1), 10))
+        .getMessage().contains("dropped_rows[1] = 1 follows 3"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> VerticalWire.rowIndices(List.of(2, 2), 10))
+        .getMessage().contains("strictly ascending"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> VerticalWire.rowIndices(List.of(10), 10))
+        .getMessage().contains("dropped_rows[0] = 10 is not an aligned row (there are 10)"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> VerticalWire.rowIndices(List.of(-1), 10))
+        .getMessage().contains("4294967295"));
+  }
 }
