@@ -1,0 +1,703 @@
+package dev.tandem.vertical.sshe;
+
+import dev.tandem.crypto.paillier.PaillierCiphertext;
+import dev.tandem.crypto.paillier.PaillierParameters;
+import dev.tandem.crypto.paillier.PaillierPrivateKey;
+import dev.tandem.crypto.paillier.PaillierPublicKey;
+import dev.tandem.crypto.sharing.PackedMatrix;
+import dev.tandem.crypto.sharing.Ring;
+import dev.tandem.crypto.sharing.ShareConversion;
+import dev.tandem.crypto.sharing.SlotLayout;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.IntStream;
+
+/**
+ * One party of secret-shared vertical logistic regression (party 0 is the guest, which holds the
+ * labels; the others are hosts). No party holds a key that decrypts another party's data, and no
+ * decryption ever leaves the party that made it.
+ *
+ * <p>Every party has its own Paillier key and, at setup, sends every other party its features
+ * encrypted under that key, packed by rows and by column groups of the job's fixed batches. The
+ * weights w_P of each party P are additively shared in {@link Ring} between P and its partner (the
+ * guest for a host, host 1 for the guest). Per step, for the step's batch:
+ *
+ * <ol>
+ *   <li>forward: P's partner multiplies P's encrypted columns by its weight shares and masks them
+ *       ({@link ShareConversion}); P decrypts its shares. With P's local X_P w_P-share, every party
+ *       then holds a share of z = sum_P X_P w_P; the guest adds 2 - 4y to its share, giving shares
+ *       of 4d, four times the residual of the sigmoid's first-order Taylor expansion;
+ *   <li>gradient: every party multiplies every other party P's encrypted rows by its shares of 4d
+ *       and masks them; P decrypts its shares of X_P^T 4d. A party that is not P's partner sends its
+ *       own shares to P's partner, so the gradient of P is shared between P and its partner;
+ *   <li>update: P and its partner update their weight shares with two-party truncation.
+ * </ol>
+ *
+ * At the end the partner sends P its share of w_P, which is the only value opened: made only of the
+ * partner's own masks, it tells P nothing but its weights. Methods are called in the order setup
+ * ({@link #features}, {@link #accept} each peer's), then per step {@link #forward}, accept,
+ * {@link #gradient}, accept, {@link #update}, and at the end {@link #reveal}, accept,
+ * {@link #weights}. Not thread safe.
+ */
+public final class SsheParty {
+  private static final int TRUNCATE_GRADIENT = 2 * SsheConfig.FEATURE_BITS + SsheConfig.WEIGHT_BITS - SsheConfig.WEIGHT_BITS;
+  private static final int TRUNCATE_UPDATE = SsheConfig.CONSTANT_BITS;
+  private static final int SCORE_BITS = SsheConfig.FEATURE_BITS + SsheConfig.WEIGHT_BITS;
+
+  private final int me;
+  private final int parties;
+  private final int[] widths;
+  private final SsheConfig config;
+  private final FixedBatches batches;
+  private final int[][] x;
+  private final boolean[] labels;
+  private final PaillierParameters parameters;
+  private final PaillierPrivateKey secret;
+  private final SecureRandom random;
+
+  private final PaillierPublicKey[] keys;
+  private final PaillierCiphertext[][][] rowCiphertexts;
+  private final PaillierCiphertext[][][][] columnCiphertexts;
+  private final BigInteger[][] weights;
+  private byte[] featuresPayload;
+
+  private int epoch = -1;
+  private int step = -1;
+  private int batch = -1;
+  private Phase phase = Phase.SETUP;
+  private BigInteger[] scoreShares;
+  private BigInteger[][] gradientShares;
+  private final Set<String> received = new HashSet<>();
+  private double[] revealed;
+
+  private enum Phase { SETUP, FORWARD_SENT, GRADIENT_SENT, UPDATED, REVEALED }
+
+  /**
+   * Creates a party and its key.
+   *
+   * @param me this party's index: 0 for the guest, 1.. for the hosts
+   * @param featureCounts every party's number of features, guest first (without the intercept)
+   * @param features this party's aligned rows, each of {@code featureCounts[me]} values
+   * @param labels the guest's labels per aligned row; null for a host
+   * @throws IllegalArgumentException if the shapes disagree, or the batch size does not exceed every
+   *     party's feature count, or there are fewer rows than one batch
+   */
+  public SsheParty(int me, int[] featureCounts, SsheConfig config, PaillierParameters parameters,
+      double[][] features, boolean[] labels, SecureRandom random) {
+    this.parties = featureCounts.length;
+    if (parties < 2 || parties > SsheMessage.MAX_PARTIES) {
+      throw new IllegalArgumentException("a job has 2 to " + SsheMessage.MAX_PARTIES + " parties, got " + parties);
+    }
+    if (me < 0 || me >= parties) {
+      throw new IllegalArgumentException("party index " + me + " outside [0, " + parties + ")");
+    }
+    this.me = me;
+    this.config = Objects.requireNonNull(config, "config");
+    this.parameters = Objects.requireNonNull(parameters, "parameters");
+    this.random = Objects.requireNonNull(random, "random");
+    this.widths = new int[parties];
+    int widest = 0;
+    for (int p = 0; p < parties; p++) {
+      if (featureCounts[p] < (p == 0 ? 0 : 1)) {
+        throw new IllegalArgumentException("party " + p + " has " + featureCounts[p] + " features");
+      }
+      widths[p] = featureCounts[p] + (p == 0 ? 1 : 0);
+      widest = Math.max(widest, featureCounts[p]);
+    }
+    if (config.batchSize() <= widest) {
+      throw new IllegalArgumentException("batch size " + config.batchSize() + " must exceed every party's feature count"
+          + " (largest " + widest + "): a party could otherwise solve a batch's gradient for its residuals");
+    }
+    if (features.length < config.batchSize()) {
+      throw new IllegalArgumentException(features.length + " aligned rows are fewer than one batch of "
+          + config.batchSize());
+    }
+    if ((me == 0) != (labels != null)) {
+      throw new IllegalArgumentException("the guest (party 0) and only the guest holds labels");
+    }
+    if (labels != null && labels.length != features.length) {
+      throw new IllegalArgumentException(labels.length + " labels for " + features.length + " rows");
+    }
+    this.labels = labels == null ? null : labels.clone();
+    this.x = new int[features.length][widths[me]];
+    for (int i = 0; i < features.length; i++) {
+      if (features[i].length != featureCounts[me]) {
+        throw new IllegalArgumentException("row " + i + " has " + features[i].length + " features, expected "
+            + featureCounts[me]);
+      }
+      for (int j = 0; j < featureCounts[me]; j++) {
+        x[i][j] = SsheConfig.encodeFeature(features[i][j]);
+      }
+      if (me == 0) {
+        x[i][widths[0] - 1] = SsheConfig.encodeFeature(1.0);
+      }
+    }
+    this.batches = new FixedBatches(features.length, config.batchSize(), config.seed());
+    this.secret = PaillierPrivateKey.generate(parameters, random);
+    this.keys = new PaillierPublicKey[parties];
+    keys[me] = secret.publicKey();
+    this.rowCiphertexts = new PaillierCiphertext[parties][][];
+    this.columnCiphertexts = new PaillierCiphertext[parties][][][];
+    this.weights = new BigInteger[parties][];
+    for (int p = 0; p < parties; p++) {
+      if (p == me || partner(p) == me) {
+        weights[p] = zeros(widths[p]);
+      }
+    }
+  }
+
+  /** Returns the partner of party p: the guest for a host, host 1 for the guest. */
+  static int partner(int p) {
+    return p == 0 ? 1 : 0;
+  }
+
+  /** Returns this party's index. */
+  public int index() {
+    return me;
+  }
+
+  /** Returns the job's batches. */
+  public FixedBatches batches() {
+    return batches;
+  }
+
+  // ---------------------------------------------------------------- setup
+
+  /** Returns the setup message for each other party: this party's key and its encrypted features. */
+  public List<SsheMessage> features() {
+    requirePhase(Phase.SETUP, "features");
+    if (featuresPayload == null) {
+      featuresPayload = encodeFeatures();
+    }
+    List<SsheMessage> out = new ArrayList<>();
+    for (int p = 0; p < parties; p++) {
+      if (p != me) {
+        out.add(new SsheMessage(SsheMessage.Kind.FEATURES, 0, 0, me, p, me, featuresPayload));
+      }
+    }
+    return out;
+  }
+
+  private byte[] encodeFeatures() {
+    PaillierPublicKey key = keys[me];
+    PaillierCiphertext[][] rows = PackedMatrix.encryptRows(key, rowLayout(me), x, random);
+    List<PaillierCiphertext> all = new ArrayList<>();
+    for (PaillierCiphertext[] r : rows) {
+      all.addAll(Arrays.asList(r));
+    }
+    for (int b = 0; b < batches.count(); b++) {
+      for (PaillierCiphertext[] g : PackedMatrix.encryptColumns(key, columnLayout(me), x,
+          batches.groups(b, columnLayout(me).slots()), random)) {
+        all.addAll(Arrays.asList(g));
+      }
+    }
+    byte[] keyBytes = key.toBytes();
+    int ctBytes = ciphertextBytes(key);
+    ByteBuffer out = ByteBuffer.allocate(4 + keyBytes.length + all.size() * ctBytes);
+    out.putInt(keyBytes.length).put(keyBytes);
+    for (PaillierCiphertext c : all) {
+      out.put(c.toBytes(key));
+    }
+    return out.array();
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  /**
+   * Starts step {@code step} of epoch {@code epoch} (both from 0, in order) and returns the forward
+   * messages this party owes as a partner.
+   *
+   * @throws IllegalStateException if setup is incomplete, the previous step was not updated, or the
+   *     step is not the next one
+   */
+  public List<SsheMessage> forward(int epoch, int step) {
+    if (phase == Phase.SETUP) {
+      for (int p = 0; p < parties; p++) {
+        if (p != me && keys[p] == null) {
+          throw new IllegalStateException("party " + me + " has no features from party " + p + " yet");
+        }
+      }
+    } else if (phase != Phase.UPDATED) {
+      throw new IllegalStateException("party " + me + ": step " + this.step + " of epoch " + this.epoch
+          + " is not finished (" + phase + ")");
+    }
+    int expectEpoch = this.epoch < 0 ? 0 : (this.step + 1 == batches.count() ? this.epoch + 1 : this.epoch);
+    int expectStep = this.epoch < 0 ? 0 : (this.step + 1) % batches.count();
+    if (epoch != expectEpoch || step != expectStep) {
+      throw new IllegalStateException("party " + me + " expects epoch " + expectEpoch + " step " + expectStep
+          + ", was asked for epoch " + epoch + " step " + step);
+    }
+    this.epoch = epoch;
+    this.step = step;
+    this.batch = batches.batchAt(epoch, step);
+    int[] rows = batches.rows(batch);
+    scoreShares = zeros(rows.length);
+    gradientShares = new BigInteger[parties][];
+    for (int p = 0; p < parties; p++) {
+      if (weights[p] != null) {
+        gradientShares[p] = zeros(widths[p]);
+      }
+    }
+    received.removeIf(k -> !k.startsWith("REVEAL"));
+    // own local part of z_me
+    for (int t = 0; t < rows.length; t++) {
+      scoreShares[t] = Ring.add(scoreShares[t], dot(x[rows[t]], weights[me]));
+    }
+    List<SsheMessage> out = new ArrayList<>();
+    for (int p = 0; p < parties; p++) {
+      if (p != me && partner(p) == me) {
+        out.add(forwardFor(p, rows.length));
+      }
+    }
+    phase = Phase.FORWARD_SENT;
+    return out;
+  }
+
+  private SsheMessage forwardFor(int p, int batchRows) {
+    SlotLayout layout = columnLayout(p);
+    int[][] groups = batches.groups(batch, layout.slots());
+    PaillierPublicKey key = keys[p];
+    BigInteger[] exps = weights[p];
+    ShareConversion.Masked[] masked = IntStream.range(0, groups.length).parallel()
+        .mapToObj(g -> ShareConversion.mask(key, ShareConversion.product(key, columnCiphertexts[p][batch][g], exps),
+            layout, groups[g].length, random))
+        .toArray(ShareConversion.Masked[]::new);
+    int t = 0;
+    ByteBuffer payload = ByteBuffer.allocate(groups.length * ciphertextBytes(key));
+    for (int g = 0; g < groups.length; g++) {
+      BigInteger[] shares = masked[g].shares();
+      for (BigInteger share : shares) {
+        scoreShares[t] = Ring.add(scoreShares[t], share);
+        t++;
+      }
+      payload.put(masked[g].ciphertext().toBytes(key));
+    }
+    if (t != batchRows) {
+      throw new AssertionError("groups cover " + t + " of " + batchRows + " rows");
+    }
+    return new SsheMessage(SsheMessage.Kind.FORWARD, epoch, step, me, p, p, payload.array());
+  }
+
+  /**
+   * Returns the gradient messages of the current step: to every other party, its masked products,
+   * and to a party's partner (when this party is not it) this party's shares of that party's
+   * gradient.
+   *
+   * @throws IllegalStateException if the forward messages of the step have not all arrived
+   */
+  public List<SsheMessage> gradient() {
+    requirePhase(Phase.FORWARD_SENT, "gradient");
+    requireReceived(SsheMessage.Kind.FORWARD, List.of(partner(me)), me);
+    int[] rows = batches.rows(batch);
+    BigInteger[] residual = new BigInteger[rows.length];
+    BigInteger scale = BigInteger.ONE.shiftLeft(SCORE_BITS);
+    for (int t = 0; t < rows.length; t++) {
+      residual[t] = scoreShares[t];
+      if (labels != null) {
+        residual[t] = Ring.add(residual[t], Ring.multiply(scale, labels[rows[t]] ? -2 : 2));
+      }
+    }
+    // own local part of X_me^T 4d
+    for (int j = 0; j < widths[me]; j++) {
+      BigInteger acc = BigInteger.ZERO;
+      for (int t = 0; t < rows.length; t++) {
+        acc = acc.add(residual[t].multiply(BigInteger.valueOf(x[rows[t]][j])));
+      }
+      gradientShares[me][j] = Ring.add(gradientShares[me][j], Ring.reduce(acc));
+    }
+    List<SsheMessage> out = new ArrayList<>();
+    for (int p = 0; p < parties; p++) {
+      if (p == me) {
+        continue;
+      }
+      SlotLayout layout = rowLayout(p);
+      PaillierPublicKey key = keys[p];
+      int chunks = layout.plaintexts(widths[p]);
+      BigInteger[] mine = new BigInteger[widths[p]];
+      ByteBuffer payload = ByteBuffer.allocate(chunks * ciphertextBytes(key));
+      for (int c = 0; c < chunks; c++) {
+        int chunk = c;
+        PaillierCiphertext[] bases = new PaillierCiphertext[rows.length];
+        for (int t = 0; t < rows.length; t++) {
+          bases[t] = rowCiphertexts[p][rows[t]][chunk];
+        }
+        int used = Math.min(layout.slots(), widths[p] - c * layout.slots());
+        ShareConversion.Masked masked = ShareConversion.mask(key, parallelProduct(key, bases, residual), layout, used,
+            random);
+        BigInteger[] shares = masked.shares();
+        System.arraycopy(shares, 0, mine, c * layout.slots(), used);
+        payload.put(masked.ciphertext().toBytes(key));
+      }
+      out.add(new SsheMessage(SsheMessage.Kind.GRADIENT, epoch, step, me, p, p, payload.array()));
+      if (partner(p) == me) {
+        addTo(gradientShares[p], mine);
+      } else {
+        out.add(new SsheMessage(SsheMessage.Kind.SHARE, epoch, step, me, partner(p), p, ringBytes(mine)));
+      }
+    }
+    phase = Phase.GRADIENT_SENT;
+    return out;
+  }
+
+  /**
+   * Updates this party's weight shares (its own and those it holds as a partner) with the step's
+   * gradient.
+   *
+   * @throws IllegalStateException if the gradient messages of the step have not all arrived
+   */
+  public void update() {
+    requirePhase(Phase.GRADIENT_SENT, "update");
+    List<Integer> others = new ArrayList<>();
+    for (int q = 0; q < parties; q++) {
+      if (q != me) {
+        others.add(q);
+      }
+    }
+    requireReceived(SsheMessage.Kind.GRADIENT, others, me);
+    for (int p = 0; p < parties; p++) {
+      if (p != me && partner(p) == me) {
+        List<Integer> third = new ArrayList<>();
+        for (int q = 0; q < parties; q++) {
+          if (q != me && q != p) {
+            third.add(q);
+          }
+        }
+        requireReceived(SsheMessage.Kind.SHARE, third, p);
+      }
+    }
+    int batchRows = batches.rows(batch).length;
+    BigInteger rate = constant(config.learningRate() / (4.0 * batchRows));
+    BigInteger decay = constant(1.0 - config.learningRate() * config.l2());
+    BigInteger one = constant(1.0);
+    for (int p = 0; p < parties; p++) {
+      if (weights[p] == null) {
+        continue;
+      }
+      boolean owner = p == me;
+      for (int j = 0; j < widths[p]; j++) {
+        BigInteger g = truncate(gradientShares[p][j], TRUNCATE_GRADIENT, owner);
+        boolean intercept = p == 0 && j == widths[0] - 1;
+        BigInteger v = Ring.subtract(Ring.multiply(intercept ? one : decay, weights[p][j]), Ring.multiply(rate, g));
+        weights[p][j] = truncate(v, TRUNCATE_UPDATE, owner);
+      }
+    }
+    phase = Phase.UPDATED;
+  }
+
+  /** Returns the messages that open each partnered party's weights to it (its share, only to it). */
+  public List<SsheMessage> reveal() {
+    if (phase != Phase.UPDATED) {
+      throw new IllegalStateException("party " + me + " can reveal only after a finished step (" + phase + ")");
+    }
+    List<SsheMessage> out = new ArrayList<>();
+    for (int p = 0; p < parties; p++) {
+      if (p != me && partner(p) == me) {
+        out.add(new SsheMessage(SsheMessage.Kind.REVEAL, 0, 0, me, p, p, ringBytes(weights[p])));
+      }
+    }
+    phase = Phase.REVEALED;
+    return out;
+  }
+
+  /**
+   * Returns this party's weights (the guest's intercept last), once its partner's share arrived.
+   *
+   * @throws IllegalStateException before that
+   */
+  public double[] weights() {
+    if (revealed == null) {
+      throw new IllegalStateException("party " + me + " has not received its weights yet");
+    }
+    return revealed.clone();
+  }
+
+  // ---------------------------------------------------------------- receiving
+
+  /**
+   * Takes one message addressed to this party.
+   *
+   * @throws SsheProtocolException if the message is not the one expected here: another recipient,
+   *     kind, step, sender or size, a duplicate, or an invalid key or ciphertext
+   */
+  public void accept(SsheMessage message) {
+    if (message.to() != me) {
+      throw new SsheProtocolException("message for party " + message.to() + " delivered to party " + me);
+    }
+    if (message.from() >= parties) {
+      throw new SsheProtocolException("message from unknown party " + message.from());
+    }
+    switch (message.kind()) {
+      case FEATURES -> acceptFeatures(message);
+      case FORWARD -> acceptForward(message);
+      case GRADIENT -> acceptGradient(message);
+      case SHARE -> acceptShare(message);
+      case REVEAL -> acceptReveal(message);
+      default -> throw new SsheProtocolException("unknown kind " + message.kind());
+    }
+  }
+
+  private void acceptFeatures(SsheMessage m) {
+    int p = m.from();
+    if (phase != Phase.SETUP || keys[p] != null && p != me) {
+      throw new SsheProtocolException("party " + me + " already has features from party " + p
+          + " or setup is over");
+    }
+    if (m.about() != p || m.epoch() != 0 || m.step() != 0) {
+      throw new SsheProtocolException("features of party " + p + " must be about itself at epoch 0 step 0");
+    }
+    ByteBuffer in = ByteBuffer.wrap(m.payloadView());
+    PaillierPublicKey key;
+    try {
+      int keyLength = in.getInt();
+      if (keyLength < 0 || keyLength > in.remaining()) {
+        throw new SsheProtocolException("party " + p + "'s key length " + keyLength + " exceeds its message");
+      }
+      byte[] keyBytes = new byte[keyLength];
+      in.get(keyBytes);
+      key = PaillierPublicKey.fromBytes(keyBytes);
+    } catch (IllegalArgumentException | java.nio.BufferUnderflowException e) {
+      throw new SsheProtocolException("party " + p + " sent an unreadable public key: " + e.getMessage(), e);
+    }
+    if (!key.parameters().equals(parameters)) {
+      throw new SsheProtocolException("party " + p + " uses a " + key.parameters() + " key, the job asks for "
+          + parameters);
+    }
+    int ctBytes = ciphertextBytes(key);
+    SlotLayout rows = SlotLayout.forSums(key, SsheConfig.FEATURE_MAGNITUDE_BITS, batches.maxRows());
+    SlotLayout columns = SlotLayout.forSums(key, SsheConfig.FEATURE_MAGNITUDE_BITS, widths[p]);
+    int chunks = rows.plaintexts(widths[p]);
+    long expected = (long) x.length * chunks;
+    for (int b = 0; b < batches.count(); b++) {
+      expected += (long) batches.groups(b, columns.slots()).length * widths[p];
+    }
+    if (in.remaining() != expected * ctBytes) {
+      throw new SsheProtocolException("party " + p + " sent " + in.remaining() + " bytes of encrypted features, the job"
+          + " needs exactly " + expected + " ciphertexts of " + ctBytes + " bytes");
+    }
+    byte[] rest = new byte[in.remaining()];
+    in.get(rest);
+    PaillierCiphertext[] all = parseCiphertexts(key, rest, (int) expected, p);
+    PaillierCiphertext[][] r = new PaillierCiphertext[x.length][chunks];
+    int k = 0;
+    for (int i = 0; i < x.length; i++) {
+      for (int c = 0; c < chunks; c++) {
+        r[i][c] = all[k++];
+      }
+    }
+    PaillierCiphertext[][][] cols = new PaillierCiphertext[batches.count()][][];
+    for (int b = 0; b < batches.count(); b++) {
+      int groups = batches.groups(b, columns.slots()).length;
+      cols[b] = new PaillierCiphertext[groups][widths[p]];
+      for (int g = 0; g < groups; g++) {
+        for (int j = 0; j < widths[p]; j++) {
+          cols[b][g][j] = all[k++];
+        }
+      }
+    }
+    keys[p] = key;
+    rowCiphertexts[p] = r;
+    columnCiphertexts[p] = cols;
+  }
+
+  private void acceptForward(SsheMessage m) {
+    requireStep(m, Phase.FORWARD_SENT, partner(me), me);
+    SlotLayout layout = columnLayout(me);
+    int[][] groups = batches.groups(batch, layout.slots());
+    PaillierCiphertext[] cts = parseExact(m, groups.length);
+    BigInteger[][] opened = IntStream.range(0, groups.length).parallel()
+        .mapToObj(g -> ShareConversion.open(secret, cts[g], layout, groups[g].length))
+        .toArray(BigInteger[][]::new);
+    int t = 0;
+    for (BigInteger[] shares : opened) {
+      for (BigInteger s : shares) {
+        scoreShares[t] = Ring.add(scoreShares[t], s);
+        t++;
+      }
+    }
+    markReceived(m);
+  }
+
+  private void acceptGradient(SsheMessage m) {
+    requireStep(m, Phase.GRADIENT_SENT, -1, me);
+    SlotLayout layout = rowLayout(me);
+    int chunks = layout.plaintexts(widths[me]);
+    PaillierCiphertext[] cts = parseExact(m, chunks);
+    BigInteger[] mine = new BigInteger[widths[me]];
+    for (int c = 0; c < chunks; c++) {
+      int used = Math.min(layout.slots(), widths[me] - c * layout.slots());
+      System.arraycopy(ShareConversion.open(secret, cts[c], layout, used), 0, mine, c * layout.slots(), used);
+    }
+    addTo(gradientShares[me], mine);
+    markReceived(m);
+  }
+
+  private void acceptShare(SsheMessage m) {
+    int p = m.about();
+    if (p >= parties || p == me || partner(p) != me || m.from() == p) {
+      throw new SsheProtocolException("party " + me + " is not the partner that party " + m.from()
+          + " may send shares of party " + p + "'s gradient to");
+    }
+    requireStep(m, Phase.GRADIENT_SENT, -1, p);
+    addTo(gradientShares[p], parseRing(m, widths[p]));
+    markReceived(m);
+  }
+
+  private void acceptReveal(SsheMessage m) {
+    if (phase != Phase.REVEALED && phase != Phase.UPDATED) {
+      throw new SsheProtocolException("party " + me + " takes its weights only after training (" + phase + ")");
+    }
+    if (m.from() != partner(me) || m.about() != me) {
+      throw new SsheProtocolException("only party " + partner(me) + " reveals party " + me + "'s weights");
+    }
+    if (revealed != null) {
+      throw new SsheProtocolException("party " + me + " already has its weights");
+    }
+    BigInteger[] theirs = parseRing(m, widths[me]);
+    double[] out = new double[widths[me]];
+    for (int j = 0; j < out.length; j++) {
+      out[j] = Ring.decode(Ring.add(weights[me][j], theirs[j]), SsheConfig.WEIGHT_BITS);
+    }
+    revealed = out;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void requireStep(SsheMessage m, Phase expected, int from, int about) {
+    if (phase != expected || m.epoch() != epoch || m.step() != step) {
+      throw new SsheProtocolException("party " + me + " is at epoch " + epoch + " step " + step + " (" + phase
+          + "): refused " + m.kind() + " for epoch " + m.epoch() + " step " + m.step() + " from party " + m.from());
+    }
+    if ((from >= 0 && m.from() != from) || m.about() != about) {
+      throw new SsheProtocolException("party " + me + " does not take " + m.kind() + " about party " + m.about()
+          + " from party " + m.from());
+    }
+    if (received.contains(key(m.kind(), m.from(), m.about()))) {
+      throw new SsheProtocolException("duplicate " + m.kind() + " from party " + m.from() + " at epoch " + epoch
+          + " step " + step);
+    }
+  }
+
+  private void markReceived(SsheMessage m) {
+    received.add(key(m.kind(), m.from(), m.about()));
+  }
+
+  private void requireReceived(SsheMessage.Kind kind, List<Integer> from, int about) {
+    for (int q : from) {
+      if (!received.contains(key(kind, q, about))) {
+        throw new IllegalStateException("party " + me + " is still waiting for " + kind + " from party " + q
+            + " at epoch " + epoch + " step " + step);
+      }
+    }
+  }
+
+  private static String key(SsheMessage.Kind kind, int from, int about) {
+    return kind + "/" + from + "/" + about;
+  }
+
+  private void requirePhase(Phase expected, String what) {
+    if (phase != expected) {
+      throw new IllegalStateException("party " + me + " cannot " + what + " now (" + phase + ")");
+    }
+  }
+
+  private PaillierCiphertext[] parseExact(SsheMessage m, int count) {
+    PaillierPublicKey key = keys[me];
+    int ctBytes = ciphertextBytes(key);
+    if (m.payloadLength() != count * ctBytes) {
+      throw new SsheProtocolException(m.kind() + " from party " + m.from() + " has " + m.payloadLength()
+          + " bytes; the step needs exactly " + count + " ciphertexts of " + ctBytes + " bytes");
+    }
+    return parseCiphertexts(key, m.payloadView(), count, m.from());
+  }
+
+  private static PaillierCiphertext[] parseCiphertexts(PaillierPublicKey key, byte[] bytes, int count, int from) {
+    try {
+      return PaillierCiphertext.fromBytes(key, bytes, 0, count);
+    } catch (IllegalArgumentException e) {
+      throw new SsheProtocolException("party " + from + " sent an invalid ciphertext: " + e.getMessage(), e);
+    }
+  }
+
+  private static BigInteger[] parseRing(SsheMessage m, int count) {
+    if (m.payloadLength() != count * Ring.BYTES) {
+      throw new SsheProtocolException(m.kind() + " from party " + m.from() + " has " + m.payloadLength()
+          + " bytes; it must hold exactly " + count + " shares of " + Ring.BYTES + " bytes");
+    }
+    byte[] bytes = m.payloadView();
+    BigInteger[] out = new BigInteger[count];
+    for (int i = 0; i < count; i++) {
+      out[i] = Ring.read(bytes, i * Ring.BYTES);
+    }
+    return out;
+  }
+
+  private static byte[] ringBytes(BigInteger[] values) {
+    byte[] out = new byte[values.length * Ring.BYTES];
+    for (int i = 0; i < values.length; i++) {
+      Ring.write(values[i], out, i * Ring.BYTES);
+    }
+    return out;
+  }
+
+  private SlotLayout rowLayout(int p) {
+    return SlotLayout.forSums(keys[p], SsheConfig.FEATURE_MAGNITUDE_BITS, batches.maxRows());
+  }
+
+  private SlotLayout columnLayout(int p) {
+    return SlotLayout.forSums(keys[p], SsheConfig.FEATURE_MAGNITUDE_BITS, widths[p]);
+  }
+
+  private static int ciphertextBytes(PaillierPublicKey key) {
+    return key.parameters().ciphertextBytes();
+  }
+
+  private static PaillierCiphertext parallelProduct(PaillierPublicKey key, PaillierCiphertext[] bases,
+      BigInteger[] exps) {
+    int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() * 2, bases.length / 64));
+    int size = (bases.length + parts - 1) / parts;
+    BigInteger nSquared = key.nSquared();
+    return new PaillierCiphertext(IntStream.range(0, parts).parallel()
+        .mapToObj(i -> {
+          int from = i * size;
+          int to = Math.min(bases.length, from + size);
+          return ShareConversion.product(key, Arrays.copyOfRange(bases, from, to), Arrays.copyOfRange(exps, from, to))
+              .value();
+        })
+        .reduce(BigInteger.ONE, (a, b) -> a.multiply(b).mod(nSquared)));
+  }
+
+  private static BigInteger dot(int[] row, BigInteger[] w) {
+    BigInteger acc = BigInteger.ZERO;
+    for (int j = 0; j < row.length; j++) {
+      acc = acc.add(w[j].multiply(BigInteger.valueOf(row[j])));
+    }
+    return Ring.reduce(acc);
+  }
+
+  private static BigInteger truncate(BigInteger share, int bits, boolean owner) {
+    return owner ? Ring.truncateFirst(share, bits) : Ring.truncateSecond(share, bits);
+  }
+
+  private static BigInteger constant(double v) {
+    return Ring.encode(v, SsheConfig.CONSTANT_BITS);
+  }
+
+  private static void addTo(BigInteger[] acc, BigInteger[] more) {
+    for (int i = 0; i < acc.length; i++) {
+      acc[i] = Ring.add(acc[i], more[i]);
+    }
+  }
+
+  private static BigInteger[] zeros(int n) {
+    BigInteger[] out = new BigInteger[n];
+    Arrays.fill(out, BigInteger.ZERO);
+    return out;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.tandem.vertical.sshe;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The plaintext computation that the secret-shared protocol carries out: the same fixed batches,
+ * the first-order Taylor residual d = z / 4 + 1/2 - y, and w = w (1 - lr l2) - lr / B X^T d (no
+ * decay on the intercept), on features clipped like the encoded ones. The baseline for tests and
+ * benchmarks.
+ */
+public final class SshePlaintext {
+  private SshePlaintext() {}
+
+  /** Returns each party's weights after {@code epochs} epochs, guest first (intercept last). */
+  public static List<double[]> train(SsheConfig config, int epochs, double[][] guest, boolean[] labels,
+      List<double[][]> hosts) {
+    int n = guest.length;
+    List<double[][]> tables = new ArrayList<>();
+    double[][] g = new double[n][];
+    for (int i = 0; i < n; i++) {
+      g[i] = java.util.Arrays.copyOf(guest[i], guest[i].length + 1);
+      g[i][guest[i].length] = 1.0;
+    }
+    tables.add(g);
+    tables.addAll(hosts);
+    List<double[]> w = new ArrayList<>();
+    for (double[][] t : tables) {
+      w.add(new double[t[0].length]);
+    }
+    FixedBatches batches = new FixedBatches(n, config.batchSize(), config.seed());
+    for (int e = 0; e < epochs; e++) {
+      for (int s = 0; s < batches.count(); s++) {
+        int[] rows = batches.rows(batches.batchAt(e, s));
+        double[] d = new double[rows.length];
+        for (int t = 0; t < rows.length; t++) {
+          double z = 0;
+          for (int p = 0; p < tables.size(); p++) {
+            double[] row = tables.get(p)[rows[t]];
+            for (int j = 0; j < row.length; j++) {
+              z += clip(row[j]) * w.get(p)[j];
+            }
+          }
+          d[t] = z / 4 + 0.5 - (labels[rows[t]] ? 1 : 0);
+        }
+        for (int p = 0; p < tables.size(); p++) {
+          double[] wp = w.get(p);
+          for (int j = 0; j < wp.length; j++) {
+            double grad = 0;
+            for (int t = 0; t < rows.length; t++) {
+              grad += clip(tables.get(p)[rows[t]][j]) * d[t];
+            }
+            boolean intercept = p == 0 && j == wp.length - 1;
+            wp[j] = wp[j] * (intercept ? 1 : 1 - config.learningRate() * config.l2())
+                - config.learningRate() / rows.length * grad;
+          }
+        }
+      }
+    }
+    return w;
+  }
+
+  private static double clip(double x) {
+    return SsheConfig.encodeFeature(x) / (double) (1 << SsheConfig.FEATURE_BITS);
+  }
+}

@@ -1,0 +1,71 @@
+package dev.tandem.vertical.sshe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.crypto.paillier.PaillierParameters;
+import java.security.SecureRandom;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** Secret-shared training computes what the plaintext computation does, for two and three parties. */
+class SsheTrainingTest {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  static double[][] gaussian(Random r, int n, int d) {
+    double[][] x = new double[n][d];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < d; j++) {
+        x[i][j] = r.nextGaussian();
+      }
+    }
+    return x;
+  }
+
+  static boolean[] labels(Random r, double[][] guest, List<double[][]> hosts) {
+    boolean[] y = new boolean[guest.length];
+    for (int i = 0; i < y.length; i++) {
+      double z = 0.5 * guest[i][0] - 0.8 * guest[i][1];
+      for (double[][] h : hosts) {
+        z += 1.2 * h[i][0] - 0.4 * h[i][h[i].length - 1];
+      }
+      y[i] = r.nextDouble() < 1 / (1 + Math.exp(-z));
+    }
+    return y;
+  }
+
+  private static void assertSameWeights(List<double[]> expected, List<double[]> got) {
+    assertEquals(expected.size(), got.size());
+    for (int p = 0; p < expected.size(); p++) {
+      for (int j = 0; j < expected.get(p).length; j++) {
+        assertEquals(expected.get(p)[j], got.get(p)[j], 2e-3, "party " + p + " weight " + j);
+      }
+    }
+  }
+
+  @Test
+  void run_guestAndOneHost_equalsPlaintextTraining() {
+    Random r = new Random(1);
+    double[][] guest = gaussian(r, 300, 3);
+    List<double[][]> hosts = List.<double[][]>of(gaussian(r, 300, 4));
+    boolean[] y = labels(r, guest, hosts);
+    SsheConfig config = new SsheConfig(64, 0.3, 0.001, 5);
+    SsheLocalRun.Result run = SsheLocalRun.run(config, 2, PaillierParameters.BITS_1024_TESTING_ONLY, guest, y, hosts,
+        RANDOM);
+    assertSameWeights(SshePlaintext.train(config, 2, guest, y, hosts), run.weights());
+    assertTrue(Math.abs(run.weights().get(1)[0]) > 0.1, "host weight did not move: " + run.weights().get(1)[0]);
+  }
+
+  @Test
+  void run_guestAndTwoHosts_equalsPlaintextTraining() {
+    Random r = new Random(2);
+    double[][] guest = gaussian(r, 200, 2);
+    List<double[][]> hosts = List.of(gaussian(r, 200, 3), gaussian(r, 200, 2));
+    boolean[] y = labels(r, guest, hosts);
+    SsheConfig config = new SsheConfig(50, 0.3, 0.0, 9);
+    SsheLocalRun.Result run = SsheLocalRun.run(config, 2, PaillierParameters.BITS_1024_TESTING_ONLY, guest, y, hosts,
+        RANDOM);
+    assertSameWeights(SshePlaintext.train(config, 2, guest, y, hosts), run.weights());
+  }
+}
