@@ -9,9 +9,11 @@ import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.consent.ConsentRegistry;
 import dev.tandem.node.consent.Pseudonyms;
 import dev.tandem.node.data.LocalData;
+import dev.tandem.node.vertical.EpochUse;
 import dev.tandem.node.vertical.VerticalConsent;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +28,8 @@ import java.util.logging.Logger;
  * takes effect at the next round. Each contributed round is audited with a Merkle root over the
  * pseudonyms of the records used, and the log head is then countersigned by the coordinator. A
  * vertical job is served through {@link #vertical}: its other parties are the partners, and its
- * contribution is audited once, over the aligned subjects.
+ * contribution is audited at its end with one entry per epoch (round = epoch) over the subjects
+ * that epoch used, consent having been re-read at each epoch's start.
  */
 final class ConsentGate {
   private static final Logger LOG = Logger.getLogger(ConsentGate.class.getName());
@@ -110,6 +113,10 @@ final class ConsentGate {
 
   private void contributed(RoundContribution contribution, HeadCountersigner signer) {
     audit.roundContributed(contribution);
+    countersign(signer);
+  }
+
+  private void countersign(HeadCountersigner signer) {
     try {
       audit.countersignHead(signer);
     } catch (RuntimeException e) {
@@ -119,8 +126,8 @@ final class ConsentGate {
 
   /**
    * This gate as a vertical job needs it: the other parties are the partners, every consented record
-   * of both splits counts towards the floor, and a job's contribution is audited over its aligned
-   * subjects, countersigned through {@code signer}.
+   * of both splits counts towards the floor, and a job's contribution is audited epoch by epoch over
+   * the subjects each epoch used, the head then countersigned through {@code signer}.
    */
   VerticalConsent vertical(HeadCountersigner signer) {
     return new VerticalConsent() {
@@ -144,11 +151,13 @@ final class ConsentGate {
       }
 
       @Override
-      public void contributed(VerticalJobSpec job, int round, String modelVersion, Instant consentAt,
-          Collection<String> subjectIds, byte[] sent) {
-        ConsentGate.this.contributed(new RoundContribution(job.purpose(), job.jobId(), round, modelVersion,
-            consentAt, subjectIds.size(), RoundContribution.subjectSet(pseudonyms, subjectIds), null,
-            TaskHandler.sha256Bytes(sent)), signer);
+      public void contributed(VerticalJobSpec job, String modelVersion, List<EpochUse> epochs) {
+        for (EpochUse e : epochs) {
+          audit.roundContributed(new RoundContribution(job.purpose(), job.jobId(), e.epoch(), modelVersion,
+              e.consentAt(), e.subjectIds().size(), RoundContribution.subjectSet(pseudonyms, e.subjectIds()), null,
+              TaskHandler.sha256Bytes(e.sent())));
+        }
+        countersign(signer);
       }
     };
   }

@@ -94,7 +94,7 @@ public final class NodeAgent implements AutoCloseable {
     this.handler = new TaskHandler(config.site(), data, log,
         () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock, secure,
         ledger, config.privacy(), new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),
-            stores.audit()), sealKeys, stores.verticalModels(), random, new ScoreResponder(scoring));
+            stores.audit()), sealKeys, stores.verticalModels(), config.vertical(), random, new ScoreResponder(scoring));
     this.scorer = new VerticalScorer(scoring,
         () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES));
   }

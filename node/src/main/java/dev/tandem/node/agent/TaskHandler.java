@@ -26,6 +26,7 @@ import dev.tandem.node.training.TrainResult;
 import dev.tandem.node.vertical.SealKeys;
 import dev.tandem.node.vertical.VerticalModels;
 import dev.tandem.node.vertical.VerticalParticipant;
+import dev.tandem.node.vertical.VerticalPolicy;
 import dev.tandem.node.vertical.VerticalTransport;
 import dev.tandem.node.vertical.scoring.ScoreResponder;
 import dev.tandem.proto.Wire;
@@ -97,7 +98,7 @@ final class TaskHandler {
 
   TaskHandler(String site, LocalData data, ContributionLog log, Supplier<FederationBlockingStub> stub, Clock clock,
       SecureRounds secure, PrivacyLedger ledger, PrivacyBudgets budgets, ConsentGate gate, SealKeys sealKeys,
-      VerticalModels verticalModels, SecureRandom random, ScoreResponder scores) {
+      VerticalModels verticalModels, VerticalPolicy verticalPolicy, SecureRandom random, ScoreResponder scores) {
     this.site = site;
     this.scores = scores;
     this.gate = gate;
@@ -109,7 +110,7 @@ final class TaskHandler {
     this.stub = stub;
     this.countersigner = new CoordinatorCountersigner(stub);
     this.clock = clock;
-    this.vertical = new VerticalParticipant(site, data, gate.vertical(countersigner), sealKeys,
+    this.vertical = new VerticalParticipant(site, data, gate.vertical(countersigner), verticalPolicy, sealKeys,
         verticalModels, new VerticalAnswers(), clock, random);
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.vertical.VerticalPolicy;
 import java.util.Set;
 import java.util.TreeSet;
 import dev.tandem.node.privacy.PrivacyBudget;
@@ -40,16 +41,22 @@ import java.util.Map;
  *   purposes: [churn]          # it trains only for these, only on records consented for the job's purpose
  *   partners: [branch-south]   # accepted partner sites in a job (default: any federation site)
  *   minCohort: 20              # it refuses to contribute from fewer consented records
+ * vertical:                    # what it requires of every vertical job (default: as below)
+ *   minBatchSize: 32           # site minimum of the batch floor, max(this, 1 + widest party's columns)
+ *   maxPeerSetFactor: 2.0      # refuses to re-blind a peer's PSI set over this x its own consented set
+ *   allowTestingKeys: false    # true accepts 1024-bit Paillier keys: for tests only
  * admin:                       # the local admin HTTP API (default: 127.0.0.1:7480, token in admin-token)
  *   host: 127.0.0.1
  *   port: 7480                 # 0: any free port (logged)
  *   tokenFile: admin-token     # bearer token, generated owner-only at first start
  * </pre>
  *
- * <p>{@code admin} is null when the API is off (the programmatic constructors).
+ * <p>{@code admin} is null when the API is off (the programmatic constructors). The {@code vertical}
+ * block takes only the keys above; any other is refused.
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
-    String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin) {
+    String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin,
+    VerticalPolicy vertical) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -69,9 +76,21 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     if (maxMessageBytes < 1024) {
       throw new IllegalArgumentException("maxMessageBytes must be at least 1024, got " + maxMessageBytes);
     }
-    if (privacy == null || consent == null) {
-      throw new IllegalArgumentException("privacy budgets and consent policy must be set");
+    if (privacy == null || consent == null || vertical == null) {
+      throw new IllegalArgumentException("privacy budgets, consent policy and vertical policy must be set");
     }
+  }
+
+  /** A node with an admin API (or none) and the default vertical policy. */
+  public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
+      int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin) {
+    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin,
+        VerticalPolicy.defaults());
+  }
+
+  /** This configuration with another vertical policy. */
+  public NodeConfig withVertical(VerticalPolicy policy) {
+    return new NodeConfig(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin, policy);
   }
 
   /** A node with a consent policy and no admin API. */
@@ -141,7 +160,8 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
           root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES),
           budgets(root.path("privacy")),
           consent(root.path("consent")),
-          admin(dir, root.path("admin")));
+          admin(dir, root.path("admin")),
+          vertical(root.path("vertical")));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
@@ -161,6 +181,38 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     Set<String> partners = new TreeSet<>();
     c.path("partners").forEach(p -> partners.add(p.asText()));
     return new ConsentPolicy(purposes, partners, c.path("minCohort").asInt(ConsentPolicy.DEFAULT_MIN_COHORT));
+  }
+
+  private static final Set<String> VERTICAL_KEYS = Set.of("minBatchSize", "maxPeerSetFactor", "allowTestingKeys");
+
+  private static VerticalPolicy vertical(JsonNode v) {
+    if (v.isMissingNode() || v.isNull()) {
+      return VerticalPolicy.defaults();
+    }
+    if (!v.isObject()) {
+      throw new IllegalArgumentException("vertical must be a mapping of " + new TreeSet<>(VERTICAL_KEYS));
+    }
+    v.fieldNames().forEachRemaining(k -> {
+      if (!VERTICAL_KEYS.contains(k)) {
+        throw new IllegalArgumentException("unknown key 'vertical." + k + "' (known: " + new TreeSet<>(VERTICAL_KEYS)
+            + ")");
+      }
+    });
+    JsonNode min = v.path("minBatchSize");
+    JsonNode factor = v.path("maxPeerSetFactor");
+    JsonNode testing = v.path("allowTestingKeys");
+    if (!min.isMissingNode() && !min.isInt()) {
+      throw new IllegalArgumentException("vertical.minBatchSize must be an integer, got '" + min.asText() + "'");
+    }
+    if (!factor.isMissingNode() && !factor.isNumber()) {
+      throw new IllegalArgumentException("vertical.maxPeerSetFactor must be a number, got '" + factor.asText() + "'");
+    }
+    if (!testing.isMissingNode() && !testing.isBoolean()) {
+      throw new IllegalArgumentException("vertical.allowTestingKeys must be true or false, got '" + testing.asText()
+          + "'");
+    }
+    return new VerticalPolicy(min.asInt(VerticalPolicy.DEFAULT_MIN_BATCH_SIZE),
+        testing.asBoolean(false), factor.asDouble(VerticalPolicy.DEFAULT_MAX_PEER_SET_FACTOR));
   }
 
   private static PrivacyBudgets budgets(JsonNode p) {

@@ -31,17 +31,21 @@ import java.util.TreeSet;
  */
 final class Alignment {
   private final SealKeys keys;
-  private final VerticalConsent consent;
+  private final VerticalGuards guards;
   private final SecureRandom random;
 
-  Alignment(SealKeys keys, VerticalConsent consent, SecureRandom random) {
+  Alignment(SealKeys keys, VerticalGuards guards, SecureRandom random) {
     this.keys = keys;
-    this.consent = consent;
+    this.guards = guards;
     this.random = random;
   }
 
-  /** VERTICAL_ALIGN_BLIND: verifies the peers' seal keys, then sends each peer the blinded ids. */
+  /**
+   * VERTICAL_ALIGN_BLIND: verifies the peers' seal keys and keeps the record counts they declared,
+   * then sends each peer the blinded ids: exactly this party's consented ids for the purpose.
+   */
   VerticalMessage.Builder blind(VerticalSession s, Task task) throws Refusal {
+    declared(s, task.getVertical().getDeclaredRecordsMap());
     Map<String, SignedSealKey> bySite = new LinkedHashMap<>();
     for (SignedSealKey k : task.getVertical().getPeersList()) {
       if (bySite.put(k.getSite(), k) != null) {
@@ -73,7 +77,30 @@ final class Alignment {
     return answer;
   }
 
-  /** VERTICAL_ALIGN_REBLIND: raises each peer's blinded ids to this party's secret and sends them back. */
+  /**
+   * The record counts the parties declared at setup, as the coordinator relays them: one for every
+   * party, this party's own as it declared it.
+   */
+  private static void declared(VerticalSession s, Map<String, Long> relayed) throws Refusal {
+    if (!relayed.keySet().equals(new HashSet<>(s.spec.sites()))) {
+      throw Refusal.malformed("the declared records relayed for job " + s.jobId() + " name "
+          + new TreeSet<>(relayed.keySet()) + "; its parties are " + new TreeSet<>(s.spec.sites()));
+    }
+    if (relayed.get(s.site) != s.declaredRecords) {
+      throw Refusal.malformed("the records relayed as declared by site '" + s.site + "' in job " + s.jobId() + " are "
+          + relayed.get(s.site) + "; it declared " + s.declaredRecords);
+    }
+    relayed.forEach((site, n) -> {
+      if (!site.equals(s.site)) {
+        s.peerDeclared.put(site, n);
+      }
+    });
+  }
+
+  /**
+   * VERTICAL_ALIGN_REBLIND: raises each peer's blinded ids to this party's secret and sends them
+   * back, once the set is no larger than the peer declared and this node's cap allows.
+   */
   VerticalMessage.Builder reblind(VerticalSession s, Task task) throws Refusal {
     Map<String, byte[]> in = s.open(task.getVertical().getInboxList(), s.peers(), VerticalStage.VERTICAL_ALIGN_REBLIND,
         VerticalStage.VERTICAL_ALIGN_BLIND, 0, 0);
@@ -81,7 +108,9 @@ final class Alignment {
     for (Map.Entry<String, byte[]> e : in.entrySet()) {
       Reblinded reply;
       try {
-        reply = s.psi.get(e.getKey()).reblind(BlindedIds.fromBytes(e.getValue()));
+        BlindedIds blinded = BlindedIds.fromBytes(e.getValue());
+        guards.peerSet(s.spec, e.getKey(), blinded.size(), s.peerDeclared.get(e.getKey()), s.declaredRecords);
+        reply = s.psi.get(e.getKey()).reblind(blinded);
       } catch (PsiException ex) {
         throw Refusal.malformed("the blinded ids of site '" + e.getKey() + "' are refused: " + ex.getMessage());
       }
@@ -109,7 +138,7 @@ final class Alignment {
     s.psi.clear();
     if (!s.guest) {
       List<String> withGuest = shared.get(s.spec.guest().site());
-      requireCohort(s, withGuest.size());
+      guards.aligned(s.spec, withGuest.size(), intersection(s));
       s.sharedWithGuest = Set.copyOf(withGuest);
       return VerticalMessage.newBuilder().setRecords(withGuest.size());
     }
@@ -122,7 +151,7 @@ final class Alignment {
       }
     }
     List<String> aligned = List.copyOf(common);
-    requireCohort(s, aligned.size());
+    guards.aligned(s.spec, aligned.size(), intersection(s));
     byte[] list = String.join("\n", aligned).getBytes(StandardCharsets.UTF_8);
     VerticalMessage.Builder answer = VerticalMessage.newBuilder().setRecords(aligned.size());
     for (String host : s.peers()) {
@@ -152,7 +181,7 @@ final class Alignment {
           + " is not a subset of this site's intersection with it: " + strangers + " of its " + ids.size()
           + " ids are not");
     }
-    requireCohort(s, ids.size());
+    guards.aligned(s.spec, ids.size(), intersection(s));
     s.sharedWithGuest = null;
     s.align(ids);
     return VerticalMessage.newBuilder().setRecords(ids.size());
@@ -169,11 +198,7 @@ final class Alignment {
     return text.isEmpty() ? List.of() : new ArrayList<>(Arrays.asList(text.split("\n", -1)));
   }
 
-  private void requireCohort(VerticalSession s, int aligned) throws Refusal {
-    var small = consent.cohortRefusal(aligned, "records consented for '" + s.spec.purpose()
-        + "' in the intersection of job " + s.jobId());
-    if (small.isPresent()) {
-      throw Refusal.precondition(small.get());
-    }
+  private static String intersection(VerticalSession s) {
+    return "records consented for '" + s.spec.purpose() + "' in the intersection of job " + s.jobId();
   }
 }

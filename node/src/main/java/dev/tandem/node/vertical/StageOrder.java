@@ -4,6 +4,7 @@ import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_BLIND;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_CONFIRM;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_INTERSECT;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_REBLIND;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_EPOCH_CONSENT;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_FORWARD;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_GRADIENT;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_LOSS;
@@ -15,8 +16,9 @@ import dev.tandem.proto.v1.VerticalStage;
 
 /**
  * The order in which one party does the stages of a vertical job: setup, the four alignment stages
- * (confirm at hosts only), then for each epoch and batch in turn forward (hosts) or residual (guest),
- * gradient and update, the guest's loss after an epoch's last batch, and finally evaluate after a
+ * (confirm at hosts only), then for each epoch the consent re-check, and for each batch in turn
+ * forward (hosts) or residual (guest), gradient and update, the guest's loss after an epoch's last
+ * batch, and finally evaluate after a
  * complete epoch. A stage out of order is refused, so a replayed or skipped task cannot desynchronize
  * the party's cryptographic state.
  */
@@ -74,6 +76,7 @@ final class StageOrder {
       case VERTICAL_ALIGN_REBLIND -> last == VERTICAL_ALIGN_BLIND;
       case VERTICAL_ALIGN_INTERSECT -> last == VERTICAL_ALIGN_REBLIND;
       case VERTICAL_ALIGN_CONFIRM -> !guest && last == VERTICAL_ALIGN_INTERSECT;
+      case VERTICAL_EPOCH_CONSENT -> e >= 1 && e <= epochs && b == 0 && startsEpoch(e);
       case VERTICAL_FORWARD -> !guest && training && startsBatch(e, b);
       case VERTICAL_RESIDUAL -> guest && training && startsBatch(e, b);
       case VERTICAL_GRADIENT -> training && last == (guest ? VERTICAL_RESIDUAL : VERTICAL_FORWARD) && same(e, b);
@@ -87,14 +90,19 @@ final class StageOrder {
 
   /** Whether batch b of epoch e is the next one to start. */
   private boolean startsBatch(int e, int b) {
+    if (last == VERTICAL_EPOCH_CONSENT) {
+      return e == epoch && b == 0;
+    }
+    return last == VERTICAL_UPDATE && batch < batches - 1 && e == epoch && b == batch + 1;
+  }
+
+  /** Whether epoch e is the next one to start. */
+  private boolean startsEpoch(int e) {
     if (last == (guest ? VERTICAL_ALIGN_INTERSECT : VERTICAL_ALIGN_CONFIRM)) {
-      return e == 1 && b == 0;
+      return e == 1;
     }
-    if (last == VERTICAL_UPDATE && batch < batches - 1) {
-      return e == epoch && b == batch + 1;
-    }
-    boolean epochDone = guest ? last == VERTICAL_LOSS : last == VERTICAL_UPDATE;
-    return epochDone && e == epoch + 1 && b == 0;
+    boolean epochDone = guest ? last == VERTICAL_LOSS : last == VERTICAL_UPDATE && batch == batches - 1;
+    return epochDone && e == epoch + 1;
   }
 
   private boolean same(int e, int b) {

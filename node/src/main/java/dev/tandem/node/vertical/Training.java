@@ -115,8 +115,9 @@ final class Training {
   record Evaluated(VerticalMessage.Builder answer, VerticalModelPiece piece) {}
 
   /**
-   * VERTICAL_EVALUATE: a host seals the partial scores of all aligned rows (aligned order,
-   * big-endian doubles) to the guest; the guest adds them to its own and reports the AUC.
+   * VERTICAL_EVALUATE: a host seals the partial scores of the aligned rows of the last epoch (aligned
+   * order without the dropped rows, big-endian doubles) to the guest; the guest adds them to its own
+   * and reports the AUC over those rows.
    */
   static Evaluated evaluate(VerticalSession s, Task task) throws Refusal {
     VerticalTask t = task.getVertical();
@@ -125,7 +126,12 @@ final class Training {
       throw Refusal.malformed("the model version of job " + s.jobId() + " after epoch " + s.order.epoch()
           + " is " + version + ", not '" + t.getModelVersion() + "'");
     }
-    double[][] x = s.encoding.x();
+    int[] kept = s.keptRows();
+    double[][] all = s.encoding.x();
+    double[][] x = new double[kept.length][];
+    for (int i = 0; i < kept.length; i++) {
+      x[i] = all[kept[i]];
+    }
     VerticalMessage.Builder answer = VerticalMessage.newBuilder();
     if (!s.guest) {
       noInbox(s, t, VerticalStage.VERTICAL_EVALUATE);
@@ -157,10 +163,14 @@ final class Training {
       }
     }
     GuestParty g = s.guestParty();
-    double auc = BinaryMetrics.auc(g.scores(x, hostSums), s.encoding.labels());
+    boolean[] labels = new boolean[kept.length];
+    for (int i = 0; i < kept.length; i++) {
+      labels[i] = s.encoding.labels()[kept[i]];
+    }
+    double auc = BinaryMetrics.auc(g.scores(x, hostSums), labels);
     answer.setAuc(Double.isNaN(auc) ? 0 : auc);
-    double[] all = g.weights();
-    return new Evaluated(answer, piece(s, version, Arrays.copyOf(all, all.length - 1), g.intercept()));
+    double[] weights = g.weights();
+    return new Evaluated(answer, piece(s, version, Arrays.copyOf(weights, weights.length - 1), g.intercept()));
   }
 
   private static VerticalModelPiece piece(VerticalSession s, String version, double[] weights, double intercept) {
@@ -168,8 +178,9 @@ final class Training {
         s.party.features(), s.encoding.normalization(), weights, intercept, s.guest ? s.spec.label() : null);
   }
 
+  /** The batch's rows that no party dropped. */
   private static int[] rows(VerticalSession s, VerticalTask t) {
-    return s.schedule.rows(t.getEpoch() - 1, t.getBatch());
+    return s.batchRows(t.getEpoch(), t.getBatch());
   }
 
   private static void step(VerticalSession s, BigInteger[] decrypted) throws Refusal {

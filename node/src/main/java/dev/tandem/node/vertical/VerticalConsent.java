@@ -3,7 +3,7 @@ package dev.tandem.node.vertical;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.data.LocalData;
 import java.time.Instant;
-import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,11 +28,12 @@ public interface VerticalConsent {
   Optional<String> cohortRefusal(long records, String what);
 
   /**
-   * Audits the node's contribution to a vertical job (the subjects whose records trained the model
-   * piece, committed by their pseudonyms), then has the coordinator countersign the log head.
+   * Audits the node's contribution to a vertical job, one entry per epoch (round = epoch, the
+   * subjects whose records that epoch used, committed by their pseudonyms, and the consent instant
+   * of the epoch's start), then has the coordinator countersign the log head.
    *
-   * @param sent the bytes of the answer the coordinator accepted
+   * @param modelVersion the model version every epoch went into
+   * @param epochs what each epoch used, in order
    */
-  void contributed(VerticalJobSpec job, int round, String modelVersion, Instant consentAt,
-      Collection<String> subjectIds, byte[] sent);
+  void contributed(VerticalJobSpec job, String modelVersion, List<EpochUse> epochs);
 }

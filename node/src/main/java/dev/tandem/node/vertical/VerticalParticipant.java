@@ -53,24 +53,26 @@ public final class VerticalParticipant implements AutoCloseable {
   private final SecureRandom random;
   private final Tap tap;
   private final Function<byte[], PaillierPublicKey> keyReader;
+  private final VerticalGuards guards;
   private final Alignment alignment;
+  private final EpochConsent epochs;
   private final Map<String, VerticalSession> sessions = new ConcurrentHashMap<>();
 
   /**
    * @param data the node's records; every consented record of both splits takes part
    * @param random the node's one source of secure randomness
    */
-  public VerticalParticipant(String site, LocalData data, VerticalConsent consent, SealKeys keys,
-      VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random) {
-    this(site, data, consent, keys, models, transport, clock, random, Tap.NONE, PaillierPublicKey::fromBytes);
+  public VerticalParticipant(String site, LocalData data, VerticalConsent consent, VerticalPolicy policy,
+      SealKeys keys, VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random) {
+    this(site, data, consent, policy, keys, models, transport, clock, random, Tap.NONE, PaillierPublicKey::fromBytes);
   }
 
   /**
    * @param tap sees every payload before it is sealed
    * @param keyReader parses the arbiter key (tests share one parsed key, whose encryption table takes seconds)
    */
-  VerticalParticipant(String site, LocalData data, VerticalConsent consent, SealKeys keys, VerticalModels models,
-      VerticalTransport transport, Clock clock, SecureRandom random, Tap tap,
+  VerticalParticipant(String site, LocalData data, VerticalConsent consent, VerticalPolicy policy, SealKeys keys,
+      VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random, Tap tap,
       Function<byte[], PaillierPublicKey> keyReader) {
     this.site = Objects.requireNonNull(site, "site");
     this.data = Objects.requireNonNull(data, "data");
@@ -85,7 +87,9 @@ public final class VerticalParticipant implements AutoCloseable {
     this.random = Objects.requireNonNull(random, "random");
     this.tap = Objects.requireNonNull(tap, "tap");
     this.keyReader = Objects.requireNonNull(keyReader, "keyReader");
-    this.alignment = new Alignment(keys, consent, random);
+    this.guards = new VerticalGuards(site, policy, consent);
+    this.alignment = new Alignment(keys, guards, random);
+    this.epochs = new EpochConsent(consent, data, clock, guards);
   }
 
   /** Whether {@code task} belongs to a vertical job (it carries a vertical spec or stage). */
@@ -116,8 +120,11 @@ public final class VerticalParticipant implements AutoCloseable {
         return;
       }
       VerticalMessage.Builder answer = stage == VerticalStage.VERTICAL_SETUP ? setup(task) : stage(task, stage);
-      if (!transport.submit(task, finish(task, answer))) {
+      VerticalMessage sent = finish(task, answer);
+      if (!transport.submit(task, sent)) {
         end(task.getJobId());
+      } else if (sessions.get(task.getJobId()) != null) {
+        sessions.get(task.getJobId()).sent(task.getVertical().getEpoch(), sent.toByteArray());
       }
     } catch (Refusal r) {
       end(task.getJobId());
@@ -134,11 +141,15 @@ public final class VerticalParticipant implements AutoCloseable {
   private VerticalMessage.Builder stage(Task task, VerticalStage stage) throws Refusal {
     VerticalSession s = session(task);
     s.order.advance(stage, task.getVertical().getEpoch(), task.getVertical().getBatch());
+    if (TRAINING.contains(stage)) {
+      epochs.union(s, task);
+    }
     return s.computing(() -> switch (stage) {
       case VERTICAL_ALIGN_BLIND -> alignment.blind(s, task);
       case VERTICAL_ALIGN_REBLIND -> alignment.reblind(s, task);
       case VERTICAL_ALIGN_INTERSECT -> alignment.intersect(s, task);
       case VERTICAL_ALIGN_CONFIRM -> alignment.confirm(s, task);
+      case VERTICAL_EPOCH_CONSENT -> epochs.recheck(s, task);
       case VERTICAL_FORWARD -> Training.forward(s, task);
       case VERTICAL_RESIDUAL -> Training.residual(s, task);
       case VERTICAL_GRADIENT -> Training.gradient(s, task);
@@ -148,7 +159,15 @@ public final class VerticalParticipant implements AutoCloseable {
     });
   }
 
-  /** VERTICAL_SETUP: the consent gate, the columns, the consented records and a fresh seal key. */
+  /** The stages that use the aligned rows and so carry the epoch's union of dropped rows. */
+  private static final java.util.Set<VerticalStage> TRAINING = java.util.EnumSet.of(VerticalStage.VERTICAL_FORWARD,
+      VerticalStage.VERTICAL_RESIDUAL, VerticalStage.VERTICAL_GRADIENT, VerticalStage.VERTICAL_UPDATE,
+      VerticalStage.VERTICAL_LOSS, VerticalStage.VERTICAL_EVALUATE);
+
+  /**
+   * VERTICAL_SETUP: the consent gate, the key size and batch floor guards, the columns, the consented
+   * records and a fresh seal key.
+   */
   private VerticalMessage.Builder setup(Task task) throws Refusal {
     VerticalJobSpec spec = spec(task);
     if (sessions.containsKey(spec.jobId())) {
@@ -171,6 +190,8 @@ public final class VerticalParticipant implements AutoCloseable {
       throw Refusal.precondition("site '" + site + "' has no column for " + String.join(", ", missing));
     }
     PaillierPublicKey key = arbiterKey(task, spec);
+    guards.keySize(spec, key.parameters());
+    guards.batchSize(spec);
     Instant at = clock.instant();
     Map<String, RowView> rows = consentedRows(consent.select(spec.purpose(), data, at));
     String what = "records consented for '" + spec.purpose() + "'";
@@ -248,6 +269,7 @@ public final class VerticalParticipant implements AutoCloseable {
   private void evaluate(Task task) throws Refusal {
     VerticalSession s = session(task);
     s.order.advance(VerticalStage.VERTICAL_EVALUATE, task.getVertical().getEpoch(), task.getVertical().getBatch());
+    epochs.union(s, task);
     Training.Evaluated e = Training.evaluate(s, task);
     try {
       models.save(e.piece());
@@ -259,7 +281,7 @@ public final class VerticalParticipant implements AutoCloseable {
     boolean accepted = transport.submit(task, answer);
     end(s.jobId());
     if (accepted) {
-      consent.contributed(s.spec, s.order.epoch(), e.piece().version(), s.consentAt, s.aligned, answer.toByteArray());
+      consent.contributed(s.spec, e.piece().version(), s.uses(answer.toByteArray()));
     }
   }
 

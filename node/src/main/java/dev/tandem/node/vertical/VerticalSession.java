@@ -23,6 +23,8 @@ import dev.tandem.vertical.Party;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,6 +53,20 @@ final class VerticalSession implements AutoCloseable {
   final Instant consentAt;
   final PaillierPublicKey key;
   final StageOrder order;
+  /** The consented records this party declared at setup. */
+  final int declaredRecords;
+  /** The records each peer declared at setup, as relayed at VERTICAL_ALIGN_BLIND. */
+  final Map<String, Long> peerDeclared = new HashMap<>();
+  /** The aligned rows this party dropped because their consent ended after alignment (cumulative). */
+  final BitSet ownDropped = new BitSet();
+  /** The union of every party's dropped rows in force for epoch {@link #droppedEpoch}. */
+  BitSet dropped = new BitSet();
+  /** The epoch whose union {@link #dropped} is (0: none received yet). */
+  int droppedEpoch;
+  /** When consent was last re-read (the start of the latest epoch). */
+  Instant epochConsentAt;
+  /** Per epoch: when consent was read, the subjects used and the last answer accepted. */
+  private final Map<Integer, EpochUse.Builder> uses = new LinkedHashMap<>();
   private final SecureRandom random;
   private final Tap tap;
   private final SealKeyPair sealKeys;
@@ -72,6 +88,7 @@ final class VerticalSession implements AutoCloseable {
 
   VerticalSession(VerticalJobSpec spec, dev.tandem.proto.v1.VerticalJobSpec wire, String site, Instant consentAt,
       Map<String, RowView> candidates, PaillierPublicKey key, SecureRandom random, Tap tap) {
+    this.declaredRecords = candidates.size();
     this.spec = spec;
     this.wire = wire;
     this.site = site;
@@ -204,6 +221,60 @@ final class VerticalSession implements AutoCloseable {
         : new HostParty(config, encoding.x(), encryptor, random);
     schedule = new BatchSchedule(rows.size(), spec.training().batchSize(), spec.seed());
     order.aligned(schedule.batches(), spec.training().epochs());
+  }
+
+  /**
+   * The rows of batch {@code batch} of epoch {@code epoch} (1-based) that no party dropped.
+   */
+  int[] batchRows(int epoch, int batch) {
+    int[] all = schedule.rows(epoch - 1, batch);
+    if (dropped.isEmpty()) {
+      return all;
+    }
+    return Arrays.stream(all).filter(r -> !dropped.get(r)).toArray();
+  }
+
+  /** The aligned rows no party dropped, ascending. */
+  int[] keptRows() {
+    int[] out = new int[aligned.size() - dropped.cardinality()];
+    int n = 0;
+    for (int i = 0; i < aligned.size(); i++) {
+      if (!dropped.get(i)) {
+        out[n++] = i;
+      }
+    }
+    return out;
+  }
+
+  /** Fixes the union of dropped rows for {@code epoch}, its first training stage, and what it uses. */
+  void startEpoch(int epoch, BitSet union) {
+    dropped = (BitSet) union.clone();
+    droppedEpoch = epoch;
+    List<String> used = new ArrayList<>(aligned.size() - union.cardinality());
+    for (int i = 0; i < aligned.size(); i++) {
+      if (!union.get(i)) {
+        used.add(aligned.get(i));
+      }
+    }
+    uses.put(epoch, new EpochUse.Builder(epoch, epochConsentAt, used));
+  }
+
+  /** Records the bytes of an answer to a stage of {@code epoch} that the coordinator accepted. */
+  void sent(int epoch, byte[] answer) {
+    EpochUse.Builder use = uses.get(epoch);
+    if (use != null) {
+      use.sent = answer;
+    }
+  }
+
+  /** What every epoch used, in order; {@code lastSent} is the final answer (the evaluation's). */
+  List<EpochUse> uses(byte[] lastSent) {
+    List<EpochUse> out = new ArrayList<>();
+    int last = order.epoch();
+    for (EpochUse.Builder b : uses.values()) {
+      out.add(b.build(b.epoch == last ? lastSent : b.sent));
+    }
+    return out;
   }
 
   /**

@@ -16,6 +16,7 @@ import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.store.NodeStores;
+import dev.tandem.node.vertical.EpochUse;
 import dev.tandem.node.vertical.VerticalConsent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,8 +85,8 @@ class ConsentGateVerticalTest {
           vertical.cohortRefusal(2, "records in the intersection").orElseThrow());
 
       int before = s.audit().entries().size();
-      vertical.contributed(job("v-4", "credit", "b"), 3, "v-4/v3", Clock.systemUTC().instant(), List.of("s1", "s4",
-          "s6"), new byte[] {1, 2, 3});
+      vertical.contributed(job("v-4", "credit", "b"), "v-4/v3", List.of(new EpochUse(3, Clock.systemUTC().instant(),
+          List.of("s1", "s4", "s6"), new byte[] {1, 2, 3})));
       List<AuditEntry> entries = s.audit().entries();
       assertEquals(before + 1, entries.size(), "the countersignature failed, the contribution is still audited");
       AuditEntry last = entries.get(entries.size() - 1);

@@ -81,7 +81,9 @@ class AlignmentTest {
       PsiParty psi = PsiParty.of(guestIds, RANDOM);
 
       VerticalMessage blind = f.ask("telco", 0, Federation.stage(VerticalStage.VERTICAL_ALIGN_BLIND)
-          .addPeers(guestKey).addPeers(f.sealKeys.get("telco")).addPeers(shopKey));
+          .addPeers(guestKey).addPeers(f.sealKeys.get("telco")).addPeers(shopKey)
+          .putDeclaredRecords(Federation.GUEST, guestIds.size()).putDeclaredRecords("telco", f.declared.get("telco"))
+          .putDeclaredRecords("shop", 75));
       byte[] telcoBlinded = opener.open(SealedMessage.fromBytes(blind.getOutbox(0).getSealed().toByteArray()),
           telcoKey, Federation.JOB + "/VERTICAL_ALIGN_BLIND/0/0", VerticalSession.SEAL_PURPOSE);
       f.flush();

@@ -25,6 +25,7 @@ import dev.tandem.proto.v1.VerticalMessage;
 import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.VerticalTask;
 import dev.tandem.vertical.Arbiter;
+import dev.tandem.vertical.BatchSchedule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -118,8 +119,14 @@ final class Federation implements AutoCloseable {
   /** The envelopes of the stage in progress, delivered when every party has answered it ({@link #flush}). */
   private final Map<String, List<Envelope>> outgoing = new HashMap<>();
   final Map<String, SignedSealKey> sealKeys = new LinkedHashMap<>();
-  /** Every plaintext a party sealed, with its roundId. */
+  /** Every plaintext a party sealed. */
   final List<byte[]> sealedPlaintexts = new ArrayList<>();
+  /** Every plaintext a party sealed, by "sender roundId". */
+  final Map<String, byte[]> sealedByRound = new HashMap<>();
+  /** The records each party declared at setup, relayed at VERTICAL_ALIGN_BLIND (a test may change them). */
+  final Map<String, Long> declared = new LinkedHashMap<>();
+  /** Per epoch, the union of dropped rows relayed with its training stages. */
+  final Map<Integer, List<Integer>> droppedByEpoch = new LinkedHashMap<>();
   final List<Double> losses = new ArrayList<>();
   final VerticalJobSpec spec;
   private final dev.tandem.proto.v1.VerticalJobSpec wire;
@@ -130,19 +137,32 @@ final class Federation implements AutoCloseable {
   }
 
   Federation(Path dir, int minCohort, int epochs, String purpose) {
+    this(dir, minCohort, epochs, purpose, 32, "BITS_1024_TESTING_ONLY", POLICY);
+  }
+
+  /** The policy of every site unless a test says otherwise: the defaults, with testing keys allowed. */
+  static final VerticalPolicy POLICY = VerticalPolicy.defaults().allowingTestingKeys();
+
+  /**
+   * @param batchSize the job's batch size (the widest party, the guest, has 4 encoded columns and
+   *     the intercept: a floor of 6 unless the site minimum is higher)
+   * @param policy every site's vertical policy
+   */
+  Federation(Path dir, int minCohort, int epochs, String purpose, int batchSize, String keySize,
+      VerticalPolicy policy) {
     spec = new VerticalJobSpec(JOB, purpose,
         new VerticalParty(GUEST, List.of(FeatureSpec.numeric("age"), FeatureSpec.categorical("segment",
             List.of("a", "b", "c")))),
         List.of(new VerticalParty("telco", List.of(FeatureSpec.numeric("calls"),
                 FeatureSpec.categorical("plan", List.of("basic", "plus")))),
             new VerticalParty("shop", List.of(FeatureSpec.numeric("spend")))),
-        LabelSpec.positiveIf("default", "yes"), new VerticalTraining(epochs, 32, 0.5, 0.001, 0),
-        "BITS_1024_TESTING_ONLY", 7);
+        LabelSpec.positiveIf("default", "yes"), new VerticalTraining(epochs, batchSize, 0.5, 0.001, 0),
+        keySize, 7);
     wire = VerticalWire.toProto(spec);
     Map<String, Path> files = writeData(dir);
-    add(GUEST, files.get(GUEST), id -> !id.equals(id(12)) && !id.equals(id(13)), minCohort);
+    add(GUEST, files.get(GUEST), id -> !id.equals(id(12)) && !id.equals(id(13)), minCohort, policy);
     for (String host : HOSTS) {
-      add(host, files.get(host), id -> true, minCohort);
+      add(host, files.get(host), id -> true, minCohort, policy);
     }
   }
 
@@ -171,7 +191,7 @@ final class Federation implements AutoCloseable {
     return out;
   }
 
-  private void add(String name, Path csv, Predicate<String> consented, int minCohort) {
+  private void add(String name, Path csv, Predicate<String> consented, int minCohort, VerticalPolicy policy) {
     IssuedCertificate cert = pki.node(name);
     certificates.put(name, cert);
     LocalData data = LocalData.load(DataSourceConfig.of(csv, "id"));
@@ -179,8 +199,11 @@ final class Federation implements AutoCloseable {
     VerticalModels models = VerticalModels.open("jdbc:h2:mem:" + name + "-" + UUID.randomUUID(),
         Clock.systemUTC());
     Captured transport = new Captured(name);
-    VerticalParticipant participant = new VerticalParticipant(name, data, consent, sealKeys(name, cert), models,
-        transport, Clock.systemUTC(), RANDOM, (from, to, roundId, plaintext) -> sealedPlaintexts.add(plaintext),
+    VerticalParticipant participant = new VerticalParticipant(name, data, consent, policy, sealKeys(name, cert),
+        models, transport, Clock.systemUTC(), RANDOM, (from, to, roundId, plaintext) -> {
+          sealedPlaintexts.add(plaintext);
+          sealedByRound.put(from + " " + roundId, plaintext);
+        },
         bytes -> Arrays.equals(bytes, ARBITER_KEY) ? SHARED_KEY : PaillierPublicKey.fromBytes(bytes));
     sites.put(name, new Site(name, data, consent, models, transport, participant));
   }
@@ -284,6 +307,7 @@ final class Federation implements AutoCloseable {
           .setArbiterKey(ByteString.copyFrom(ARBITER.publicKey().toBytes())));
       sealKeys.put(s, m.getSealKey());
       records.put(s, m.getRecords());
+      declared.put(s, m.getRecords());
     }
     flush();
     return records;
@@ -298,7 +322,7 @@ final class Federation implements AutoCloseable {
   void blind(UnaryOperator<List<SignedSealKey>> relayKeys) {
     List<SignedSealKey> peers = relayKeys.apply(List.copyOf(sealKeys.values()));
     for (String s : sites.keySet()) {
-      ask(s, 0, stage(VerticalStage.VERTICAL_ALIGN_BLIND).addAllPeers(peers));
+      ask(s, 0, stage(VerticalStage.VERTICAL_ALIGN_BLIND).addAllPeers(peers).putAllDeclaredRecords(declared));
     }
     flush();
   }
@@ -332,53 +356,75 @@ final class Federation implements AutoCloseable {
     return records;
   }
 
+  /** The job's batches over the intersection. */
+  BatchSchedule schedule() {
+    return new BatchSchedule(intersection().size(), spec.training().batchSize(), spec.seed());
+  }
+
   /** Stages 6 to 10 for every epoch and batch; returns the guest's epoch losses. */
   List<Double> train() {
-    int rows = intersection().size();
-    int batches = (rows + spec.training().batchSize() - 1) / spec.training().batchSize();
     for (int e = 1; e <= spec.training().epochs(); e++) {
-      for (int b = 0; b < batches; b++) {
-        for (String h : HOSTS) {
-          ask(h, e, stage(VerticalStage.VERTICAL_FORWARD).setEpoch(e).setBatch(b));
-        }
-        flush();
-        ask(GUEST, e, stage(VerticalStage.VERTICAL_RESIDUAL).setEpoch(e).setBatch(b));
-        flush();
-        Map<String, List<ByteString>> masked = new LinkedHashMap<>();
-        for (String h : HOSTS) {
-          masked.put(h, ask(h, e, stage(VerticalStage.VERTICAL_GRADIENT).setEpoch(e).setBatch(b)).getToArbiterList());
-        }
-        masked.put(GUEST, ask(GUEST, e, stage(VerticalStage.VERTICAL_GRADIENT).setEpoch(e).setBatch(b))
-            .getToArbiterList());
-        flush();
-        List<ByteString> maskedLoss = List.of();
-        for (String s : List.of("telco", "shop", GUEST)) {
-          VerticalMessage m = ask(s, e, stage(VerticalStage.VERTICAL_UPDATE).setEpoch(e).setBatch(b)
-              .addAllFromArbiter(decrypt(masked.get(s))));
-          if (s.equals(GUEST)) {
-            maskedLoss = m.getToArbiterList();
-          }
-        }
-        flush();
-        if (b == batches - 1) {
-          losses.add(ask(GUEST, e, stage(VerticalStage.VERTICAL_LOSS).setEpoch(e)
-              .addAllFromArbiter(decrypt(maskedLoss))).getLoss());
-        }
-      }
+      trainEpoch(e);
     }
     return losses;
+  }
+
+  /**
+   * Epoch {@code e}: the consent re-check at every party, whose dropped rows the relay unions (as
+   * the coordinator does), then every batch with that union.
+   */
+  void trainEpoch(int e) {
+    java.util.TreeSet<Integer> union = new java.util.TreeSet<>(droppedByEpoch.getOrDefault(e - 1, List.of()));
+    for (String s : sites.keySet()) {
+      union.addAll(ask(s, e, stage(VerticalStage.VERTICAL_EPOCH_CONSENT).setEpoch(e)).getDroppedRowsList());
+    }
+    flush();
+    List<Integer> dropped = List.copyOf(union);
+    droppedByEpoch.put(e, dropped);
+    int batches = schedule().batches();
+    for (int b = 0; b < batches; b++) {
+      for (String h : HOSTS) {
+        ask(h, e, stage(VerticalStage.VERTICAL_FORWARD).setEpoch(e).setBatch(b).addAllDroppedRows(dropped));
+      }
+      flush();
+      ask(GUEST, e, stage(VerticalStage.VERTICAL_RESIDUAL).setEpoch(e).setBatch(b).addAllDroppedRows(dropped));
+      flush();
+      Map<String, List<ByteString>> masked = new LinkedHashMap<>();
+      for (String h : HOSTS) {
+        masked.put(h, ask(h, e, stage(VerticalStage.VERTICAL_GRADIENT).setEpoch(e).setBatch(b)
+            .addAllDroppedRows(dropped)).getToArbiterList());
+      }
+      masked.put(GUEST, ask(GUEST, e, stage(VerticalStage.VERTICAL_GRADIENT).setEpoch(e).setBatch(b)
+          .addAllDroppedRows(dropped)).getToArbiterList());
+      flush();
+      List<ByteString> maskedLoss = List.of();
+      for (String s : List.of("telco", "shop", GUEST)) {
+        VerticalMessage m = ask(s, e, stage(VerticalStage.VERTICAL_UPDATE).setEpoch(e).setBatch(b)
+            .addAllDroppedRows(dropped).addAllFromArbiter(decrypt(masked.get(s))));
+        if (s.equals(GUEST)) {
+          maskedLoss = m.getToArbiterList();
+        }
+      }
+      flush();
+      if (b == batches - 1) {
+        losses.add(ask(GUEST, e, stage(VerticalStage.VERTICAL_LOSS).setEpoch(e).addAllDroppedRows(dropped)
+            .addAllFromArbiter(decrypt(maskedLoss))).getLoss());
+      }
+    }
   }
 
   /** Stage 11, hosts first; returns the guest's AUC. */
   double evaluate() {
     int epoch = spec.training().epochs();
     String version = JOB + "/v" + epoch;
+    List<Integer> dropped = droppedByEpoch.getOrDefault(epoch, List.of());
     for (String h : HOSTS) {
-      ask(h, epoch, stage(VerticalStage.VERTICAL_EVALUATE).setEpoch(epoch).setModelVersion(version));
+      ask(h, epoch, stage(VerticalStage.VERTICAL_EVALUATE).setEpoch(epoch).setModelVersion(version)
+          .addAllDroppedRows(dropped));
     }
     flush();
-    return ask(GUEST, epoch, stage(VerticalStage.VERTICAL_EVALUATE).setEpoch(epoch).setModelVersion(version))
-        .getAuc();
+    return ask(GUEST, epoch, stage(VerticalStage.VERTICAL_EVALUATE).setEpoch(epoch).setModelVersion(version)
+        .addAllDroppedRows(dropped)).getAuc();
   }
 
   private static List<ByteString> decrypt(List<ByteString> masked) {

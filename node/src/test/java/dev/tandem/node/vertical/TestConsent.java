@@ -4,13 +4,15 @@ import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.data.LocalData;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 
-/** An in-memory consent gate: the purposes served, which subjects consented, a floor, and what was audited. */
+/**
+ * An in-memory consent gate: the purposes served, which subjects consented (a test may revoke some
+ * later), a floor, and what was audited: one contribution per epoch.
+ */
 final class TestConsent implements VerticalConsent {
   /** One audited contribution. */
   record Contribution(String jobId, int round, String modelVersion, Instant consentAt, List<String> subjects,
@@ -21,6 +23,8 @@ final class TestConsent implements VerticalConsent {
   private final Predicate<String> consented;
   private final int minCohort;
   final List<Contribution> contributions = new ArrayList<>();
+  /** Subjects whose consent the test withdrew. */
+  final Set<String> revoked = new java.util.HashSet<>();
 
   TestConsent(String site, Set<String> purposes, Predicate<String> consented, int minCohort) {
     this.site = site;
@@ -37,7 +41,7 @@ final class TestConsent implements VerticalConsent {
 
   @Override
   public LocalData select(String purpose, LocalData data, Instant at) {
-    return data.retain(consented);
+    return data.retain(id -> consented.test(id) && !revoked.contains(id));
   }
 
   @Override
@@ -47,8 +51,10 @@ final class TestConsent implements VerticalConsent {
   }
 
   @Override
-  public void contributed(VerticalJobSpec job, int round, String modelVersion, Instant consentAt,
-      Collection<String> subjectIds, byte[] sent) {
-    contributions.add(new Contribution(job.jobId(), round, modelVersion, consentAt, List.copyOf(subjectIds), sent));
+  public void contributed(VerticalJobSpec job, String modelVersion, List<EpochUse> epochs) {
+    for (EpochUse e : epochs) {
+      contributions.add(new Contribution(job.jobId(), e.epoch(), modelVersion, e.consentAt(), e.subjectIds(),
+          e.sent()));
+    }
   }
 }

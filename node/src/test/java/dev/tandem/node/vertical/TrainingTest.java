@@ -29,7 +29,7 @@ class TrainingTest {
   @TempDir Path dir;
 
   @Test
-  void run_guestAndTwoHosts_learnsStoresEveryPieceAndAuditsOnce() {
+  void run_guestAndTwoHosts_learnsStoresEveryPieceAndAuditsEachEpoch() {
     try (Federation f = new Federation(dir, 10, 3)) {
       f.setup();
       f.align();
@@ -72,11 +72,15 @@ class TrainingTest {
       assertEquals(auc, BinaryMetrics.auc(scores, labels), 1e-9);
 
       for (Federation.Site s : f.sites.values()) {
-        assertEquals(1, s.consent().contributions.size(), s.name());
-        TestConsent.Contribution c = s.consent().contributions.get(0);
-        assertEquals(version, c.modelVersion());
-        assertEquals(3, c.round());
-        assertEquals(ids, c.subjects());
+        assertEquals(3, s.consent().contributions.size(), s.name() + ": one entry per epoch");
+        for (int e = 1; e <= 3; e++) {
+          TestConsent.Contribution c = s.consent().contributions.get(e - 1);
+          assertEquals(version, c.modelVersion());
+          assertEquals(e, c.round());
+          assertEquals(ids, c.subjects());
+          assertTrue(c.sent().length > 0, "epoch " + e + " hashes its last answer");
+        }
+        TestConsent.Contribution c = s.consent().contributions.get(2);
         assertTrue(Arrays.equals(s.transport().last.toByteArray(), c.sent()), "the audit hashes what was sent");
         assertTrue(s.participant().session(Federation.JOB).isEmpty(), "the session ends with the evaluation");
       }
@@ -112,6 +116,7 @@ class TrainingTest {
     try (Federation f = new Federation(dir, 10, 1)) {
       f.setup();
       f.align();
+      f.ask("telco", 1, Federation.stage(VerticalStage.VERTICAL_EPOCH_CONSENT).setEpoch(1));
       f.ask("telco", 1, Federation.stage(VerticalStage.VERTICAL_FORWARD).setEpoch(1).setBatch(0));
       Federation.Declined d = assertThrows(Federation.Declined.class,
           () -> f.ask("telco", 1, Federation.stage(VerticalStage.VERTICAL_FORWARD).setEpoch(1).setBatch(0)));

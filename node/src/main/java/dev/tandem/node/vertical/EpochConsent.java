@@ -1,0 +1,111 @@
+package dev.tandem.node.vertical;
+
+import dev.tandem.node.data.LocalData;
+import dev.tandem.proto.VerticalWire;
+import dev.tandem.proto.v1.Task;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.proto.v1.VerticalTask;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Consent re-read at the start of every epoch of a vertical job. At VERTICAL_EPOCH_CONSENT the party
+ * reads the consent in force now for its aligned subjects and answers the aligned row indices it no
+ * longer uses (never the ids), cumulatively: a subject revoked or erased since alignment leaves that
+ * epoch and every later one. The coordinator unions every party's rows and relays the union with
+ * every training task of the epoch and the evaluation; the party accepts only a union that holds
+ * its own dropped rows and every row dropped in an earlier epoch, the same through the epoch, and
+ * skips those rows in every batch.
+ */
+final class EpochConsent {
+  private final VerticalConsent consent;
+  private final LocalData data;
+  private final Clock clock;
+  private final VerticalGuards guards;
+
+  EpochConsent(VerticalConsent consent, LocalData data, Clock clock, VerticalGuards guards) {
+    this.consent = consent;
+    this.data = data;
+    this.clock = clock;
+    this.guards = guards;
+  }
+
+  /** VERTICAL_EPOCH_CONSENT: re-reads consent for the aligned subjects; answers every row dropped so far. */
+  VerticalMessage.Builder recheck(VerticalSession s, Task task) throws Refusal {
+    VerticalTask t = task.getVertical();
+    s.open(t.getInboxList(), List.of(), VerticalStage.VERTICAL_EPOCH_CONSENT, VerticalStage.VERTICAL_EPOCH_CONSENT,
+        t.getEpoch(), 0);
+    Instant at = clock.instant();
+    Set<String> consented = ids(consent.select(s.spec.purpose(), data, at));
+    for (int i = 0; i < s.aligned.size(); i++) {
+      if (!consented.contains(s.aligned.get(i))) {
+        s.ownDropped.set(i);
+      }
+    }
+    BitSet known = (BitSet) s.ownDropped.clone();
+    known.or(s.dropped);
+    guards.epochRows(s.spec, t.getEpoch(), s.schedule, known);
+    s.epochConsentAt = at;
+    return VerticalMessage.newBuilder().addAllDroppedRows(VerticalWire.rowIndices(s.ownDropped.stream().toArray()));
+  }
+
+  /**
+   * Every training stage and VERTICAL_EVALUATE: checks the union of dropped rows the task relays;
+   * the first training stage of an epoch fixes it for the epoch.
+   *
+   * @throws Refusal INVALID_ARGUMENT for a malformed union, one without this party's own or earlier
+   *     dropped rows, or one that changes within the epoch; FAILED_PRECONDITION from the guards
+   */
+  void union(VerticalSession s, Task task) throws Refusal {
+    VerticalTask t = task.getVertical();
+    BitSet union = new BitSet();
+    try {
+      for (int row : VerticalWire.rowIndices(t.getDroppedRowsList(), s.aligned.size())) {
+        union.set(row);
+      }
+    } catch (IllegalArgumentException e) {
+      throw Refusal.malformed("the dropped rows relayed with " + t.getStage() + " of job " + s.jobId()
+          + " are refused: " + e.getMessage());
+    }
+    int epoch = t.getEpoch();
+    if (epoch == s.droppedEpoch) {
+      if (!union.equals(s.dropped)) {
+        throw Refusal.malformed("the dropped rows relayed with " + t.getStage() + " (epoch " + epoch + ", batch "
+            + t.getBatch() + ") of job " + s.jobId() + " are not those of the epoch's first stage: " + union.cardinality()
+            + " rows, not " + s.dropped.cardinality());
+      }
+      return;
+    }
+    int missingOwn = missing(union, s.ownDropped);
+    if (missingOwn > 0) {
+      throw Refusal.malformed("the dropped rows relayed for epoch " + epoch + " of job " + s.jobId() + " leave out "
+          + missingOwn + " of the " + s.ownDropped.cardinality() + " rows site '" + s.site + "' dropped");
+    }
+    int back = missing(union, s.dropped);
+    if (back > 0) {
+      throw Refusal.malformed("the dropped rows relayed for epoch " + epoch + " of job " + s.jobId() + " bring back "
+          + back + " rows dropped in an earlier epoch");
+    }
+    guards.epochRows(s.spec, epoch, s.schedule, union);
+    s.startEpoch(epoch, union);
+  }
+
+  /** How many rows of {@code required} are not in {@code union}. */
+  private static int missing(BitSet union, BitSet required) {
+    BitSet out = (BitSet) required.clone();
+    out.andNot(union);
+    return out.cardinality();
+  }
+
+  private static Set<String> ids(LocalData consented) {
+    Set<String> out = new HashSet<>();
+    consented.trainIds().forEach(out::add);
+    consented.testIds().forEach(out::add);
+    return out;
+  }
+}
