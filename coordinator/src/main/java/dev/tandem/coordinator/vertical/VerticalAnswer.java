@@ -13,10 +13,12 @@ import java.util.Objects;
  * @param records consented records (setup) or an intersection size (alignment)
  * @param loss the guest's epoch loss
  * @param auc the guest's training AUC
+ * @param droppedRows VERTICAL_EPOCH_CONSENT: the aligned rows the party no longer uses, as sent (checked
+ *     against the intersection by the runner)
  * @throws IllegalArgumentException if the stage is unspecified or a count is negative
  */
 public record VerticalAnswer(String taskId, String jobId, int round, VerticalStage stage, SealKey sealKey,
-    List<Envelope> outbox, List<byte[]> toArbiter, long records, double loss, double auc) {
+    List<Envelope> outbox, List<byte[]> toArbiter, long records, double loss, double auc, List<Integer> droppedRows) {
   public VerticalAnswer {
     Objects.requireNonNull(taskId, "taskId");
     Objects.requireNonNull(jobId, "jobId");
@@ -30,6 +32,7 @@ public record VerticalAnswer(String taskId, String jobId, int round, VerticalSta
       throw new IllegalArgumentException("records must be >= 0, got " + Long.toUnsignedString(records));
     }
     outbox = List.copyOf(outbox);
+    droppedRows = List.copyOf(droppedRows);
     toArbiter = toArbiter.stream().map(byte[]::clone).toList();
   }
 

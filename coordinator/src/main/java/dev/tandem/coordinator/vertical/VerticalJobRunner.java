@@ -72,6 +72,10 @@ public final class VerticalJobRunner implements Runnable {
   /** Set once every party is connected: from then on a party's disconnection fails the job. */
   private volatile boolean engaged;
   private volatile boolean ended;
+  /** The aligned rows dropped so far (ascending): the union of every party's, over every epoch. */
+  private volatile List<Integer> dropped = List.of();
+  /** The agreed intersection size, once aligned. */
+  private volatile long aligned = -1;
 
   /**
    * @param spec a spec with its job id
@@ -118,7 +122,7 @@ public final class VerticalJobRunner implements Runnable {
     return switch (stage) {
       case VERTICAL_FORWARD, VERTICAL_RESIDUAL, VERTICAL_GRADIENT, VERTICAL_UPDATE ->
           stage + " (epoch " + epoch + ", batch " + batch + ")";
-      case VERTICAL_LOSS, VERTICAL_EVALUATE -> stage + " (epoch " + epoch + ")";
+      case VERTICAL_LOSS, VERTICAL_EVALUATE, VERTICAL_EPOCH_CONSENT -> stage + " (epoch " + epoch + ")";
       default -> stage.name();
     };
   }
@@ -169,13 +173,17 @@ public final class VerticalJobRunner implements Runnable {
     Map<String, Accepted> setup = stage(VerticalStage.VERTICAL_SETUP, 0, 0, parties,
         site -> VerticalTask.newBuilder().setArbiterKey(key));
     List<SignedSealKey> peers = new ArrayList<>();
+    Map<String, Long> declared = new LinkedHashMap<>();
     for (Map.Entry<String, Accepted> e : setup.entrySet()) {
       if (e.getValue().answer().records() == 0) {
         throw new Failed("site '" + e.getKey() + "' holds no records consented for purpose '" + spec.purpose() + "'");
       }
       peers.add(VerticalMessages.toProto(e.getValue().answer().sealKey()));
+      declared.put(e.getKey(), e.getValue().answer().records());
     }
-    stage(VerticalStage.VERTICAL_ALIGN_BLIND, 0, 0, parties, site -> VerticalTask.newBuilder().addAllPeers(peers));
+    // every party refuses to re-blind a peer's set larger than the records that peer declared here
+    stage(VerticalStage.VERTICAL_ALIGN_BLIND, 0, 0, parties,
+        site -> VerticalTask.newBuilder().addAllPeers(peers).putAllDeclaredRecords(declared));
     stage(VerticalStage.VERTICAL_ALIGN_REBLIND, 0, 0, parties, site -> VerticalTask.newBuilder());
     long n = stage(VerticalStage.VERTICAL_ALIGN_INTERSECT, 0, 0, parties, site -> VerticalTask.newBuilder())
         .get(guest).answer().records();
@@ -192,10 +200,14 @@ public final class VerticalJobRunner implements Runnable {
           + Integer.MAX_VALUE);
     }
     events.publish(new JobEvent.SiteNotice(0, guest, "intersection " + n));
+    aligned = n;
     return n;
   }
 
-  /** Stages 6 to 10, epoch after epoch until convergence; returns each epoch's loss. */
+  /**
+   * Stages 6 to 10 (each epoch opened by VERTICAL_EPOCH_CONSENT), epoch after epoch until
+   * convergence; returns each epoch's loss.
+   */
   private List<Double> train(long intersection) throws InterruptedException, Failed {
     List<String> parties = spec.sites();
     List<String> hosts = parties.subList(1, parties.size());
@@ -204,35 +216,60 @@ public final class VerticalJobRunner implements Runnable {
     Convergence convergence = new Convergence(spec.training().epochs(), spec.training().tolerance());
     List<Double> losses = new ArrayList<>();
     for (int epoch = 1; !convergence.done(losses); epoch++) {
+      List<Integer> rows = epochConsent(epoch);
+      Function<String, VerticalTask.Builder> plain = site -> VerticalTask.newBuilder().addAllDroppedRows(rows);
       PaillierCiphertext[] maskedLoss = NONE;
       for (int b = 0; b < schedule.batches(); b++) {
-        stage(VerticalStage.VERTICAL_FORWARD, epoch, b, hosts, site -> VerticalTask.newBuilder());
-        stage(VerticalStage.VERTICAL_RESIDUAL, epoch, b, guest, site -> VerticalTask.newBuilder());
-        Map<String, Accepted> gradients = stage(VerticalStage.VERTICAL_GRADIENT, epoch, b, parties,
-            site -> VerticalTask.newBuilder());
+        stage(VerticalStage.VERTICAL_FORWARD, epoch, b, hosts, plain);
+        stage(VerticalStage.VERTICAL_RESIDUAL, epoch, b, guest, plain);
+        Map<String, Accepted> gradients = stage(VerticalStage.VERTICAL_GRADIENT, epoch, b, parties, plain);
         Map<String, List<ByteString>> decrypted = new LinkedHashMap<>();
         gradients.forEach((site, a) -> decrypted.put(site, arbiter.decrypt(a.masked())));
         Map<String, Accepted> updates = open(VerticalStage.VERTICAL_UPDATE, epoch, b, b == schedule.batches() - 1,
             taskId(VerticalStage.VERTICAL_UPDATE, epoch, b), parties,
-            site -> VerticalTask.newBuilder().addAllFromArbiter(decrypted.get(site)));
+            site -> plain.apply(site).addAllFromArbiter(decrypted.get(site)));
         maskedLoss = updates.get(guest.get(0)).masked();
       }
       PaillierCiphertext[] lossRequest = maskedLoss;
       double loss = stage(VerticalStage.VERTICAL_LOSS, epoch, 0, guest,
-          site -> VerticalTask.newBuilder().addAllFromArbiter(arbiter.decrypt(lossRequest)))
+          site -> plain.apply(site).addAllFromArbiter(arbiter.decrypt(lossRequest)))
           .get(guest.get(0)).answer().loss();
       losses.add(loss);
-      events.publish(new JobEvent.RoundCompleted(epoch, parties, intersection, loss, 0, Double.NaN, Double.NaN,
+      long used = intersection - rows.size();
+      events.publish(new JobEvent.RoundCompleted(epoch, parties, used, loss, 0, Double.NaN, Double.NaN,
           Double.NaN, "", false, List.of(), intersection));
     }
     return losses;
+  }
+
+  /**
+   * VERTICAL_EPOCH_CONSENT: every party re-reads consent and names the aligned rows it dropped; the
+   * union (with every earlier epoch's) goes with each training task of the epoch and the evaluation.
+   */
+  private List<Integer> epochConsent(int epoch) throws InterruptedException, Failed {
+    Map<String, Accepted> answers = stage(VerticalStage.VERTICAL_EPOCH_CONSENT, epoch, 0, spec.sites(),
+        site -> VerticalTask.newBuilder());
+    TreeSet<Integer> union = new TreeSet<>(dropped);
+    for (Map.Entry<String, Accepted> e : answers.entrySet()) {
+      List<Integer> own = e.getValue().answer().droppedRows();
+      long added = own.stream().filter(r -> !union.contains(r)).count();
+      union.addAll(own);
+      if (added > 0) {
+        events.publish(new JobEvent.SiteNotice(epoch, e.getKey(), "epoch " + epoch + ": " + added
+            + " aligned subject(s) left, their consent withdrawn"));
+      }
+    }
+    dropped = List.copyOf(union);
+    return dropped;
   }
 
   /** Stage 11: the hosts, then the guest store their pieces; returns the guest's training AUC. */
   private double evaluate(int epoch, String version) throws InterruptedException, Failed {
     List<String> parties = spec.sites();
     String guest = spec.guest().site();
-    Function<String, VerticalTask.Builder> task = site -> VerticalTask.newBuilder().setModelVersion(version);
+    List<Integer> rows = dropped;
+    Function<String, VerticalTask.Builder> task = site -> VerticalTask.newBuilder().setModelVersion(version)
+        .addAllDroppedRows(rows);
     String taskId = taskId(VerticalStage.VERTICAL_EVALUATE, epoch, 0);
     open(VerticalStage.VERTICAL_EVALUATE, epoch, 0, false, taskId + "/hosts", parties.subList(1, parties.size()),
         task);
@@ -341,6 +378,9 @@ public final class VerticalJobRunner implements Runnable {
 
   private void checkContent(Open open, String site, VerticalAnswer a) throws Rejection {
     Mailbox.check(spec, open.stage(), site, a.outbox());
+    if (open.stage() != VerticalStage.VERTICAL_EPOCH_CONSENT && !a.droppedRows().isEmpty()) {
+      throw new Rejection(Reason.MALFORMED, open.stage() + " takes no dropped_rows; they answer VERTICAL_EPOCH_CONSENT");
+    }
     switch (open.stage()) {
       case VERTICAL_SETUP -> {
         if (a.sealKey() == null) {
@@ -359,6 +399,13 @@ public final class VerticalJobRunner implements Runnable {
       case VERTICAL_EVALUATE -> {
         if (spec.isGuest(site) && !(a.auc() >= 0 && a.auc() <= 1)) {
           throw new Rejection(Reason.MALFORMED, "the training AUC must be in [0, 1], got " + a.auc());
+        }
+      }
+      case VERTICAL_EPOCH_CONSENT -> {
+        try {
+          VerticalWire.rowIndices(a.droppedRows(), aligned);
+        } catch (IllegalArgumentException e) {
+          throw new Rejection(Reason.MALFORMED, e.getMessage());
         }
       }
       default -> {

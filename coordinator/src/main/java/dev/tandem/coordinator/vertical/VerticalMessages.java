@@ -26,7 +26,7 @@ public final class VerticalMessages {
       return new VerticalAnswer(m.getTaskId(), m.getJobId(), m.getRound(), m.getStage(),
           m.hasSealKey() ? sealKey(m.getSealKey()) : null, outbox,
           m.getToArbiterList().stream().map(ByteString::toByteArray).toList(), m.getRecords(), m.getLoss(),
-          m.getAuc());
+          m.getAuc(), m.getDroppedRowsList());
     } catch (IllegalArgumentException e) {
       throw new Rejection(Reason.MALFORMED, e.getMessage());
     }

@@ -67,6 +67,8 @@ final class RealParty implements FakeParty.Behaviour {
   /** Every envelope received, as "stage from->to". */
   final List<String> inbox = Collections.synchronizedList(new ArrayList<>());
   private String forgedFrom = "";
+  /** From which epoch on this party drops which aligned rows (as if consent for them ended). */
+  private final java.util.TreeMap<Integer, List<Integer>> drops = new java.util.TreeMap<>();
   private Tamper tamper = (task, correct) -> List.of();
   private VerticalJobSpec spec;
   private String site;
@@ -87,6 +89,12 @@ final class RealParty implements FakeParty.Behaviour {
   /** Writes {@code from} as the sender of every envelope this party sends. */
   RealParty forgingSender(String from) {
     this.forgedFrom = from;
+    return this;
+  }
+
+  /** From epoch {@code epoch} on, this party reports {@code rows} dropped at VERTICAL_EPOCH_CONSENT. */
+  RealParty dropping(int epoch, List<Integer> rows) {
+    drops.put(epoch, rows);
     return this;
   }
 
@@ -165,6 +173,11 @@ final class RealParty implements FakeParty.Behaviour {
         }
       }
       case VERTICAL_LOSS -> answer.setLoss(guest().epochLoss(decrypted(t)));
+      case VERTICAL_EPOCH_CONSENT -> {
+        java.util.TreeSet<Integer> own = new java.util.TreeSet<>();
+        drops.headMap(t.getEpoch(), true).values().forEach(own::addAll);
+        answer.addAllDroppedRows(own);
+      }
       case VERTICAL_EVALUATE -> {
         if (isGuest()) {
           double[] sums = new double[features.length];
@@ -224,8 +237,11 @@ final class RealParty implements FakeParty.Behaviour {
     return (HostParty) party;
   }
 
+  /** The batch's rows without the dropped ones the task names. */
   private int[] rows(VerticalTask t) {
-    return schedule.rows(t.getEpoch() - 1, t.getBatch());
+    java.util.Set<Integer> dropped = new java.util.HashSet<>(t.getDroppedRowsList());
+    return java.util.Arrays.stream(schedule.rows(t.getEpoch() - 1, t.getBatch())).filter(r -> !dropped.contains(r))
+        .toArray();
   }
 
   /** The guest's peers are the hosts; a host's only peer is the guest. */

@@ -4,6 +4,7 @@ import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_BLIND;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_CONFIRM;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_INTERSECT;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_REBLIND;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_EPOCH_CONSENT;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_EVALUATE;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_FORWARD;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_GRADIENT;
@@ -151,6 +152,8 @@ class VerticalJobTest {
       List<VerticalStage> hostStages = new ArrayList<>(List.of(VERTICAL_SETUP, VERTICAL_ALIGN_BLIND,
           VERTICAL_ALIGN_REBLIND, VERTICAL_ALIGN_INTERSECT, VERTICAL_ALIGN_CONFIRM));
       for (int e = 0; e < 2; e++) {
+        guestStages.add(VERTICAL_EPOCH_CONSENT);
+        hostStages.add(VERTICAL_EPOCH_CONSENT);
         for (int batch = 0; batch < 2; batch++) {
           guestStages.addAll(List.of(VERTICAL_RESIDUAL, VERTICAL_GRADIENT, VERTICAL_UPDATE));
           hostStages.addAll(List.of(VERTICAL_FORWARD, VERTICAL_GRADIENT, VERTICAL_UPDATE));
@@ -253,6 +256,59 @@ class VerticalJobTest {
       assertRefused(bank.refusals.get(0), "INVALID_ARGUMENT", "the epoch loss must be a finite number");
       assertTrue(events.stream().anyMatch(e -> e.hasSiteEvent() && e.getSiteEvent().getSite().equals(TELCO)
           && e.getSiteEvent().getWhat().startsWith("answer to VERTICAL_GRADIENT (epoch 1, batch 0) refused")));
+    }
+  }
+
+  @Test
+  void verticalJob_partiesDropRowsAtAnEpochsStart_theUnionGoesWithEveryTaskOfThatEpochAndDeclaredCountsAreRelayed()
+      throws Exception {
+    Data d = new Data();
+    try (VerticalFederation f = new VerticalFederation(dir, Set.of(BANK, TELCO, SHOP), Duration.ofSeconds(20))) {
+      RealParty telco = new RealParty(d.telco, null).dropping(2, List.of(7))
+          .tampering((task, ok) -> switch (task.getVertical().getStage()) {
+            case VERTICAL_EPOCH_CONSENT -> List.of(ok.toBuilder().addDroppedRows(ROWS).build(),
+                ok.toBuilder().clearDroppedRows().addDroppedRows(5).addDroppedRows(3).build());
+            case VERTICAL_FORWARD -> task.getVertical().getEpoch() == 1 && task.getVertical().getBatch() == 0
+                ? List.of(ok.toBuilder().addDroppedRows(1).build()) : List.of();
+            default -> List.of();
+          });
+      FakeParty b = f.party(BANK, new RealParty(d.bank, d.labels));
+      FakeParty t = f.party(TELCO, telco);
+      FakeParty s = f.party(SHOP, new RealParty(d.shop, null).dropping(2, List.of(3)));
+      String jobId = f.submit(spec(2));
+      List<JobEvent> events = f.watch(jobId);
+      JobFinished finished = events.get(events.size() - 1).getFinished();
+      assertEquals("SUCCEEDED", finished.getState(), finished.getReason());
+
+      for (FakeParty p : List.of(b, t, s)) {
+        for (dev.tandem.proto.v1.Task task : p.received) {
+          VerticalStage stage = task.getVertical().getStage();
+          if (stage == VERTICAL_ALIGN_BLIND) {
+            assertEquals(java.util.Map.of(BANK, (long) ROWS, TELCO, (long) ROWS, SHOP, (long) ROWS),
+                task.getVertical().getDeclaredRecordsMap(), "the records each party declared at setup");
+          }
+          boolean epoch2 = task.getVertical().getEpoch() == 2 && stage != VERTICAL_EPOCH_CONSENT
+              && !task.hasEnded();
+          assertEquals(epoch2 ? List.of(3, 7) : List.of(), task.getVertical().getDroppedRowsList(),
+              p.site + " " + stage + " epoch " + task.getVertical().getEpoch());
+        }
+      }
+      List<RoundMetrics> rounds = events.stream().filter(JobEvent::hasRoundCompleted)
+          .map(JobEvent::getRoundCompleted).toList();
+      assertEquals(ROWS, rounds.get(0).getTrainSamples());
+      assertEquals(ROWS - 2, rounds.get(1).getTrainSamples(), "epoch 2 used the rows nobody dropped");
+      assertEquals(ROWS, rounds.get(1).getIntersection());
+      assertTrue(events.stream().anyMatch(e -> e.hasSiteEvent() && e.getSiteEvent().getSite().equals(SHOP)
+          && e.getSiteEvent().getWhat().equals("epoch 2: 1 aligned subject(s) left, their consent withdrawn")),
+          events.toString());
+
+      List<String> r = telco.refusals;
+      assertEquals(5, r.size(), r.toString());
+      assertRefused(r.get(0), "INVALID_ARGUMENT", "dropped_rows[0] = 12 is not an aligned row (there are 12)");
+      assertRefused(r.get(1), "INVALID_ARGUMENT", "dropped_rows must be strictly ascending");
+      assertRefused(r.get(2), "INVALID_ARGUMENT", "VERTICAL_FORWARD takes no dropped_rows");
+      assertRefused(r.get(3), "INVALID_ARGUMENT", "dropped_rows[1] = 12 is not an aligned row");
+      assertRefused(r.get(4), "INVALID_ARGUMENT", "dropped_rows must be strictly ascending");
     }
   }
 
