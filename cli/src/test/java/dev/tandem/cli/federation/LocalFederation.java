@@ -11,6 +11,7 @@ import dev.tandem.node.agent.NodeAgent;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.vertical.VerticalPolicy;
 import dev.tandem.node.data.LocalData;
 import java.io.StringReader;
 import java.util.Set;
@@ -67,7 +68,9 @@ public final class LocalFederation implements AutoCloseable {
       NodeConfig nc = new NodeConfig(site, "localhost:" + coordinator.port(),
           new NodeConfig.TlsFiles(f.cert(), f.key(), f.ca(), f.crl()), e.getValue(),
           "jdbc:h2:file:" + dir.resolve(site).resolve("db").toAbsolutePath(), 16 << 20, budgets.apply(site),
-          new ConsentPolicy(PURPOSES, Set.of(), 10));
+          new ConsentPolicy(PURPOSES, Set.of(), 10))
+          // the vertical tests use 1024-bit keys, which a node refuses unless its configuration allows them
+          .withVertical(VerticalPolicy.defaults().allowingTestingKeys());
       NodeAgent agent = NodeAgent.start(nc, interceptors.apply(site), Clock.systemUTC());
       grantAll(agent, e.getValue());
       nodes.put(site, agent);

@@ -11,6 +11,9 @@ import dev.tandem.model.vertical.VerticalParty;
 import dev.tandem.model.vertical.VerticalTraining;
 import dev.tandem.node.audit.AuditEntry;
 import dev.tandem.node.audit.AuditEntryType;
+import dev.tandem.node.audit.AuditVerification;
+import dev.tandem.node.audit.AuditVerifier;
+import dev.tandem.node.audit.SubjectAccessReport;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
@@ -94,6 +97,49 @@ class ConsentGateVerticalTest {
       assertTrue(last.payload().contains("\"modelVersion\":\"v-4/v3\""), last.payload());
       assertTrue(last.payload().contains("\"records\":3"), last.payload());
       assertTrue(last.payload().contains("\"epsilon\":null"), last.payload());
+    }
+  }
+
+  @Test
+  void vertical_contributionOverEpochs_oneEntryPerEpochAndSubjectAccessSaysWhichEpochsUsedTheSubject()
+      throws Exception {
+    try (NodeStores s = stores()) {
+      for (String id : List.of("s1", "s2", "s4", "s6")) {
+        s.consent().grant(id, "credit", "form 7", "v1");
+      }
+      ConsentGate gate = new ConsentGate("a", new ConsentPolicy(Set.of("credit"), Set.of(), 1), s.consent(),
+          s.pseudonyms(), s.audit());
+      VerticalConsent vertical = gate.vertical((site, seq, head) -> {
+        throw new IllegalStateException("no coordinator in this test");
+      });
+      java.time.Instant epoch1 = Clock.systemUTC().instant();
+      s.consent().revoke("s4", "credit", "subject request", "v1");
+      java.time.Instant epoch2 = Clock.systemUTC().instant().plusMillis(1);
+      // s4 revoked between the epochs: epoch 1 used it, epochs 2 and 3 did not
+      vertical.contributed(job("v-5", "credit", "b"), "v-5/v3", List.of(
+          new EpochUse(1, epoch1, List.of("s1", "s4", "s6"), new byte[] {1}),
+          new EpochUse(2, epoch2, List.of("s1", "s6"), new byte[] {2}),
+          new EpochUse(3, epoch2, List.of("s1", "s6"), new byte[] {3})));
+      List<AuditEntry> rounds = s.audit().entries().stream()
+          .filter(e -> e.type() == AuditEntryType.ROUND_CONTRIBUTED).toList();
+      assertEquals(3, rounds.size(), "one entry per epoch");
+      for (int e = 0; e < 3; e++) {
+        assertTrue(rounds.get(e).payload().contains("\"round\":" + (e + 1)), rounds.get(e).payload());
+        assertTrue(rounds.get(e).payload().contains("\"modelVersion\":\"v-5/v3\""), rounds.get(e).payload());
+      }
+      assertTrue(rounds.get(0).payload().contains("\"records\":3"));
+      assertTrue(rounds.get(1).payload().contains("\"records\":2"));
+
+      SubjectAccessReport report = s.subjectAccess().report("s4");
+      assertEquals(List.of(1, 2, 3), report.rounds().stream().map(SubjectAccessReport.RoundUse::round).toList());
+      assertEquals(List.of(true, false, false), report.rounds().stream().map(SubjectAccessReport.RoundUse::used)
+          .toList(), "used in epoch 1 only");
+      assertEquals(dev.tandem.node.consent.ConsentState.GRANTED, report.rounds().get(0).consent().state());
+      AuditVerification verified = AuditVerifier.verifySubjectAccess(s.audit().export().toJson(), report,
+          s.federationCa());
+      assertTrue(verified.valid(), verified.describe());
+      assertEquals(List.of(true, true, true), s.subjectAccess().report("s1").rounds().stream()
+          .map(SubjectAccessReport.RoundUse::used).toList());
     }
   }
 }
