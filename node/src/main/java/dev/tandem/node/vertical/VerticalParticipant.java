@@ -28,7 +28,9 @@ import java.util.logging.Logger;
 /**
  * This node's side of vertical jobs (stages 1 to 11 of {@code docs/VERTICAL_PROTOCOL.md}): one
  * {@link VerticalSession} per job, from VERTICAL_SETUP until VERTICAL_EVALUATE is answered, the job
- * ends, or this node refuses a stage.
+ * ends, or this node refuses a stage. The node's {@link VerticalGuards} apply whatever the job says:
+ * key size and batch floor at setup, PSI set sizes at re-blinding, floor and minimum cohort on the
+ * intersection and at every epoch, whose start re-reads consent ({@link EpochConsent}).
  *
  * <p>Each task is answered through the {@link VerticalTransport} with one {@link VerticalMessage}, or
  * declined with a status code name and a reason a person can act on: PERMISSION_DENIED for a purpose,
@@ -36,7 +38,7 @@ import java.util.logging.Logger;
  * consented or aligned records, a final intersection that is not a subset of this node's, or a stage
  * out of order, INVALID_ARGUMENT for a malformed spec, envelope or arbiter answer. A declined stage
  * ends the node's part in the job. The model piece is stored at VERTICAL_EVALUATE and the
- * contribution audited once the coordinator has accepted that answer.
+ * contribution audited, one entry per epoch, once the coordinator has accepted that answer.
  *
  * <p>Not thread-safe: the agent's single worker thread (never a gRPC thread) calls {@link #handle}.
  */
