@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Vertical splits of the shared public datasets, joined on the id and standardized per column. */
-record VerticalData(double[][] guest, boolean[] labels, List<double[][]> hosts) {
+public record VerticalData(double[][] guest, boolean[] labels, List<double[][]> hosts) {
 
   static Path dataDir() {
     Path dir = Path.of(System.getProperty("tandem.root", System.getProperty("user.dir"))).toAbsolutePath();
@@ -25,7 +25,7 @@ record VerticalData(double[][] guest, boolean[] labels, List<double[][]> hosts) 
   }
 
   /** FATE's own split: guest file (id, y, x...) and host file (id, x...), joined on id. */
-  static VerticalData fate(String name) {
+  public static VerticalData fate(String name) {
     Table guest = Table.read(dataDir().resolve("fate/" + name + "_guest.csv"));
     Table host = Table.read(dataDir().resolve("fate/" + name + "_host.csv"));
     List<String> guestFeatures = new ArrayList<>(guest.columns);
@@ -47,7 +47,7 @@ record VerticalData(double[][] guest, boolean[] labels, List<double[][]> hosts) 
   }
 
   /** One table split by columns: the guest gets every column not given to a host, and the label. */
-  static VerticalData split(String file, String label, List<List<String>> hostColumns, List<String> drop) {
+  public static VerticalData split(String file, String label, List<List<String>> hostColumns, List<String> drop) {
     Table t = Table.read(dataDir().resolve(file));
     List<String> guestFeatures = new ArrayList<>(t.columns);
     guestFeatures.remove(label);

@@ -64,6 +64,13 @@ public final class SsheLocalRun {
   public static Result run(SsheConfig config, int epochs, PaillierParameters parameters, double[][] guest,
       boolean[] labels, List<double[][]> hosts, SecureRandom random, Relay relay,
       UnaryOperator<SsheParty> replace) {
+    return run(config, epochs, parameters, guest, labels, hosts, random, relay, replace, p -> null);
+  }
+
+  /** As above, with each party's key given by {@code keys} (null: a fresh one); for attack tests. */
+  static Result run(SsheConfig config, int epochs, PaillierParameters parameters, double[][] guest,
+      boolean[] labels, List<double[][]> hosts, SecureRandom random, Relay relay,
+      UnaryOperator<SsheParty> replace, java.util.function.IntFunction<dev.tandem.crypto.paillier.PaillierPrivateKey> keys) {
     long t0 = System.nanoTime();
     int[] counts = new int[hosts.size() + 1];
     counts[0] = guest[0].length;
@@ -71,9 +78,9 @@ public final class SsheLocalRun {
       counts[h + 1] = hosts.get(h)[0].length;
     }
     List<SsheParty> parties = new ArrayList<>();
-    parties.add(replace.apply(new SsheParty(0, counts, config, parameters, guest, labels, random)));
+    parties.add(replace.apply(new SsheParty(0, counts, config, parameters, guest, labels, random, keys.apply(0))));
     for (int h = 0; h < hosts.size(); h++) {
-      parties.add(replace.apply(new SsheParty(h + 1, counts, config, parameters, hosts.get(h), null, random)));
+      parties.add(replace.apply(new SsheParty(h + 1, counts, config, parameters, hosts.get(h), null, random, keys.apply(h + 1))));
     }
     deliver(parties, parties.parallelStream().flatMap(p -> p.features().stream()).toList(), relay);
     double setup = (System.nanoTime() - t0) / 1e9;

@@ -76,6 +76,8 @@ public final class SsheParty {
   private BigInteger[][] gradientShares;
   private final Set<String> received = new HashSet<>();
   private double[] revealed;
+  private BigInteger[] lastResidual;
+  private boolean unmasked;
 
   private enum Phase { SETUP, FORWARD_SENT, GRADIENT_SENT, UPDATED, REVEALED }
 
@@ -91,6 +93,12 @@ public final class SsheParty {
    */
   public SsheParty(int me, int[] featureCounts, SsheConfig config, PaillierParameters parameters,
       double[][] features, boolean[] labels, SecureRandom random) {
+    this(me, featureCounts, config, parameters, features, labels, random, null);
+  }
+
+  /** As the public constructor, with a given key (null: a fresh one); attack tests use their own. */
+  SsheParty(int me, int[] featureCounts, SsheConfig config, PaillierParameters parameters,
+      double[][] features, boolean[] labels, SecureRandom random, PaillierPrivateKey key) {
     this.parties = featureCounts.length;
     if (parties < 2 || parties > SsheMessage.MAX_PARTIES) {
       throw new IllegalArgumentException("a job has 2 to " + SsheMessage.MAX_PARTIES + " parties, got " + parties);
@@ -140,7 +148,10 @@ public final class SsheParty {
       }
     }
     this.batches = new FixedBatches(features.length, config.batchSize(), config.seed());
-    this.secret = PaillierPrivateKey.generate(parameters, random);
+    this.secret = key != null ? key : PaillierPrivateKey.generate(parameters, random);
+    if (!secret.publicKey().parameters().equals(parameters)) {
+      throw new IllegalArgumentException("key is " + secret.publicKey().parameters() + ", the job asks for " + parameters);
+    }
     this.keys = new PaillierPublicKey[parties];
     keys[me] = secret.publicKey();
     this.rowCiphertexts = new PaillierCiphertext[parties][][];
@@ -266,8 +277,8 @@ public final class SsheParty {
     PaillierPublicKey key = keys[p];
     BigInteger[] exps = weights[p];
     ShareConversion.Masked[] masked = IntStream.range(0, groups.length).parallel()
-        .mapToObj(g -> ShareConversion.mask(key, ShareConversion.product(key, columnCiphertexts[p][batch][g], exps),
-            layout, groups[g].length, random))
+        .mapToObj(g -> mask(key, ShareConversion.product(key, columnCiphertexts[p][batch][g], exps),
+            layout, groups[g].length))
         .toArray(ShareConversion.Masked[]::new);
     int t = 0;
     ByteBuffer payload = ByteBuffer.allocate(groups.length * ciphertextBytes(key));
@@ -304,6 +315,7 @@ public final class SsheParty {
         residual[t] = Ring.add(residual[t], Ring.multiply(scale, labels[rows[t]] ? -2 : 2));
       }
     }
+    lastResidual = residual.clone();
     // own local part of X_me^T 4d
     for (int j = 0; j < widths[me]; j++) {
       BigInteger acc = BigInteger.ZERO;
@@ -329,8 +341,7 @@ public final class SsheParty {
           bases[t] = rowCiphertexts[p][rows[t]][chunk];
         }
         int used = Math.min(layout.slots(), widths[p] - c * layout.slots());
-        ShareConversion.Masked masked = ShareConversion.mask(key, parallelProduct(key, bases, residual), layout, used,
-            random);
+        ShareConversion.Masked masked = mask(key, parallelProduct(key, bases, residual), layout, used);
         BigInteger[] shares = masked.shares();
         System.arraycopy(shares, 0, mine, c * layout.slots(), used);
         payload.put(masked.ciphertext().toBytes(key));
@@ -568,6 +579,33 @@ public final class SsheParty {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** This party's shares of 4d at the current step: its own state, which a dishonest party knows. */
+  BigInteger[] residualShares() {
+    return lastResidual == null ? null : lastResidual.clone();
+  }
+
+  /**
+   * Makes this party send conversions without their mask: the control of the attack tests, which
+   * shows that the attacks read the data when the defence is off. Never used outside tests.
+   */
+  void disableMasksForAttackControl() {
+    unmasked = true;
+  }
+
+  private ShareConversion.Masked mask(PaillierPublicKey key, PaillierCiphertext product, SlotLayout layout, int used) {
+    if (!unmasked) {
+      return ShareConversion.mask(key, product, layout, used, random);
+    }
+    BigInteger[] shares = new BigInteger[used];
+    BigInteger offset = BigInteger.ONE.shiftLeft(layout.slotBits() - 2);
+    BigInteger plain = BigInteger.ZERO;
+    for (int s = used - 1; s >= 0; s--) {
+      plain = plain.shiftLeft(layout.slotBits()).add(offset);
+      shares[s] = Ring.negate(offset);
+    }
+    return new ShareConversion.Masked(key.add(product, key.encrypt(plain, random)), shares);
+  }
 
   private void requireStep(SsheMessage m, Phase expected, int from, int about) {
     if (phase != expected || m.epoch() != epoch || m.step() != step) {
