@@ -148,8 +148,9 @@ public final class VerticalJobRunner implements Runnable {
       int epochs = losses.size();
       String version = StoredModel.versionName(spec.jobId(), epochs);
       double auc = evaluate(epochs, version);
-      JobEvent.RoundCompleted last = new JobEvent.RoundCompleted(epochs, parties, intersection,
-          losses.get(epochs - 1), intersection, auc, Double.NaN, Double.NaN, version, false, List.of(), intersection);
+      long used = intersection - dropped.size(); // the rows the last epoch and the evaluation used
+      JobEvent.RoundCompleted last = new JobEvent.RoundCompleted(epochs, parties, used,
+          losses.get(epochs - 1), used, auc, Double.NaN, Double.NaN, version, false, List.of(), intersection);
       registry.saveVersion(new VerticalVersion(version, spec, clock.instant(), last));
       events.publish(last);
       finish(JobState.SUCCEEDED, "", version);

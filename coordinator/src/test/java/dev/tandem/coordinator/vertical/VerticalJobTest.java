@@ -298,6 +298,7 @@ class VerticalJobTest {
       assertEquals(ROWS, rounds.get(0).getTrainSamples());
       assertEquals(ROWS - 2, rounds.get(1).getTrainSamples(), "epoch 2 used the rows nobody dropped");
       assertEquals(ROWS, rounds.get(1).getIntersection());
+      assertEquals(ROWS - 2, rounds.get(2).getTrainSamples(), "the evaluation used the last epoch's rows");
       assertTrue(events.stream().anyMatch(e -> e.hasSiteEvent() && e.getSiteEvent().getSite().equals(SHOP)
           && e.getSiteEvent().getWhat().equals("epoch 2: 1 aligned subject(s) left, their consent withdrawn")),
           events.toString());

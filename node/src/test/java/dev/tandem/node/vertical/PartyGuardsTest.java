@@ -270,6 +270,18 @@ class PartyGuardsTest {
   }
 
   @Test
+  void forward_withoutTheEpochsConsentCheck_refusedAsOutOfOrder() {
+    try (Federation f = new Federation(dir, 10, 2)) {
+      f.setup();
+      f.align();
+      Federation.Declined d = assertThrows(Federation.Declined.class, () -> f.ask("telco", 1,
+          Federation.stage(VerticalStage.VERTICAL_FORWARD).setEpoch(1).setBatch(0)));
+      assertEquals("FAILED_PRECONDITION", d.code);
+      assertTrue(d.getMessage().contains("does not follow stage VERTICAL_ALIGN_CONFIRM"), d.getMessage());
+    }
+  }
+
+  @Test
   void train_relayedUnionLeavesOutARowThePartyDropped_refused() {
     try (Federation f = new Federation(dir, 10, 2)) {
       f.setup();
