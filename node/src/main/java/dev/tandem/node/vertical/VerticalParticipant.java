@@ -205,7 +205,7 @@ public final class VerticalParticipant implements AutoCloseable {
     if (small.isPresent()) {
       throw Refusal.precondition(small.get());
     }
-    VerticalSession s = new VerticalSession(spec, task.getVerticalJob(), site, at, rows, key, random, tap);
+    VerticalSession s = new VerticalSession(spec, task.getVerticalJob(), site, rows, key, random, tap);
     sessions.put(spec.jobId(), s);
     return VerticalMessage.newBuilder().setSealKey(keys.sign(spec.jobId(), s.sealKey())).setRecords(rows.size());
   }

@@ -33,7 +33,9 @@ import java.util.Set;
 
 /**
  * What one party keeps of one vertical job between stages: its seal keys and the peers' verified
- * ones, its consented rows, the PSI sessions, the aligned rows and its role in the training.
+ * ones, its consented rows and the counts its peers declared, the PSI sessions, the aligned rows
+ * and its role in the training, the rows dropped since alignment (its own and the epoch's union)
+ * and what each epoch used, for the audit.
  *
  * <p>Envelopes are sealed to, and opened only from, the peers of this party: the guest talks to
  * every host, a host only to the guest. Not thread-safe: the agent's worker thread runs one stage
@@ -50,7 +52,6 @@ final class VerticalSession implements AutoCloseable {
   final String site;
   final boolean guest;
   final VerticalParty party;
-  final Instant consentAt;
   final PaillierPublicKey key;
   final StageOrder order;
   /** The consented records this party declared at setup. */
@@ -86,7 +87,7 @@ final class VerticalSession implements AutoCloseable {
   BatchSchedule schedule;
   private Encryptor encryptor;
 
-  VerticalSession(VerticalJobSpec spec, dev.tandem.proto.v1.VerticalJobSpec wire, String site, Instant consentAt,
+  VerticalSession(VerticalJobSpec spec, dev.tandem.proto.v1.VerticalJobSpec wire, String site,
       Map<String, RowView> candidates, PaillierPublicKey key, SecureRandom random, Tap tap) {
     this.declaredRecords = candidates.size();
     this.spec = spec;
@@ -94,7 +95,6 @@ final class VerticalSession implements AutoCloseable {
     this.site = site;
     this.guest = spec.isGuest(site);
     this.party = spec.party(site);
-    this.consentAt = consentAt;
     this.candidates = new LinkedHashMap<>(candidates);
     this.key = key;
     this.random = random;
