@@ -140,6 +140,14 @@ class ConsentGateVerticalTest {
       assertTrue(verified.valid(), verified.describe());
       assertEquals(List.of(true, true, true), s.subjectAccess().report("s1").rounds().stream()
           .map(SubjectAccessReport.RoundUse::used).toList());
+
+      // what an epoch's consent check reads: a revoked subject and an erased one are both gone
+      s.consent().erase("s6");
+      LocalData all = LocalData.load(DataSourceConfig.of(dir.resolve("a.csv"), "id").withTestFraction(0.5));
+      LocalData now = vertical.select("credit", all, Clock.systemUTC().instant().plusMillis(1));
+      java.util.Set<String> ids = new java.util.HashSet<>(now.trainIds());
+      ids.addAll(now.testIds());
+      assertEquals(Set.of("s1", "s2"), ids);
     }
   }
 }
