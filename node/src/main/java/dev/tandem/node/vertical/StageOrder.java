@@ -18,9 +18,9 @@ import dev.tandem.proto.v1.VerticalStage;
  * The order in which one party does the stages of a vertical job: setup, the four alignment stages
  * (confirm at hosts only), then for each epoch the consent re-check, and for each batch in turn
  * forward (hosts) or residual (guest), gradient and update, the guest's loss after an epoch's last
- * batch, and finally evaluate after a
- * complete epoch. A stage out of order is refused, so a replayed or skipped task cannot desynchronize
- * the party's cryptographic state.
+ * batch, and finally evaluate after a complete epoch. A stage out of order is refused, so a
+ * replayed or skipped task cannot desynchronize the party's cryptographic state, nor an epoch start
+ * without its consent re-check.
  */
 final class StageOrder {
   private final String jobId;
