@@ -33,7 +33,7 @@ public final class SsheLocalRun {
    * @param setupSeconds wall time of key generation and feature encryption and exchange
    * @param epochSeconds wall time of each epoch
    */
-  public record Result(List<double[]> weights, double setupSeconds, List<Double> epochSeconds) {
+  public record Result(List<double[]> weights, double setupSeconds, List<Double> epochSeconds, List<Double> losses) {
     /** Returns sum_P x_P . w_P (plus the intercept) for row i of the given tables. */
     public double score(double[][] guest, List<double[][]> hosts, int i) {
       double[] wg = weights.get(0);
@@ -85,6 +85,7 @@ public final class SsheLocalRun {
     deliver(parties, parties.parallelStream().flatMap(p -> p.features().stream()).toList(), relay);
     double setup = (System.nanoTime() - t0) / 1e9;
     List<Double> epochSeconds = new ArrayList<>();
+    List<Double> losses = new ArrayList<>();
     int steps = parties.get(0).batches().count();
     for (int e = 0; e < epochs; e++) {
       long start = System.nanoTime();
@@ -95,11 +96,15 @@ public final class SsheLocalRun {
         deliver(parties, parties.parallelStream().flatMap(p -> p.gradient().stream()).toList(), relay);
         parties.parallelStream().forEach(SsheParty::update);
       }
+      deliver(parties, parties.parallelStream().flatMap(p -> p.lossOperands().stream()).toList(), relay);
+      deliver(parties, parties.parallelStream().flatMap(p -> p.lossProducts().stream()).toList(), relay);
+      deliver(parties, parties.parallelStream().flatMap(p -> p.lossShares().stream()).toList(), relay);
+      losses.add(parties.get(0).epochLoss());
       epochSeconds.add((System.nanoTime() - start) / 1e9);
     }
     deliver(parties, parties.stream().flatMap(p -> p.reveal().stream()).toList(), relay);
     List<double[]> weights = parties.stream().map(SsheParty::weights).toList();
-    return new Result(weights, setup, epochSeconds);
+    return new Result(weights, setup, epochSeconds, losses);
   }
 
   private static void deliver(List<SsheParty> parties, List<SsheMessage> messages, Relay relay) {

@@ -36,7 +36,15 @@ public record SsheMessage(Kind kind, int epoch, int step, int from, int to, int 
     /** Gradient step: the sender's shares of the gradient of party {@code about}, for that party's partner. */
     SHARE,
     /** End: the sender's share of the recipient's weights. */
-    REVEAL
+    REVEAL,
+    /** Epoch 0, gradient step: masked sums of the recipient's feature rows over the batch's positive rows. */
+    LABELS,
+    /** Epoch end: the sender's shares of its weights and loss vectors of every step, encrypted under its key. */
+    LOSS_OPERANDS,
+    /** Epoch end: the masked cross products of those operands with the partner's shares. */
+    LOSS_PRODUCT,
+    /** Epoch end: a host's share of the epoch's loss sum, for the guest. */
+    LOSS_SHARE
   }
 
   public SsheMessage {

@@ -79,7 +79,16 @@ public final class SsheParty {
   private BigInteger[] lastResidual;
   private boolean unmasked;
 
-  private enum Phase { SETUP, FORWARD_SENT, GRADIENT_SENT, UPDATED, REVEALED }
+  private enum Phase { SETUP, FORWARD_SENT, GRADIENT_SENT, UPDATED, LOSS_OPERANDS_SENT, LOSS_PRODUCTS_SENT,
+    LOSS_DONE, REVEALED }
+
+  // loss bookkeeping: per party whose weights this party shares, per step of the epoch
+  private final List<List<BigInteger[]>> lossWeights = new ArrayList<>();
+  private final List<List<BigInteger[]>> lossVectors = new ArrayList<>();
+  private BigInteger lossShare = BigInteger.ZERO;
+  private final PaillierCiphertext[][] storedOperands = new PaillierCiphertext[SsheMessage.MAX_PARTIES][];
+  private BigInteger[][][] labelShares;
+  private double lastLoss = Double.NaN;
 
   /**
    * Creates a party and its key.
@@ -161,7 +170,10 @@ public final class SsheParty {
       if (p == me || partner(p) == me) {
         weights[p] = zeros(widths[p]);
       }
+      lossWeights.add(new ArrayList<>());
+      lossVectors.add(new ArrayList<>());
     }
+    labelShares = new BigInteger[parties][batches.count()][];
   }
 
   /** Returns the partner of party p: the guest for a host, host 1 for the guest. */
@@ -235,9 +247,12 @@ public final class SsheParty {
           throw new IllegalStateException("party " + me + " has no features from party " + p + " yet");
         }
       }
-    } else if (phase != Phase.UPDATED) {
+    } else if (phase != Phase.UPDATED && phase != Phase.LOSS_DONE) {
       throw new IllegalStateException("party " + me + ": step " + this.step + " of epoch " + this.epoch
           + " is not finished (" + phase + ")");
+    }
+    if (this.epoch >= 0 && this.step + 1 == batches.count() && phase != Phase.LOSS_DONE) {
+      throw new IllegalStateException("party " + me + ": the loss of epoch " + this.epoch + " was not computed");
     }
     int expectEpoch = this.epoch < 0 ? 0 : (this.step + 1 == batches.count() ? this.epoch + 1 : this.epoch);
     int expectStep = this.epoch < 0 ? 0 : (this.step + 1) % batches.count();
@@ -257,6 +272,14 @@ public final class SsheParty {
       }
     }
     received.removeIf(k -> !k.startsWith("REVEAL"));
+    if (step == 0) {
+      lossShare = BigInteger.ZERO;
+      java.util.Arrays.fill(storedOperands, null);
+      for (int p = 0; p < parties; p++) {
+        lossWeights.get(p).clear();
+        lossVectors.get(p).clear();
+      }
+    }
     // own local part of z_me
     for (int t = 0; t < rows.length; t++) {
       scoreShares[t] = Ring.add(scoreShares[t], dot(x[rows[t]], weights[me]));
@@ -353,8 +376,36 @@ public final class SsheParty {
         out.add(new SsheMessage(SsheMessage.Kind.SHARE, epoch, step, me, partner(p), p, ringBytes(mine)));
       }
     }
+    if (me == 0 && epoch == 0) {
+      for (int p = 1; p < parties; p++) {
+        out.add(labelSums(p, rows));
+      }
+    }
     phase = Phase.GRADIENT_SENT;
     return out;
+  }
+
+  /** The guest's masked sums of host p's rows over the batch's positive rows (epoch 0 only). */
+  private SsheMessage labelSums(int p, int[] rows) {
+    SlotLayout layout = rowLayout(p);
+    PaillierPublicKey key = keys[p];
+    int chunks = layout.plaintexts(widths[p]);
+    BigInteger[] mine = new BigInteger[widths[p]];
+    ByteBuffer payload = ByteBuffer.allocate(chunks * ciphertextBytes(key));
+    for (int c = 0; c < chunks; c++) {
+      BigInteger acc = BigInteger.ONE;
+      for (int row : rows) {
+        if (labels[row]) {
+          acc = acc.multiply(rowCiphertexts[p][row][c].value()).mod(key.nSquared());
+        }
+      }
+      int used = Math.min(layout.slots(), widths[p] - c * layout.slots());
+      ShareConversion.Masked masked = mask(key, new PaillierCiphertext(acc), layout, used);
+      System.arraycopy(masked.shares(), 0, mine, c * layout.slots(), used);
+      payload.put(masked.ciphertext().toBytes(key));
+    }
+    labelShares[p][batch] = mine;
+    return new SsheMessage(SsheMessage.Kind.LABELS, epoch, step, me, p, p, payload.array());
   }
 
   /**
@@ -372,6 +423,9 @@ public final class SsheParty {
       }
     }
     requireReceived(SsheMessage.Kind.GRADIENT, others, me);
+    if (me != 0 && epoch == 0) {
+      requireReceived(SsheMessage.Kind.LABELS, List.of(0), me);
+    }
     for (int p = 0; p < parties; p++) {
       if (p != me && partner(p) == me) {
         List<Integer> third = new ArrayList<>();
@@ -392,6 +446,7 @@ public final class SsheParty {
         continue;
       }
       boolean owner = p == me;
+      recordLossTerms(p, owner);
       for (int j = 0; j < widths[p]; j++) {
         BigInteger g = truncate(gradientShares[p][j], TRUNCATE_GRADIENT, owner);
         boolean intercept = p == 0 && j == widths[0] - 1;
@@ -402,9 +457,128 @@ public final class SsheParty {
     phase = Phase.UPDATED;
   }
 
+  /**
+   * Adds this party's local part of w_P . v_P for the step to its loss share and keeps its shares for
+   * the cross terms, where v_P = X_P^T 4d + (2 X_P^T 1 - 4 X_P^T y) 2^24: summed over the parties and
+   * the epoch's steps this is 8 times the epoch's Taylor loss minus N log 2 (at 48 fractional bits).
+   */
+  private void recordLossTerms(int p, boolean owner) {
+    int[] rows = batches.rows(batch);
+    BigInteger shift = BigInteger.ONE.shiftLeft(SCORE_BITS);
+    BigInteger[] v = new BigInteger[widths[p]];
+    for (int j = 0; j < widths[p]; j++) {
+      BigInteger extra = BigInteger.ZERO;
+      if (owner) {
+        long colsum = 0;
+        long positive = 0;
+        for (int row : rows) {
+          colsum += x[row][j];
+          positive += labels != null && labels[row] ? x[row][j] : 0;
+        }
+        extra = BigInteger.valueOf(2 * colsum - (p == 0 ? 4 * positive : 0));
+      }
+      BigInteger labelPart = p == 0 ? BigInteger.ZERO : labelShares[p][batch][j];
+      v[j] = Ring.add(gradientShares[p][j],
+          Ring.multiply(Ring.subtract(Ring.reduce(extra), Ring.multiply(labelPart, 4)), shift));
+      lossShare = Ring.add(lossShare, Ring.multiply(weights[p][j], v[j]));
+    }
+    lossWeights.get(p).add(weights[p].clone());
+    lossVectors.get(p).add(v);
+  }
+
+  /**
+   * Returns, after the epoch's last step, this party's encrypted loss operands for its partner: its
+   * shares of its own weights and loss vectors at every step.
+   */
+  public List<SsheMessage> lossOperands() {
+    if (phase != Phase.UPDATED || step + 1 != batches.count()) {
+      throw new IllegalStateException("party " + me + " computes the loss after an epoch's last step (" + phase + ")");
+    }
+    PaillierPublicKey key = keys[me];
+    List<BigInteger> plain = new ArrayList<>();
+    for (int b = 0; b < lossWeights.get(me).size(); b++) {
+      for (BigInteger a : lossWeights.get(me).get(b)) {
+        plain.add(a);
+      }
+      for (BigInteger c : lossVectors.get(me).get(b)) {
+        plain.add(c);
+      }
+    }
+    PaillierCiphertext[] cts = key.encryptAll(plain.toArray(BigInteger[]::new), random);
+    ByteBuffer payload = ByteBuffer.allocate(cts.length * ciphertextBytes(key));
+    for (PaillierCiphertext c : cts) {
+      payload.put(c.toBytes(key));
+    }
+    phase = Phase.LOSS_OPERANDS_SENT;
+    return List.of(new SsheMessage(SsheMessage.Kind.LOSS_OPERANDS, epoch, step, me, partner(me), me, payload.array()));
+  }
+
+  /** Returns the masked cross products for every party whose weights this party shares as partner. */
+  public List<SsheMessage> lossProducts() {
+    requirePhase(Phase.LOSS_OPERANDS_SENT, "compute loss products");
+    List<SsheMessage> out = new ArrayList<>();
+    for (int p = 0; p < parties; p++) {
+      if (p == me || partner(p) != me) {
+        continue;
+      }
+      requireReceived(SsheMessage.Kind.LOSS_OPERANDS, List.of(p), p);
+      PaillierPublicKey key = keys[p];
+      PaillierCiphertext[] operands = lossOperands(p);
+      BigInteger[] exps = new BigInteger[operands.length];
+      int k = 0;
+      for (int b = 0; b < lossWeights.get(p).size(); b++) {
+        for (BigInteger e : lossVectors.get(p).get(b)) {
+          exps[k++] = e; // owner's weight share times my loss-vector share
+        }
+        for (BigInteger w : lossWeights.get(p).get(b)) {
+          exps[k++] = w; // owner's loss-vector share times my weight share
+        }
+      }
+      SlotLayout layout = SlotLayout.forSums(key, Ring.BITS, operands.length);
+      ShareConversion.Masked masked = mask(key, parallelProduct(key, operands, exps), layout, 1);
+      lossShare = Ring.add(lossShare, masked.shares()[0]);
+      out.add(new SsheMessage(SsheMessage.Kind.LOSS_PRODUCT, epoch, step, me, p, p, masked.ciphertext().toBytes(key)));
+    }
+    phase = Phase.LOSS_PRODUCTS_SENT;
+    return out;
+  }
+
+  /** Returns a host's share of the epoch's loss sum for the guest (nothing for the guest). */
+  public List<SsheMessage> lossShares() {
+    requirePhase(Phase.LOSS_PRODUCTS_SENT, "send its loss share");
+    requireReceived(SsheMessage.Kind.LOSS_PRODUCT, List.of(partner(me)), me);
+    phase = Phase.LOSS_DONE;
+    if (me == 0) {
+      return List.of();
+    }
+    return List.of(new SsheMessage(SsheMessage.Kind.LOSS_SHARE, epoch, step, me, 0, me, ringBytes(new BigInteger[] {lossShare})));
+  }
+
+  /**
+   * Returns the guest's loss of the epoch just finished: the second-order Taylor expansion of the
+   * logistic loss, averaged over the rows at the weights each step used.
+   *
+   * @throws IllegalStateException at a host, or before every host's share arrived
+   */
+  public double epochLoss() {
+    if (me != 0) {
+      throw new IllegalStateException("only the guest learns the loss");
+    }
+    if (phase != Phase.LOSS_DONE) {
+      throw new IllegalStateException("the loss of epoch " + epoch + " is not complete (" + phase + ")");
+    }
+    List<Integer> hosts = new ArrayList<>();
+    for (int p = 1; p < parties; p++) {
+      hosts.add(p);
+    }
+    requireReceived(SsheMessage.Kind.LOSS_SHARE, hosts, -1);
+    double sum = Ring.decode(lossShare, SCORE_BITS + SsheConfig.WEIGHT_BITS + SsheConfig.FEATURE_BITS);
+    return Math.log(2) + sum / (8.0 * x.length);
+  }
+
   /** Returns the messages that open each partnered party's weights to it (its share, only to it). */
   public List<SsheMessage> reveal() {
-    if (phase != Phase.UPDATED) {
+    if (phase != Phase.UPDATED && phase != Phase.LOSS_DONE) {
       throw new IllegalStateException("party " + me + " can reveal only after a finished step (" + phase + ")");
     }
     List<SsheMessage> out = new ArrayList<>();
@@ -450,6 +624,10 @@ public final class SsheParty {
       case GRADIENT -> acceptGradient(message);
       case SHARE -> acceptShare(message);
       case REVEAL -> acceptReveal(message);
+      case LABELS -> acceptLabels(message);
+      case LOSS_OPERANDS -> acceptLossOperands(message);
+      case LOSS_PRODUCT -> acceptLossProduct(message);
+      case LOSS_SHARE -> acceptLossShare(message);
       default -> throw new SsheProtocolException("unknown kind " + message.kind());
     }
   }
@@ -560,8 +738,69 @@ public final class SsheParty {
     markReceived(m);
   }
 
+  private void acceptLabels(SsheMessage m) {
+    if (me == 0 || epoch != 0) {
+      throw new SsheProtocolException("label sums go to hosts in epoch 0 only; party " + me + " is at epoch " + epoch);
+    }
+    requireStep(m, Phase.GRADIENT_SENT, 0, me);
+    SlotLayout layout = rowLayout(me);
+    int chunks = layout.plaintexts(widths[me]);
+    PaillierCiphertext[] cts = parseExact(m, chunks);
+    BigInteger[] mine = new BigInteger[widths[me]];
+    for (int c = 0; c < chunks; c++) {
+      int used = Math.min(layout.slots(), widths[me] - c * layout.slots());
+      System.arraycopy(ShareConversion.open(secret, cts[c], layout, used), 0, mine, c * layout.slots(), used);
+    }
+    labelShares[me][batch] = mine;
+    markReceived(m);
+  }
+
+  private void acceptLossOperands(SsheMessage m) {
+    int p = m.from();
+    if (p == me || partner(p) != me) {
+      throw new SsheProtocolException("party " + me + " is not party " + p + "'s partner");
+    }
+    requireStep(m, Phase.LOSS_OPERANDS_SENT, p, p);
+    int count = 2 * widths[p] * lossWeights.get(p).size();
+    PaillierPublicKey key = keys[p];
+    if (m.payloadLength() != count * ciphertextBytes(key)) {
+      throw new SsheProtocolException("LOSS_OPERANDS from party " + p + " has " + m.payloadLength()
+          + " bytes; the epoch needs exactly " + count + " ciphertexts");
+    }
+    storedOperands[p] = parseCiphertexts(key, m.payloadView(), count, p);
+    markReceived(m);
+  }
+
+  private PaillierCiphertext[] lossOperands(int p) {
+    return storedOperands[p];
+  }
+
+  private void acceptLossProduct(SsheMessage m) {
+    requireStep(m, Phase.LOSS_PRODUCTS_SENT, partner(me), me);
+    PaillierCiphertext[] cts = parseExact(m, 1);
+    int count = 2 * widths[me] * lossWeights.get(me).size();
+    SlotLayout layout = SlotLayout.forSums(keys[me], Ring.BITS, count);
+    lossShare = Ring.add(lossShare, ShareConversion.open(secret, cts[0], layout, 1)[0]);
+    markReceived(m);
+  }
+
+  private void acceptLossShare(SsheMessage m) {
+    if (me != 0 || m.about() != m.from()) {
+      throw new SsheProtocolException("loss shares go to the guest, about their sender");
+    }
+    if (phase != Phase.LOSS_DONE && phase != Phase.LOSS_PRODUCTS_SENT || m.epoch() != epoch || m.step() != step) {
+      throw new SsheProtocolException("party 0 is at epoch " + epoch + " (" + phase + "): refused a loss share for epoch "
+          + m.epoch());
+    }
+    if (received.contains(key(m.kind(), m.from(), -1))) {
+      throw new SsheProtocolException("duplicate loss share from party " + m.from());
+    }
+    lossShare = Ring.add(lossShare, parseRing(m, 1)[0]);
+    received.add(key(m.kind(), m.from(), -1));
+  }
+
   private void acceptReveal(SsheMessage m) {
-    if (phase != Phase.REVEALED && phase != Phase.UPDATED) {
+    if (phase != Phase.REVEALED && phase != Phase.UPDATED && phase != Phase.LOSS_DONE) {
       throw new SsheProtocolException("party " + me + " takes its weights only after training (" + phase + ")");
     }
     if (m.from() != partner(me) || m.about() != me) {

@@ -15,6 +15,19 @@ public final class SshePlaintext {
   /** Returns each party's weights after {@code epochs} epochs, guest first (intercept last). */
   public static List<double[]> train(SsheConfig config, int epochs, double[][] guest, boolean[] labels,
       List<double[][]> hosts) {
+    return run(config, epochs, guest, labels, hosts, new ArrayList<>());
+  }
+
+  /** Returns each epoch's Taylor loss, averaged over the rows at the weights each step used. */
+  public static List<Double> losses(SsheConfig config, int epochs, double[][] guest, boolean[] labels,
+      List<double[][]> hosts) {
+    List<Double> losses = new ArrayList<>();
+    run(config, epochs, guest, labels, hosts, losses);
+    return losses;
+  }
+
+  private static List<double[]> run(SsheConfig config, int epochs, double[][] guest, boolean[] labels,
+      List<double[][]> hosts, List<Double> losses) {
     int n = guest.length;
     List<double[][]> tables = new ArrayList<>();
     double[][] g = new double[n][];
@@ -30,6 +43,7 @@ public final class SshePlaintext {
     }
     FixedBatches batches = new FixedBatches(n, config.batchSize(), config.seed());
     for (int e = 0; e < epochs; e++) {
+      double loss = 0;
       for (int s = 0; s < batches.count(); s++) {
         int[] rows = batches.rows(batches.batchAt(e, s));
         double[] d = new double[rows.length];
@@ -41,7 +55,9 @@ public final class SshePlaintext {
               z += clip(row[j]) * w.get(p)[j];
             }
           }
-          d[t] = z / 4 + 0.5 - (labels[rows[t]] ? 1 : 0);
+          double y = labels[rows[t]] ? 1 : 0;
+          d[t] = z / 4 + 0.5 - y;
+          loss += Math.log(2) - (y - 0.5) * z + z * z / 8;
         }
         for (int p = 0; p < tables.size(); p++) {
           double[] wp = w.get(p);
@@ -56,6 +72,7 @@ public final class SshePlaintext {
           }
         }
       }
+      losses.add(loss / n);
     }
     return w;
   }

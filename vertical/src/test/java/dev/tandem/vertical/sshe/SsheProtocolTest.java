@@ -76,9 +76,22 @@ class SsheProtocolTest {
         guest.update();
         host.update();
       }
+      loss();
     }
     deliver(guest.reveal());
     deliver(host.reveal());
+  }
+
+  private void loss() {
+    List<SsheMessage> ops = new ArrayList<>(guest.lossOperands());
+    ops.addAll(host.lossOperands());
+    deliver(ops);
+    List<SsheMessage> products = new ArrayList<>(guest.lossProducts());
+    products.addAll(host.lossProducts());
+    deliver(products);
+    guest.lossShares();
+    deliver(host.lossShares());
+    assertTrue(guest.epochLoss() > 0);
   }
 
   private void assertPlaintextWeights(int epochs) {

@@ -55,6 +55,7 @@ class SsheTrainingTest {
         RANDOM);
     assertSameWeights(SshePlaintext.train(config, 2, guest, y, hosts), run.weights());
     assertTrue(Math.abs(run.weights().get(1)[0]) > 0.1, "host weight did not move: " + run.weights().get(1)[0]);
+    assertSameLosses(SshePlaintext.losses(config, 2, guest, y, hosts), run.losses());
   }
 
   @Test
@@ -67,5 +68,14 @@ class SsheTrainingTest {
     SsheLocalRun.Result run = SsheLocalRun.run(config, 2, PaillierParameters.BITS_1024_TESTING_ONLY, guest, y, hosts,
         RANDOM);
     assertSameWeights(SshePlaintext.train(config, 2, guest, y, hosts), run.weights());
+    assertSameLosses(SshePlaintext.losses(config, 2, guest, y, hosts), run.losses());
+  }
+
+  private static void assertSameLosses(List<Double> expected, List<Double> got) {
+    assertEquals(expected.size(), got.size());
+    for (int e = 0; e < expected.size(); e++) {
+      assertEquals(expected.get(e), got.get(e), 1e-3, "loss of epoch " + e + ": " + got + " vs " + expected);
+    }
+    assertTrue(got.get(got.size() - 1) < got.get(0), "loss did not decrease: " + got);
   }
 }
