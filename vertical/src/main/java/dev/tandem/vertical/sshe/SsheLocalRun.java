@@ -64,13 +64,14 @@ public final class SsheLocalRun {
   public static Result run(SsheConfig config, int epochs, PaillierParameters parameters, double[][] guest,
       boolean[] labels, List<double[][]> hosts, SecureRandom random, Relay relay,
       UnaryOperator<SsheParty> replace) {
-    return run(config, epochs, parameters, guest, labels, hosts, random, relay, replace, p -> null);
+    return run(config, epochs, parameters, guest, labels, hosts, random, relay, replace, p -> null, e -> new int[0]);
   }
 
   /** As above, with each party's key given by {@code keys} (null: a fresh one); for attack tests. */
   static Result run(SsheConfig config, int epochs, PaillierParameters parameters, double[][] guest,
       boolean[] labels, List<double[][]> hosts, SecureRandom random, Relay relay,
-      UnaryOperator<SsheParty> replace, java.util.function.IntFunction<dev.tandem.crypto.paillier.PaillierPrivateKey> keys) {
+      UnaryOperator<SsheParty> replace, java.util.function.IntFunction<dev.tandem.crypto.paillier.PaillierPrivateKey> keys,
+      java.util.function.IntFunction<int[]> droppedAt) {
     long t0 = System.nanoTime();
     int[] counts = new int[hosts.size() + 1];
     counts[0] = guest[0].length;
@@ -90,6 +91,8 @@ public final class SsheLocalRun {
     for (int e = 0; e < epochs; e++) {
       long start = System.nanoTime();
       int epoch = e;
+      int[] drop = droppedAt.apply(e);
+      deliver(parties, parties.parallelStream().flatMap(p -> p.dropRows(epoch, drop).stream()).toList(), relay);
       for (int s = 0; s < steps; s++) {
         int step = s;
         deliver(parties, parties.parallelStream().flatMap(p -> p.forward(epoch, step).stream()).toList(), relay);

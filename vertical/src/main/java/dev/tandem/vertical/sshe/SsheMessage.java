@@ -37,7 +37,9 @@ public record SsheMessage(Kind kind, int epoch, int step, int from, int to, int 
     SHARE,
     /** End: the sender's share of the recipient's weights. */
     REVEAL,
-    /** Epoch 0, gradient step: masked sums of the recipient's feature rows over the batch's positive rows. */
+    /** Epoch start: the sender's column groups re-encrypted with zeros at rows dropped since, for its partner. */
+    COLUMNS,
+    /** Gradient step: masked sums of the recipient's feature rows over the batch's positive rows. */
     LABELS,
     /** Epoch end: the sender's shares of its weights and loss vectors of every step, encrypted under its key. */
     LOSS_OPERANDS,

@@ -88,7 +88,9 @@ public final class SsheParty {
   private BigInteger lossShare = BigInteger.ZERO;
   private final PaillierCiphertext[][] storedOperands = new PaillierCiphertext[SsheMessage.MAX_PARTIES][];
   private BigInteger[][][] labelShares;
-  private double lastLoss = Double.NaN;
+  private boolean[] dropped;
+  private int droppedForEpoch = -1;
+  private int activeRows;
 
   /**
    * Creates a party and its key.
@@ -174,6 +176,7 @@ public final class SsheParty {
       lossVectors.add(new ArrayList<>());
     }
     labelShares = new BigInteger[parties][batches.count()][];
+    dropped = new boolean[features.length];
   }
 
   /** Returns the partner of party p: the guest for a host, host 1 for the guest. */
@@ -234,6 +237,88 @@ public final class SsheParty {
   // ---------------------------------------------------------------- steps
 
   /**
+   * Opens epoch {@code epoch}: the rows every party dropped (subjects who revoked or were erased;
+   * the union the coordinator relays, aligned row indices) leave this and every later epoch. Returns
+   * this party's column groups that hold a newly dropped row, re-encrypted with zeros there, for its
+   * partner, so that no party computes on a dropped record again (one message, possibly empty).
+   *
+   * @throws IllegalStateException if the previous epoch is not finished or this is not the next epoch
+   * @throws IllegalArgumentException if a row index is outside the aligned rows
+   */
+  public List<SsheMessage> dropRows(int epoch, int[] rows) {
+    boolean between = phase == Phase.SETUP || phase == Phase.LOSS_DONE;
+    int next = this.epoch < 0 ? 0 : this.epoch + 1;
+    if (!between || epoch != next || droppedForEpoch == epoch) {
+      throw new IllegalStateException("party " + me + " opens epoch " + next + " once, after the previous one ("
+          + phase + "), was asked for epoch " + epoch);
+    }
+    if (phase == Phase.SETUP) {
+      requireSetup();
+    }
+    boolean[] fresh = new boolean[x.length];
+    for (int row : rows) {
+      if (row < 0 || row >= x.length) {
+        throw new IllegalArgumentException("dropped row " + row + " outside [0, " + x.length + ")");
+      }
+      if (!dropped[row]) {
+        fresh[row] = true;
+        dropped[row] = true;
+      }
+    }
+    int active = 0;
+    for (boolean d : dropped) {
+      active += d ? 0 : 1;
+    }
+    for (int b = 0; b < batches.count(); b++) {
+      if (activeRows(b).length == 0) {
+        throw new IllegalStateException("every row of batch " + b + " was dropped");
+      }
+    }
+    activeRows = active;
+    SlotLayout layout = columnLayout(me);
+    int ctBytes = ciphertextBytes(keys[me]);
+    List<int[]> changed = new ArrayList<>();
+    for (int b = 0; b < batches.count(); b++) {
+      int[][] groups = batches.groups(b, layout.slots());
+      for (int g = 0; g < groups.length; g++) {
+        for (int row : groups[g]) {
+          if (fresh[row]) {
+            changed.add(new int[] {b, g});
+            break;
+          }
+        }
+      }
+    }
+    int[][] zeroed = new int[x.length][];
+    for (int i = 0; i < x.length; i++) {
+      zeroed[i] = dropped[i] ? new int[widths[me]] : x[i];
+    }
+    ByteBuffer payload = ByteBuffer.allocate(changed.size() * (8 + widths[me] * ctBytes));
+    for (int[] bg : changed) {
+      int[] group = batches.groups(bg[0], layout.slots())[bg[1]];
+      PaillierCiphertext[] cts = PackedMatrix.encryptColumns(keys[me], layout, zeroed, new int[][] {group}, random)[0];
+      payload.putInt(bg[0]).putInt(bg[1]);
+      for (PaillierCiphertext c : cts) {
+        payload.put(c.toBytes(keys[me]));
+      }
+    }
+    droppedForEpoch = epoch;
+    return List.of(new SsheMessage(SsheMessage.Kind.COLUMNS, epoch, 0, me, partner(me), me, payload.array()));
+  }
+
+  private int[] activeRows(int b) {
+    return Arrays.stream(batches.rows(b)).filter(r -> !dropped[r]).toArray();
+  }
+
+  private void requireSetup() {
+    for (int p = 0; p < parties; p++) {
+      if (p != me && keys[p] == null) {
+        throw new IllegalStateException("party " + me + " has no features from party " + p + " yet");
+      }
+    }
+  }
+
+  /**
    * Starts step {@code step} of epoch {@code epoch} (both from 0, in order) and returns the forward
    * messages this party owes as a partner.
    *
@@ -241,12 +326,11 @@ public final class SsheParty {
    *     step is not the next one
    */
   public List<SsheMessage> forward(int epoch, int step) {
+    if (step == 0 && droppedForEpoch != epoch) {
+      throw new IllegalStateException("party " + me + ": epoch " + epoch + " was not opened (dropRows)");
+    }
     if (phase == Phase.SETUP) {
-      for (int p = 0; p < parties; p++) {
-        if (p != me && keys[p] == null) {
-          throw new IllegalStateException("party " + me + " has no features from party " + p + " yet");
-        }
-      }
+      requireSetup();
     } else if (phase != Phase.UPDATED && phase != Phase.LOSS_DONE) {
       throw new IllegalStateException("party " + me + ": step " + this.step + " of epoch " + this.epoch
           + " is not finished (" + phase + ")");
@@ -271,6 +355,20 @@ public final class SsheParty {
         gradientShares[p] = zeros(widths[p]);
       }
     }
+    if (step == 0) {
+      List<Integer> owners = new ArrayList<>();
+      for (int p = 0; p < parties; p++) {
+        if (p != me && partner(p) == me) {
+          owners.add(p);
+        }
+      }
+      for (int p : owners) {
+        if (!received.contains(key(SsheMessage.Kind.COLUMNS, p, p))) {
+          throw new IllegalStateException("party " + me + " is still waiting for COLUMNS from party " + p
+              + " for epoch " + epoch);
+        }
+      }
+    }
     received.removeIf(k -> !k.startsWith("REVEAL"));
     if (step == 0) {
       lossShare = BigInteger.ZERO;
@@ -280,9 +378,11 @@ public final class SsheParty {
         lossVectors.get(p).clear();
       }
     }
-    // own local part of z_me
+    // own local part of z_me (dropped rows contribute nothing)
     for (int t = 0; t < rows.length; t++) {
-      scoreShares[t] = Ring.add(scoreShares[t], dot(x[rows[t]], weights[me]));
+      if (!dropped[rows[t]]) {
+        scoreShares[t] = Ring.add(scoreShares[t], dot(x[rows[t]], weights[me]));
+      }
     }
     List<SsheMessage> out = new ArrayList<>();
     for (int p = 0; p < parties; p++) {
@@ -339,10 +439,12 @@ public final class SsheParty {
       }
     }
     lastResidual = residual.clone();
-    // own local part of X_me^T 4d
+    // own local part of X_me^T 4d, over the rows not dropped
+    int[] active = IntStream.range(0, rows.length).filter(t -> !dropped[rows[t]]).toArray();
+    BigInteger[] activeResidual = Arrays.stream(active).mapToObj(t -> residual[t]).toArray(BigInteger[]::new);
     for (int j = 0; j < widths[me]; j++) {
       BigInteger acc = BigInteger.ZERO;
-      for (int t = 0; t < rows.length; t++) {
+      for (int t : active) {
         acc = acc.add(residual[t].multiply(BigInteger.valueOf(x[rows[t]][j])));
       }
       gradientShares[me][j] = Ring.add(gradientShares[me][j], Ring.reduce(acc));
@@ -359,12 +461,12 @@ public final class SsheParty {
       ByteBuffer payload = ByteBuffer.allocate(chunks * ciphertextBytes(key));
       for (int c = 0; c < chunks; c++) {
         int chunk = c;
-        PaillierCiphertext[] bases = new PaillierCiphertext[rows.length];
-        for (int t = 0; t < rows.length; t++) {
-          bases[t] = rowCiphertexts[p][rows[t]][chunk];
+        PaillierCiphertext[] bases = new PaillierCiphertext[active.length];
+        for (int a = 0; a < active.length; a++) {
+          bases[a] = rowCiphertexts[p][rows[active[a]]][chunk];
         }
         int used = Math.min(layout.slots(), widths[p] - c * layout.slots());
-        ShareConversion.Masked masked = mask(key, parallelProduct(key, bases, residual), layout, used);
+        ShareConversion.Masked masked = mask(key, parallelProduct(key, bases, activeResidual), layout, used);
         BigInteger[] shares = masked.shares();
         System.arraycopy(shares, 0, mine, c * layout.slots(), used);
         payload.put(masked.ciphertext().toBytes(key));
@@ -376,7 +478,7 @@ public final class SsheParty {
         out.add(new SsheMessage(SsheMessage.Kind.SHARE, epoch, step, me, partner(p), p, ringBytes(mine)));
       }
     }
-    if (me == 0 && epoch == 0) {
+    if (me == 0) {
       for (int p = 1; p < parties; p++) {
         out.add(labelSums(p, rows));
       }
@@ -395,7 +497,7 @@ public final class SsheParty {
     for (int c = 0; c < chunks; c++) {
       BigInteger acc = BigInteger.ONE;
       for (int row : rows) {
-        if (labels[row]) {
+        if (labels[row] && !dropped[row]) {
           acc = acc.multiply(rowCiphertexts[p][row][c].value()).mod(key.nSquared());
         }
       }
@@ -423,7 +525,7 @@ public final class SsheParty {
       }
     }
     requireReceived(SsheMessage.Kind.GRADIENT, others, me);
-    if (me != 0 && epoch == 0) {
+    if (me != 0) {
       requireReceived(SsheMessage.Kind.LABELS, List.of(0), me);
     }
     for (int p = 0; p < parties; p++) {
@@ -437,7 +539,7 @@ public final class SsheParty {
         requireReceived(SsheMessage.Kind.SHARE, third, p);
       }
     }
-    int batchRows = batches.rows(batch).length;
+    int batchRows = activeRows(batch).length;
     BigInteger rate = constant(config.learningRate() / (4.0 * batchRows));
     BigInteger decay = constant(1.0 - config.learningRate() * config.l2());
     BigInteger one = constant(1.0);
@@ -472,6 +574,9 @@ public final class SsheParty {
         long colsum = 0;
         long positive = 0;
         for (int row : rows) {
+          if (dropped[row]) {
+            continue;
+          }
           colsum += x[row][j];
           positive += labels != null && labels[row] ? x[row][j] : 0;
         }
@@ -573,7 +678,7 @@ public final class SsheParty {
     }
     requireReceived(SsheMessage.Kind.LOSS_SHARE, hosts, -1);
     double sum = Ring.decode(lossShare, SCORE_BITS + SsheConfig.WEIGHT_BITS + SsheConfig.FEATURE_BITS);
-    return Math.log(2) + sum / (8.0 * x.length);
+    return Math.log(2) + sum / (8.0 * activeRows);
   }
 
   /** Returns the messages that open each partnered party's weights to it (its share, only to it). */
@@ -625,6 +730,7 @@ public final class SsheParty {
       case SHARE -> acceptShare(message);
       case REVEAL -> acceptReveal(message);
       case LABELS -> acceptLabels(message);
+      case COLUMNS -> acceptColumns(message);
       case LOSS_OPERANDS -> acceptLossOperands(message);
       case LOSS_PRODUCT -> acceptLossProduct(message);
       case LOSS_SHARE -> acceptLossShare(message);
@@ -738,9 +844,52 @@ public final class SsheParty {
     markReceived(m);
   }
 
+  private void acceptColumns(SsheMessage m) {
+    int p = m.from();
+    if (p == me || partner(p) != me || m.about() != p) {
+      throw new SsheProtocolException("party " + me + " takes column updates only from the parties it partners");
+    }
+    int next = epoch < 0 ? 0 : epoch + 1;
+    boolean between = phase == Phase.SETUP || phase == Phase.LOSS_DONE;
+    if (!between || m.epoch() != next || m.step() != 0) {
+      throw new SsheProtocolException("party " + me + " takes COLUMNS for epoch " + next + " between epochs; got epoch "
+          + m.epoch() + " (" + phase + ")");
+    }
+    if (received.contains(key(m.kind(), p, p))) {
+      throw new SsheProtocolException("duplicate COLUMNS from party " + p + " for epoch " + m.epoch());
+    }
+    if (keys[p] == null) {
+      throw new SsheProtocolException("COLUMNS from party " + p + " before its features");
+    }
+    SlotLayout layout = columnLayout(p);
+    int ctBytes = ciphertextBytes(keys[p]);
+    int entry = 8 + widths[p] * ctBytes;
+    if (m.payloadLength() % entry != 0) {
+      throw new SsheProtocolException("COLUMNS from party " + p + " has " + m.payloadLength() + " bytes, not a whole"
+          + " number of " + entry + "-byte groups");
+    }
+    ByteBuffer in = ByteBuffer.wrap(m.payloadView());
+    List<Object[]> updates = new ArrayList<>();
+    while (in.hasRemaining()) {
+      int b = in.getInt();
+      int g = in.getInt();
+      if (b < 0 || b >= batches.count() || g < 0 || g >= batches.groups(b, layout.slots()).length) {
+        throw new SsheProtocolException("COLUMNS from party " + p + " names group " + g + " of batch " + b
+            + ", which does not exist");
+      }
+      byte[] cts = new byte[widths[p] * ctBytes];
+      in.get(cts);
+      updates.add(new Object[] {b, g, parseCiphertexts(keys[p], cts, widths[p], p)});
+    }
+    for (Object[] u : updates) {
+      columnCiphertexts[p][(int) u[0]][(int) u[1]] = (PaillierCiphertext[]) u[2];
+    }
+    received.add(key(m.kind(), p, p));
+  }
+
   private void acceptLabels(SsheMessage m) {
-    if (me == 0 || epoch != 0) {
-      throw new SsheProtocolException("label sums go to hosts in epoch 0 only; party " + me + " is at epoch " + epoch);
+    if (me == 0) {
+      throw new SsheProtocolException("label sums go to hosts, not to the guest");
     }
     requireStep(m, Phase.GRADIENT_SENT, 0, me);
     SlotLayout layout = rowLayout(me);

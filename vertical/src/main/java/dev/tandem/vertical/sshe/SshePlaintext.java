@@ -15,19 +15,26 @@ public final class SshePlaintext {
   /** Returns each party's weights after {@code epochs} epochs, guest first (intercept last). */
   public static List<double[]> train(SsheConfig config, int epochs, double[][] guest, boolean[] labels,
       List<double[][]> hosts) {
-    return run(config, epochs, guest, labels, hosts, new ArrayList<>());
+    return run(config, epochs, guest, labels, hosts, new ArrayList<>(), e -> new int[0]);
+  }
+
+  /** As {@link #train}, with the rows {@code droppedAt.apply(e)} left out from epoch e on. */
+  public static List<double[]> train(SsheConfig config, int epochs, double[][] guest, boolean[] labels,
+      List<double[][]> hosts, java.util.function.IntFunction<int[]> droppedAt) {
+    return run(config, epochs, guest, labels, hosts, new ArrayList<>(), droppedAt);
   }
 
   /** Returns each epoch's Taylor loss, averaged over the rows at the weights each step used. */
   public static List<Double> losses(SsheConfig config, int epochs, double[][] guest, boolean[] labels,
       List<double[][]> hosts) {
     List<Double> losses = new ArrayList<>();
-    run(config, epochs, guest, labels, hosts, losses);
+    run(config, epochs, guest, labels, hosts, losses, e -> new int[0]);
     return losses;
   }
 
   private static List<double[]> run(SsheConfig config, int epochs, double[][] guest, boolean[] labels,
-      List<double[][]> hosts, List<Double> losses) {
+      List<double[][]> hosts, List<Double> losses, java.util.function.IntFunction<int[]> droppedAt) {
+    boolean[] dropped = new boolean[guest.length];
     int n = guest.length;
     List<double[][]> tables = new ArrayList<>();
     double[][] g = new double[n][];
@@ -44,8 +51,15 @@ public final class SshePlaintext {
     FixedBatches batches = new FixedBatches(n, config.batchSize(), config.seed());
     for (int e = 0; e < epochs; e++) {
       double loss = 0;
+      for (int r : droppedAt.apply(e)) {
+        dropped[r] = true;
+      }
+      int active = 0;
+      for (boolean d : dropped) {
+        active += d ? 0 : 1;
+      }
       for (int s = 0; s < batches.count(); s++) {
-        int[] rows = batches.rows(batches.batchAt(e, s));
+        int[] rows = java.util.Arrays.stream(batches.rows(batches.batchAt(e, s))).filter(r -> !dropped[r]).toArray();
         double[] d = new double[rows.length];
         for (int t = 0; t < rows.length; t++) {
           double z = 0;
@@ -72,7 +86,7 @@ public final class SshePlaintext {
           }
         }
       }
-      losses.add(loss / n);
+      losses.add(loss / active);
     }
     return w;
   }

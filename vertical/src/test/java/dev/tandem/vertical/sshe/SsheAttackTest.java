@@ -107,7 +107,7 @@ class SsheAttackTest {
             p.disableMasksForAttackControl();
           }
           return p;
-        }, p -> p == 0 ? guestKey : hostKey);
+        }, p -> p == 0 ? guestKey : hostKey, e -> new int[0]);
     return seen;
   }
 

@@ -56,6 +56,11 @@ class SsheProtocolTest {
   }
 
   private List<SsheMessage> forward(int epoch, int step) {
+    if (step == 0) {
+      List<SsheMessage> open = new ArrayList<>(guest.dropRows(epoch, new int[0]));
+      open.addAll(host.dropRows(epoch, new int[0]));
+      deliver(open);
+    }
     List<SsheMessage> out = new ArrayList<>(guest.forward(epoch, step));
     out.addAll(host.forward(epoch, step));
     return out;
@@ -158,6 +163,10 @@ class SsheProtocolTest {
   void steps_outOfOrderOrEarly_refused() {
     assertThrows(IllegalStateException.class, () -> guest.forward(0, 0), "forward before setup");
     setup();
+    assertThrows(IllegalStateException.class, () -> guest.forward(0, 0), "an epoch not opened");
+    List<SsheMessage> open = new ArrayList<>(guest.dropRows(0, new int[0]));
+    open.addAll(host.dropRows(0, new int[0]));
+    deliver(open);
     assertThrows(IllegalStateException.class, () -> guest.forward(0, 1), "skipping a step");
     guest.forward(0, 0);
     assertThrows(IllegalStateException.class, () -> guest.gradient(), "gradient before the partner's forward");

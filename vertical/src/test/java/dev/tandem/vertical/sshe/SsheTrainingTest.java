@@ -71,6 +71,21 @@ class SsheTrainingTest {
     assertSameLosses(SshePlaintext.losses(config, 2, guest, y, hosts), run.losses());
   }
 
+  @Test
+  void run_rowsDroppedAtEpochOne_equalsPlaintextTrainingWithoutThemFromThen() {
+    Random r = new Random(3);
+    double[][] guest = gaussian(r, 240, 2);
+    List<double[][]> hosts = List.<double[][]>of(gaussian(r, 240, 3));
+    boolean[] y = labels(r, guest, hosts);
+    SsheConfig config = new SsheConfig(60, 0.3, 0.001, 2);
+    java.util.function.IntFunction<int[]> drops = e -> e == 1 ? new int[] {3, 17, 100, 239} : new int[0];
+    SsheLocalRun.Result run = SsheLocalRun.run(config, 2, PaillierParameters.BITS_1024_TESTING_ONLY, guest, y, hosts,
+        RANDOM, SsheLocalRun.Relay.honest(), p -> p, p -> null, drops);
+    assertSameWeights(SshePlaintext.train(config, 2, guest, y, hosts, drops), run.weights());
+    List<double[]> kept = SshePlaintext.train(config, 2, guest, y, hosts);
+    assertTrue(Math.abs(kept.get(1)[0] - run.weights().get(1)[0]) > 1e-4, "dropping rows changed nothing");
+  }
+
   private static void assertSameLosses(List<Double> expected, List<Double> got) {
     assertEquals(expected.size(), got.size());
     for (int e = 0; e < expected.size(); e++) {
