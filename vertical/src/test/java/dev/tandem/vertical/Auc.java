@@ -5,11 +5,11 @@ import java.util.Comparator;
 import java.util.stream.IntStream;
 
 /** The AUC (Mann-Whitney), for comparing federated and centralized scores. */
-final class Auc {
+public final class Auc {
   private Auc() {}
 
   /** The AUC of scores against labels, ties counted half (Mann-Whitney). */
-  static double of(double[] scores, boolean[] y) {
+  public static double of(double[] scores, boolean[] y) {
     Integer[] order = IntStream.range(0, scores.length).boxed().toArray(Integer[]::new);
     Arrays.sort(order, Comparator.comparingDouble(i -> scores[i]));
     double rankSum = 0;

@@ -33,7 +33,8 @@ public final class SsheLocalRun {
    * @param setupSeconds wall time of key generation and feature encryption and exchange
    * @param epochSeconds wall time of each epoch
    */
-  public record Result(List<double[]> weights, double setupSeconds, List<Double> epochSeconds, List<Double> losses) {
+  public record Result(List<double[]> weights, double setupSeconds, List<Double> epochSeconds, List<Double> losses,
+      double auc) {
     /** Returns sum_P x_P . w_P (plus the intercept) for row i of the given tables. */
     public double score(double[][] guest, List<double[][]> hosts, int i) {
       double[] wg = weights.get(0);
@@ -107,7 +108,15 @@ public final class SsheLocalRun {
     }
     deliver(parties, parties.stream().flatMap(p -> p.reveal().stream()).toList(), relay);
     List<double[]> weights = parties.stream().map(SsheParty::weights).toList();
-    return new Result(weights, setup, epochSeconds, losses);
+    for (int round = 1; round < parties.size(); round++) {
+      int r = round;
+      deliver(parties, parties.stream().flatMap(p -> p.evaluationRows(r).stream()).toList(), relay);
+    }
+    deliver(parties, parties.stream().flatMap(p -> p.evaluationHistogram().stream()).toList(), relay);
+    deliver(parties, parties.stream().flatMap(p -> p.evaluationOperands().stream()).toList(), relay);
+    deliver(parties, parties.stream().flatMap(p -> p.evaluationProduct().stream()).toList(), relay);
+    deliver(parties, parties.stream().flatMap(p -> p.evaluationShare().stream()).toList(), relay);
+    return new Result(weights, setup, epochSeconds, losses, parties.get(0).auc());
   }
 
   private static void deliver(List<SsheParty> parties, List<SsheMessage> messages, Relay relay) {

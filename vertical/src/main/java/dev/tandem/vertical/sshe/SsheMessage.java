@@ -46,7 +46,17 @@ public record SsheMessage(Kind kind, int epoch, int step, int from, int to, int 
     /** Epoch end: the masked cross products of those operands with the partner's shares. */
     LOSS_PRODUCT,
     /** Epoch end: a host's share of the epoch's loss sum, for the guest. */
-    LOSS_SHARE
+    LOSS_SHARE,
+    /** Evaluation: per row, host 1's one-hot score bin under its key, shifted by each later host's bin. */
+    EVAL_ROWS,
+    /** Evaluation: the guest's masked sums of those rows per label and guest bin, for host 1. */
+    EVAL_HISTOGRAM,
+    /** Evaluation: host 1's shares of the histogram's AUC factors, encrypted under its key. */
+    EVAL_OPERANDS,
+    /** Evaluation: the guest's masked cross products of those factors with its shares. */
+    EVAL_PRODUCT,
+    /** Evaluation: host 1's share of the AUC numerator, for the guest. */
+    EVAL_SHARE
   }
 
   public SsheMessage {

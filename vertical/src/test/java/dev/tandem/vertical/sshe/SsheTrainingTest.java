@@ -56,6 +56,7 @@ class SsheTrainingTest {
     assertSameWeights(SshePlaintext.train(config, 2, guest, y, hosts), run.weights());
     assertTrue(Math.abs(run.weights().get(1)[0]) > 0.1, "host weight did not move: " + run.weights().get(1)[0]);
     assertSameLosses(SshePlaintext.losses(config, 2, guest, y, hosts), run.losses());
+    assertAucOfScores(run, guest, hosts, y);
   }
 
   @Test
@@ -65,10 +66,23 @@ class SsheTrainingTest {
     List<double[][]> hosts = List.of(gaussian(r, 200, 3), gaussian(r, 200, 2));
     boolean[] y = labels(r, guest, hosts);
     SsheConfig config = new SsheConfig(50, 0.3, 0.0, 9);
+    java.util.concurrent.atomic.AtomicReferenceArray<SsheParty> parties = new java.util.concurrent.atomic.AtomicReferenceArray<>(3);
     SsheLocalRun.Result run = SsheLocalRun.run(config, 2, PaillierParameters.BITS_1024_TESTING_ONLY, guest, y, hosts,
-        RANDOM);
+        RANDOM, SsheLocalRun.Relay.honest(), p -> {
+          parties.set(p.index(), p);
+          return p;
+        }, p -> null, e -> new int[0]);
     assertSameWeights(SshePlaintext.train(config, 2, guest, y, hosts), run.weights());
     assertSameLosses(SshePlaintext.losses(config, 2, guest, y, hosts), run.losses());
+    // three parties: the AUC is exactly that of the binned scores (coarser bins with two hosts)
+    double[][] partial = new double[3][y.length];
+    for (int p = 0; p < 3; p++) {
+      for (int i = 0; i < y.length; i++) {
+        partial[p][i] = parties.get(p).partialScore(i);
+      }
+    }
+    assertEquals(SsheEvaluation.binnedAuc(partial[0], List.of(partial[1], partial[2]), y, parties.get(0).hostBins()),
+        run.auc(), 1e-12);
   }
 
   @Test
@@ -92,5 +106,14 @@ class SsheTrainingTest {
       assertEquals(expected.get(e), got.get(e), 1e-3, "loss of epoch " + e + ": " + got + " vs " + expected);
     }
     assertTrue(got.get(got.size() - 1) < got.get(0), "loss did not decrease: " + got);
+  }
+
+  static void assertAucOfScores(SsheLocalRun.Result run, double[][] guest, List<double[][]> hosts, boolean[] y) {
+    double[] scores = new double[y.length];
+    for (int i = 0; i < y.length; i++) {
+      scores[i] = run.score(guest, hosts, i);
+    }
+    double exact = dev.tandem.vertical.Auc.of(scores, y);
+    assertEquals(exact, run.auc(), 0.03, "protocol AUC " + run.auc() + ", exact " + exact);
   }
 }
