@@ -1412,17 +1412,7 @@ public final class SsheParty {
 
   private static PaillierCiphertext parallelProduct(PaillierPublicKey key, PaillierCiphertext[] bases,
       BigInteger[] exps) {
-    int parts = Math.max(1, Math.min(Runtime.getRuntime().availableProcessors() * 2, bases.length / 64));
-    int size = (bases.length + parts - 1) / parts;
-    BigInteger nSquared = key.nSquared();
-    return new PaillierCiphertext(IntStream.range(0, parts).parallel()
-        .mapToObj(i -> {
-          int from = i * size;
-          int to = Math.min(bases.length, from + size);
-          return ShareConversion.product(key, Arrays.copyOfRange(bases, from, to), Arrays.copyOfRange(exps, from, to))
-              .value();
-        })
-        .reduce(BigInteger.ONE, (a, b) -> a.multiply(b).mod(nSquared)));
+    return dev.tandem.crypto.paillier.WideMultiExponentiation.product(key, bases, exps);
   }
 
   private static BigInteger dot(int[] row, BigInteger[] w) {
