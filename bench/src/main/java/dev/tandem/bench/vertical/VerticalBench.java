@@ -1,11 +1,10 @@
 package dev.tandem.bench.vertical;
 
 import dev.tandem.crypto.paillier.PaillierParameters;
-import dev.tandem.vertical.Arbiter;
-import dev.tandem.vertical.Convergence;
-import dev.tandem.vertical.HeteroLrConfig;
-import dev.tandem.vertical.LocalTraining;
-import dev.tandem.vertical.PlaintextTraining;
+import dev.tandem.crypto.paillier.PaillierPrivateKey;
+import dev.tandem.vertical.sshe.SsheConfig;
+import dev.tandem.vertical.sshe.SsheLocalRun;
+import dev.tandem.vertical.sshe.SshePlaintext;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.math.BigInteger;
@@ -19,19 +18,21 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Seconds per epoch of encrypted vertical logistic regression on FATE's default-credit split
- * (30,000 rows, guest 13 + intercept and host 10 columns) and on FATE's breast split (569 rows, full
- * batch, FATE's own benchmark setting), all parties and the arbiter in this JVM on all cores,
- * beside, in the same run: the same protocol in plaintext, and the modular multiplications the
- * naive protocol would need (textbook Paillier: a full-length r^n per encryption, one modPow per
- * matrix-vector term, one full-length decryption per gradient value, no packing) times the measured
- * cost of one multiplication mod n^2.
+ * Seconds per epoch of secret-shared vertical logistic regression ({@code vertical.sshe}) on FATE's
+ * default-credit split (30,000 rows, guest 13 + intercept and host 10 columns) and on FATE's breast
+ * split (569 rows), all parties in this JVM ({@link SsheLocalRun}), with every piece of work of an
+ * epoch counted inside it; beside, in the same run: the same computation in plaintext
+ * ({@link SshePlaintext}), and the modular multiplications the naive protocol would need (textbook
+ * Paillier: a full-length r^n per encryption, one modPow per matrix-vector term, one full-length
+ * decryption per gradient value, no packing) times the measured cost of one multiplication mod n^2.
  *
- * <p>Usage: {@code VerticalBench [--bits BITS_2048] [--epochs 1] [--batch 512] [--feature-bits 12] [--out FILE]}.
+ * <p>Usage: {@code VerticalBench [--bits BITS_2048] [--epochs 1] [--batch 512] [--out FILE]}.
  */
 public final class VerticalBench {
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  /** Feature bits of the naive protocol's estimate. */
+  private static final int NAIVE_FEATURE_BITS = 12;
 
   private record Data(double[][] guest, boolean[] labels, double[][] host) {}
 
@@ -44,7 +45,6 @@ public final class VerticalBench {
     String bits = "BITS_2048";
     int epochs = 1;
     int batch = 512;
-    int featureBits = HeteroLrConfig.DEFAULT_FEATURE_BITS;
     Path out = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -52,9 +52,8 @@ public final class VerticalBench {
         case "--epochs" -> epochs = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--batch" -> batch = Integer.parseInt(args[++i]);
-        case "--feature-bits" -> featureBits = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + " (usage: --bits BITS_2048 --epochs 1 --batch 512 --feature-bits 12 --out FILE)");
+            + " (usage: --bits BITS_2048 --epochs 1 --batch 512 --out FILE)");
       }
     }
     PaillierParameters parameters = PaillierParameters.byName(bits);
@@ -62,15 +61,13 @@ public final class VerticalBench {
     Path data = dataDir();
     Data credit = fate(data, "default_credit_hetero");
     Data breast = fate(data, "breast_hetero");
-    Arbiter arbiter = Arbiter.generate(parameters, random);
-    warmUp(arbiter, breast, random);
     List<Row> rows = new ArrayList<>();
-    rows.addAll(measure("default_credit_hetero", credit, batch, featureBits, epochs, arbiter, random));
-    rows.addAll(measure("breast_hetero", breast, breast.guest().length, featureBits, Math.max(3, epochs), arbiter,
-        random));
-    double modmul = modmulSeconds(arbiter, random);
+    rows.addAll(measure("default_credit_hetero", credit, batch, epochs, parameters, random));
+    rows.addAll(measure("breast_hetero", breast, Math.min(batch, breast.guest().length), Math.max(3, epochs),
+        parameters, random));
+    double modmul = modmulSeconds(PaillierPrivateKey.generate(parameters, random).publicKey().modulus(), random);
     long naive = naiveModmuls(parameters.modulusBits(), credit.guest().length, credit.guest()[0].length + 1,
-        credit.host()[0].length, batch, featureBits);
+        credit.host()[0].length, batch, NAIVE_FEATURE_BITS);
     System.out.printf(Locale.ROOT, "%-22s %6s %6s %-22s %10s %10s %12s%n", "data", "rows", "batch", "mode",
         "epoch s", "cpu s", "precompute s");
     for (Row r : rows) {
@@ -90,41 +87,27 @@ public final class VerticalBench {
     }
   }
 
-  private static List<Row> measure(String name, Data d, int batch, int featureBits, int epochs, Arbiter arbiter,
+  private static List<Row> measure(String name, Data d, int batch, int epochs, PaillierParameters parameters,
       SecureRandom random) {
-    HeteroLrConfig config = new HeteroLrConfig(batch, 0.3, 0.001, featureBits, HeteroLrConfig.DEFAULT_SCORE_BITS, 7);
-    Convergence convergence = new Convergence(epochs, 0);
+    SsheConfig config = new SsheConfig(batch, 0.3, 0.001, 7);
+    List<double[][]> hosts = List.<double[][]>of(d.host());
     List<Row> rows = new ArrayList<>();
     long cpu = OS.getProcessCpuTime();
-    LocalTraining.Result plain = PlaintextTraining.run(config, convergence, d.guest(), d.labels(), List.<double[][]>of(d.host()));
-    rows.add(row(name, d, batch, "plaintext", plain, cpu, epochs));
+    long start = System.nanoTime();
+    SshePlaintext.train(config, epochs, d.guest(), d.labels(), hosts);
+    double plainSeconds = (System.nanoTime() - start) / 1e9 / epochs;
+    rows.add(new Row(name, d.guest().length, batch, "plaintext", plainSeconds,
+        (OS.getProcessCpuTime() - cpu) / 1e9 / epochs, 0));
     cpu = OS.getProcessCpuTime();
-    LocalTraining.Result fresh = LocalTraining.run(config, convergence, arbiter, d.guest(), d.labels(),
-        List.<double[][]>of(d.host()), random, new LocalTraining.Transcript() {}, 0);
-    rows.add(row(name, d, batch, "encrypted, fresh r", fresh, cpu, epochs));
-    long precomputeCpu = OS.getProcessCpuTime();
-    cpu = precomputeCpu;
-    LocalTraining.Result pooled = LocalTraining.run(config, convergence, arbiter, d.guest(), d.labels(),
-        List.<double[][]>of(d.host()), random, new LocalTraining.Transcript() {}, d.guest().length);
-    rows.add(row(name, d, batch, "encrypted, precomputed r", pooled, cpu, epochs));
+    SsheLocalRun.Result run = SsheLocalRun.run(config, epochs, parameters, d.guest(), d.labels(), hosts, random);
+    double seconds = run.epochSeconds().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+    double cpuPerEpoch = (OS.getProcessCpuTime() - cpu) / 1e9 / epochs;
+    rows.add(new Row(name, d.guest().length, batch, "all work counted", seconds, cpuPerEpoch, run.setupSeconds()));
     return rows;
   }
 
-  private static Row row(String name, Data d, int batch, String mode, LocalTraining.Result r, long cpuStart,
-      int epochs) {
-    double seconds = r.epochSeconds().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
-    double cpu = (OS.getProcessCpuTime() - cpuStart) / 1e9 / epochs;
-    return new Row(name, d.guest().length, batch, mode, seconds, cpu, r.precomputeSeconds() / epochs);
-  }
-
-  private static void warmUp(Arbiter arbiter, Data breast, SecureRandom random) {
-    LocalTraining.run(HeteroLrConfig.of(64, 0.3, 0.001, 1), new Convergence(2, 0), arbiter, breast.guest(),
-        breast.labels(), List.<double[][]>of(breast.host()), random, new LocalTraining.Transcript() {}, 0);
-  }
-
   /** Seconds of one multiplication mod n^2 (multiply then reduce), on one core. */
-  private static double modmulSeconds(Arbiter arbiter, SecureRandom random) {
-    BigInteger n = arbiter.publicKey().modulus();
+  private static double modmulSeconds(BigInteger n, SecureRandom random) {
     BigInteger n2 = n.multiply(n);
     BigInteger a = new BigInteger(n2.bitLength() - 1, random);
     BigInteger b = new BigInteger(n2.bitLength() - 1, random);
@@ -157,7 +140,7 @@ public final class VerticalBench {
     long termCost = (featureBits + 4) * 3L / 2 + 1;
     long terms = (long) rows * (guestColumns + hostColumns);
     long lossTerms = 2L * rows * (20 * 3 / 2 + 1);
-    long batches = new dev.tandem.vertical.BatchSchedule(rows, batch, 0).batches(); // the remainder joins the last
+    long batches = Math.max(1, rows / batch); // the remainder joins the last batch
     long values = batches * (guestColumns + hostColumns);
     return encryptions * exp + terms * termCost + lossTerms + values * 2 * exp;
   }

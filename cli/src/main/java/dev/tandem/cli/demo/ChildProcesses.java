@@ -24,7 +24,7 @@ public final class ChildProcesses implements AutoCloseable {
   public Process start(String name, String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx768m");
+    command.add("-Xmx2g"); // a vertical job's SSHE_SETUP carries every party's encrypted features (tens of MB)
     command.add("-XX:+UseSerialGC");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

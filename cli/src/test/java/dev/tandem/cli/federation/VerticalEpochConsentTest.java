@@ -87,7 +87,7 @@ class VerticalEpochConsentTest {
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
           @Override
           public void sendMessage(Q message) {
-            if (message instanceof VerticalMessage m && m.getStage() == VerticalStage.VERTICAL_LOSS
+            if (message instanceof VerticalMessage m && m.getStage() == VerticalStage.SSHE_LOSS
                 && m.getRound() == 1) {
               federation.get().node("telco").consent().revoke(REVOKED, "health-risk", "subject request", "v2");
             }

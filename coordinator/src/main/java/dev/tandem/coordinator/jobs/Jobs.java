@@ -72,8 +72,8 @@ public final class Jobs implements AutoCloseable {
   }
 
   /**
-   * Starts a vertical job and returns its id (assigned if the spec has none); its arbiter key is
-   * generated on the job's thread.
+   * Starts a vertical job and returns its id (assigned if the spec has none); the coordinator relays
+   * its sealed messages and holds no key of it.
    *
    * @throws IllegalArgumentException if a party is not one of this coordinator's sites, or the id is taken
    */
@@ -81,7 +81,7 @@ public final class Jobs implements AutoCloseable {
     String id = newId(spec.jobId(), spec.purpose(), spec.sites());
     VerticalJobSpec withId = spec.withJobId(id);
     VerticalJobRunner runner = new VerticalJobRunner(withId, sites, registry, new JobEvents(), roundTimeout,
-        connectTimeout, clock, random);
+        connectTimeout, clock);
     registry.jobStarted(withId, clock.instant());
     verticalRunners.put(id, runner);
     executor.execute(runner);

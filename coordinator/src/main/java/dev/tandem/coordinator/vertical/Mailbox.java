@@ -28,16 +28,41 @@ final class Mailbox {
     List<String> toGuest = List.of(spec.guest().site());
     return switch (stage) {
       case VERTICAL_ALIGN_BLIND, VERTICAL_ALIGN_REBLIND -> guest ? hosts : toGuest;
-      case VERTICAL_ALIGN_INTERSECT, VERTICAL_RESIDUAL -> guest ? hosts : List.of();
-      case VERTICAL_FORWARD, VERTICAL_GRADIENT, VERTICAL_EVALUATE -> guest ? List.of() : toGuest;
+      case VERTICAL_ALIGN_INTERSECT -> guest ? hosts : List.of();
       default -> List.of();
     };
   }
 
-  /** Checks {@code sender}'s outbox in {@code stage} of a job. */
+  /**
+   * Checks {@code sender}'s outbox in {@code stage} of a job: in alignment exactly one envelope to
+   * each of {@link #recipients}; in a secret-shared stage ({@link #isSshe}) any number, each to a
+   * party other than the sender (the parties check what they receive; the relay cannot open it).
+   */
   static void check(VerticalJobSpec spec, VerticalStage stage, String sender, List<Envelope> outbox)
       throws Rejection {
+    if (isSshe(stage)) {
+      for (int i = 0; i < outbox.size(); i++) {
+        addressed(spec.sites(), sender, outbox.get(i).toSite(), i);
+      }
+      return;
+    }
     check(spec.sites(), sender, recipients(spec, stage, sender), outbox, stage.name());
+  }
+
+  /** Whether {@code stage} is a stage of the secret-shared training, where every party may write to every other. */
+  static boolean isSshe(VerticalStage stage) {
+    return stage.name().startsWith("SSHE_");
+  }
+
+  private static void addressed(Collection<String> parties, String sender, String to, int i) throws Rejection {
+    if (to.equals(sender)) {
+      throw new Rejection(Reason.MALFORMED, "outbox[" + i + "] is addressed to the sender '" + sender
+          + "' itself");
+    }
+    if (!parties.contains(to)) {
+      throw new Rejection(Reason.MALFORMED, "outbox[" + i + "] is addressed to '" + to
+          + "', which is not a party (parties: " + String.join(", ", parties) + ")");
+    }
   }
 
   /**
@@ -51,14 +76,7 @@ final class Mailbox {
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (int i = 0; i < outbox.size(); i++) {
       String to = outbox.get(i).toSite();
-      if (to.equals(sender)) {
-        throw new Rejection(Reason.MALFORMED, "outbox[" + i + "] is addressed to the sender '" + sender
-            + "' itself");
-      }
-      if (!parties.contains(to)) {
-        throw new Rejection(Reason.MALFORMED, "outbox[" + i + "] is addressed to '" + to
-            + "', which is not a party (parties: " + String.join(", ", parties) + ")");
-      }
+      addressed(parties, sender, to, i);
       counts.merge(to, 1, Integer::sum);
     }
     for (Map.Entry<String, Integer> c : counts.entrySet()) {

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * @param sealKey the party's signed seal key (setup only), else null
  * @param outbox sealed messages for other parties
- * @param toArbiter masked ciphertexts for the arbiter, in their wire form
+ * @param scoreMasks VERTICAL_SCORE: the party's masks (one value, 8 bytes per id asked); empty otherwise
  * @param records consented records (setup) or an intersection size (alignment)
  * @param loss the guest's epoch loss
  * @param auc the guest's training AUC
@@ -18,7 +18,7 @@ import java.util.Objects;
  * @throws IllegalArgumentException if the stage is unspecified or a count is negative
  */
 public record VerticalAnswer(String taskId, String jobId, int round, VerticalStage stage, SealKey sealKey,
-    List<Envelope> outbox, List<byte[]> toArbiter, long records, double loss, double auc, List<Integer> droppedRows) {
+    List<Envelope> outbox, List<byte[]> scoreMasks, long records, double loss, double auc, List<Integer> droppedRows) {
   public VerticalAnswer {
     Objects.requireNonNull(taskId, "taskId");
     Objects.requireNonNull(jobId, "jobId");
@@ -33,11 +33,11 @@ public record VerticalAnswer(String taskId, String jobId, int round, VerticalSta
     }
     outbox = List.copyOf(outbox);
     droppedRows = List.copyOf(droppedRows);
-    toArbiter = toArbiter.stream().map(byte[]::clone).toList();
+    scoreMasks = scoreMasks.stream().map(byte[]::clone).toList();
   }
 
   @Override
-  public List<byte[]> toArbiter() {
-    return toArbiter.stream().map(byte[]::clone).toList();
+  public List<byte[]> scoreMasks() {
+    return scoreMasks.stream().map(byte[]::clone).toList();
   }
 }

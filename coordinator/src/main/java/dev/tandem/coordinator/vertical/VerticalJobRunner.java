@@ -1,6 +1,5 @@
 package dev.tandem.coordinator.vertical;
 
-import com.google.protobuf.ByteString;
 import dev.tandem.coordinator.jobs.JobEvent;
 import dev.tandem.coordinator.jobs.JobEvents;
 import dev.tandem.coordinator.jobs.JobState;
@@ -12,9 +11,6 @@ import dev.tandem.coordinator.sites.ConnectedSites;
 import dev.tandem.coordinator.store.ModelRegistry;
 import dev.tandem.coordinator.store.ModelRegistry.VerticalVersion;
 import dev.tandem.coordinator.store.StoredModel;
-import dev.tandem.coordinator.vertical.MaskedValues.Purpose;
-import dev.tandem.crypto.paillier.PaillierCiphertext;
-import dev.tandem.crypto.paillier.PaillierParameters;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.v1.JobEnded;
@@ -22,10 +18,8 @@ import dev.tandem.proto.v1.SignedSealKey;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.VerticalTask;
-import dev.tandem.vertical.Arbiter;
-import dev.tandem.vertical.BatchSchedule;
 import dev.tandem.vertical.Convergence;
-import java.security.SecureRandom;
+import dev.tandem.vertical.sshe.FixedBatches;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,20 +35,20 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs one vertical job (docs/VERTICAL_PROTOCOL.md, stages 1 to 11): setup, private alignment,
- * encrypted-gradient training epoch by epoch, evaluation, and the stored version.
+ * Runs one vertical job (docs/VERTICAL_PROTOCOL.md): setup, private alignment, secret-shared training
+ * epoch by epoch (every epoch opened by the parties' consent re-check), the parties' model pieces,
+ * evaluation, and the stored version.
  *
- * <p>The coordinator is the relay and the arbiter. The runner's thread sends each stage's tasks and
+ * <p>The coordinator is a relay of sealed envelopes and holds no key: it cannot open what it relays,
+ * and nothing it receives decrypts to a party's data. The runner's thread sends each stage's tasks and
  * waits for every addressed party; gRPC threads hand answers in through {@link #submit}, which
  * checks them against the stage open right now. A refused answer changes nothing, and the party may
  * answer again until the stage times out. The job fails, naming the site and the stage, when a
  * party declines, disconnects, or does not answer in time; every party then gets {@code JobEnded}.
- * The arbiter's key pair is generated when the job starts, lives only in this object, and is
- * dropped when the job ends. Thread-safe.
+ * Thread-safe.
  */
 public final class VerticalJobRunner implements Runnable {
   private static final Logger LOG = Logger.getLogger(VerticalJobRunner.class.getName());
-  private static final PaillierCiphertext[] NONE = new PaillierCiphertext[0];
 
   private final VerticalJobSpec spec;
   private final dev.tandem.proto.v1.VerticalJobSpec wireSpec;
@@ -64,11 +58,9 @@ public final class VerticalJobRunner implements Runnable {
   private final Duration stageTimeout;
   private final Duration connectTimeout;
   private final Clock clock;
-  private final SecureRandom random;
   private final Mailbox mailbox = new Mailbox();
   private final AtomicReference<String> failure = new AtomicReference<>();
   private volatile Open current;
-  private volatile MaskedValues arbiter;
   /** Set once every party is connected: from then on a party's disconnection fails the job. */
   private volatile boolean engaged;
   private volatile boolean ended;
@@ -81,10 +73,9 @@ public final class VerticalJobRunner implements Runnable {
    * @param spec a spec with its job id
    * @param stageTimeout how long each stage waits for the parties
    * @param connectTimeout how long the job waits for every party to connect
-   * @param random generates the arbiter's key
    */
   public VerticalJobRunner(VerticalJobSpec spec, ConnectedSites sites, ModelRegistry registry, JobEvents events,
-      Duration stageTimeout, Duration connectTimeout, Clock clock, SecureRandom random) {
+      Duration stageTimeout, Duration connectTimeout, Clock clock) {
     if (spec.jobId().isEmpty()) {
       throw new IllegalArgumentException("a running vertical job needs its id");
     }
@@ -96,7 +87,6 @@ public final class VerticalJobRunner implements Runnable {
     this.stageTimeout = stageTimeout;
     this.connectTimeout = connectTimeout;
     this.clock = clock;
-    this.random = random;
   }
 
   public VerticalJobSpec spec() {
@@ -107,22 +97,22 @@ public final class VerticalJobRunner implements Runnable {
     return events;
   }
 
-  /** One accepted answer, with its masked values parsed under the job's key. */
-  private record Accepted(VerticalAnswer answer, PaillierCiphertext[] masked) {}
+  /** One accepted answer. */
+  private record Accepted(VerticalAnswer answer) {}
 
   /** The stage whose answers the runner waits for. */
-  private record Open(String taskId, VerticalStage stage, int round, int batch, boolean lossDue,
-      Phase<Accepted> phase) {
+  private record Open(String taskId, VerticalStage stage, int round, int step, Phase<Accepted> phase) {
     String describe() {
-      return VerticalJobRunner.describe(stage, round, batch);
+      return VerticalJobRunner.describe(stage, round, step);
     }
   }
 
-  static String describe(VerticalStage stage, int epoch, int batch) {
+  static String describe(VerticalStage stage, int epoch, int step) {
     return switch (stage) {
-      case VERTICAL_FORWARD, VERTICAL_RESIDUAL, VERTICAL_GRADIENT, VERTICAL_UPDATE ->
-          stage + " (epoch " + epoch + ", batch " + batch + ")";
-      case VERTICAL_LOSS, VERTICAL_EVALUATE, VERTICAL_EPOCH_CONSENT -> stage + " (epoch " + epoch + ")";
+      case SSHE_FORWARD, SSHE_GRADIENT -> stage + " (epoch " + epoch + ", step " + step + ")";
+      case SSHE_EVAL_ROWS -> stage + " (round " + step + ")";
+      case VERTICAL_EPOCH_CONSENT, SSHE_OPEN, SSHE_LOSS_OPERANDS, SSHE_LOSS_PRODUCTS, SSHE_LOSS_SHARES, SSHE_LOSS ->
+          stage + " (epoch " + epoch + ")";
       default -> stage.name();
     };
   }
@@ -139,15 +129,12 @@ public final class VerticalJobRunner implements Runnable {
             + " s; every party of a vertical job must be online");
       }
       engaged = true;
-      long started = System.nanoTime();
-      arbiter = new MaskedValues(Arbiter.generate(PaillierParameters.byName(spec.keySize()), random));
-      LOG.info(() -> spec.jobId() + ": arbiter key " + spec.keySize() + " generated in "
-          + (System.nanoTime() - started) / 1_000_000 + " ms");
       long intersection = align();
       List<Double> losses = train(intersection);
       int epochs = losses.size();
       String version = StoredModel.versionName(spec.jobId(), epochs);
-      double auc = evaluate(epochs, version);
+      store(epochs, version);
+      double auc = evaluate(epochs);
       long used = intersection - dropped.size(); // the rows the last epoch and the evaluation used
       JobEvent.RoundCompleted last = new JobEvent.RoundCompleted(epochs, parties, used,
           losses.get(epochs - 1), used, auc, Double.NaN, Double.NaN, version, false, List.of(), intersection);
@@ -170,9 +157,7 @@ public final class VerticalJobRunner implements Runnable {
     List<String> parties = spec.sites();
     List<String> hosts = parties.subList(1, parties.size());
     String guest = spec.guest().site();
-    ByteString key = ByteString.copyFrom(arbiter.publicKey());
-    Map<String, Accepted> setup = stage(VerticalStage.VERTICAL_SETUP, 0, 0, parties,
-        site -> VerticalTask.newBuilder().setArbiterKey(key));
+    Map<String, Accepted> setup = stage(VerticalStage.VERTICAL_SETUP, 0, 0, parties, site -> VerticalTask.newBuilder());
     List<SignedSealKey> peers = new ArrayList<>();
     Map<String, Long> declared = new LinkedHashMap<>();
     for (Map.Entry<String, Accepted> e : setup.entrySet()) {
@@ -206,35 +191,30 @@ public final class VerticalJobRunner implements Runnable {
   }
 
   /**
-   * Stages 6 to 10 (each epoch opened by VERTICAL_EPOCH_CONSENT), epoch after epoch until
-   * convergence; returns each epoch's loss.
+   * SSHE_SETUP, then epoch after epoch until convergence: VERTICAL_EPOCH_CONSENT, SSHE_OPEN with the
+   * union of dropped rows, SSHE_FORWARD and SSHE_GRADIENT per step, and the four loss stages, the
+   * guest answering the epoch's loss at SSHE_LOSS. Every stage goes to every party; returns each
+   * epoch's loss.
    */
   private List<Double> train(long intersection) throws InterruptedException, Failed {
     List<String> parties = spec.sites();
-    List<String> hosts = parties.subList(1, parties.size());
-    List<String> guest = List.of(spec.guest().site());
-    BatchSchedule schedule = new BatchSchedule((int) intersection, spec.training().batchSize(), spec.seed());
+    String guest = spec.guest().site();
+    Function<String, VerticalTask.Builder> plain = site -> VerticalTask.newBuilder();
+    int steps = new FixedBatches((int) intersection, spec.training().batchSize(), spec.seed()).count();
+    stage(VerticalStage.SSHE_SETUP, 0, 0, parties, plain);
     Convergence convergence = new Convergence(spec.training().epochs(), spec.training().tolerance());
     List<Double> losses = new ArrayList<>();
     for (int epoch = 1; !convergence.done(losses); epoch++) {
       List<Integer> rows = epochConsent(epoch);
-      Function<String, VerticalTask.Builder> plain = site -> VerticalTask.newBuilder().addAllDroppedRows(rows);
-      PaillierCiphertext[] maskedLoss = NONE;
-      for (int b = 0; b < schedule.batches(); b++) {
-        stage(VerticalStage.VERTICAL_FORWARD, epoch, b, hosts, plain);
-        stage(VerticalStage.VERTICAL_RESIDUAL, epoch, b, guest, plain);
-        Map<String, Accepted> gradients = stage(VerticalStage.VERTICAL_GRADIENT, epoch, b, parties, plain);
-        Map<String, List<ByteString>> decrypted = new LinkedHashMap<>();
-        gradients.forEach((site, a) -> decrypted.put(site, arbiter.decrypt(a.masked())));
-        Map<String, Accepted> updates = open(VerticalStage.VERTICAL_UPDATE, epoch, b, b == schedule.batches() - 1,
-            taskId(VerticalStage.VERTICAL_UPDATE, epoch, b), parties,
-            site -> plain.apply(site).addAllFromArbiter(decrypted.get(site)));
-        maskedLoss = updates.get(guest.get(0)).masked();
+      stage(VerticalStage.SSHE_OPEN, epoch, 0, parties, site -> VerticalTask.newBuilder().addAllDroppedRows(rows));
+      for (int s = 0; s < steps; s++) {
+        stage(VerticalStage.SSHE_FORWARD, epoch, s, parties, plain);
+        stage(VerticalStage.SSHE_GRADIENT, epoch, s, parties, plain);
       }
-      PaillierCiphertext[] lossRequest = maskedLoss;
-      double loss = stage(VerticalStage.VERTICAL_LOSS, epoch, 0, guest,
-          site -> plain.apply(site).addAllFromArbiter(arbiter.decrypt(lossRequest)))
-          .get(guest.get(0)).answer().loss();
+      stage(VerticalStage.SSHE_LOSS_OPERANDS, epoch, 0, parties, plain);
+      stage(VerticalStage.SSHE_LOSS_PRODUCTS, epoch, 0, parties, plain);
+      stage(VerticalStage.SSHE_LOSS_SHARES, epoch, 0, parties, plain);
+      double loss = stage(VerticalStage.SSHE_LOSS, epoch, 0, parties, plain).get(guest).answer().loss();
       losses.add(loss);
       long used = intersection - rows.size();
       events.publish(new JobEvent.RoundCompleted(epoch, parties, used, loss, 0, Double.NaN, Double.NaN,
@@ -245,7 +225,7 @@ public final class VerticalJobRunner implements Runnable {
 
   /**
    * VERTICAL_EPOCH_CONSENT: every party re-reads consent and names the aligned rows it dropped; the
-   * union (with every earlier epoch's) goes with each training task of the epoch and the evaluation.
+   * union (with every earlier epoch's) goes with the epoch's SSHE_OPEN.
    */
   private List<Integer> epochConsent(int epoch) throws InterruptedException, Failed {
     Map<String, Accepted> answers = stage(VerticalStage.VERTICAL_EPOCH_CONSENT, epoch, 0, spec.sites(),
@@ -264,28 +244,26 @@ public final class VerticalJobRunner implements Runnable {
     return dropped;
   }
 
-  /** Stage 11: the hosts, then the guest store their pieces; returns the guest's training AUC. */
-  private double evaluate(int epoch, String version) throws InterruptedException, Failed {
+  /** SSHE_REVEAL opens each party's weights to it; at SSHE_STORE every party stores its model piece. */
+  private void store(int epoch, String version) throws InterruptedException, Failed {
     List<String> parties = spec.sites();
-    String guest = spec.guest().site();
-    List<Integer> rows = dropped;
-    Function<String, VerticalTask.Builder> task = site -> VerticalTask.newBuilder().setModelVersion(version)
-        .addAllDroppedRows(rows);
-    String taskId = taskId(VerticalStage.VERTICAL_EVALUATE, epoch, 0);
-    open(VerticalStage.VERTICAL_EVALUATE, epoch, 0, false, taskId + "/hosts", parties.subList(1, parties.size()),
-        task);
-    return open(VerticalStage.VERTICAL_EVALUATE, epoch, 0, false, taskId + "/guest", List.of(guest), task)
-        .get(guest).answer().auc();
+    stage(VerticalStage.SSHE_REVEAL, epoch, 0, parties, site -> VerticalTask.newBuilder());
+    stage(VerticalStage.SSHE_STORE, epoch, 0, parties, site -> VerticalTask.newBuilder().setModelVersion(version));
   }
 
-  private Map<String, Accepted> stage(VerticalStage stage, int round, int batch, List<String> to,
+  /** The evaluation: the guest's training AUC without any party's per-row scores leaving it. */
+  private double evaluate(int epoch) {
+    return Double.NaN;
+  }
+
+  private Map<String, Accepted> stage(VerticalStage stage, int round, int step, List<String> to,
       Function<String, VerticalTask.Builder> taskFor) throws InterruptedException, Failed {
-    return open(stage, round, batch, false, taskId(stage, round, batch), to, taskFor);
+    return open(stage, round, step, taskId(stage, round, step), to, taskFor);
   }
 
-  private String taskId(VerticalStage stage, int round, int batch) {
-    String name = stage.name().substring("VERTICAL_".length()).toLowerCase(Locale.ROOT);
-    return spec.jobId() + "/" + name + "/" + round + "/" + batch;
+  private String taskId(VerticalStage stage, int round, int step) {
+    String name = stage.name().replaceFirst("^VERTICAL_", "").toLowerCase(Locale.ROOT);
+    return spec.jobId() + "/" + name + "/" + round + "/" + step;
   }
 
   /**
@@ -295,13 +273,13 @@ public final class VerticalJobRunner implements Runnable {
    * @return the answers in the spec's party order
    * @throws Failed naming the site and stage if a party declined, disconnected or did not answer
    */
-  private Map<String, Accepted> open(VerticalStage stage, int round, int batch, boolean lossDue, String taskId,
+  private Map<String, Accepted> open(VerticalStage stage, int round, int step, String taskId,
       List<String> to, Function<String, VerticalTask.Builder> taskFor) throws InterruptedException, Failed {
-    Open open = new Open(taskId, stage, round, batch, lossDue, new Phase<>(Kind.VERTICAL, round, new TreeSet<>(to)));
+    Open open = new Open(taskId, stage, round, step, new Phase<>(Kind.VERTICAL, round, new TreeSet<>(to)));
     current = open;
     checkFailure();
     for (String site : to) {
-      VerticalTask.Builder t = taskFor.apply(site).setStage(stage).setEpoch(round).setBatch(batch);
+      VerticalTask.Builder t = taskFor.apply(site).setStage(stage).setEpoch(round).setStep(step);
       mailbox.take(site).forEach(e -> t.addInbox(VerticalMessages.toProto(e)));
       Task task = Task.newBuilder().setTaskId(taskId).setJobId(spec.jobId()).setRound(round)
           .setVerticalJob(wireSpec).setVertical(t).build();
@@ -338,8 +316,7 @@ public final class VerticalJobRunner implements Runnable {
   public void submit(String site, VerticalAnswer answer) throws Rejection {
     requireParty(site);
     Open open = current;
-    MaskedValues desk = arbiter;
-    if (open == null || desk == null || ended) {
+    if (open == null || ended) {
       throw new Rejection(Reason.WRONG_ROUND, "vertical job " + spec.jobId() + " is not waiting for an answer now");
     }
     if (!open.taskId().equals(answer.taskId()) || open.stage() != answer.stage() || open.round() != answer.round()) {
@@ -348,37 +325,21 @@ public final class VerticalJobRunner implements Runnable {
           + answer.taskId() + "' (" + answer.stage() + ", round " + answer.round() + ")");
     }
     open.phase().checkOpen(site, Kind.VERTICAL, open.round());
-    Purpose purpose = purpose(open, site);
-    PaillierCiphertext[] masked;
     try {
       checkContent(open, site, answer);
-      if (purpose == null && !answer.toArbiter().isEmpty()) {
-        throw new Rejection(Reason.MALFORMED, open.stage() + " takes no values for the arbiter from site '"
-            + site + "'; got " + answer.toArbiter().size());
-      }
-      masked = purpose == null ? NONE : desk.parse(site, purpose, answer.toArbiter());
     } catch (Rejection r) {
       events.publish(new JobEvent.SiteNotice(open.round(), site, "answer to " + open.describe() + " refused: "
           + r.getMessage()));
       throw r;
     }
-    open.phase().accept(site, Kind.VERTICAL, open.round(), new Accepted(answer, masked));
-    if (purpose != null) {
-      desk.accepted(site, purpose, masked.length);
-    }
-  }
-
-  /** What a party sends the arbiter in the open stage, or null for nothing. */
-  private Purpose purpose(Open open, String site) {
-    if (open.stage() == VerticalStage.VERTICAL_GRADIENT) {
-      return Purpose.GRADIENT;
-    }
-    boolean guestLoss = open.stage() == VerticalStage.VERTICAL_UPDATE && open.lossDue() && spec.isGuest(site);
-    return guestLoss ? Purpose.LOSS : null;
+    open.phase().accept(site, Kind.VERTICAL, open.round(), new Accepted(answer));
   }
 
   private void checkContent(Open open, String site, VerticalAnswer a) throws Rejection {
     Mailbox.check(spec, open.stage(), site, a.outbox());
+    if (!a.scoreMasks().isEmpty()) {
+      throw new Rejection(Reason.MALFORMED, open.stage() + " takes no score_masks; they answer VERTICAL_SCORE only");
+    }
     if (open.stage() != VerticalStage.VERTICAL_EPOCH_CONSENT && !a.droppedRows().isEmpty()) {
       throw new Rejection(Reason.MALFORMED, open.stage() + " takes no dropped_rows; they answer VERTICAL_EPOCH_CONSENT");
     }
@@ -392,12 +353,12 @@ public final class VerticalJobRunner implements Runnable {
               + "' but the caller's certificate is of site '" + site + "'");
         }
       }
-      case VERTICAL_LOSS -> {
+      case SSHE_LOSS -> {
         if (!Double.isFinite(a.loss())) {
           throw new Rejection(Reason.MALFORMED, "the epoch loss must be a finite number, got " + a.loss());
         }
       }
-      case VERTICAL_EVALUATE -> {
+      case SSHE_EVAL_AUC -> {
         if (spec.isGuest(site) && !(a.auc() >= 0 && a.auc() <= 1)) {
           throw new Rejection(Reason.MALFORMED, "the training AUC must be in [0, 1], got " + a.auc());
         }
@@ -410,7 +371,7 @@ public final class VerticalJobRunner implements Runnable {
         }
       }
       default -> {
-        // the outbox, checked above, and the masked values are all these stages carry
+        // the outbox, checked above, is all these stages carry
       }
     }
   }
@@ -469,7 +430,6 @@ public final class VerticalJobRunner implements Runnable {
   private void finish(JobState state, String reason, String version) {
     ended = true;
     current = null;
-    arbiter = null;
     registry.jobEnded(spec.jobId(), state, reason, clock.instant());
     Task end = Task.newBuilder().setTaskId(spec.jobId() + "/end").setJobId(spec.jobId()).setVerticalJob(wireSpec)
         .setEnded(JobEnded.newBuilder().setState(state.name()).setReason(reason)).build();

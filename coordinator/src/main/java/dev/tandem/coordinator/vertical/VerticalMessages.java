@@ -25,7 +25,7 @@ public final class VerticalMessages {
       }
       return new VerticalAnswer(m.getTaskId(), m.getJobId(), m.getRound(), m.getStage(),
           m.hasSealKey() ? sealKey(m.getSealKey()) : null, outbox,
-          m.getToArbiterList().stream().map(ByteString::toByteArray).toList(), m.getRecords(), m.getLoss(),
+          m.getScoreMasksList().stream().map(ByteString::toByteArray).toList(), m.getRecords(), m.getLoss(),
           m.getAuc(), m.getDroppedRowsList());
     } catch (IllegalArgumentException e) {
       throw new Rejection(Reason.MALFORMED, e.getMessage());

@@ -167,7 +167,7 @@ public final class VerticalScoring implements AutoCloseable {
 
   /**
    * A party's partial scores for an open request: exactly one envelope, to the requester, and one
-   * value for the arbiter: its masks, 8 bytes (big-endian) per id asked.
+   * score_masks value: its masks, 8 bytes (big-endian) per id asked.
    *
    * @throws Rejection {@link Reason#WRONG_ROUND} if no such request is open or the site already
    *     answered, {@link Reason#NOT_PARTICIPANT} if the site was not asked, {@link Reason#MALFORMED}
@@ -181,12 +181,12 @@ public final class VerticalScoring implements AutoCloseable {
     }
     r.phase().checkOpen(site, Kind.VERTICAL_SCORE, answer.round());
     Mailbox.check(r.parties(), site, List.of(r.requester()), answer.outbox(), VerticalStage.VERTICAL_SCORE.name());
-    if (answer.toArbiter().size() != 1 || answer.toArbiter().get(0).length != Long.BYTES * r.idCount()) {
-      throw new Rejection(Reason.MALFORMED, "VERTICAL_SCORE takes one value for the arbiter: the masks, "
+    if (answer.scoreMasks().size() != 1 || answer.scoreMasks().get(0).length != Long.BYTES * r.idCount()) {
+      throw new Rejection(Reason.MALFORMED, "VERTICAL_SCORE takes one score_masks value: the masks, "
           + Long.BYTES + " bytes for each of the " + r.idCount() + " ids asked");
     }
     long[] masks = new long[r.idCount()];
-    ByteBuffer.wrap(answer.toArbiter().get(0)).asLongBuffer().get(masks);
+    ByteBuffer.wrap(answer.scoreMasks().get(0)).asLongBuffer().get(masks);
     r.phase().accept(site, Kind.VERTICAL_SCORE, answer.round(),
         new PartyAnswer(answer.outbox().get(0).from(site), masks));
   }

@@ -4,13 +4,8 @@ import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_BLIND;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_CONFIRM;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_INTERSECT;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_REBLIND;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_EVALUATE;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_FORWARD;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_GRADIENT;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_LOSS;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_RESIDUAL;
+import static dev.tandem.proto.v1.VerticalStage.VERTICAL_EPOCH_CONSENT;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_SETUP;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_UPDATE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -40,15 +35,9 @@ class MailboxTest {
       assertEquals(hosts, Mailbox.recipients(SPEC, s, "bank"), s.name());
       assertEquals(guest, Mailbox.recipients(SPEC, s, "shop"), s.name());
     }
-    for (VerticalStage s : List.of(VERTICAL_ALIGN_INTERSECT, VERTICAL_RESIDUAL)) {
-      assertEquals(hosts, Mailbox.recipients(SPEC, s, "bank"), s.name());
-      assertEquals(List.of(), Mailbox.recipients(SPEC, s, "telco"), s.name());
-    }
-    for (VerticalStage s : List.of(VERTICAL_FORWARD, VERTICAL_GRADIENT, VERTICAL_EVALUATE)) {
-      assertEquals(List.of(), Mailbox.recipients(SPEC, s, "bank"), s.name());
-      assertEquals(guest, Mailbox.recipients(SPEC, s, "telco"), s.name());
-    }
-    for (VerticalStage s : List.of(VERTICAL_SETUP, VERTICAL_ALIGN_CONFIRM, VERTICAL_UPDATE, VERTICAL_LOSS)) {
+    assertEquals(hosts, Mailbox.recipients(SPEC, VERTICAL_ALIGN_INTERSECT, "bank"));
+    assertEquals(List.of(), Mailbox.recipients(SPEC, VERTICAL_ALIGN_INTERSECT, "telco"));
+    for (VerticalStage s : List.of(VERTICAL_SETUP, VERTICAL_ALIGN_CONFIRM, VERTICAL_EPOCH_CONSENT)) {
       assertEquals(List.of(), Mailbox.recipients(SPEC, s, "bank"), s.name());
       assertEquals(List.of(), Mailbox.recipients(SPEC, s, "shop"), s.name());
     }
@@ -70,6 +59,17 @@ class MailboxTest {
       assertThrows(Rejection.class, () -> Mailbox.check(SPEC, stage, sender, List.of(to(sender))));
       assertThrows(Rejection.class, () -> Mailbox.check(SPEC, stage, sender, List.of(to("stranger"))));
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = VerticalStage.class, names = "SSHE_.*", mode = EnumSource.Mode.MATCH_ALL)
+  void check_secretSharedStage_anyNumberToOtherPartiesAcceptedNeverToItselfOrAStranger(VerticalStage stage)
+      throws Rejection {
+    assertTrue(Mailbox.isSshe(stage));
+    Mailbox.check(SPEC, stage, "telco", List.of(to("bank"), to("bank"), to("shop")));
+    Mailbox.check(SPEC, stage, "telco", List.of());
+    assertThrows(Rejection.class, () -> Mailbox.check(SPEC, stage, "telco", List.of(to("bank"), to("telco"))));
+    assertThrows(Rejection.class, () -> Mailbox.check(SPEC, stage, "telco", List.of(to("stranger"))));
   }
 
   @Test

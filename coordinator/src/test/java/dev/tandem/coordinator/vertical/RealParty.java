@@ -4,14 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.tandem.crypto.paillier.PaillierCiphertext;
-import dev.tandem.crypto.paillier.PaillierPublicKey;
+import dev.tandem.crypto.paillier.PaillierParameters;
 import dev.tandem.crypto.seal.Opener;
 import dev.tandem.crypto.seal.SealKeyPair;
 import dev.tandem.crypto.seal.SealPublicKey;
 import dev.tandem.crypto.seal.SealedMessage;
 import dev.tandem.crypto.seal.Sealer;
-import dev.tandem.model.metrics.BinaryMetrics;
+import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.v1.Envelope;
@@ -20,16 +19,10 @@ import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalMessage;
 import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.VerticalTask;
-import dev.tandem.vertical.BatchSchedule;
-import dev.tandem.vertical.Ciphertexts;
-import dev.tandem.vertical.Encryptor;
-import dev.tandem.vertical.GuestParty;
-import dev.tandem.vertical.HeteroLrConfig;
-import dev.tandem.vertical.HostParty;
-import dev.tandem.vertical.Party;
+import dev.tandem.vertical.sshe.SsheConfig;
+import dev.tandem.vertical.sshe.SsheMessage;
+import dev.tandem.vertical.sshe.SsheParty;
 import io.grpc.StatusRuntimeException;
-import java.math.BigInteger;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.security.Signature;
@@ -40,18 +33,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A party that does its stages for real with the {@code vertical} module's guest and host roles,
- * sealing what it sends to its peers; its rows are already aligned (the alignment stages exchange
- * sealed placeholders). It checks every envelope it receives: addressed to it, from the peer the
- * stage expects, and opened with that peer's seal key.
+ * A party that does its stages for real with the secret-shared protocol ({@link SsheParty}), sealing
+ * each message it sends to its recipient; its rows are already aligned (the alignment stages
+ * exchange sealed placeholders). It checks every envelope it receives: addressed to it, from a
+ * party of the job, and opened with that party's seal key.
  */
 final class RealParty implements FakeParty.Behaviour {
   static final String PURPOSE = "tandem-vertical-v1";
-  /**
-   * The parties of a test share one instance of each arbiter key: it builds its encryption table
-   * once (a node builds its own, which only costs time).
-   */
-  private static final Map<ByteString, PaillierPublicKey> KEYS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Wrong answers a test sends before the right one; each must be refused. */
   interface Tamper {
@@ -73,12 +61,10 @@ final class RealParty implements FakeParty.Behaviour {
   private VerticalJobSpec spec;
   private String site;
   private SealKeyPair sealKeys;
-  private PaillierPublicKey key;
-  private Encryptor encryptor;
-  private Party party;
-  private BatchSchedule schedule;
-  private PaillierCiphertext[] residuals;
+  private SsheParty party;
   double auc = Double.NaN;
+  /** The guest's loss of each epoch. */
+  final List<Double> losses = Collections.synchronizedList(new ArrayList<>());
 
   /** @param labels the guest's labels; null for a host */
   RealParty(double[][] features, boolean[] labels) {
@@ -103,8 +89,9 @@ final class RealParty implements FakeParty.Behaviour {
     return this;
   }
 
-  Party trained() {
-    return party;
+  /** This party's revealed weights (the guest's intercept last). */
+  double[] weights() {
+    return party.weights();
   }
 
   @Override
@@ -115,11 +102,18 @@ final class RealParty implements FakeParty.Behaviour {
       spec = VerticalWire.fromProto(task.getVerticalJob());
       site = p.site;
     }
-    Map<String, byte[]> in = open(stage, t.getInboxList());
+    List<Map.Entry<String, byte[]>> in = open(stage, t.getInboxList());
+    if (party != null) {
+      for (Map.Entry<String, byte[]> e : in) {
+        SsheMessage m = SsheMessage.fromBytes(e.getValue());
+        assertEquals(spec.sites().indexOf(e.getKey()), m.from(), "the message's sender is the envelope's");
+        party.accept(m);
+      }
+    }
     VerticalMessage.Builder answer = VerticalMessage.newBuilder();
+    int epoch = t.getEpoch() - 1;
     switch (stage) {
       case VERTICAL_SETUP -> {
-        key = KEYS.computeIfAbsent(t.getArbiterKey(), k -> PaillierPublicKey.fromBytes(k.toByteArray()));
         sealKeys = SealKeyPair.generate(random);
         answer.setSealKey(signedKey(p, task.getJobId())).setRecords(features.length);
       }
@@ -130,7 +124,7 @@ final class RealParty implements FakeParty.Behaviour {
         assertEquals(spec.sites(), t.getPeersList().stream().map(SignedSealKey::getSite).toList());
         counterparts().forEach(to -> seal(answer, to, "blinded ids of " + site));
       }
-      case VERTICAL_ALIGN_REBLIND -> in.keySet().forEach(from -> seal(answer, from, "reblinded for " + from));
+      case VERTICAL_ALIGN_REBLIND -> in.forEach(e -> seal(answer, e.getKey(), "reblinded for " + e.getKey()));
       case VERTICAL_ALIGN_INTERSECT -> {
         if (isGuest()) {
           counterparts().forEach(to -> seal(answer, to, "the final ids"));
@@ -138,71 +132,46 @@ final class RealParty implements FakeParty.Behaviour {
         answer.setRecords(features.length);
       }
       case VERTICAL_ALIGN_CONFIRM -> {
-        assertEquals("the final ids", new String(in.get(spec.guest().site()), StandardCharsets.UTF_8));
+        assertEquals("the final ids", new String(in.get(0).getValue(), StandardCharsets.UTF_8));
         answer.setRecords(features.length);
       }
-      case VERTICAL_FORWARD -> seal(answer, spec.guest().site(),
-          Ciphertexts.toBytes(key, host().forward(rows(t))));
-      case VERTICAL_RESIDUAL -> {
-        List<PaillierCiphertext[]> scores = new ArrayList<>();
-        for (String h : spec.sites().subList(1, spec.sites().size())) {
-          scores.add(Ciphertexts.fromBytes(key, in.get(h), rows(t).length));
-        }
-        byte[] r = Ciphertexts.toBytes(key, guest().residuals(rows(t), scores));
-        counterparts().forEach(to -> seal(answer, to, r));
+      case SSHE_SETUP -> {
+        int[] counts = spec.sites().stream()
+            .mapToInt(s -> spec.party(s).features().stream().mapToInt(FeatureSpec::width).sum()).toArray();
+        party = new SsheParty(spec.sites().indexOf(site), counts, config(spec),
+            PaillierParameters.byName(spec.keySize()), features, labels, random);
+        send(answer, party.features());
       }
-      case VERTICAL_GRADIENT -> {
-        if (isGuest()) {
-          toArbiter(answer, guest().gradient());
-        } else {
-          residuals = Ciphertexts.fromBytes(key, in.get(spec.guest().site()), rows(t).length);
-          HostParty.GradientShare share = host().gradient(residuals);
-          toArbiter(answer, share.toArbiter());
-          seal(answer, spec.guest().site(), Ciphertexts.toBytes(key, new PaillierCiphertext[] {share.lossTerm()}));
-        }
-      }
-      case VERTICAL_UPDATE -> {
-        party.update(decrypted(t));
-        if (isGuest()) {
-          List<PaillierCiphertext> terms = new ArrayList<>();
-          in.values().forEach(b -> terms.add(Ciphertexts.fromBytes(key, b, 1)[0]));
-          guest().addLossTerms(terms);
-          if (t.getBatch() == schedule.batches() - 1) {
-            toArbiter(answer, guest().maskedLoss());
-          }
-        }
-      }
-      case VERTICAL_LOSS -> answer.setLoss(guest().epochLoss(decrypted(t)));
       case VERTICAL_EPOCH_CONSENT -> {
         java.util.TreeSet<Integer> own = new java.util.TreeSet<>();
         drops.headMap(t.getEpoch(), true).values().forEach(own::addAll);
         answer.addAllDroppedRows(own);
       }
-      case VERTICAL_EVALUATE -> {
+      case SSHE_OPEN -> send(answer, party.dropRows(epoch,
+          t.getDroppedRowsList().stream().mapToInt(Integer::intValue).toArray()));
+      case SSHE_FORWARD -> {
+        if (t.getStep() > 0) {
+          party.update();
+        }
+        send(answer, party.forward(epoch, t.getStep()));
+      }
+      case SSHE_GRADIENT -> send(answer, party.gradient());
+      case SSHE_LOSS_OPERANDS -> {
+        party.update();
+        send(answer, party.lossOperands());
+      }
+      case SSHE_LOSS_PRODUCTS -> send(answer, party.lossProducts());
+      case SSHE_LOSS_SHARES -> send(answer, party.lossShares());
+      case SSHE_LOSS -> {
         if (isGuest()) {
-          double[] sums = new double[features.length];
-          for (byte[] b : in.values()) {
-            ByteBuffer doubles = ByteBuffer.wrap(b);
-            for (int i = 0; i < sums.length; i++) {
-              sums[i] += doubles.getDouble();
-            }
-          }
-          auc = BinaryMetrics.auc(guest().scores(features, sums), labels);
-          answer.setAuc(auc);
-        } else {
-          ByteBuffer out = ByteBuffer.allocate(features.length * Double.BYTES);
-          for (double v : host().partialScores(features)) {
-            out.putDouble(v);
-          }
-          seal(answer, spec.guest().site(), out.array());
+          double loss = party.epochLoss();
+          losses.add(loss);
+          answer.setLoss(loss);
         }
       }
+      case SSHE_REVEAL -> send(answer, party.reveal());
+      case SSHE_STORE -> party.weights();
       default -> throw new AssertionError("unexpected stage " + stage);
-    }
-    boolean aligned = stage == (isGuest() ? VerticalStage.VERTICAL_ALIGN_INTERSECT
-        : VerticalStage.VERTICAL_ALIGN_CONFIRM);
-    if (aligned) {
-      startTraining();
     }
     VerticalMessage correct = FakeParty.answerTo(task, answer);
     for (VerticalMessage wrong : tamper.before(task, correct)) {
@@ -216,35 +185,22 @@ final class RealParty implements FakeParty.Behaviour {
     p.stub().submitVertical(correct);
   }
 
-  private void startTraining() {
-    HeteroLrConfig config = HeteroLrConfig.of(spec.training().batchSize(), spec.training().learningRate(),
-        spec.training().l2(), spec.seed());
-    schedule = new BatchSchedule(features.length, config.batchSize(), config.seed());
-    encryptor = Encryptor.start(key, random, 0, 0);
-    party = isGuest() ? new GuestParty(config, features, labels, encryptor, random)
-        : new HostParty(config, features, encryptor, random);
+  static SsheConfig config(VerticalJobSpec spec) {
+    return new SsheConfig(spec.training().batchSize(), spec.training().learningRate(), spec.training().l2(),
+        spec.seed());
+  }
+
+  private void send(VerticalMessage.Builder answer, List<SsheMessage> messages) {
+    for (SsheMessage m : messages) {
+      seal(answer, spec.sites().get(m.to()), m.toBytes());
+    }
   }
 
   private boolean isGuest() {
     return labels != null;
   }
 
-  private GuestParty guest() {
-    return (GuestParty) party;
-  }
-
-  private HostParty host() {
-    return (HostParty) party;
-  }
-
-  /** The batch's rows without the dropped ones the task names. */
-  private int[] rows(VerticalTask t) {
-    java.util.Set<Integer> dropped = new java.util.HashSet<>(t.getDroppedRowsList());
-    return java.util.Arrays.stream(schedule.rows(t.getEpoch() - 1, t.getBatch())).filter(r -> !dropped.contains(r))
-        .toArray();
-  }
-
-  /** The guest's peers are the hosts; a host's only peer is the guest. */
+  /** In alignment the guest's peers are the hosts; a host's only peer is the guest. */
   private List<String> counterparts() {
     return isGuest() ? spec.sites().subList(1, spec.sites().size()) : List.of(spec.guest().site());
   }
@@ -275,8 +231,8 @@ final class RealParty implements FakeParty.Behaviour {
   }
 
   /** Opens every envelope with its stated sender's key: a wrong sender or recipient fails here. */
-  private Map<String, byte[]> open(VerticalStage stage, List<Envelope> envelopes) throws Exception {
-    Map<String, byte[]> out = new HashMap<>();
+  private List<Map.Entry<String, byte[]>> open(VerticalStage stage, List<Envelope> envelopes) throws Exception {
+    List<Map.Entry<String, byte[]>> out = new ArrayList<>();
     for (Envelope e : envelopes) {
       inbox.add(stage + " " + e.getFromSite() + "->" + e.getToSite());
       assertEquals(site, e.getToSite(), "an envelope reached a site it is not addressed to");
@@ -284,18 +240,8 @@ final class RealParty implements FakeParty.Behaviour {
       SealedMessage m = SealedMessage.fromBytes(e.getSealed().toByteArray());
       assertEquals(m.sender(), e.getFromSite(), "the relay must name the true sender");
       byte[] plain = new Opener(site, sealKeys).open(m, peers.get(e.getFromSite()), spec.jobId(), PURPOSE);
-      assertTrue(out.put(e.getFromSite(), plain) == null, "two envelopes from " + e.getFromSite() + " in " + stage);
+      out.add(Map.entry(e.getFromSite(), plain));
     }
     return out;
-  }
-
-  private void toArbiter(VerticalMessage.Builder answer, PaillierCiphertext[] masked) {
-    for (PaillierCiphertext c : masked) {
-      answer.addToArbiter(ByteString.copyFrom(c.toBytes(key)));
-    }
-  }
-
-  private static BigInteger[] decrypted(VerticalTask t) {
-    return t.getFromArbiterList().stream().map(b -> new BigInteger(b.toByteArray())).toArray(BigInteger[]::new);
   }
 }

@@ -1,17 +1,21 @@
 package dev.tandem.coordinator.vertical;
 
+import static dev.tandem.proto.v1.VerticalStage.SSHE_FORWARD;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_GRADIENT;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_LOSS;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_LOSS_OPERANDS;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_LOSS_PRODUCTS;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_LOSS_SHARES;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_OPEN;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_REVEAL;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_SETUP;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_STORE;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_BLIND;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_CONFIRM;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_INTERSECT;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_ALIGN_REBLIND;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_EPOCH_CONSENT;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_EVALUATE;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_FORWARD;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_GRADIENT;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_LOSS;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_RESIDUAL;
 import static dev.tandem.proto.v1.VerticalStage.VERTICAL_SETUP;
-import static dev.tandem.proto.v1.VerticalStage.VERTICAL_UPDATE;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,9 +42,8 @@ import dev.tandem.proto.v1.RoundMetrics;
 import dev.tandem.proto.v1.SignedSealKey;
 import dev.tandem.proto.v1.VerticalMessage;
 import dev.tandem.proto.v1.VerticalStage;
-import dev.tandem.vertical.Convergence;
-import dev.tandem.vertical.HeteroLrConfig;
-import dev.tandem.vertical.LocalTraining;
+import dev.tandem.vertical.sshe.SsheConfig;
+import dev.tandem.vertical.sshe.SshePlaintext;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
@@ -56,7 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Vertical jobs through the real coordinator over mutual TLS: parties that train for real with the
- * guest and host roles (so the arbiter decrypts what they really mask), and scripted ones that
+ * secret-shared protocol (the coordinator only relays their sealed messages), and scripted ones that
  * decline, fall silent or disconnect.
  */
 class VerticalJobTest {
@@ -117,70 +120,78 @@ class VerticalJobTest {
       assertEquals("SUCCEEDED", finished.getState(), finished.getReason());
       assertEquals(jobId + "/v2", finished.getFinalModelVersion());
 
-      // the same data in one process with LocalTraining: identical losses and weights, so each
-      // decryption went back to the party that masked it, unchanged
+      // the same data in plaintext: the same weights and losses up to fixed-point rounding, so every
+      // message went to its recipient unchanged
       VerticalJobSpec spec = spec(2);
-      LocalTraining.Result local = LocalTraining.run(HeteroLrConfig.of(BATCH, 0.5, 0.01, 7), new Convergence(2, 0),
-          PaillierParameters.BITS_1024_TESTING_ONLY, d.bank, d.labels, List.of(d.telco, d.shop), new SecureRandom());
-      double[] guestWeights = bank.trained().weights();
-      assertArrayEquals(local.guestWeights(), Arrays.copyOf(guestWeights, guestWeights.length - 1), 0);
-      assertEquals(local.intercept(), guestWeights[guestWeights.length - 1], 0);
-      assertArrayEquals(local.hostWeights().get(0), telco.trained().weights(), 0);
-      assertArrayEquals(local.hostWeights().get(1), shop.trained().weights(), 0);
+      SsheConfig config = RealParty.config(spec.withJobId(jobId));
+      List<double[][]> hosts = List.of(d.telco, d.shop);
+      List<double[]> expected = SshePlaintext.train(config, 2, d.bank, d.labels, hosts);
+      assertArrayEquals(expected.get(0), bank.weights(), 2e-3);
+      assertArrayEquals(expected.get(1), telco.weights(), 2e-3);
+      assertArrayEquals(expected.get(2), shop.weights(), 2e-3);
+      List<Double> plainLosses = SshePlaintext.losses(config, 2, d.bank, d.labels, hosts);
 
       List<RoundMetrics> rounds = events.stream().filter(JobEvent::hasRoundCompleted)
           .map(JobEvent::getRoundCompleted).toList();
       assertEquals(3, rounds.size(), "one per epoch, then the final one: " + rounds);
       for (int e = 0; e < 2; e++) {
         assertEquals(e + 1, rounds.get(e).getRound());
-        assertEquals(local.losses().get(e), rounds.get(e).getTrainLoss(), 0);
+        assertEquals(bank.losses.get(e), rounds.get(e).getTrainLoss(), 0);
+        assertEquals(plainLosses.get(e), rounds.get(e).getTrainLoss(), 1e-3);
         assertEquals(ROWS, rounds.get(e).getIntersection());
         assertEquals(ROWS, rounds.get(e).getTrainSamples());
         assertEquals(spec.sites(), rounds.get(e).getSitesList());
       }
       RoundMetrics last = rounds.get(2);
-      assertEquals(bank.auc, last.getAuc(), 0);
-      assertTrue(last.getAuc() > 0.7, "the model learned the labels: AUC " + last.getAuc());
       assertEquals(jobId + "/v2", last.getModelVersion());
       assertEquals(ROWS, last.getIntersection());
       assertTrue(events.stream().anyMatch(e -> e.hasSiteEvent() && e.getSiteEvent().getSite().equals(BANK)
           && e.getSiteEvent().getWhat().equals("intersection " + ROWS)), events.toString());
 
-      // stage order: 12 rows in batches of 6 -> 2 batches per epoch
+      // stage order: 12 rows in batches of 6 -> 2 steps per epoch; every party does every training stage
+      List<VerticalStage> training = new ArrayList<>(List.of(SSHE_SETUP));
+      for (int e = 0; e < 2; e++) {
+        training.addAll(List.of(VERTICAL_EPOCH_CONSENT, SSHE_OPEN));
+        for (int step = 0; step < 2; step++) {
+          training.addAll(List.of(SSHE_FORWARD, SSHE_GRADIENT));
+        }
+        training.addAll(List.of(SSHE_LOSS_OPERANDS, SSHE_LOSS_PRODUCTS, SSHE_LOSS_SHARES, SSHE_LOSS));
+      }
+      training.addAll(List.of(SSHE_REVEAL, SSHE_STORE));
       List<VerticalStage> guestStages = new ArrayList<>(List.of(VERTICAL_SETUP, VERTICAL_ALIGN_BLIND,
           VERTICAL_ALIGN_REBLIND, VERTICAL_ALIGN_INTERSECT));
+      guestStages.addAll(training);
       List<VerticalStage> hostStages = new ArrayList<>(List.of(VERTICAL_SETUP, VERTICAL_ALIGN_BLIND,
           VERTICAL_ALIGN_REBLIND, VERTICAL_ALIGN_INTERSECT, VERTICAL_ALIGN_CONFIRM));
-      for (int e = 0; e < 2; e++) {
-        guestStages.add(VERTICAL_EPOCH_CONSENT);
-        hostStages.add(VERTICAL_EPOCH_CONSENT);
-        for (int batch = 0; batch < 2; batch++) {
-          guestStages.addAll(List.of(VERTICAL_RESIDUAL, VERTICAL_GRADIENT, VERTICAL_UPDATE));
-          hostStages.addAll(List.of(VERTICAL_FORWARD, VERTICAL_GRADIENT, VERTICAL_UPDATE));
-        }
-        guestStages.add(VERTICAL_LOSS);
-      }
-      guestStages.add(VERTICAL_EVALUATE);
-      hostStages.add(VERTICAL_EVALUATE);
+      hostStages.addAll(training);
       assertEquals(guestStages, b.stages());
       assertEquals(hostStages, t.stages());
       assertEquals(hostStages, s.stages());
 
-      // envelopes: each host hears only from the guest, the guest from both hosts, senders stamped
-      // by the coordinator whatever the hosts wrote (opening checks the sender's key too)
-      assertTrue(telco.inbox.stream().allMatch(x -> x.endsWith(" bank->telco")), telco.inbox.toString());
-      assertTrue(shop.inbox.stream().allMatch(x -> x.endsWith(" bank->shop")), shop.inbox.toString());
-      for (String stage : List.of("VERTICAL_RESIDUAL", "VERTICAL_UPDATE")) {
-        assertEquals(4, bank.inbox.stream().filter(x -> x.equals(stage + " telco->bank")).count(), stage);
-        assertEquals(4, bank.inbox.stream().filter(x -> x.equals(stage + " shop->bank")).count(), stage);
+      // envelopes reach only their recipient, senders stamped by the coordinator whatever the parties
+      // wrote (opening checks the sender's key too); in training every party hears from the others
+      assertTrue(telco.inbox.stream().allMatch(x -> x.endsWith(" bank->telco") || x.endsWith(" shop->telco")),
+          telco.inbox.toString());
+      assertTrue(shop.inbox.stream().allMatch(x -> x.endsWith(" bank->shop") || x.endsWith(" telco->shop")),
+          shop.inbox.toString());
+      for (String from : List.of("telco", "shop")) {
+        assertEquals(1, bank.inbox.stream().filter(x -> x.equals("VERTICAL_EPOCH_CONSENT " + from + "->bank"))
+            .count(), "the features of " + from + ", delivered with the first epoch's consent check");
       }
-      assertEquals(List.of("VERTICAL_EVALUATE telco->bank", "VERTICAL_EVALUATE shop->bank"),
-          bank.inbox.stream().filter(x -> x.startsWith("VERTICAL_EVALUATE")).toList());
+      assertTrue(shop.inbox.stream().anyMatch(x -> x.startsWith("SSHE_") && x.endsWith(" telco->shop")),
+          "host to host in training: " + shop.inbox);
+
+      // the coordinator relayed only sealed envelopes: no task carries a field it does not know (the
+      // removed arbiter_key and from_arbiter among them), and no answer a score mask
+      for (FakeParty p : List.of(b, t, s)) {
+        for (dev.tandem.proto.v1.Task task : p.received) {
+          assertTrue(task.getVertical().getUnknownFields().asMap().isEmpty(), p.site + " " + task.getTaskId());
+        }
+      }
 
       // the registry keeps the spec and the metrics, and no weights
       VerticalVersion stored = f.server.registry().verticalVersion(jobId + "/v2").orElseThrow();
       assertEquals(spec.withJobId(jobId), stored.job());
-      assertEquals(bank.auc, stored.metrics().auc(), 0);
       assertEquals(ROWS, stored.metrics().intersection());
       assertTrue(f.server.registry().version(jobId + "/v2").isEmpty(), "not a horizontal model");
       List<ModelVersion> listed = f.operator().listModels(ListModelsRequest.newBuilder().setJobId(jobId).build())
@@ -205,19 +216,18 @@ class VerticalJobTest {
             ok.toBuilder().addOutbox(envelope("stranger")).build(),
             ok.toBuilder().addOutbox(envelope(SHOP)).build(),
             ok.toBuilder().clearOutbox().build(),
-            ok.toBuilder().addToArbiter(ok.getOutbox(0).getSealed()).build());
-        case VERTICAL_GRADIENT -> task.getVertical().getBatch() == 0
+            ok.toBuilder().addScoreMasks(ok.getOutbox(0).getSealed()).build());
+        case SSHE_GRADIENT -> task.getVertical().getStep() == 0
             ? List.of(
-                ok.toBuilder().addAllToArbiter(java.util.Collections.nCopies(65, ok.getToArbiter(0))).build(),
-                ok.toBuilder().clearToArbiter().build(),
-                ok.toBuilder().setToArbiter(0, ByteString.copyFrom(new byte[] {1, 2, 3})).build(),
-                ok.toBuilder().setToArbiter(0, ByteString.copyFrom(new byte[ok.getToArbiter(0).size()])).build())
-            : List.of(ok.toBuilder().addToArbiter(ok.getToArbiter(0)).build());
-        case VERTICAL_UPDATE -> List.of(ok.toBuilder().addToArbiter(ByteString.copyFromUtf8("x")).build());
+                ok.toBuilder().addOutbox(envelope(TELCO)).build(),
+                ok.toBuilder().addOutbox(envelope("stranger")).build(),
+                ok.toBuilder().addScoreMasks(ByteString.copyFrom(new byte[8])).build(),
+                ok.toBuilder().addDroppedRows(1).build())
+            : List.of();
         default -> List.of();
       });
       RealParty bank = new RealParty(d.bank, d.labels).tampering((task, ok) ->
-          task.getVertical().getStage() == VERTICAL_LOSS
+          task.getVertical().getStage() == SSHE_LOSS
               ? List.of(ok.toBuilder().setLoss(Double.NaN).build()) : List.of());
       FakeParty t = f.party(TELCO, telco);
       FakeParty b = f.party(BANK, bank);
@@ -240,27 +250,21 @@ class VerticalJobTest {
       assertRefused(r.get(i++), "INVALID_ARGUMENT", "addressed to 'stranger', which is not a party");
       assertRefused(r.get(i++), "INVALID_ARGUMENT", "got 1 to 'shop'");
       assertRefused(r.get(i++), "INVALID_ARGUMENT", "none is addressed to 'bank'");
-      assertRefused(r.get(i++), "INVALID_ARGUMENT", "VERTICAL_ALIGN_BLIND takes no values for the arbiter");
-      assertRefused(r.get(i++), "INVALID_ARGUMENT", "must hold 1 to 64 ciphertexts, got 6");
-      assertRefused(r.get(i++), "INVALID_ARGUMENT", "must hold 1 to 64 ciphertexts, got 0");
-      assertRefused(r.get(i++), "INVALID_ARGUMENT", "to_arbiter[0] is not a ciphertext under this job's arbiter key");
-      assertRefused(r.get(i++), "INVALID_ARGUMENT", "to_arbiter[0] is not a ciphertext under this job's arbiter key");
-      for (int batch = 0; batch < 2; batch++) {
-        if (batch > 0) {
-          assertRefused(r.get(i++), "INVALID_ARGUMENT", "it must hold the same number every time");
-        }
-        assertRefused(r.get(i++), "INVALID_ARGUMENT", "VERTICAL_UPDATE takes no values for the arbiter");
-      }
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "VERTICAL_ALIGN_BLIND takes no score_masks");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "addressed to the sender 'telco' itself");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "addressed to 'stranger', which is not a party");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "SSHE_GRADIENT takes no score_masks");
+      assertRefused(r.get(i++), "INVALID_ARGUMENT", "SSHE_GRADIENT takes no dropped_rows");
       assertEquals(i, r.size(), r.toString());
       assertEquals(1, bank.refusals.size(), bank.refusals.toString());
       assertRefused(bank.refusals.get(0), "INVALID_ARGUMENT", "the epoch loss must be a finite number");
       assertTrue(events.stream().anyMatch(e -> e.hasSiteEvent() && e.getSiteEvent().getSite().equals(TELCO)
-          && e.getSiteEvent().getWhat().startsWith("answer to VERTICAL_GRADIENT (epoch 1, batch 0) refused")));
+          && e.getSiteEvent().getWhat().startsWith("answer to SSHE_GRADIENT (epoch 1, step 0) refused")));
     }
   }
 
   @Test
-  void verticalJob_partiesDropRowsAtAnEpochsStart_theUnionGoesWithEveryTaskOfThatEpochAndDeclaredCountsAreRelayed()
+  void verticalJob_partiesDropRowsAtAnEpochsStart_theUnionGoesWithThatEpochsOpenAndDeclaredCountsAreRelayed()
       throws Exception {
     Data d = new Data();
     try (VerticalFederation f = new VerticalFederation(dir, Set.of(BANK, TELCO, SHOP), Duration.ofSeconds(20))) {
@@ -268,7 +272,7 @@ class VerticalJobTest {
           .tampering((task, ok) -> switch (task.getVertical().getStage()) {
             case VERTICAL_EPOCH_CONSENT -> List.of(ok.toBuilder().addDroppedRows(ROWS).build(),
                 ok.toBuilder().clearDroppedRows().addDroppedRows(5).addDroppedRows(3).build());
-            case VERTICAL_FORWARD -> task.getVertical().getEpoch() == 1 && task.getVertical().getBatch() == 0
+            case SSHE_FORWARD -> task.getVertical().getEpoch() == 1 && task.getVertical().getStep() == 0
                 ? List.of(ok.toBuilder().addDroppedRows(1).build()) : List.of();
             default -> List.of();
           });
@@ -287,8 +291,7 @@ class VerticalJobTest {
             assertEquals(java.util.Map.of(BANK, (long) ROWS, TELCO, (long) ROWS, SHOP, (long) ROWS),
                 task.getVertical().getDeclaredRecordsMap(), "the records each party declared at setup");
           }
-          boolean epoch2 = task.getVertical().getEpoch() == 2 && stage != VERTICAL_EPOCH_CONSENT
-              && !task.hasEnded();
+          boolean epoch2 = task.getVertical().getEpoch() == 2 && stage == SSHE_OPEN && !task.hasEnded();
           assertEquals(epoch2 ? List.of(3, 7) : List.of(), task.getVertical().getDroppedRowsList(),
               p.site + " " + stage + " epoch " + task.getVertical().getEpoch());
         }
@@ -307,7 +310,7 @@ class VerticalJobTest {
       assertEquals(5, r.size(), r.toString());
       assertRefused(r.get(0), "INVALID_ARGUMENT", "dropped_rows[0] = 12 is not an aligned row (there are 12)");
       assertRefused(r.get(1), "INVALID_ARGUMENT", "dropped_rows must be strictly ascending");
-      assertRefused(r.get(2), "INVALID_ARGUMENT", "VERTICAL_FORWARD takes no dropped_rows");
+      assertRefused(r.get(2), "INVALID_ARGUMENT", "SSHE_FORWARD takes no dropped_rows");
       assertRefused(r.get(3), "INVALID_ARGUMENT", "dropped_rows[1] = 12 is not an aligned row");
       assertRefused(r.get(4), "INVALID_ARGUMENT", "dropped_rows must be strictly ascending");
     }

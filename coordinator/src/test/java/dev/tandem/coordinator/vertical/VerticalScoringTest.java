@@ -82,7 +82,7 @@ class VerticalScoringTest {
     p.answer(task, VerticalMessage.newBuilder().addOutbox(Envelope.newBuilder().setFromSite(OUTSIDER)
         .setToSite(t.getRequester().getSite())
         .setSealed(ByteString.copyFromUtf8(p.site + " scored " + String.join(",", t.getScoreIdsList()))))
-        .addToArbiter(ByteString.copyFrom(masks.array())));
+        .addScoreMasks(ByteString.copyFrom(masks.array())));
   };
 
   /** The mask {@link #RESPONDER} gives the i-th id at {@code site}: large, so that sums wrap. */
@@ -217,7 +217,7 @@ class VerticalScoringTest {
             Envelope.newBuilder().setToSite(BANK).setSealed(ByteString.copyFromUtf8("x"))));
         refusals.add(refusal(() -> p.stub().submitVertical(toBankNoMasks)));
         refusals.add(refusal(() -> p.stub().submitVertical(toBankNoMasks.toBuilder()
-            .addToArbiter(ByteString.copyFrom(new byte[Long.BYTES + 1])).build())));
+            .addScoreMasks(ByteString.copyFrom(new byte[Long.BYTES + 1])).build())));
         p.decline(task, "PERMISSION_DENIED", "consent for 'credit-risk' was withdrawn");
       });
       assertRefused(refusal(() -> bank.scoreSubjects(request(BANK, VERSION, ids))), Status.Code.FAILED_PRECONDITION,
@@ -226,7 +226,7 @@ class VerticalScoringTest {
       shop.rethrow();
       assertRefused(refusals.get(0), Status.Code.INVALID_ARGUMENT, "exactly one envelope to each of [bank] and nothing else; got 1 to 'telco'");
       assertRefused(refusals.get(1), Status.Code.FAILED_PRECONDITION, "no scoring request 'risk/v3/score/0'");
-      assertRefused(refusals.get(2), Status.Code.INVALID_ARGUMENT, "one value for the arbiter: the masks, 8 bytes for "
+      assertRefused(refusals.get(2), Status.Code.INVALID_ARGUMENT, "one score_masks value: the masks, 8 bytes for "
           + "each of the 1 ids asked");
       assertRefused(refusals.get(3), Status.Code.INVALID_ARGUMENT, "the masks");
     }

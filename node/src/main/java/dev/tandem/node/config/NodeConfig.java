@@ -32,7 +32,7 @@ import java.util.Map;
  *   splitSeed: 7
  *   columns: {tenure: tenure_months}   # federation feature name: local column (optional)
  * database: node-db            # a path (embedded H2) or a jdbc: URL
- * maxMessageBytes: 16777216
+ * maxMessageBytes: 134217728   # default 128 MiB: a vertical job's SSHE_SETUP relays every party's encrypted features
  * privacy:                     # record-level DP budgets this node enforces (default: epsilon 10, delta 1e-5)
  *   epsilon: 8                 # for every purpose not listed below
  *   delta: 1.0e-5
@@ -58,7 +58,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin,
     VerticalPolicy vertical) {
 
-  public static final int DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+  public static final int DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 
   public NodeConfig {
     if (site == null || site.isBlank()) {

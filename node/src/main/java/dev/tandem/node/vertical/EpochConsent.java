@@ -18,9 +18,9 @@ import java.util.Set;
  * reads the consent in force now for its aligned subjects and answers the aligned row indices it no
  * longer uses (never the ids), cumulatively: a subject revoked or erased since alignment leaves that
  * epoch and every later one. The coordinator unions every party's rows and relays the union with
- * every training task of the epoch and the evaluation; the party accepts only a union that holds
- * its own dropped rows and every row dropped in an earlier epoch, the same through the epoch, and
- * skips those rows in every batch.
+ * the epoch's SSHE_OPEN; the party accepts only a union that holds its own dropped rows and every
+ * row dropped in an earlier epoch, and its {@link dev.tandem.vertical.sshe.SsheParty} leaves those
+ * rows out from then on.
  */
 final class EpochConsent {
   private final VerticalConsent consent;
@@ -38,8 +38,6 @@ final class EpochConsent {
   /** VERTICAL_EPOCH_CONSENT: re-reads consent for the aligned subjects; answers every row dropped so far. */
   VerticalMessage.Builder recheck(VerticalSession s, Task task) throws Refusal {
     VerticalTask t = task.getVertical();
-    s.open(t.getInboxList(), List.of(), VerticalStage.VERTICAL_EPOCH_CONSENT, VerticalStage.VERTICAL_EPOCH_CONSENT,
-        t.getEpoch(), 0);
     Instant at = clock.instant();
     Set<String> consented = ids(consent.select(s.spec.purpose(), data, at));
     for (int i = 0; i < s.aligned.size(); i++) {
@@ -49,17 +47,16 @@ final class EpochConsent {
     }
     BitSet known = (BitSet) s.ownDropped.clone();
     known.or(s.dropped);
-    guards.epochRows(s.spec, t.getEpoch(), s.schedule, known);
+    guards.epochRows(s.spec, t.getEpoch(), s.batches, known);
     s.epochConsentAt = at;
     return VerticalMessage.newBuilder().addAllDroppedRows(VerticalWire.rowIndices(s.ownDropped.stream().toArray()));
   }
 
   /**
-   * Every training stage and VERTICAL_EVALUATE: checks the union of dropped rows the task relays;
-   * the first training stage of an epoch fixes it for the epoch.
+   * SSHE_OPEN: checks the union of dropped rows the task relays and fixes it for the epoch.
    *
-   * @throws Refusal INVALID_ARGUMENT for a malformed union, one without this party's own or earlier
-   *     dropped rows, or one that changes within the epoch; FAILED_PRECONDITION from the guards
+   * @throws Refusal INVALID_ARGUMENT for a malformed union or one without this party's own or earlier
+   *     dropped rows; FAILED_PRECONDITION from the guards
    */
   void union(VerticalSession s, Task task) throws Refusal {
     VerticalTask t = task.getVertical();
@@ -73,14 +70,6 @@ final class EpochConsent {
           + " are refused: " + e.getMessage());
     }
     int epoch = t.getEpoch();
-    if (epoch == s.droppedEpoch) {
-      if (!union.equals(s.dropped)) {
-        throw Refusal.malformed("the dropped rows relayed with " + t.getStage() + " (epoch " + epoch + ", batch "
-            + t.getBatch() + ") of job " + s.jobId() + " are not those of the epoch's first stage: " + union.cardinality()
-            + " rows, not " + s.dropped.cardinality());
-      }
-      return;
-    }
     int missingOwn = missing(union, s.ownDropped);
     if (missingOwn > 0) {
       throw Refusal.malformed("the dropped rows relayed for epoch " + epoch + " of job " + s.jobId() + " leave out "
@@ -91,7 +80,7 @@ final class EpochConsent {
       throw Refusal.malformed("the dropped rows relayed for epoch " + epoch + " of job " + s.jobId() + " bring back "
           + back + " rows dropped in an earlier epoch");
     }
-    guards.epochRows(s.spec, epoch, s.schedule, union);
+    guards.epochRows(s.spec, epoch, s.batches, union);
     s.startEpoch(epoch, union);
   }
 

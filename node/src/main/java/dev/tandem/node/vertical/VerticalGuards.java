@@ -2,7 +2,7 @@ package dev.tandem.node.vertical;
 
 import dev.tandem.crypto.paillier.PaillierParameters;
 import dev.tandem.model.vertical.VerticalJobSpec;
-import dev.tandem.vertical.BatchSchedule;
+import dev.tandem.vertical.sshe.FixedBatches;
 import java.util.BitSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -101,24 +101,29 @@ final class VerticalGuards {
    * Refuses an epoch whose rows, once {@code dropped} are skipped, make a batch smaller than the
    * floor or leave fewer subjects than the minimum cohort.
    */
-  void epochRows(VerticalJobSpec job, int epoch, BatchSchedule schedule, BitSet dropped) throws Refusal {
-    int left = schedule.rows() - dropped.cardinality();
+  void epochRows(VerticalJobSpec job, int epoch, FixedBatches batches, BitSet dropped) throws Refusal {
+    int rows = 0;
+    for (int b = 0; b < batches.count(); b++) {
+      rows += batches.rows(b).length;
+    }
+    int left = rows - dropped.cardinality();
     cohort(left, "aligned records still consented for '" + job.purpose() + "' in epoch " + epoch + " of job "
         + job.jobId());
     if (dropped.isEmpty()) {
       return;
     }
     BatchFloor floor = floor(job);
-    for (int b = 0; b < schedule.batches(); b++) {
+    for (int b = 0; b < batches.count(); b++) {
+      int[] batch = batches.rows(b);
       int kept = 0;
-      for (int row : schedule.rows(epoch - 1, b)) {
+      for (int row : batch) {
         if (!dropped.get(row)) {
           kept++;
         }
       }
       if (kept < floor.value()) {
         throw Refusal.precondition("site '" + site + "' declines epoch " + epoch + " of job " + job.jobId()
-            + ": batch " + b + " keeps " + kept + " of its " + schedule.size(b) + " rows once the " + dropped.cardinality()
+            + ": batch " + b + " keeps " + kept + " of its " + batch.length + " rows once the " + dropped.cardinality()
             + " rows whose consent was withdrawn are skipped, fewer than its batch floor " + floor.explain());
       }
     }

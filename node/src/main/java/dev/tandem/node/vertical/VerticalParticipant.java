@@ -1,7 +1,6 @@
 package dev.tandem.node.vertical;
 
 import dev.tandem.crypto.paillier.PaillierParameters;
-import dev.tandem.crypto.paillier.PaillierPublicKey;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.RowView;
 import dev.tandem.model.vertical.VerticalJobSpec;
@@ -10,6 +9,7 @@ import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalMessage;
 import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.proto.v1.VerticalTask;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -20,15 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * This node's side of vertical jobs (stages 1 to 11 of {@code docs/VERTICAL_PROTOCOL.md}): one
- * {@link VerticalSession} per job, from VERTICAL_SETUP until VERTICAL_EVALUATE is answered, the job
- * ends, or this node refuses a stage. The node's {@link VerticalGuards} apply whatever the job says:
+ * This node's side of vertical jobs ({@code docs/VERTICAL_PROTOCOL.md}): one {@link VerticalSession}
+ * per job, from VERTICAL_SETUP until its last stage is answered, the job ends, or this node refuses a
+ * stage. Training is the secret-shared protocol ({@link SsheTraining}): this party's own Paillier
+ * key, no decryption oracle; the coordinator only relays sealed envelopes. The node's {@link VerticalGuards} apply whatever the job says:
  * key size and batch floor at setup, PSI set sizes at re-blinding, floor and minimum cohort on the
  * intersection and at every epoch, whose start re-reads consent ({@link EpochConsent}).
  *
@@ -36,9 +37,9 @@ import java.util.logging.Logger;
  * declined with a status code name and a reason a person can act on: PERMISSION_DENIED for a purpose,
  * partner or seal key the node does not accept, FAILED_PRECONDITION for missing columns, too few
  * consented or aligned records, a final intersection that is not a subset of this node's, or a stage
- * out of order, INVALID_ARGUMENT for a malformed spec, envelope or arbiter answer. A declined stage
- * ends the node's part in the job. The model piece is stored at VERTICAL_EVALUATE and the
- * contribution audited, one entry per epoch, once the coordinator has accepted that answer.
+ * out of order, INVALID_ARGUMENT for a malformed spec or envelope or a message the protocol refuses.
+ * A declined stage ends the node's part in the job. The model piece is stored at SSHE_STORE and the
+ * contribution audited, one entry per epoch, once the coordinator has accepted the job's last stage.
  *
  * <p>Not thread-safe: the agent's single worker thread (never a gRPC thread) calls {@link #handle}.
  */
@@ -54,7 +55,6 @@ public final class VerticalParticipant implements AutoCloseable {
   private final Clock clock;
   private final SecureRandom random;
   private final Tap tap;
-  private final Function<byte[], PaillierPublicKey> keyReader;
   private final VerticalGuards guards;
   private final Alignment alignment;
   private final EpochConsent epochs;
@@ -66,16 +66,14 @@ public final class VerticalParticipant implements AutoCloseable {
    */
   public VerticalParticipant(String site, LocalData data, VerticalConsent consent, VerticalPolicy policy,
       SealKeys keys, VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random) {
-    this(site, data, consent, policy, keys, models, transport, clock, random, Tap.NONE, PaillierPublicKey::fromBytes);
+    this(site, data, consent, policy, keys, models, transport, clock, random, Tap.NONE);
   }
 
   /**
    * @param tap sees every payload before it is sealed
-   * @param keyReader parses the arbiter key (tests share one parsed key, whose encryption table takes seconds)
    */
   VerticalParticipant(String site, LocalData data, VerticalConsent consent, VerticalPolicy policy, SealKeys keys,
-      VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random, Tap tap,
-      Function<byte[], PaillierPublicKey> keyReader) {
+      VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random, Tap tap) {
     this.site = Objects.requireNonNull(site, "site");
     this.data = Objects.requireNonNull(data, "data");
     this.consent = Objects.requireNonNull(consent, "consent");
@@ -88,7 +86,6 @@ public final class VerticalParticipant implements AutoCloseable {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.tap = Objects.requireNonNull(tap, "tap");
-    this.keyReader = Objects.requireNonNull(keyReader, "keyReader");
     this.guards = new VerticalGuards(site, policy, consent);
     this.alignment = new Alignment(keys, guards, random);
     this.epochs = new EpochConsent(consent, data, clock, guards);
@@ -117,16 +114,21 @@ public final class VerticalParticipant implements AutoCloseable {
       if (!task.hasVertical()) {
         throw Refusal.malformed("a task of vertical job " + task.getJobId() + " carries no stage");
       }
-      if (stage == VerticalStage.VERTICAL_EVALUATE) {
-        evaluate(task);
+      if (stage == VerticalStage.SSHE_STORE) {
+        store(task);
         return;
       }
       VerticalMessage.Builder answer = stage == VerticalStage.VERTICAL_SETUP ? setup(task) : stage(task, stage);
       VerticalMessage sent = finish(task, answer);
+      VerticalSession s = sessions.get(task.getJobId());
       if (!transport.submit(task, sent)) {
         end(task.getJobId());
-      } else if (sessions.get(task.getJobId()) != null) {
-        sessions.get(task.getJobId()).sent(task.getVertical().getEpoch(), sent.toByteArray());
+      } else if (s != null) {
+        s.sent(task.getVertical().getEpoch(), sent.toByteArray());
+        if (stage == LAST_STAGE) {
+          end(task.getJobId());
+          consent.contributed(s.spec, s.storedVersion, s.uses(sent.toByteArray()));
+        }
       }
     } catch (Refusal r) {
       end(task.getJobId());
@@ -140,31 +142,45 @@ public final class VerticalParticipant implements AutoCloseable {
     }
   }
 
+  /** The job's last stage: once the coordinator accepts it, the contribution is audited and the session ends. */
+  static final VerticalStage LAST_STAGE = VerticalStage.SSHE_STORE;
+
+  /** The stages that must find this party's training built. */
+  private static final Set<VerticalStage> TRAINING = java.util.EnumSet.range(VerticalStage.SSHE_OPEN,
+      VerticalStage.SSHE_EVAL_AUC);
+
   private VerticalMessage.Builder stage(Task task, VerticalStage stage) throws Refusal {
     VerticalSession s = session(task);
-    s.order.advance(stage, task.getVertical().getEpoch(), task.getVertical().getBatch());
-    if (TRAINING.contains(stage)) {
-      epochs.union(s, task);
+    VerticalTask t = task.getVertical();
+    StageOrder.Position previous = s.order.advance(stage, t.getEpoch(), t.getStep());
+    if (s.sshe == null && TRAINING.contains(stage)) {
+      throw new IllegalStateException("stage " + stage + " passed the stage order without a training party");
     }
-    return s.computing(() -> switch (stage) {
+    if (s.sshe != null) {
+      // every party does every stage from SSHE_SETUP on: the inbox holds the previous stage's messages
+      SsheTraining.accept(s, t, previous);
+    }
+    return switch (stage) {
       case VERTICAL_ALIGN_BLIND -> alignment.blind(s, task);
       case VERTICAL_ALIGN_REBLIND -> alignment.reblind(s, task);
       case VERTICAL_ALIGN_INTERSECT -> alignment.intersect(s, task);
       case VERTICAL_ALIGN_CONFIRM -> alignment.confirm(s, task);
+      case SSHE_SETUP -> SsheTraining.setup(s, t, random);
       case VERTICAL_EPOCH_CONSENT -> epochs.recheck(s, task);
-      case VERTICAL_FORWARD -> Training.forward(s, task);
-      case VERTICAL_RESIDUAL -> Training.residual(s, task);
-      case VERTICAL_GRADIENT -> Training.gradient(s, task);
-      case VERTICAL_UPDATE -> Training.update(s, task);
-      case VERTICAL_LOSS -> Training.loss(s, task);
+      case SSHE_OPEN -> {
+        epochs.union(s, task);
+        yield SsheTraining.open(s, t);
+      }
+      case SSHE_FORWARD -> SsheTraining.forward(s, t);
+      case SSHE_GRADIENT -> SsheTraining.gradient(s, t);
+      case SSHE_LOSS_OPERANDS -> SsheTraining.lossOperands(s, t);
+      case SSHE_LOSS_PRODUCTS -> SsheTraining.lossProducts(s, t);
+      case SSHE_LOSS_SHARES -> SsheTraining.lossShares(s, t);
+      case SSHE_LOSS -> SsheTraining.loss(s, t);
+      case SSHE_REVEAL -> SsheTraining.reveal(s, t);
       default -> throw Refusal.malformed("site '" + site + "' does not do vertical stage " + stage);
-    });
+    };
   }
-
-  /** The stages that use the aligned rows and so carry the epoch's union of dropped rows. */
-  private static final java.util.Set<VerticalStage> TRAINING = java.util.EnumSet.of(VerticalStage.VERTICAL_FORWARD,
-      VerticalStage.VERTICAL_RESIDUAL, VerticalStage.VERTICAL_GRADIENT, VerticalStage.VERTICAL_UPDATE,
-      VerticalStage.VERTICAL_LOSS, VerticalStage.VERTICAL_EVALUATE);
 
   /**
    * VERTICAL_SETUP: the consent gate, the key size and batch floor guards, the columns, the consented
@@ -191,8 +207,14 @@ public final class VerticalParticipant implements AutoCloseable {
     if (!missing.isEmpty()) {
       throw Refusal.precondition("site '" + site + "' has no column for " + String.join(", ", missing));
     }
-    PaillierPublicKey key = arbiterKey(task, spec);
-    guards.keySize(spec, key.parameters());
+    PaillierParameters key;
+    try {
+      key = PaillierParameters.byName(spec.keySize());
+      SsheTraining.config(spec);
+    } catch (IllegalArgumentException e) {
+      throw Refusal.malformed("the vertical job spec of job " + spec.jobId() + " is invalid: " + e.getMessage());
+    }
+    guards.keySize(spec, key);
     guards.batchSize(spec);
     Instant at = clock.instant();
     Map<String, RowView> rows = consentedRows(consent.select(spec.purpose(), data, at));
@@ -205,7 +227,7 @@ public final class VerticalParticipant implements AutoCloseable {
     if (small.isPresent()) {
       throw Refusal.precondition(small.get());
     }
-    VerticalSession s = new VerticalSession(spec, task.getVerticalJob(), site, rows, key, random, tap);
+    VerticalSession s = new VerticalSession(spec, task.getVerticalJob(), site, rows, random, tap);
     sessions.put(spec.jobId(), s);
     return VerticalMessage.newBuilder().setSealKey(keys.sign(spec.jobId(), s.sealKey())).setRecords(rows.size());
   }
@@ -222,20 +244,6 @@ public final class VerticalParticipant implements AutoCloseable {
           + task.getJobId() + "'");
     }
     return spec;
-  }
-
-  private PaillierPublicKey arbiterKey(Task task, VerticalJobSpec spec) throws Refusal {
-    PaillierPublicKey key;
-    try {
-      key = keyReader.apply(task.getVertical().getArbiterKey().toByteArray());
-    } catch (IllegalArgumentException e) {
-      throw Refusal.malformed("the arbiter key of job " + spec.jobId() + " is invalid: " + e.getMessage());
-    }
-    if (!key.parameters().equals(PaillierParameters.byName(spec.keySize()))) {
-      throw Refusal.malformed("the arbiter key of job " + spec.jobId() + " is a " + key.parameters()
-          + " key; the job names " + spec.keySize());
-    }
-    return key;
   }
 
   /** The consented rows of both splits by subject id, in file order. */
@@ -267,23 +275,30 @@ public final class VerticalParticipant implements AutoCloseable {
     return s;
   }
 
-  /** VERTICAL_EVALUATE: stores the model piece, answers, and audits the contribution once accepted. */
-  private void evaluate(Task task) throws Refusal {
+  /** SSHE_STORE: stores this party's model piece and answers; the job's last stage audits the contribution. */
+  private void store(Task task) throws Refusal {
     VerticalSession s = session(task);
-    s.order.advance(VerticalStage.VERTICAL_EVALUATE, task.getVertical().getEpoch(), task.getVertical().getBatch());
-    epochs.union(s, task);
-    Training.Evaluated e = Training.evaluate(s, task);
+    VerticalTask t = task.getVertical();
+    StageOrder.Position previous = s.order.advance(VerticalStage.SSHE_STORE, t.getEpoch(), t.getStep());
+    SsheTraining.accept(s, t, previous);
+    SsheTraining.Stored stored = SsheTraining.store(s, t);
     try {
-      models.save(e.piece());
+      models.save(stored.piece());
     } catch (IllegalStateException ex) {
-      throw Refusal.precondition("site '" + site + "' cannot store its piece of model " + e.piece().version() + ": "
-          + ex.getMessage());
+      throw Refusal.precondition("site '" + site + "' cannot store its piece of model " + stored.piece().version()
+          + ": " + ex.getMessage());
     }
-    VerticalMessage answer = finish(task, e.answer());
+    s.storedVersion = stored.piece().version();
+    VerticalMessage answer = finish(task, stored.answer());
     boolean accepted = transport.submit(task, answer);
-    end(s.jobId());
-    if (accepted) {
-      consent.contributed(s.spec, e.piece().version(), s.uses(answer.toByteArray()));
+    if (!accepted) {
+      end(s.jobId());
+      return;
+    }
+    s.sent(t.getEpoch(), answer.toByteArray());
+    if (LAST_STAGE == VerticalStage.SSHE_STORE) {
+      end(s.jobId());
+      consent.contributed(s.spec, s.storedVersion, s.uses(answer.toByteArray()));
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.tandem.node.vertical;
 
 import com.google.protobuf.ByteString;
-import dev.tandem.crypto.paillier.PaillierPublicKey;
 import dev.tandem.crypto.psi.PsiParty;
 import dev.tandem.crypto.seal.Opener;
 import dev.tandem.crypto.seal.SealException;
@@ -14,16 +13,11 @@ import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.model.vertical.VerticalParty;
 import dev.tandem.proto.v1.Envelope;
 import dev.tandem.proto.v1.VerticalStage;
-import dev.tandem.vertical.BatchSchedule;
-import dev.tandem.vertical.Encryptor;
-import dev.tandem.vertical.GuestParty;
-import dev.tandem.vertical.HeteroLrConfig;
-import dev.tandem.vertical.HostParty;
-import dev.tandem.vertical.Party;
+import dev.tandem.vertical.sshe.FixedBatches;
+import dev.tandem.vertical.sshe.SsheParty;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,25 +28,25 @@ import java.util.Set;
 /**
  * What one party keeps of one vertical job between stages: its seal keys and the peers' verified
  * ones, its consented rows and the counts its peers declared, the PSI sessions, the aligned rows
- * and its role in the training, the rows dropped since alignment (its own and the epoch's union)
- * and what each epoch used, for the audit.
+ * and its encoding, its {@link SsheParty} once built, the rows dropped since alignment (its own and
+ * the epoch's union) and what each epoch used, for the audit.
  *
- * <p>Envelopes are sealed to, and opened only from, the peers of this party: the guest talks to
- * every host, a host only to the guest. Not thread-safe: the agent's worker thread runs one stage
- * at a time. {@link #close()} stops the encryptor's background threads and drops the rows.
+ * <p>In alignment the guest talks to every host and a host only to the guest ({@link #peers()});
+ * in training every party may write to every other ({@link #others()}). Envelopes are opened only
+ * from a party of the job, addressed to this site. Not thread-safe: the agent's worker thread runs
+ * one stage at a time. {@link #close()} drops the rows and the training state.
  */
 final class VerticalSession implements AutoCloseable {
   /** The purpose every envelope of a vertical job is sealed under. */
   static final String SEAL_PURPOSE = "tandem-vertical-v1";
-  /** The most randomness an encryptor precomputes. */
-  private static final int MAX_POOL = 65536;
 
   final VerticalJobSpec spec;
   final dev.tandem.proto.v1.VerticalJobSpec wire;
   final String site;
   final boolean guest;
   final VerticalParty party;
-  final PaillierPublicKey key;
+  /** This party's index in the secret-shared protocol: 0 for the guest, the hosts from 1 in the spec's order. */
+  final int index;
   final StageOrder order;
   /** The consented records this party declared at setup. */
   final int declaredRecords;
@@ -83,26 +77,29 @@ final class VerticalSession implements AutoCloseable {
   /** The aligned subject ids, in row order. */
   List<String> aligned;
   AlignedEncoding encoding;
-  Party trainer;
-  BatchSchedule schedule;
-  private Encryptor encryptor;
+  /** The job's fixed batches over the aligned rows (the same at every party). */
+  FixedBatches batches;
+  /** This party's side of the training, from SSHE_SETUP on. */
+  SsheParty sshe;
+  /** The version of the model piece stored at SSHE_STORE. */
+  String storedVersion;
 
   VerticalSession(VerticalJobSpec spec, dev.tandem.proto.v1.VerticalJobSpec wire, String site,
-      Map<String, RowView> candidates, PaillierPublicKey key, SecureRandom random, Tap tap) {
+      Map<String, RowView> candidates, SecureRandom random, Tap tap) {
     this.declaredRecords = candidates.size();
     this.spec = spec;
     this.wire = wire;
     this.site = site;
     this.guest = spec.isGuest(site);
     this.party = spec.party(site);
+    this.index = spec.sites().indexOf(site);
     this.candidates = new LinkedHashMap<>(candidates);
-    this.key = key;
     this.random = random;
     this.tap = tap;
     this.sealKeys = SealKeyPair.generate(random);
     this.sealer = new Sealer(site, sealKeys, random);
     this.opener = new Opener(site, sealKeys);
-    this.order = new StageOrder(spec.jobId(), guest);
+    this.order = new StageOrder(spec.jobId(), guest, spec.hosts().size());
   }
 
   String jobId() {
@@ -126,6 +123,16 @@ final class VerticalSession implements AutoCloseable {
     return List.of(spec.guest().site());
   }
 
+  /** Every other party of the job, in the spec's order (guest first). */
+  List<String> others() {
+    return spec.sites().stream().filter(p -> !p.equals(site)).toList();
+  }
+
+  /** The index of {@code site} in the secret-shared protocol, or -1 if it is not a party. */
+  int indexOf(String site) {
+    return spec.sites().indexOf(site);
+  }
+
   void trustPeer(String peer, SealPublicKey peerKey) {
     peerKeys.put(peer, peerKey);
   }
@@ -143,7 +150,9 @@ final class VerticalSession implements AutoCloseable {
           + jobId());
     }
     String roundId = roundId(stage, epoch, batch);
-    tap.sealed(site, to, roundId, plaintext.clone());
+    if (tap != Tap.NONE) {
+      tap.sealed(site, to, roundId, plaintext.clone());
+    }
     try {
       SealedMessage sealed = sealer.seal(to, peerKey, roundId, SEAL_PURPOSE, plaintext);
       return Envelope.newBuilder().setToSite(to).setSealed(ByteString.copyFrom(sealed.toBytes())).build();
@@ -198,9 +207,50 @@ final class VerticalSession implements AutoCloseable {
     return out;
   }
 
+  /** One opened envelope: its sender and payload. */
+  record Opened(String from, byte[] payload) {}
+
   /**
-   * Fixes the aligned rows (the subject ids in row order), encodes them and makes this party's
-   * side of the training.
+   * Opens every envelope of {@code inbox}, each sealed by a party of the job at {@code senderStage}
+   * of {@code epoch} and {@code step} and addressed to this site; any number from each party.
+   *
+   * @return the payloads in the order of the inbox
+   * @throws Refusal INVALID_ARGUMENT naming the sender when an envelope is misaddressed, comes from a
+   *     site that is not a party, was sealed by another site or under another stage, or does not open
+   */
+  List<Opened> openAll(List<Envelope> inbox, VerticalStage stage, VerticalStage senderStage, int epoch, int step)
+      throws Refusal {
+    String roundId = roundId(senderStage, epoch, step);
+    List<Opened> out = new ArrayList<>(inbox.size());
+    for (Envelope e : inbox) {
+      String sender = e.getFromSite();
+      if (!e.getToSite().equals(site)) {
+        throw Refusal.malformed("an envelope of stage " + stage + " is addressed to '" + e.getToSite()
+            + "', not to site '" + site + "'");
+      }
+      SealPublicKey peerKey = peerKeys.get(sender);
+      if (sender.equals(site) || peerKey == null) {
+        throw Refusal.malformed("site '" + site + "' takes envelopes at stage " + stage + " only from " + others()
+            + ", not from '" + sender + "'");
+      }
+      try {
+        SealedMessage m = SealedMessage.fromBytes(e.getSealed().toByteArray());
+        if (!m.sender().equals(sender)) {
+          throw Refusal.malformed("the envelope relayed from site '" + sender + "' was sealed by '" + m.sender()
+              + "'");
+        }
+        out.add(new Opened(sender, opener.open(m, peerKey, roundId, SEAL_PURPOSE)));
+      } catch (IllegalArgumentException | SealException ex) {
+        throw Refusal.malformed("the envelope from site '" + sender + "' at stage " + stage + " does not open"
+            + " as one sealed at " + senderStage + " (epoch " + epoch + ", step " + step + "): " + ex.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Fixes the aligned rows (the subject ids in row order), encodes them and fixes the job's batches;
+   * the training party is built at SSHE_SETUP.
    */
   void align(List<String> ids) {
     List<RowView> rows = new ArrayList<>(ids.size());
@@ -214,36 +264,8 @@ final class VerticalSession implements AutoCloseable {
     aligned = List.copyOf(ids);
     candidates = Map.of();
     encoding = AlignedEncoding.of(rows, party.features(), guest ? spec.label() : null);
-    HeteroLrConfig config = HeteroLrConfig.of(spec.training().batchSize(), spec.training().learningRate(),
-        spec.training().l2(), spec.seed());
-    encryptor = Encryptor.start(key, random, Math.min(rows.size(), MAX_POOL), 1);
-    trainer = guest ? new GuestParty(config, encoding.x(), encoding.labels(), encryptor, random)
-        : new HostParty(config, encoding.x(), encryptor, random);
-    schedule = new BatchSchedule(rows.size(), spec.training().batchSize(), spec.seed());
-    order.aligned(schedule.batches(), spec.training().epochs());
-  }
-
-  /**
-   * The rows of batch {@code batch} of epoch {@code epoch} (1-based) that no party dropped.
-   */
-  int[] batchRows(int epoch, int batch) {
-    int[] all = schedule.rows(epoch - 1, batch);
-    if (dropped.isEmpty()) {
-      return all;
-    }
-    return Arrays.stream(all).filter(r -> !dropped.get(r)).toArray();
-  }
-
-  /** The aligned rows no party dropped, ascending. */
-  int[] keptRows() {
-    int[] out = new int[aligned.size() - dropped.cardinality()];
-    int n = 0;
-    for (int i = 0; i < aligned.size(); i++) {
-      if (!dropped.get(i)) {
-        out[n++] = i;
-      }
-    }
-    return out;
+    batches = new FixedBatches(rows.size(), spec.training().batchSize(), spec.seed());
+    order.aligned(batches.count(), spec.training().epochs());
   }
 
   /** Fixes the union of dropped rows for {@code epoch}, its first training stage, and what it uses. */
@@ -277,43 +299,10 @@ final class VerticalSession implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Runs a stage's work with the randomness pool paused, so the pool fills while this party waits
-   * for the others instead of competing with its own work.
-   */
-  <T, E extends Exception> T computing(StageWork<T, E> work) throws E {
-    Encryptor e = encryptor;
-    if (e != null) {
-      e.pausePrecomputation();
-    }
-    try {
-      return work.run();
-    } finally {
-      if (e != null) {
-        e.resumePrecomputation();
-      }
-    }
-  }
-
-  /** A stage's work. */
-  @FunctionalInterface
-  interface StageWork<T, E extends Exception> {
-    T run() throws E;
-  }
-
-  GuestParty guestParty() {
-    return (GuestParty) trainer;
-  }
-
-  HostParty hostParty() {
-    return (HostParty) trainer;
-  }
-
   @Override
   public void close() {
-    if (encryptor != null) {
-      encryptor.close();
-    }
+    sshe = null;
+    encoding = null;
     candidates = Map.of();
     psi.clear();
   }

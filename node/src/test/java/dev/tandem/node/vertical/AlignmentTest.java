@@ -195,7 +195,7 @@ class AlignmentTest {
     try (Federation f = new Federation(dir, 10, 1)) {
       f.setup();
       Federation.Declined d = assertThrows(Federation.Declined.class, () -> f.ask("bank", 1,
-          Federation.stage(VerticalStage.VERTICAL_RESIDUAL).setEpoch(1)));
+          Federation.stage(VerticalStage.SSHE_GRADIENT).setEpoch(1)));
       assertEquals("FAILED_PRECONDITION", d.code);
       assertTrue(d.getMessage().contains("does not follow stage VERTICAL_SETUP"), d.getMessage());
     }

@@ -1,14 +1,10 @@
 package dev.tandem.node.vertical;
 
-import com.google.protobuf.ByteString;
 import dev.tandem.certs.CrlSource;
 import dev.tandem.certs.FederationTrust;
 import dev.tandem.certs.IssuedCertificate;
 import dev.tandem.certs.Role;
 import dev.tandem.certs.testing.TestPki;
-import dev.tandem.crypto.paillier.PaillierCiphertext;
-import dev.tandem.crypto.paillier.PaillierParameters;
-import dev.tandem.crypto.paillier.PaillierPublicKey;
 import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.LabelSpec;
@@ -24,17 +20,14 @@ import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalMessage;
 import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.VerticalTask;
-import dev.tandem.vertical.Arbiter;
-import dev.tandem.vertical.BatchSchedule;
+import dev.tandem.vertical.sshe.FixedBatches;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +41,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A vertical job between a guest ("bank") and two hosts ("telco", "shop") over synthetic data, with
- * an in-memory coordinator that relays the envelopes, plays the arbiter and drives the stages in the
+ * an in-memory coordinator that relays the envelopes (holding no key) and drives the stages in the
  * protocol's order. Every answer and every payload sealed by a party is kept for inspection.
  *
  * <p>Subjects {@code S0001X} to {@code S0100X}: the bank holds 1-90 (12 and 13 not consented, 20
@@ -61,15 +54,6 @@ final class Federation implements AutoCloseable {
   static final String GUEST = "bank";
   static final List<String> HOSTS = List.of("telco", "shop");
   private static final SecureRandom RANDOM = new SecureRandom();
-  /** One arbiter key for all tests: generating one takes a while. */
-  static final Arbiter ARBITER = Arbiter.generate(PaillierParameters.BITS_1024_TESTING_ONLY, RANDOM);
-  private static final byte[] ARBITER_KEY = ARBITER.publicKey().toBytes();
-  /** The parties share one parsed arbiter key: building its encryption table takes seconds. */
-  private static final PaillierPublicKey SHARED_KEY = PaillierPublicKey.fromBytes(ARBITER_KEY);
-
-  static {
-    SHARED_KEY.precompute();
-  }
 
   /** A declined task, as the coordinator would see it. */
   static final class Declined extends RuntimeException {
@@ -125,7 +109,7 @@ final class Federation implements AutoCloseable {
   final Map<String, byte[]> sealedByRound = new HashMap<>();
   /** The records each party declared at setup, relayed at VERTICAL_ALIGN_BLIND (a test may change them). */
   final Map<String, Long> declared = new LinkedHashMap<>();
-  /** Per epoch, the union of dropped rows relayed with its training stages. */
+  /** Per epoch, the union of dropped rows relayed with its SSHE_OPEN. */
   final Map<Integer, List<Integer>> droppedByEpoch = new LinkedHashMap<>();
   final List<Double> losses = new ArrayList<>();
   final VerticalJobSpec spec;
@@ -203,8 +187,7 @@ final class Federation implements AutoCloseable {
         models, transport, Clock.systemUTC(), RANDOM, (from, to, roundId, plaintext) -> {
           sealedPlaintexts.add(plaintext);
           sealedByRound.put(from + " " + roundId, plaintext);
-        },
-        bytes -> Arrays.equals(bytes, ARBITER_KEY) ? SHARED_KEY : PaillierPublicKey.fromBytes(bytes));
+        });
     sites.put(name, new Site(name, data, consent, models, transport, participant));
   }
 
@@ -303,8 +286,7 @@ final class Federation implements AutoCloseable {
   Map<String, Long> setup() {
     Map<String, Long> records = new LinkedHashMap<>();
     for (String s : sites.keySet()) {
-      VerticalMessage m = ask(s, 0, stage(VerticalStage.VERTICAL_SETUP)
-          .setArbiterKey(ByteString.copyFrom(ARBITER.publicKey().toBytes())));
+      VerticalMessage m = ask(s, 0, stage(VerticalStage.VERTICAL_SETUP));
       sealKeys.put(s, m.getSealKey());
       records.put(s, m.getRecords());
       declared.put(s, m.getRecords());
@@ -357,11 +339,29 @@ final class Federation implements AutoCloseable {
   }
 
   /** The job's batches over the intersection. */
-  BatchSchedule schedule() {
-    return new BatchSchedule(intersection().size(), spec.training().batchSize(), spec.seed());
+  FixedBatches batches() {
+    return new FixedBatches(intersection().size(), spec.training().batchSize(), spec.seed());
   }
 
-  /** Stages 6 to 10 for every epoch and batch; returns the guest's epoch losses. */
+  /** Asks every party for {@code task}, in the spec's order, then delivers the stage's envelopes. */
+  Map<String, VerticalMessage> stageAll(int round, VerticalTask.Builder task) {
+    Map<String, VerticalMessage> answers = new LinkedHashMap<>();
+    for (String s : sites.keySet()) {
+      answers.put(s, ask(s, round, task.clone()));
+    }
+    flush();
+    return answers;
+  }
+
+  /** SSHE_SETUP at every party: each builds its training party and sends its encrypted features. */
+  void ssheSetup() {
+    stageAll(0, stage(VerticalStage.SSHE_SETUP));
+    ssheReady = true;
+  }
+
+  private boolean ssheReady;
+
+  /** SSHE_SETUP, then every epoch; returns the guest's epoch losses. */
   List<Double> train() {
     for (int e = 1; e <= spec.training().epochs(); e++) {
       trainEpoch(e);
@@ -369,74 +369,47 @@ final class Federation implements AutoCloseable {
     return losses;
   }
 
-  /**
-   * Epoch {@code e}: the consent re-check at every party, whose dropped rows the relay unions (as
-   * the coordinator does), then every batch with that union.
-   */
-  void trainEpoch(int e) {
-    java.util.TreeSet<Integer> union = new java.util.TreeSet<>(droppedByEpoch.getOrDefault(e - 1, List.of()));
-    for (String s : sites.keySet()) {
-      union.addAll(ask(s, e, stage(VerticalStage.VERTICAL_EPOCH_CONSENT).setEpoch(e)).getDroppedRowsList());
+  /** The consent re-check at every party, whose dropped rows the relay unions (as the coordinator does). */
+  List<Integer> epochConsent(int e) {
+    TreeSet<Integer> union = new TreeSet<>(droppedByEpoch.getOrDefault(e - 1, List.of()));
+    for (VerticalMessage m : stageAll(e, stage(VerticalStage.VERTICAL_EPOCH_CONSENT).setEpoch(e)).values()) {
+      union.addAll(m.getDroppedRowsList());
     }
-    flush();
     List<Integer> dropped = List.copyOf(union);
     droppedByEpoch.put(e, dropped);
-    int batches = schedule().batches();
-    for (int b = 0; b < batches; b++) {
-      for (String h : HOSTS) {
-        ask(h, e, stage(VerticalStage.VERTICAL_FORWARD).setEpoch(e).setBatch(b).addAllDroppedRows(dropped));
-      }
-      flush();
-      ask(GUEST, e, stage(VerticalStage.VERTICAL_RESIDUAL).setEpoch(e).setBatch(b).addAllDroppedRows(dropped));
-      flush();
-      Map<String, List<ByteString>> masked = new LinkedHashMap<>();
-      for (String h : HOSTS) {
-        masked.put(h, ask(h, e, stage(VerticalStage.VERTICAL_GRADIENT).setEpoch(e).setBatch(b)
-            .addAllDroppedRows(dropped)).getToArbiterList());
-      }
-      masked.put(GUEST, ask(GUEST, e, stage(VerticalStage.VERTICAL_GRADIENT).setEpoch(e).setBatch(b)
-          .addAllDroppedRows(dropped)).getToArbiterList());
-      flush();
-      List<ByteString> maskedLoss = List.of();
-      for (String s : List.of("telco", "shop", GUEST)) {
-        VerticalMessage m = ask(s, e, stage(VerticalStage.VERTICAL_UPDATE).setEpoch(e).setBatch(b)
-            .addAllDroppedRows(dropped).addAllFromArbiter(decrypt(masked.get(s))));
-        if (s.equals(GUEST)) {
-          maskedLoss = m.getToArbiterList();
-        }
-      }
-      flush();
-      if (b == batches - 1) {
-        losses.add(ask(GUEST, e, stage(VerticalStage.VERTICAL_LOSS).setEpoch(e).addAllDroppedRows(dropped)
-            .addAllFromArbiter(decrypt(maskedLoss))).getLoss());
-      }
-    }
+    return dropped;
   }
 
-  /** Stage 11, hosts first; returns the guest's AUC. */
-  double evaluate() {
-    int epoch = spec.training().epochs();
-    String version = JOB + "/v" + epoch;
-    List<Integer> dropped = droppedByEpoch.getOrDefault(epoch, List.of());
-    for (String h : HOSTS) {
-      ask(h, epoch, stage(VerticalStage.VERTICAL_EVALUATE).setEpoch(epoch).setModelVersion(version)
-          .addAllDroppedRows(dropped));
+  /**
+   * Epoch {@code e} (SSHE_SETUP first if not done): the consent re-check, SSHE_OPEN with the union,
+   * every step and the loss stages; the guest's loss is kept in {@link #losses}.
+   */
+  void trainEpoch(int e) {
+    if (!ssheReady) {
+      ssheSetup();
     }
-    flush();
-    return ask(GUEST, epoch, stage(VerticalStage.VERTICAL_EVALUATE).setEpoch(epoch).setModelVersion(version)
-        .addAllDroppedRows(dropped)).getAuc();
+    List<Integer> dropped = epochConsent(e);
+    stageAll(e, stage(VerticalStage.SSHE_OPEN).setEpoch(e).addAllDroppedRows(dropped));
+    int steps = batches().count();
+    for (int s = 0; s < steps; s++) {
+      stageAll(e, stage(VerticalStage.SSHE_FORWARD).setEpoch(e).setStep(s));
+      stageAll(e, stage(VerticalStage.SSHE_GRADIENT).setEpoch(e).setStep(s));
+    }
+    stageAll(e, stage(VerticalStage.SSHE_LOSS_OPERANDS).setEpoch(e));
+    stageAll(e, stage(VerticalStage.SSHE_LOSS_PRODUCTS).setEpoch(e));
+    stageAll(e, stage(VerticalStage.SSHE_LOSS_SHARES).setEpoch(e));
+    losses.add(stageAll(e, stage(VerticalStage.SSHE_LOSS).setEpoch(e)).get(GUEST).getLoss());
   }
 
-  private static List<ByteString> decrypt(List<ByteString> masked) {
-    PaillierCiphertext[] c = new PaillierCiphertext[masked.size()];
-    for (int i = 0; i < c.length; i++) {
-      c[i] = PaillierCiphertext.fromBytes(ARBITER.publicKey(), masked.get(i).toByteArray());
-    }
-    List<ByteString> out = new ArrayList<>();
-    for (BigInteger v : ARBITER.decrypt(c)) {
-      out.add(ByteString.copyFrom(v.toByteArray()));
-    }
-    return out;
+  /** SSHE_REVEAL and SSHE_STORE after {@code epoch}: every party stores its piece of {@code JOB/v<epoch>}. */
+  void store(int epoch) {
+    stageAll(epoch, stage(VerticalStage.SSHE_REVEAL).setEpoch(epoch));
+    stageAll(epoch, stage(VerticalStage.SSHE_STORE).setEpoch(epoch).setModelVersion(JOB + "/v" + epoch));
+  }
+
+  /** {@link #store} after the job's last epoch. */
+  void store() {
+    store(spec.training().epochs());
   }
 
   @Override

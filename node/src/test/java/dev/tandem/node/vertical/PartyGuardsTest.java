@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import dev.tandem.crypto.paillier.PaillierPublicKey;
 import dev.tandem.crypto.psi.PsiParty;
 import dev.tandem.crypto.seal.SealKeyPair;
 import dev.tandem.crypto.seal.SealPublicKey;
@@ -15,8 +14,8 @@ import dev.tandem.crypto.seal.Sealer;
 import dev.tandem.proto.v1.Envelope;
 import dev.tandem.proto.v1.SignedSealKey;
 import dev.tandem.proto.v1.VerticalStage;
-import dev.tandem.vertical.BatchSchedule;
-import dev.tandem.vertical.Ciphertexts;
+import dev.tandem.vertical.sshe.FixedBatches;
+import dev.tandem.vertical.sshe.SsheMessage;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -42,8 +41,7 @@ class PartyGuardsTest {
         Federation.POLICY.withMinBatchSize(1))) {
       for (String site : f.sites.keySet()) {
         Federation.Declined d = assertThrows(Federation.Declined.class, () -> f.ask(site, 0,
-            Federation.stage(VerticalStage.VERTICAL_SETUP).setArbiterKey(ByteString.copyFrom(
-                Federation.ARBITER.publicKey().toBytes()))));
+            Federation.stage(VerticalStage.VERTICAL_SETUP)));
         assertEquals("FAILED_PRECONDITION", d.code);
         assertTrue(d.getMessage().contains("batch size 5 is below its batch floor 6 = max(site minimum 1, 1 + the 5"
             + " encoded columns of 'bank' with its intercept)"), d.getMessage());
@@ -82,12 +80,14 @@ class PartyGuardsTest {
       f.setup();
       f.align();
       f.train();
-      PaillierPublicKey key = Federation.ARBITER.publicKey();
-      assertEquals(20, Ciphertexts.fromBytes(key, f.sealedByRound.get("telco " + Federation.JOB
-          + "/VERTICAL_FORWARD/1/0"), 20).length);
-      assertEquals(37, Ciphertexts.fromBytes(key, f.sealedByRound.get("telco " + Federation.JOB
-          + "/VERTICAL_FORWARD/1/1"), 37).length);
-      assertFalse(f.sealedByRound.containsKey("telco " + Federation.JOB + "/VERTICAL_FORWARD/1/2"));
+      for (String site : f.sites.keySet()) {
+        FixedBatches batches = f.participant(site).session(Federation.JOB).orElseThrow().batches;
+        assertEquals(2, batches.count(), site);
+        assertEquals(List.of(20, 37), List.of(batches.rows(0).length, batches.rows(1).length), site);
+      }
+      assertEquals(1, SsheMessage.fromBytes(f.sealedByRound.get("telco " + Federation.JOB
+          + "/SSHE_FORWARD/1/1")).step());
+      assertFalse(f.sealedByRound.containsKey("telco " + Federation.JOB + "/SSHE_FORWARD/1/2"));
     }
   }
 
@@ -232,26 +232,24 @@ class PartyGuardsTest {
       f.trainEpoch(2);
       // each party reported its own row; the relay's union reached every party
       assertEquals(List.of(Math.min(bankRow, telcoRow), Math.max(bankRow, telcoRow)), f.droppedByEpoch.get(2));
-      BatchSchedule schedule = f.schedule();
-      PaillierPublicKey key = Federation.ARBITER.publicKey();
-      for (int b = 0; b < schedule.batches(); b++) {
-        int[] all = schedule.rows(1, b);
-        int kept = (int) java.util.Arrays.stream(all).filter(r -> r != bankRow && r != telcoRow).count();
-        for (String site : f.sites.keySet()) {
-          int[] used = f.participant(site).session(Federation.JOB).orElseThrow().batchRows(2, b);
-          assertEquals(kept, used.length, site + " batch " + b);
-          assertTrue(java.util.Arrays.stream(used).noneMatch(r -> r == bankRow || r == telcoRow), site);
-        }
-        // what the parties really sent in epoch 2: one ciphertext per row kept
-        for (String sender : List.of("telco " + Federation.JOB + "/VERTICAL_FORWARD/2/" + b,
-            "shop " + Federation.JOB + "/VERTICAL_FORWARD/2/" + b, "bank " + Federation.JOB + "/VERTICAL_RESIDUAL/2/" + b)) {
-          assertEquals(kept, Ciphertexts.fromBytes(key, f.sealedByRound.get(sender), kept).length, sender);
-        }
+      for (String site : f.sites.keySet()) {
+        VerticalSession session = f.participant(site).session(Federation.JOB).orElseThrow();
+        assertEquals(List.of(Math.min(bankRow, telcoRow), Math.max(bankRow, telcoRow)),
+            session.dropped.stream().boxed().toList(), site + " leaves both rows out from epoch 2");
+      }
+      // what the owners really sent at epoch 2's start: their column groups re-encrypted without the rows
+      for (String owner : List.of("bank", "telco")) {
+        assertEquals(0, SsheMessage.fromBytes(f.sealedByRound.get(owner + " " + Federation.JOB + "/SSHE_OPEN/1/0"))
+            .payloadLength(), owner + ": nothing to re-encrypt at epoch 1");
+        assertTrue(SsheMessage.fromBytes(f.sealedByRound.get(owner + " " + Federation.JOB + "/SSHE_OPEN/2/0"))
+            .payloadLength() > 0, owner + ": the groups holding a dropped row, re-encrypted at epoch 2");
       }
       f.trainEpoch(3);
       assertEquals(f.droppedByEpoch.get(2), f.droppedByEpoch.get(3), "a dropped subject stays out");
-      double auc = f.evaluate();
-      assertTrue(auc > 0.7, "AUC " + auc);
+      assertEquals(0, SsheMessage.fromBytes(f.sealedByRound.get("telco " + Federation.JOB + "/SSHE_OPEN/3/0"))
+          .payloadLength(), "nothing new to re-encrypt at epoch 3");
+      assertTrue(f.losses.stream().allMatch(Double::isFinite), "losses " + f.losses);
+      f.store();
 
       for (Federation.Site s : f.sites.values()) {
         List<TestConsent.Contribution> audited = s.consent().contributions;
@@ -270,14 +268,15 @@ class PartyGuardsTest {
   }
 
   @Test
-  void forward_withoutTheEpochsConsentCheck_refusedAsOutOfOrder() {
+  void open_withoutTheEpochsConsentCheck_refusedAsOutOfOrder() {
     try (Federation f = new Federation(dir, 10, 2)) {
       f.setup();
       f.align();
+      f.ssheSetup();
       Federation.Declined d = assertThrows(Federation.Declined.class, () -> f.ask("telco", 1,
-          Federation.stage(VerticalStage.VERTICAL_FORWARD).setEpoch(1).setBatch(0)));
+          Federation.stage(VerticalStage.SSHE_OPEN).setEpoch(1)));
       assertEquals("FAILED_PRECONDITION", d.code);
-      assertTrue(d.getMessage().contains("does not follow stage VERTICAL_ALIGN_CONFIRM"), d.getMessage());
+      assertTrue(d.getMessage().contains("does not follow stage SSHE_SETUP"), d.getMessage());
     }
   }
 
@@ -294,7 +293,7 @@ class PartyGuardsTest {
       f.flush();
       // a relay that drops nothing: the telco would train on a subject whose consent it no longer has
       Federation.Declined d = assertThrows(Federation.Declined.class, () -> f.ask("telco", 2,
-          Federation.stage(VerticalStage.VERTICAL_FORWARD).setEpoch(2).setBatch(0)));
+          Federation.stage(VerticalStage.SSHE_OPEN).setEpoch(2)));
       assertEquals("INVALID_ARGUMENT", d.code);
       assertTrue(d.getMessage().contains("leave out 1 of the 1 rows site 'telco' dropped"), d.getMessage());
     }

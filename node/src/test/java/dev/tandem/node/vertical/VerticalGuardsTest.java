@@ -10,7 +10,7 @@ import dev.tandem.model.LabelSpec;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.model.vertical.VerticalParty;
 import dev.tandem.model.vertical.VerticalTraining;
-import dev.tandem.vertical.BatchSchedule;
+import dev.tandem.vertical.sshe.FixedBatches;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
@@ -113,16 +113,16 @@ class VerticalGuardsTest {
   @Test
   void epochRows_droppedRowsLeaveABatchBelowTheFloor_refusedNamingTheBatch() throws Refusal {
     VerticalGuards g = guards(VerticalPolicy.defaults().withMinBatchSize(8), 1);
-    BatchSchedule s = new BatchSchedule(20, 8, 3); // batches of 8 and 12
+    FixedBatches s = new FixedBatches(20, 8, 3); // batches of 8 and 12
     BitSet dropped = new BitSet();
-    for (int r : s.rows(0, 1)) {
+    for (int r : s.rows(1)) {
       dropped.set(r);
       if (dropped.cardinality() == 4) {
         break;
       }
     }
     g.epochRows(job(8), 1, s, dropped); // the batch of 12 keeps 8
-    int[] first = s.rows(0, 0);
+    int[] first = s.rows(0);
     dropped.set(first[0]);
     String why = refused(() -> g.epochRows(job(8), 1, s, dropped));
     assertTrue(why.contains("declines epoch 1 of job j-1: batch 0 keeps 7 of its 8 rows once the 5 rows whose"
@@ -134,7 +134,7 @@ class VerticalGuardsTest {
     BitSet dropped = new BitSet();
     dropped.set(0);
     String why = refused(() -> guards(VerticalPolicy.defaults().withMinBatchSize(1), 20).epochRows(job(8), 2,
-        new BatchSchedule(20, 8, 1), dropped));
+        new FixedBatches(20, 8, 1), dropped));
     assertTrue(why.contains("has 19 aligned records still consented for 'credit' in epoch 2 of job j-1; it"
         + " contributes from no fewer than 20"), why);
   }

@@ -153,7 +153,7 @@ public final class ScoreResponder {
     }
     VerticalMessage answer = VerticalMessage.newBuilder().setTaskId(task.getTaskId()).setJobId(task.getJobId())
         .setRound(task.getRound()).setStage(VerticalStage.VERTICAL_SCORE).addOutbox(envelope)
-        .addToArbiter(ByteString.copyFrom(masks.array())).build();
+        .addScoreMasks(ByteString.copyFrom(masks.array())).build();
     if (!used.isEmpty()) {
       ScoringAudit.scored(context, piece, SubjectsScored.PARTY, requester, at, used, answer.toByteArray());
     }

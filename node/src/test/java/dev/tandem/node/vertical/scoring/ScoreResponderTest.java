@@ -82,9 +82,9 @@ class ScoreResponderTest {
    */
   static Map<String, OptionalDouble> unmask(VerticalMessage answer, Map<String, OptionalLong> masked,
       List<String> asked) {
-    assertEquals(1, answer.getToArbiterCount(), "one value for the coordinator: the masks");
-    assertEquals(Long.BYTES * asked.size(), answer.getToArbiter(0).size(), "a mask for every id asked");
-    java.nio.LongBuffer masks = answer.getToArbiter(0).asReadOnlyByteBuffer().asLongBuffer();
+    assertEquals(1, answer.getScoreMasksCount(), "one value for the coordinator: the masks");
+    assertEquals(Long.BYTES * asked.size(), answer.getScoreMasks(0).size(), "a mask for every id asked");
+    java.nio.LongBuffer masks = answer.getScoreMasks(0).asReadOnlyByteBuffer().asLongBuffer();
     Map<String, OptionalDouble> out = new java.util.LinkedHashMap<>();
     for (String id : asked) {
       long mask = masks.get();
@@ -120,7 +120,7 @@ class ScoreResponderTest {
     List<String> asked = List.of("c1", "c2");
     VerticalMessage first = new ScoreResponder(sites.operator.context()).answer(askOperator("c1", "c2"));
     VerticalMessage second = new ScoreResponder(sites.operator.context()).answer(askOperator("c1", "c2"));
-    assertFalse(first.getToArbiter(0).equals(second.getToArbiter(0)), "masks are fresh for every request");
+    assertFalse(first.getScoreMasks(0).equals(second.getScoreMasks(0)), "masks are fresh for every request");
     Envelope e = first.getOutbox(0).toBuilder().setFromSite(OPERATOR).build();
     Map<String, OptionalLong> masked = PartialScores.decode(ScoreEnvelope.open(e, OPERATOR, BANK, requesterKey,
         sites.bank.keys(), VERSION), asked);

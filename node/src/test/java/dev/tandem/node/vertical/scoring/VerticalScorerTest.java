@@ -96,7 +96,7 @@ class VerticalScorerTest {
     try {
       VerticalMessage answer = new ScoreResponder(sites.operator.context()).answer(task);
       return ScoreResponse.newBuilder().addPartials(answer.getOutbox(0).toBuilder().setFromSite(OPERATOR))
-          .setMaskSums(answer.getToArbiter(0)).build();
+          .setMaskSums(answer.getScoreMasks(0)).build();
     } catch (ScoreRefusal e) {
       throw Status.FAILED_PRECONDITION.withDescription("site '" + OPERATOR + "' declined: " + e.reason())
           .asRuntimeException();
