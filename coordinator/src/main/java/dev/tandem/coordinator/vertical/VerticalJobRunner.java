@@ -251,9 +251,22 @@ public final class VerticalJobRunner implements Runnable {
     stage(VerticalStage.SSHE_STORE, epoch, 0, parties, site -> VerticalTask.newBuilder().setModelVersion(version));
   }
 
-  /** The evaluation: the guest's training AUC without any party's per-row scores leaving it. */
-  private double evaluate(int epoch) {
-    return Double.NaN;
+  /**
+   * The evaluation over the last epoch's rows: SSHE_EVAL_ROWS once per host (round 1 to k, in the
+   * task's step), SSHE_EVAL_HISTOGRAM, SSHE_EVAL_OPERANDS, SSHE_EVAL_PRODUCT, SSHE_EVAL_SHARE, and
+   * SSHE_EVAL_AUC, where the guest answers the training AUC; no party's per-row score leaves it.
+   */
+  private double evaluate(int epoch) throws InterruptedException, Failed {
+    List<String> parties = spec.sites();
+    Function<String, VerticalTask.Builder> plain = site -> VerticalTask.newBuilder();
+    for (int round = 1; round < parties.size(); round++) {
+      stage(VerticalStage.SSHE_EVAL_ROWS, epoch, round, parties, plain);
+    }
+    stage(VerticalStage.SSHE_EVAL_HISTOGRAM, epoch, 0, parties, plain);
+    stage(VerticalStage.SSHE_EVAL_OPERANDS, epoch, 0, parties, plain);
+    stage(VerticalStage.SSHE_EVAL_PRODUCT, epoch, 0, parties, plain);
+    stage(VerticalStage.SSHE_EVAL_SHARE, epoch, 0, parties, plain);
+    return stage(VerticalStage.SSHE_EVAL_AUC, epoch, 0, parties, plain).get(spec.guest().site()).answer().auc();
   }
 
   private Map<String, Accepted> stage(VerticalStage stage, int round, int step, List<String> to,

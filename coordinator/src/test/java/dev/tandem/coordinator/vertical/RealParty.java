@@ -171,6 +171,17 @@ final class RealParty implements FakeParty.Behaviour {
       }
       case SSHE_REVEAL -> send(answer, party.reveal());
       case SSHE_STORE -> party.weights();
+      case SSHE_EVAL_ROWS -> send(answer, party.evaluationRows(t.getStep()));
+      case SSHE_EVAL_HISTOGRAM -> send(answer, party.evaluationHistogram());
+      case SSHE_EVAL_OPERANDS -> send(answer, party.evaluationOperands());
+      case SSHE_EVAL_PRODUCT -> send(answer, party.evaluationProduct());
+      case SSHE_EVAL_SHARE -> send(answer, party.evaluationShare());
+      case SSHE_EVAL_AUC -> {
+        if (isGuest()) {
+          auc = party.auc();
+          answer.setAuc(auc);
+        }
+      }
       default -> throw new AssertionError("unexpected stage " + stage);
     }
     VerticalMessage correct = FakeParty.answerTo(task, answer);

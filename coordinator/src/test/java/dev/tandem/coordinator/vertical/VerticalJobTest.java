@@ -1,5 +1,11 @@
 package dev.tandem.coordinator.vertical;
 
+import static dev.tandem.proto.v1.VerticalStage.SSHE_EVAL_AUC;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_EVAL_HISTOGRAM;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_EVAL_OPERANDS;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_EVAL_PRODUCT;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_EVAL_ROWS;
+import static dev.tandem.proto.v1.VerticalStage.SSHE_EVAL_SHARE;
 import static dev.tandem.proto.v1.VerticalStage.SSHE_FORWARD;
 import static dev.tandem.proto.v1.VerticalStage.SSHE_GRADIENT;
 import static dev.tandem.proto.v1.VerticalStage.SSHE_LOSS;
@@ -143,6 +149,8 @@ class VerticalJobTest {
         assertEquals(spec.sites(), rounds.get(e).getSitesList());
       }
       RoundMetrics last = rounds.get(2);
+      assertEquals(bank.auc, last.getAuc(), 0);
+      assertTrue(last.getAuc() > 0.7, "the model learned the labels: AUC " + last.getAuc());
       assertEquals(jobId + "/v2", last.getModelVersion());
       assertEquals(ROWS, last.getIntersection());
       assertTrue(events.stream().anyMatch(e -> e.hasSiteEvent() && e.getSiteEvent().getSite().equals(BANK)
@@ -157,7 +165,8 @@ class VerticalJobTest {
         }
         training.addAll(List.of(SSHE_LOSS_OPERANDS, SSHE_LOSS_PRODUCTS, SSHE_LOSS_SHARES, SSHE_LOSS));
       }
-      training.addAll(List.of(SSHE_REVEAL, SSHE_STORE));
+      training.addAll(List.of(SSHE_REVEAL, SSHE_STORE, SSHE_EVAL_ROWS, SSHE_EVAL_ROWS, SSHE_EVAL_HISTOGRAM,
+          SSHE_EVAL_OPERANDS, SSHE_EVAL_PRODUCT, SSHE_EVAL_SHARE, SSHE_EVAL_AUC));
       List<VerticalStage> guestStages = new ArrayList<>(List.of(VERTICAL_SETUP, VERTICAL_ALIGN_BLIND,
           VERTICAL_ALIGN_REBLIND, VERTICAL_ALIGN_INTERSECT));
       guestStages.addAll(training);
@@ -192,6 +201,7 @@ class VerticalJobTest {
       // the registry keeps the spec and the metrics, and no weights
       VerticalVersion stored = f.server.registry().verticalVersion(jobId + "/v2").orElseThrow();
       assertEquals(spec.withJobId(jobId), stored.job());
+      assertEquals(bank.auc, stored.metrics().auc(), 0);
       assertEquals(ROWS, stored.metrics().intersection());
       assertTrue(f.server.registry().version(jobId + "/v2").isEmpty(), "not a horizontal model");
       List<ModelVersion> listed = f.operator().listModels(ListModelsRequest.newBuilder().setJobId(jobId).build())

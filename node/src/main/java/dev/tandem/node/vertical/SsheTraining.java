@@ -150,6 +150,35 @@ final class SsheTraining {
     return new Stored(VerticalMessage.newBuilder(), piece);
   }
 
+  /**
+   * The evaluation stages: SSHE_EVAL_ROWS (round = the task's step), SSHE_EVAL_HISTOGRAM,
+   * SSHE_EVAL_OPERANDS, SSHE_EVAL_PRODUCT and SSHE_EVAL_SHARE; every party calls every stage's method,
+   * those that do not act there send nothing.
+   */
+  static VerticalMessage.Builder evaluation(VerticalSession s, VerticalTask t) throws Refusal {
+    return send(s, t, run(s, t.getStage(), () -> switch (t.getStage()) {
+      case SSHE_EVAL_ROWS -> s.sshe.evaluationRows(t.getStep());
+      case SSHE_EVAL_HISTOGRAM -> s.sshe.evaluationHistogram();
+      case SSHE_EVAL_OPERANDS -> s.sshe.evaluationOperands();
+      case SSHE_EVAL_PRODUCT -> s.sshe.evaluationProduct();
+      case SSHE_EVAL_SHARE -> s.sshe.evaluationShare();
+      default -> throw new IllegalArgumentException(t.getStage() + " is not an evaluation stage");
+    }));
+  }
+
+  /**
+   * SSHE_EVAL_AUC: the guest answers the training AUC of the binned scores of the rows the last epoch
+   * used; a host answers nothing.
+   */
+  static VerticalMessage.Builder auc(VerticalSession s, VerticalTask t) throws Refusal {
+    VerticalMessage.Builder answer = VerticalMessage.newBuilder();
+    if (s.guest) {
+      double auc = run(s, t.getStage(), s.sshe::auc);
+      answer.setAuc(Double.isNaN(auc) ? 0 : auc);
+    }
+    return answer;
+  }
+
   /** Seals each message to its recipient's site, one envelope per message. */
   private static VerticalMessage.Builder send(VerticalSession s, VerticalTask t, List<SsheMessage> messages)
       throws Refusal {

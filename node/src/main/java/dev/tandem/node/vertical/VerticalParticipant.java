@@ -39,7 +39,8 @@ import java.util.logging.Logger;
  * consented or aligned records, a final intersection that is not a subset of this node's, or a stage
  * out of order, INVALID_ARGUMENT for a malformed spec or envelope or a message the protocol refuses.
  * A declined stage ends the node's part in the job. The model piece is stored at SSHE_STORE and the
- * contribution audited, one entry per epoch, once the coordinator has accepted the job's last stage.
+ * contribution audited, one entry per epoch, once the coordinator has accepted that answer; the
+ * session ends with the evaluation's last stage, SSHE_EVAL_AUC.
  *
  * <p>Not thread-safe: the agent's single worker thread (never a gRPC thread) calls {@link #handle}.
  */
@@ -127,7 +128,6 @@ public final class VerticalParticipant implements AutoCloseable {
         s.sent(task.getVertical().getEpoch(), sent.toByteArray());
         if (stage == LAST_STAGE) {
           end(task.getJobId());
-          consent.contributed(s.spec, s.storedVersion, s.uses(sent.toByteArray()));
         }
       }
     } catch (Refusal r) {
@@ -142,8 +142,8 @@ public final class VerticalParticipant implements AutoCloseable {
     }
   }
 
-  /** The job's last stage: once the coordinator accepts it, the contribution is audited and the session ends. */
-  static final VerticalStage LAST_STAGE = VerticalStage.SSHE_STORE;
+  /** The job's last stage: once the coordinator accepts it, the session ends. */
+  static final VerticalStage LAST_STAGE = VerticalStage.SSHE_EVAL_AUC;
 
   /** The stages that must find this party's training built. */
   private static final Set<VerticalStage> TRAINING = java.util.EnumSet.range(VerticalStage.SSHE_OPEN,
@@ -178,6 +178,9 @@ public final class VerticalParticipant implements AutoCloseable {
       case SSHE_LOSS_SHARES -> SsheTraining.lossShares(s, t);
       case SSHE_LOSS -> SsheTraining.loss(s, t);
       case SSHE_REVEAL -> SsheTraining.reveal(s, t);
+      case SSHE_EVAL_ROWS, SSHE_EVAL_HISTOGRAM, SSHE_EVAL_OPERANDS, SSHE_EVAL_PRODUCT, SSHE_EVAL_SHARE ->
+          SsheTraining.evaluation(s, t);
+      case SSHE_EVAL_AUC -> SsheTraining.auc(s, t);
       default -> throw Refusal.malformed("site '" + site + "' does not do vertical stage " + stage);
     };
   }
@@ -275,7 +278,11 @@ public final class VerticalParticipant implements AutoCloseable {
     return s;
   }
 
-  /** SSHE_STORE: stores this party's model piece and answers; the job's last stage audits the contribution. */
+  /**
+   * SSHE_STORE: stores this party's model piece, answers, and once the coordinator accepted the answer
+   * audits the contribution, one entry per epoch, so that every stored piece is audited. The
+   * evaluation that follows uses the last epoch's rows again and stores nothing.
+   */
   private void store(Task task) throws Refusal {
     VerticalSession s = session(task);
     VerticalTask t = task.getVertical();
@@ -296,10 +303,7 @@ public final class VerticalParticipant implements AutoCloseable {
       return;
     }
     s.sent(t.getEpoch(), answer.toByteArray());
-    if (LAST_STAGE == VerticalStage.SSHE_STORE) {
-      end(s.jobId());
-      consent.contributed(s.spec, s.storedVersion, s.uses(answer.toByteArray()));
-    }
+    consent.contributed(s.spec, s.storedVersion, s.uses(answer.toByteArray()));
   }
 
   private static VerticalMessage finish(Task task, VerticalMessage.Builder answer) {

@@ -412,6 +412,27 @@ final class Federation implements AutoCloseable {
     store(spec.training().epochs());
   }
 
+  /**
+   * The evaluation after {@code epoch} (once stored): SSHE_EVAL_ROWS once per host, then histogram,
+   * operands, product, share and AUC at every party; returns the guest's AUC.
+   */
+  double evaluate(int epoch) {
+    for (int round = 1; round <= HOSTS.size(); round++) {
+      stageAll(epoch, stage(VerticalStage.SSHE_EVAL_ROWS).setEpoch(epoch).setStep(round));
+    }
+    for (VerticalStage s : List.of(VerticalStage.SSHE_EVAL_HISTOGRAM, VerticalStage.SSHE_EVAL_OPERANDS,
+        VerticalStage.SSHE_EVAL_PRODUCT, VerticalStage.SSHE_EVAL_SHARE)) {
+      stageAll(epoch, stage(s).setEpoch(epoch));
+    }
+    return stageAll(epoch, stage(VerticalStage.SSHE_EVAL_AUC).setEpoch(epoch)).get(GUEST).getAuc();
+  }
+
+  /** {@link #store} and {@link #evaluate} after the job's last epoch; returns the guest's AUC. */
+  double storeAndEvaluate() {
+    store();
+    return evaluate(spec.training().epochs());
+  }
+
   @Override
   public void close() {
     for (Site s : sites.values()) {

@@ -249,7 +249,8 @@ class PartyGuardsTest {
       assertEquals(0, SsheMessage.fromBytes(f.sealedByRound.get("telco " + Federation.JOB + "/SSHE_OPEN/3/0"))
           .payloadLength(), "nothing new to re-encrypt at epoch 3");
       assertTrue(f.losses.stream().allMatch(Double::isFinite), "losses " + f.losses);
-      f.store();
+      double auc = f.storeAndEvaluate();
+      assertTrue(auc > 0.7, "AUC over the rows still consented " + auc);
 
       for (Federation.Site s : f.sites.values()) {
         List<TestConsent.Contribution> audited = s.consent().contributions;

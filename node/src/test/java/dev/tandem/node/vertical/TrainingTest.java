@@ -39,7 +39,7 @@ class TrainingTest {
       f.setup();
       f.align();
       List<Double> losses = f.train();
-      f.store();
+      double auc = f.storeAndEvaluate();
 
       assertEquals(3, losses.size());
       assertTrue(losses.get(2) < losses.get(0), "the loss falls: " + losses);
@@ -73,8 +73,11 @@ class TrainingTest {
       for (int i = 0; i < labels.length; i++) {
         labels[i] = "yes".equals(bank.get(ids.get(i)).get("default"));
       }
-      double auc = BinaryMetrics.auc(scores, labels);
-      assertTrue(auc > 0.8, "train AUC of the stored pieces " + auc);
+      double exact = BinaryMetrics.auc(scores, labels);
+      assertTrue(exact > 0.8, "train AUC of the stored pieces " + exact);
+      // the guest learns the AUC of binned scores: coarse bins with two hosts over 57 rows (the
+      // protocol's own tests check it equals the binned AUC exactly)
+      assertTrue(auc > 0.75 && auc <= exact + 0.05, "the guest's AUC " + auc + ", of the exact scores " + exact);
 
       for (Federation.Site s : f.sites.values()) {
         assertEquals(3, s.consent().contributions.size(), s.name() + ": one entry per epoch");
@@ -86,8 +89,11 @@ class TrainingTest {
           assertTrue(c.sent().length > 0, "epoch " + e + " hashes its last answer");
         }
         TestConsent.Contribution c = s.consent().contributions.get(2);
-        assertTrue(Arrays.equals(s.transport().last.toByteArray(), c.sent()), "the audit hashes what was sent");
-        assertTrue(s.participant().session(Federation.JOB).isEmpty(), "the session ends with the job's last stage");
+        VerticalMessage stored = s.transport().answers.stream()
+            .filter(m -> m.getStage() == VerticalStage.SSHE_STORE).findFirst().orElseThrow();
+        assertTrue(Arrays.equals(stored.toByteArray(), c.sent()), "the audit hashes what was sent with the piece");
+        assertEquals(VerticalStage.SSHE_EVAL_AUC, s.transport().last.getStage());
+        assertTrue(s.participant().session(Federation.JOB).isEmpty(), "the session ends with the evaluation");
       }
     }
   }
@@ -98,7 +104,7 @@ class TrainingTest {
       f.setup();
       f.align();
       f.train();
-      f.store();
+      f.storeAndEvaluate();
       List<byte[]> seen = new ArrayList<>(f.sealedPlaintexts);
       for (Federation.Site s : f.sites.values()) {
         s.transport().answers.forEach(m -> seen.add(m.toByteArray()));
