@@ -229,7 +229,8 @@ public final class DemoCommand implements Callable<Integer> {
     if (!jobs.isEmpty()) {
       out.println();
       out.println("Vertical jobs: a bank and a hospital hold the labels, the operator other columns of the same people;");
-      out.println("private set intersection (PSI) aligns them, encrypted-gradient logistic regression trains across them");
+      out.println("private set intersection (PSI) aligns them; secret-shared logistic regression trains across them, each party"
+          + " with its own key, the coordinator relaying sealed messages it cannot open");
       vertical = VerticalDemo.run(out, fed, tables, jobs);
       out.println();
     }

@@ -21,8 +21,12 @@ import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.vertical.scoring.ScoreResult;
 import dev.tandem.node.vertical.scoring.ScoringException;
 import dev.tandem.node.training.Datasets;
+import dev.tandem.crypto.seal.SealedMessage;
+import dev.tandem.proto.v1.Envelope;
 import dev.tandem.proto.v1.JobEvent;
 import dev.tandem.proto.v1.RoundMetrics;
+import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,10 +41,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A vertical health-risk job end to end over mTLS gRPC: a hospital (guest, label) and an operator
- * (host) with partly overlapping customers align by PSI through the coordinator, train encrypted
- * logistic regression with the coordinator as arbiter, and reach the accuracy of the joined data;
- * no subject id crosses to the coordinator in the clear during training; the trained model then
- * scores subjects across both parties, for either party, under consent checked at scoring time.
+ * (host) with partly overlapping customers align by PSI through the coordinator, train secret-shared
+ * logistic regression, each with its own key, and reach the accuracy of the joined data; the
+ * coordinator only relays sealed envelopes: it receives no key and no value it could decrypt, and
+ * no subject id in the clear during training; the trained model then scores subjects across both
+ * parties, for either party, under consent checked at scoring time.
  */
 class VerticalFederationTest {
   @TempDir Path dir;
@@ -156,7 +161,8 @@ class VerticalFederationTest {
     // centralized LR on the full joined table: 0.8395 train AUC (data README and the vertical module's test)
     assertTrue(last.getAuc() > 0.82, "federated train AUC " + last.getAuc());
     assertFalse(outcome.finished().getFinalModelVersion().isEmpty());
-    assertEquals(last.getAuc(), BinaryMetrics.auc(p, y), 1e-9, "AUC of the federated scores");
+    // the guest learns the AUC of binned scores, close to that of the exact scores
+    assertEquals(BinaryMetrics.auc(p, y), last.getAuc(), 0.02, "AUC of the federated scores");
     for (ScoreResult.Scored s : byOperator.scored()) {
       assertEquals(scores.get(s.id()), s.probability(), 1e-9, "score of " + s.id() + " asked by the operator");
     }
@@ -176,6 +182,27 @@ class VerticalFederationTest {
     assertTrue(accessVerified.countersignedThrough() >= access.scorings().get(1).seq(),
         "the coordinator countersigned the operator's head after each scoring: " + accessVerified.describe());
     assertTrue(access.rounds().stream().allMatch(SubjectAccessReport.RoundUse::used), "trained on the subject");
+    // The coordinator never receives a key or a value it could decrypt: every answer of the vertical
+    // job carries no field this build does not know (the removed arbiter fields among them) and no
+    // score masks, and every message for another party is sealed to that party.
+    for (Map.Entry<String, OutboundRecorder> r : recorders.entrySet()) {
+      int envelopes = 0;
+      for (OutboundRecorder.Sent s : r.getValue().sent) {
+        if (!(s.message() instanceof VerticalMessage m) || m.getStage() == VerticalStage.VERTICAL_SCORE) {
+          continue; // scoring's masks go to the coordinator by design: it returns only their sum
+        }
+        assertTrue(m.getUnknownFields().asMap().isEmpty(), r.getKey() + " " + m.getStage());
+        assertEquals(0, m.getScoreMasksCount(), r.getKey() + " " + m.getStage());
+        for (Envelope e : m.getOutboxList()) {
+          SealedMessage sealed = SealedMessage.fromBytes(e.getSealed().toByteArray());
+          assertEquals(r.getKey(), sealed.sender());
+          assertEquals(e.getToSite(), sealed.recipient(), "sealed to its recipient");
+          assertEquals("tandem-vertical-v1", sealed.purpose());
+          envelopes++;
+        }
+      }
+      assertTrue(envelopes > 20, r.getKey() + " sent " + envelopes + " envelopes");
+    }
     // No subject id, inside or outside the intersection, reaches the coordinator in the clear in training.
     for (Map.Entry<String, OutboundRecorder> r : recorders.entrySet()) {
       assertFalse(r.getValue().sent.isEmpty());

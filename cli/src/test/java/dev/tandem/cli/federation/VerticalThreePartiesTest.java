@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A vertical model of three parties (a hospital with the label, an operator and a wearables
- * provider), trained and then scored across all three in separate roles: each scoring combines
+ * provider), trained with the secret-shared protocol (guest and two hosts) and then scored across
+ * all three in separate roles: each scoring combines
  * the two other parties' masked partial scores with the coordinator's sum of their masks, and the
  * scores are the trained model's whichever party asks.
  */
@@ -92,7 +93,7 @@ class VerticalThreePartiesTest {
         last = e.getRoundCompleted();
       }
     }
-    assertTrue(last != null && last.getAuc() > 0.8, "federated train AUC " + (last == null ? "none" : last.getAuc()));
+    assertTrue(last != null && last.getAuc() > 0.75, "federated train AUC " + (last == null ? "none" : last.getAuc()));
     Map<String, Double> asked = new HashMap<>();
     for (ScoreResult.Scored s : byRequester.get("hospital").scored()) {
       asked.put(s.id(), s.probability());
@@ -102,7 +103,11 @@ class VerticalThreePartiesTest {
     for (int i = 0; i < p.length; i++) {
       p[i] = asked.get(ids.get(i));
     }
-    assertEquals(last.getAuc(), BinaryMetrics.auc(p, labels), 1e-6, "the scores are the trained model's");
+    double exact = BinaryMetrics.auc(p, labels);
+    assertTrue(exact > 0.8, "train AUC of the federated scores " + exact);
+    // the guest learns the AUC of the binned scores; with two hosts the bins are coarser (0.799
+    // against 0.836 exact here), so the bound is wider than with one host
+    assertEquals(exact, last.getAuc(), 0.05, "the scores are the trained model's");
     for (String site : List.of("telco", "wearables")) {
       ScoreResult r = byRequester.get(site);
       assertEquals(ids.size(), r.scored().size(), site);
