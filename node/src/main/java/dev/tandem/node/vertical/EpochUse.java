@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param epoch the epoch (1-based)
  * @param consentAt when the party re-read consent at the epoch's start
  * @param subjectIds the aligned subjects whose rows the epoch used (dropped ones left out)
- * @param sent the last answer of the epoch the coordinator accepted (the evaluation's for the last
+ * @param sent the last answer of the epoch the coordinator accepted (SSHE_STORE's for the last
  *     epoch); copied in and out
  */
 public record EpochUse(int epoch, Instant consentAt, List<String> subjectIds, byte[] sent) {

@@ -289,7 +289,7 @@ final class VerticalSession implements AutoCloseable {
     }
   }
 
-  /** What every epoch used, in order; {@code lastSent} is the final answer (the evaluation's). */
+  /** What every epoch used, in order; {@code lastSent} is the last epoch's final answer (SSHE_STORE's). */
   List<EpochUse> uses(byte[] lastSent) {
     List<EpochUse> out = new ArrayList<>();
     int last = order.epoch();
