@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * within 0.01 of centralized logistic regression, and the credit and health splits within 0.01 of
  * centralized on the joined table, measured in the same test. Real Paillier (1024-bit keys to keep
  * the suite fast; the protocol is the same at 2048) and every message through its wire form. The
- * AUC the guest learns from the protocol (of binned scores) is within 0.02 of the exact one.
+ * AUC the guest learns from the protocol (of binned scores) is within 0.015 of the exact one.
  */
 class SsheAccuracyTest {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -29,8 +29,9 @@ class SsheAccuracyTest {
       scores[i] = r.score(d.guest(), d.hosts(), i);
     }
     double exact = Auc.of(scores, d.labels());
+    System.out.printf("sshe accuracy: AUC %.4f (guest's binned %.4f), losses %s%n", exact, r.auc(), r.losses());
     // the guest's AUC from the protocol (binned scores, no per-row disclosure) is close to the exact one
-    assertEquals(exact, r.auc(), 0.02, "the protocol's AUC " + r.auc() + " against the scores' " + exact);
+    assertEquals(exact, r.auc(), 0.015, "the protocol's AUC " + r.auc() + " against the scores' " + exact);
     return exact;
   }
 
@@ -52,6 +53,7 @@ class SsheAccuracyTest {
     VerticalData d = VerticalData.fate("default_credit_hetero");
     double auc = federatedAuc(d, new SsheConfig(512, 0.3, 0.001, 7), 2);
     double central = centralizedAuc(d);
+    System.out.printf("sshe accuracy: default credit centralized %.4f%n", central);
     assertTrue(auc >= 0.714, "default credit AUC " + auc);
     assertEquals(central, auc, 0.01, "centralized " + central + ", federated " + auc);
   }
@@ -62,6 +64,7 @@ class SsheAccuracyTest {
         List.of(List.of("SEX", "EDUCATION", "MARRIAGE", "AGE")), List.of("ID"));
     double auc = federatedAuc(d, new SsheConfig(512, 0.3, 0.001, 7), 2);
     double central = centralizedAuc(d);
+    System.out.printf("sshe accuracy: credit centralized %.4f%n", central);
     assertEquals(central, auc, 0.01, "centralized " + central + ", federated " + auc);
   }
 
@@ -71,6 +74,7 @@ class SsheAccuracyTest {
         List.of(List.of("Age", "BMI", "Pregnancies")), List.of());
     double auc = federatedAuc(d, new SsheConfig(64, 0.3, 0.001, 7), 10);
     double central = centralizedAuc(d);
+    System.out.printf("sshe accuracy: pima centralized %.4f%n", central);
     assertEquals(central, auc, 0.01, "centralized " + central + ", federated " + auc);
   }
 }

@@ -6,10 +6,12 @@ package dev.tandem.vertical.sshe;
  * the binned scores and nothing per row.
  */
 final class SsheEvaluation {
-  /** The span of logits that the hosts' bins cover together (centred on 0). */
-  static final double HOST_SPAN = 8.0;
-  /** The span of logits that the guest's bins cover (centred on 0). */
+  /** The span of logits that each host's bins cover, around the host's mean partial score. */
+  static final double HOST_SPAN = 6.0;
+  /** The span of logits that the guest's bins cover, around the guest's mean partial score. */
   static final double GUEST_SPAN = 16.0;
+  /** The guest's bins are this many times finer than the hosts' (its score usually dominates). */
+  static final int GUEST_REFINE = 4;
   /** Statistical security of the carry-free count masks, in bits. */
   static final int MASK_SLACK_BITS = 40;
 
@@ -20,9 +22,14 @@ final class SsheEvaluation {
     return HOST_SPAN / hostBins;
   }
 
-  /** Returns the number of guest bins for that width. */
+  /** Returns the number of guest bins, each {@link #GUEST_REFINE} times finer than a host's. */
   static int guestBins(int hostBins) {
-    return (int) Math.ceil(GUEST_SPAN / width(hostBins));
+    return (int) Math.ceil(GUEST_SPAN * GUEST_REFINE / width(hostBins));
+  }
+
+  /** Returns the number of score positions: guest bins plus the hosts' summed bins, in guest units. */
+  static int scorePositions(int hostBins, int hostSumPositions) {
+    return guestBins(hostBins) + GUEST_REFINE * (hostSumPositions - 1);
   }
 
   /** Returns the bin of a partial score among {@code bins} bins of {@code width} centred on 0, clamped. */
@@ -33,19 +40,19 @@ final class SsheEvaluation {
 
   /**
    * Returns the AUC of the binned scores the protocol computes, from the parties' partial scores (the
-   * guest's first, its intercept included): a reference for tests.
+   * guest's first, its intercept included), each already centred on its mean: a reference for tests.
    */
   static double binnedAuc(double[] guest, java.util.List<double[]> hosts, boolean[] y, int hostBins) {
     double width = width(hostBins);
     int guestBins = guestBins(hostBins);
     int positions = hosts.size() * (hostBins - 1) + 1;
-    int m = guestBins + positions - 1;
+    int m = scorePositions(hostBins, positions);
     long[] pos = new long[m];
     long[] neg = new long[m];
     for (int i = 0; i < y.length; i++) {
-      int s = bin(guest[i], width, guestBins);
+      int s = bin(guest[i], width / GUEST_REFINE, guestBins);
       for (double[] h : hosts) {
-        s += bin(h[i], width, hostBins);
+        s += GUEST_REFINE * bin(h[i], width, hostBins);
       }
       if (y[i]) {
         pos[s]++;

@@ -1002,7 +1002,30 @@ public final class SsheParty {
   }
 
   private int binOf(int row, int bins) {
-    return SsheEvaluation.bin(partialScore(row), SsheEvaluation.width(hostBins()), bins);
+    return SsheEvaluation.bin(partialScore(row) - scoreCentre(), SsheEvaluation.width(hostBins()), bins);
+  }
+
+  private int guestBinOf(int row) {
+    return SsheEvaluation.bin(partialScore(row) - scoreCentre(),
+        SsheEvaluation.width(hostBins()) / SsheEvaluation.GUEST_REFINE, guestBins());
+  }
+
+  private double centre = Double.NaN;
+
+  /**
+   * The mean of this party's partial scores over the rows evaluated: each party bins its scores
+   * around its own mean (a constant shift per party, which leaves the AUC unchanged and is never sent).
+   */
+  private double scoreCentre() {
+    if (Double.isNaN(centre)) {
+      int[] rows = activeAll();
+      double sum = 0;
+      for (int row : rows) {
+        sum += partialScore(row);
+      }
+      centre = sum / rows.length;
+    }
+    return centre;
   }
 
   private int positions() {
@@ -1074,8 +1097,7 @@ public final class SsheParty {
     BigInteger[] acc = new BigInteger[groups];
     Arrays.fill(acc, BigInteger.ONE);
     for (int t = 0; t < rows.length; t++) {
-      int g = (labels[rows[t]] ? guestBins() : 0)
-          + binOf(rows[t], guestBins());
+      int g = (labels[rows[t]] ? guestBins() : 0) + guestBinOf(rows[t]);
       acc[g] = acc[g].multiply(in[t].value()).mod(key.nSquared());
     }
     int slotBits = evaluationSlotBits();
@@ -1180,13 +1202,14 @@ public final class SsheParty {
    */
   private BigInteger[][] aucFactors() {
     int used = positions();
-    int m = guestBins() + used - 1;
+    int m = SsheEvaluation.scorePositions(hostBins(), used);
+    int refine = SsheEvaluation.GUEST_REFINE;
     BigInteger[] pos = zeros(m);
     BigInteger[] neg = zeros(m);
     for (int b = 0; b < guestBins(); b++) {
       for (int s = 0; s < used; s++) {
-        neg[b + s] = Ring.add(neg[b + s], histogramShares[b][s]);
-        pos[b + s] = Ring.add(pos[b + s], histogramShares[guestBins() + b][s]);
+        neg[b + refine * s] = Ring.add(neg[b + refine * s], histogramShares[b][s]);
+        pos[b + refine * s] = Ring.add(pos[b + refine * s], histogramShares[guestBins() + b][s]);
       }
     }
     BigInteger[] c = new BigInteger[m];
@@ -1244,7 +1267,7 @@ public final class SsheParty {
         if (histogramShares == null) {
           throw new SsheProtocolException("evaluation operands before the guest's histogram");
         }
-        int count = 2 * (guestBins() + positions() - 1);
+        int count = 2 * SsheEvaluation.scorePositions(hostBins(), positions());
         evaluationInbox[SsheMessage.MAX_PARTIES - 1] = parseCiphertexts(key, exact(m, count, key), count, 1);
       }
       case EVAL_PRODUCT -> {
@@ -1252,7 +1275,7 @@ public final class SsheParty {
           throw new SsheProtocolException("the evaluation product goes from the guest to host 1");
         }
         PaillierCiphertext[] cts = parseCiphertexts(key, exact(m, 1, key), 1, 0);
-        int count = 2 * (guestBins() + positions() - 1);
+        int count = 2 * SsheEvaluation.scorePositions(hostBins(), positions());
         aucShare = Ring.add(aucShare, ShareConversion.open(secret, cts[0], SlotLayout.forSums(key, Ring.BITS, count), 1)[0]);
       }
       case EVAL_SHARE -> {

@@ -77,8 +77,13 @@ class SsheTrainingTest {
     // three parties: the AUC is exactly that of the binned scores (coarser bins with two hosts)
     double[][] partial = new double[3][y.length];
     for (int p = 0; p < 3; p++) {
+      double mean = 0;
       for (int i = 0; i < y.length; i++) {
         partial[p][i] = parties.get(p).partialScore(i);
+        mean += partial[p][i] / y.length;
+      }
+      for (int i = 0; i < y.length; i++) {
+        partial[p][i] -= mean;
       }
     }
     assertEquals(SsheEvaluation.binnedAuc(partial[0], List.of(partial[1], partial[2]), y, parties.get(0).hostBins()),
