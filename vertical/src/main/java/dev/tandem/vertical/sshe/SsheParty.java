@@ -398,7 +398,13 @@ public final class SsheParty {
     SlotLayout layout = columnLayout(p);
     int[][] groups = batches.groups(batch, layout.slots());
     PaillierPublicKey key = keys[p];
-    BigInteger[] exps = weights[p];
+    BigInteger[] exps = weights[p].clone();
+    // the guest's intercept column is the constant 1: its cross term needs no encryption
+    BigInteger intercept = BigInteger.ZERO;
+    if (p == 0) {
+      intercept = Ring.multiply(exps[widths[0] - 1], SsheConfig.encodeFeature(1.0));
+      exps[widths[0] - 1] = BigInteger.ZERO;
+    }
     ShareConversion.Masked[] masked = IntStream.range(0, groups.length).parallel()
         .mapToObj(g -> mask(key, ShareConversion.product(key, columnCiphertexts[p][batch][g], exps),
             layout, groups[g].length))
@@ -408,7 +414,7 @@ public final class SsheParty {
     for (int g = 0; g < groups.length; g++) {
       BigInteger[] shares = masked[g].shares();
       for (BigInteger share : shares) {
-        scoreShares[t] = Ring.add(scoreShares[t], share);
+        scoreShares[t] = Ring.add(Ring.add(scoreShares[t], share), intercept);
         t++;
       }
       payload.put(masked[g].ciphertext().toBytes(key));
