@@ -103,7 +103,7 @@ final class VerticalDemo {
       int port = Integer.parseInt(children.awaitFile(coordinator, "coordinator-vertical", portFile,
           Duration.ofSeconds(90)));
       out.println("coordinator restarted on 127.0.0.1:" + port + " (pid " + coordinator.pid()
-          + ") for the vertical jobs; it relays sealed messages and decrypts only masked values");
+          + ") for the vertical jobs; it relays sealed messages and holds no key");
       fed.writePartyConfigs(port);
       for (DemoFederation.PartySite p : fed.parties()) {
         try (NodeStores stores = NodeStores.open(NodeConfig.load(fed.nodeConfig(p.site())), Clock.systemUTC());

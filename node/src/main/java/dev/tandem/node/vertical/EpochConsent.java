@@ -4,13 +4,11 @@ import dev.tandem.node.data.LocalData;
 import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalMessage;
-import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.VerticalTask;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.BitSet;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 
 /**

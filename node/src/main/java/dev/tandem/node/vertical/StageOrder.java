@@ -60,18 +60,9 @@ final class StageOrder {
     this.epochs = epochs;
   }
 
-  int batches() {
-    return batches;
-  }
-
   /** The epoch of the last stage done (1-based; 0 before training). */
   int epoch() {
     return epoch;
-  }
-
-  /** The last stage done. */
-  VerticalStage last() {
-    return last;
   }
 
   /**

@@ -295,7 +295,6 @@ public final class VerticalParticipant implements AutoCloseable {
       throw Refusal.precondition("site '" + site + "' cannot store its piece of model " + stored.piece().version()
           + ": " + ex.getMessage());
     }
-    s.storedVersion = stored.piece().version();
     VerticalMessage answer = finish(task, stored.answer());
     boolean accepted = transport.submit(task, answer);
     if (!accepted) {
@@ -303,7 +302,7 @@ public final class VerticalParticipant implements AutoCloseable {
       return;
     }
     s.sent(t.getEpoch(), answer.toByteArray());
-    consent.contributed(s.spec, s.storedVersion, s.uses(answer.toByteArray()));
+    consent.contributed(s.spec, stored.piece().version(), s.uses(answer.toByteArray()));
   }
 
   private static VerticalMessage finish(Task task, VerticalMessage.Builder answer) {

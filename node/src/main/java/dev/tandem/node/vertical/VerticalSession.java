@@ -81,8 +81,6 @@ final class VerticalSession implements AutoCloseable {
   FixedBatches batches;
   /** This party's side of the training, from SSHE_SETUP on. */
   SsheParty sshe;
-  /** The version of the model piece stored at SSHE_STORE. */
-  String storedVersion;
 
   VerticalSession(VerticalJobSpec spec, dev.tandem.proto.v1.VerticalJobSpec wire, String site,
       Map<String, RowView> candidates, SecureRandom random, Tap tap) {

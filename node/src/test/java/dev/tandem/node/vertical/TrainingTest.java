@@ -1,5 +1,6 @@
 package dev.tandem.node.vertical;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -119,6 +120,15 @@ class TrainingTest {
         }
         assertEquals(6, needle.length);
       }
+    }
+  }
+
+  @Test
+  void featureCounts_categoricalFeatures_countEncodedColumnsGuestFirstWithoutTheIntercept() {
+    try (Federation f = new Federation(dir, 10, 1)) {
+      // bank: age + 3 segments; telco: calls + 2 plans; shop: spend
+      assertArrayEquals(new int[] {4, 3, 1}, SsheTraining.featureCounts(f.spec));
+      assertEquals(0, f.spec.sites().indexOf(Federation.GUEST), "the guest is party 0");
     }
   }
 
