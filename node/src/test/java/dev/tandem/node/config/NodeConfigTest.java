@@ -28,6 +28,13 @@ class NodeConfigTest {
   }
 
   @Test
+  void load_maxMessageBytes_defaultFitsAVerticalSetupAndIsASetting() throws Exception {
+    // SSHE_SETUP's features: about 30 MB per recipient for 30,000 rows at 2048-bit keys
+    assertEquals(128 * 1024 * 1024, load("").maxMessageBytes());
+    assertEquals(256 * 1024 * 1024, load("maxMessageBytes: 268435456\n").maxMessageBytes());
+  }
+
+  @Test
   void load_noVerticalBlock_defaultPolicyRefusesTestingKeys() throws Exception {
     VerticalPolicy p = load("").vertical();
     assertEquals(VerticalPolicy.defaults(), p);
