@@ -34,7 +34,7 @@ public final class SsheLocalRun {
    * @param epochSeconds wall time of each epoch
    */
   public record Result(List<double[]> weights, double setupSeconds, List<Double> epochSeconds, List<Double> losses,
-      double auc) {
+      double auc, double setupCpuSeconds, List<Double> epochCpuSeconds, double evaluationSeconds) {
     /** Returns sum_P x_P . w_P (plus the intercept) for row i of the given tables. */
     public double score(double[][] guest, List<double[][]> hosts, int i) {
       double[] wg = weights.get(0);
@@ -74,6 +74,7 @@ public final class SsheLocalRun {
       UnaryOperator<SsheParty> replace, java.util.function.IntFunction<dev.tandem.crypto.paillier.PaillierPrivateKey> keys,
       java.util.function.IntFunction<int[]> droppedAt) {
     long t0 = System.nanoTime();
+    long cpu0 = cpuNanos();
     int[] counts = new int[hosts.size() + 1];
     counts[0] = guest[0].length;
     for (int h = 0; h < hosts.size(); h++) {
@@ -86,11 +87,14 @@ public final class SsheLocalRun {
     }
     deliver(parties, parties.parallelStream().flatMap(p -> p.features().stream()).toList(), relay);
     double setup = (System.nanoTime() - t0) / 1e9;
+    double setupCpu = (cpuNanos() - cpu0) / 1e9;
+    List<Double> epochCpu = new ArrayList<>();
     List<Double> epochSeconds = new ArrayList<>();
     List<Double> losses = new ArrayList<>();
     int steps = parties.get(0).batches().count();
     for (int e = 0; e < epochs; e++) {
       long start = System.nanoTime();
+      long cpuStart = cpuNanos();
       int epoch = e;
       int[] drop = droppedAt.apply(e);
       deliver(parties, parties.parallelStream().flatMap(p -> p.dropRows(epoch, drop).stream()).toList(), relay);
@@ -105,7 +109,9 @@ public final class SsheLocalRun {
       deliver(parties, parties.parallelStream().flatMap(p -> p.lossShares().stream()).toList(), relay);
       losses.add(parties.get(0).epochLoss());
       epochSeconds.add((System.nanoTime() - start) / 1e9);
+      epochCpu.add((cpuNanos() - cpuStart) / 1e9);
     }
+    long evaluationStart = System.nanoTime();
     deliver(parties, parties.stream().flatMap(p -> p.reveal().stream()).toList(), relay);
     List<double[]> weights = parties.stream().map(SsheParty::weights).toList();
     for (int round = 1; round < parties.size(); round++) {
@@ -116,7 +122,14 @@ public final class SsheLocalRun {
     deliver(parties, parties.stream().flatMap(p -> p.evaluationOperands().stream()).toList(), relay);
     deliver(parties, parties.stream().flatMap(p -> p.evaluationProduct().stream()).toList(), relay);
     deliver(parties, parties.stream().flatMap(p -> p.evaluationShare().stream()).toList(), relay);
-    return new Result(weights, setup, epochSeconds, losses, parties.get(0).auc());
+    double auc = parties.get(0).auc();
+    return new Result(weights, setup, epochSeconds, losses, auc, setupCpu, epochCpu,
+        (System.nanoTime() - evaluationStart) / 1e9);
+  }
+
+  private static long cpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : 0;
   }
 
   private static void deliver(List<SsheParty> parties, List<SsheMessage> messages, Relay relay) {
