@@ -740,7 +740,7 @@ public final class SsheParty {
       case LOSS_OPERANDS -> acceptLossOperands(message);
       case LOSS_PRODUCT -> acceptLossProduct(message);
       case LOSS_SHARE -> acceptLossShare(message);
-      case EVAL_ROWS, EVAL_HISTOGRAM, EVAL_OPERANDS, EVAL_PRODUCT, EVAL_SHARE -> acceptEvaluation(message);
+      case EVAL_ROWS, EVAL_HISTOGRAM, EVAL_OPERANDS, EVAL_PRODUCT, EVAL_SHARE -> evaluator().accept(message);
       default -> throw new SsheProtocolException("unknown kind " + message.kind());
     }
   }
@@ -826,8 +826,8 @@ public final class SsheParty {
     markReceived(m);
   }
 
-  private void acceptGradient(SsheMessage m) {
-    requireStep(m, Phase.GRADIENT_SENT, -1, me);
+  /** Decrypts a message of row-packed conversions under this party's key: its shares per feature. */
+  private BigInteger[] openRowShares(SsheMessage m) {
     SlotLayout layout = rowLayout(me);
     int chunks = layout.plaintexts(widths[me]);
     PaillierCiphertext[] cts = parseExact(m, chunks);
@@ -836,6 +836,12 @@ public final class SsheParty {
       int used = Math.min(layout.slots(), widths[me] - c * layout.slots());
       System.arraycopy(ShareConversion.open(secret, cts[c], layout, used), 0, mine, c * layout.slots(), used);
     }
+    return mine;
+  }
+
+  private void acceptGradient(SsheMessage m) {
+    requireStep(m, Phase.GRADIENT_SENT, -1, me);
+    BigInteger[] mine = openRowShares(m);
     addTo(gradientShares[me], mine);
     markReceived(m);
   }
@@ -899,14 +905,7 @@ public final class SsheParty {
       throw new SsheProtocolException("label sums go to hosts, not to the guest");
     }
     requireStep(m, Phase.GRADIENT_SENT, 0, me);
-    SlotLayout layout = rowLayout(me);
-    int chunks = layout.plaintexts(widths[me]);
-    PaillierCiphertext[] cts = parseExact(m, chunks);
-    BigInteger[] mine = new BigInteger[widths[me]];
-    for (int c = 0; c < chunks; c++) {
-      int used = Math.min(layout.slots(), widths[me] - c * layout.slots());
-      System.arraycopy(ShareConversion.open(secret, cts[c], layout, used), 0, mine, c * layout.slots(), used);
-    }
+    BigInteger[] mine = openRowShares(m);
     labelShares[me][batch] = mine;
     markReceived(m);
   }
@@ -975,13 +974,25 @@ public final class SsheParty {
 
   // ---------------------------------------------------------------- evaluation
 
-  private final PaillierCiphertext[][] evaluationInbox = new PaillierCiphertext[SsheMessage.MAX_PARTIES][];
-  private BigInteger[][] histogramShares;
-  private BigInteger aucShare = BigInteger.ZERO;
-  private boolean aucComplete;
+  private SsheEvaluator evaluator;
 
-  private int[] activeAll() {
-    return IntStream.range(0, x.length).filter(i -> !dropped[i]).toArray();
+  private SsheEvaluator evaluator() {
+    if (revealed == null) {
+      throw new IllegalStateException("party " + me + " evaluates only after receiving its weights");
+    }
+    if (evaluator == null) {
+      int[] rows = IntStream.range(0, x.length).filter(i -> !dropped[i]).toArray();
+      double[] partial = Arrays.stream(rows).mapToDouble(this::partialScore).toArray();
+      boolean[] evaluated = null;
+      if (labels != null) {
+        evaluated = new boolean[rows.length];
+        for (int t = 0; t < rows.length; t++) {
+          evaluated[t] = labels[rows[t]];
+        }
+      }
+      evaluator = new SsheEvaluator(me, parties, keys[1], secret, random, this::mask, partial, evaluated);
+    }
+    return evaluator;
   }
 
   /** Returns this party's partial score of an aligned row, once its weights are known (a test aid). */
@@ -993,55 +1004,9 @@ public final class SsheParty {
     return Math.scalb(z, -SsheConfig.FEATURE_BITS);
   }
 
-  private int evaluationSlotBits() {
-    return SsheEvaluation.slotBits(activeRows);
-  }
-
   /** Returns the number of bins of each host's partial score in the evaluation (a test aid). */
   int hostBins() {
-    int slots = (keys[1].modulus().bitLength() - 1 - SlotLayout.TOP_MARGIN_BITS) / evaluationSlotBits();
-    return (slots - 1) / (parties - 1) + 1;
-  }
-
-  private int guestBins() {
-    return SsheEvaluation.guestBins(hostBins());
-  }
-
-  private int binOf(int row, int bins) {
-    return SsheEvaluation.bin(partialScore(row) - scoreCentre(), SsheEvaluation.width(hostBins()), bins);
-  }
-
-  private int guestBinOf(int row) {
-    return SsheEvaluation.bin(partialScore(row) - scoreCentre(),
-        SsheEvaluation.width(hostBins()) / SsheEvaluation.GUEST_REFINE, guestBins());
-  }
-
-  private double centre = Double.NaN;
-
-  /**
-   * The mean of this party's partial scores over the rows evaluated: each party bins its scores
-   * around its own mean (a constant shift per party, which leaves the AUC unchanged and is never sent).
-   */
-  private double scoreCentre() {
-    if (Double.isNaN(centre)) {
-      int[] rows = activeAll();
-      double sum = 0;
-      for (int row : rows) {
-        sum += partialScore(row);
-      }
-      centre = sum / rows.length;
-    }
-    return centre;
-  }
-
-  private int positions() {
-    return (parties - 1) * (hostBins() - 1) + 1;
-  }
-
-  private void requireRevealed(String what) {
-    if (revealed == null) {
-      throw new IllegalStateException("party " + me + " evaluates (" + what + ") only after receiving its weights");
-    }
+    return evaluator().hostBins();
   }
 
   /**
@@ -1051,274 +1016,39 @@ public final class SsheParty {
    * the last host to the guest; none of them can decrypt them.
    */
   public List<SsheMessage> evaluationRows(int round) {
-    requireRevealed("rows");
-    if (round < 1 || round >= parties) {
-      throw new IllegalArgumentException("evaluation round " + round + " outside [1, " + (parties - 1) + "]");
-    }
-    if (me != round) {
-      return List.of();
-    }
-    int[] rows = activeAll();
-    int slotBits = evaluationSlotBits();
-    int bins = hostBins();
-    PaillierPublicKey key = keys[1];
-    PaillierCiphertext[] out;
-    if (round == 1) {
-      BigInteger[] plain = new BigInteger[rows.length];
-      for (int t = 0; t < rows.length; t++) {
-        plain[t] = BigInteger.ONE.shiftLeft(slotBits * binOf(rows[t], bins));
-      }
-      out = key.encryptAll(plain, random);
-    } else {
-      PaillierCiphertext[] in = evaluationInbox[round - 1];
-      if (in == null) {
-        throw new IllegalStateException("host " + me + " is still waiting for the evaluation rows of host " + (round - 1));
-      }
-      out = IntStream.range(0, rows.length).parallel()
-          .mapToObj(t -> key.multiply(in[t],
-              BigInteger.ONE.shiftLeft(slotBits * binOf(rows[t], bins))))
-          .toArray(PaillierCiphertext[]::new);
-    }
-    int to = round + 1 < parties ? round + 1 : 0;
-    return List.of(new SsheMessage(SsheMessage.Kind.EVAL_ROWS, 0, round, me, to, 1, ciphertextBytes(key, out)));
+    return evaluator().rows(round);
   }
 
   /**
-   * The guest multiplies the rows per label and guest bin, masks each product (every slot with a
-   * uniform value 40 bits wider than any count, the top up to n) and sends them to host 1, keeping
-   * minus the masks as its shares of the histogram of (label, guest bin, hosts' bins).
+   * The guest multiplies the rows per label and guest bin, masks each product and sends them to
+   * host 1, keeping minus the masks as its shares of the histogram (nothing at a host).
    */
   public List<SsheMessage> evaluationHistogram() {
-    if (me != 0) {
-      return List.of();
-    }
-    requireRevealed("histogram");
-    PaillierCiphertext[] in = evaluationInbox[parties - 1];
-    if (in == null) {
-      throw new IllegalStateException("the guest is still waiting for the evaluation rows of host " + (parties - 1));
-    }
-    PaillierPublicKey key = keys[1];
-    int[] rows = activeAll();
-    int groups = 2 * guestBins();
-    BigInteger[] acc = new BigInteger[groups];
-    Arrays.fill(acc, BigInteger.ONE);
-    for (int t = 0; t < rows.length; t++) {
-      int g = (labels[rows[t]] ? guestBins() : 0) + guestBinOf(rows[t]);
-      acc[g] = acc[g].multiply(in[t].value()).mod(key.nSquared());
-    }
-    int slotBits = evaluationSlotBits();
-    int slots = (key.modulus().bitLength() - 1 - SlotLayout.TOP_MARGIN_BITS) / slotBits;
-    int used = positions();
-    histogramShares = new BigInteger[groups][used];
-    PaillierCiphertext[] out = new PaillierCiphertext[groups];
-    BigInteger bound = BigInteger.ONE.shiftLeft(slotBits).subtract(BigInteger.ONE.shiftLeft(slotBits - SsheEvaluation.MASK_SLACK_BITS));
-    for (int g = 0; g < groups; g++) {
-      BigInteger mask = BigInteger.ZERO;
-      for (int s = slots - 1; s >= 0; s--) {
-        BigInteger rho = uniformBelow(bound);
-        mask = mask.shiftLeft(slotBits).add(rho);
-        if (s < used) {
-          histogramShares[g][s] = Ring.negate(rho);
-        }
-      }
-      BigInteger top = uniformBelow(key.modulus().shiftRight(slotBits * slots).subtract(BigInteger.ONE));
-      mask = mask.add(top.shiftLeft(slotBits * slots));
-      out[g] = key.add(new PaillierCiphertext(acc[g]), key.encrypt(mask, random));
-    }
-    return List.of(new SsheMessage(SsheMessage.Kind.EVAL_HISTOGRAM, 0, 0, me, 1, 1, ciphertextBytes(key, out)));
+    return evaluator().histogram();
   }
 
   /** Host 1 sends its shares of the AUC's factors, encrypted under its key, to the guest. */
   public List<SsheMessage> evaluationOperands() {
-    if (me != 1) {
-      return List.of();
-    }
-    if (histogramShares == null) {
-      throw new IllegalStateException("host 1 is still waiting for the evaluation histogram");
-    }
-    BigInteger[][] factors = aucFactors();
-    BigInteger[] plain = new BigInteger[2 * factors[0].length];
-    System.arraycopy(factors[0], 0, plain, 0, factors[0].length);
-    System.arraycopy(factors[1], 0, plain, factors[0].length, factors[0].length);
-    PaillierCiphertext[] out = keys[1].encryptAll(plain, random);
-    return List.of(new SsheMessage(SsheMessage.Kind.EVAL_OPERANDS, 0, 0, me, 0, 1, ciphertextBytes(keys[1], out)));
+    return evaluator().operands();
   }
 
   /** The guest's masked cross products of host 1's factors with its own, for host 1. */
   public List<SsheMessage> evaluationProduct() {
-    if (me != 0) {
-      return List.of();
-    }
-    PaillierCiphertext[] operands = evaluationInbox[SsheMessage.MAX_PARTIES - 1];
-    if (operands == null) {
-      throw new IllegalStateException("the guest is still waiting for host 1's evaluation operands");
-    }
-    BigInteger[][] factors = aucFactors();
-    int m = factors[0].length;
-    BigInteger[] exps = new BigInteger[2 * m];
-    System.arraycopy(factors[1], 0, exps, 0, m); // host's positives times the guest's share of C
-    System.arraycopy(factors[0], 0, exps, m, m); // host's C times the guest's positives
-    SlotLayout layout = SlotLayout.forSums(keys[1], Ring.BITS, 2 * m);
-    ShareConversion.Masked masked = mask(keys[1], parallelProduct(keys[1], operands, exps), layout, 1);
-    aucShare = Ring.add(aucShare, masked.shares()[0]);
-    return List.of(new SsheMessage(SsheMessage.Kind.EVAL_PRODUCT, 0, 0, me, 1, 1, masked.ciphertext().toBytes(keys[1])));
+    return evaluator().product();
   }
 
   /** Host 1's share of the AUC numerator, for the guest. */
   public List<SsheMessage> evaluationShare() {
-    if (me != 1) {
-      return List.of();
-    }
-    if (!received.contains(key(SsheMessage.Kind.EVAL_PRODUCT, 0, 1))) {
-      throw new IllegalStateException("host 1 is still waiting for the guest's evaluation product");
-    }
-    return List.of(new SsheMessage(SsheMessage.Kind.EVAL_SHARE, 0, 0, me, 0, 1, ringBytes(new BigInteger[] {aucShare})));
+    return evaluator().share();
   }
 
   /**
-   * Returns the guest's AUC of the binned scores of the rows not dropped: every party bins its
-   * partial score with one width ({@link SsheEvaluation#width}), ties counted half.
+   * Returns the guest's AUC of the binned scores of the rows not dropped (see {@link SsheEvaluator}).
    *
    * @throws IllegalStateException at a host, or before host 1's share arrived
    */
   public double auc() {
-    if (me != 0) {
-      throw new IllegalStateException("only the guest learns the AUC");
-    }
-    if (!aucComplete) {
-      throw new IllegalStateException("the guest is still waiting for host 1's evaluation share");
-    }
-    long positive = 0;
-    long negative = 0;
-    for (int row : activeAll()) {
-      if (labels[row]) {
-        positive++;
-      } else {
-        negative++;
-      }
-    }
-    return Ring.signed(aucShare).doubleValue() / (2.0 * positive * negative);
-  }
-
-  /**
-   * This party's shares of the AUC factors from its histogram shares: per score bin S (guest bin plus
-   * hosts' bins) the positives P_S and C_S = 2 sum_{S' < S} N_S' + N_S, so that sum_S P_S C_S is
-   * twice the Mann-Whitney count; the guest and host 1 each also add their local product to their
-   * share of it.
-   */
-  private BigInteger[][] aucFactors() {
-    int used = positions();
-    int m = SsheEvaluation.scorePositions(hostBins(), used);
-    int refine = SsheEvaluation.GUEST_REFINE;
-    BigInteger[] pos = zeros(m);
-    BigInteger[] neg = zeros(m);
-    for (int b = 0; b < guestBins(); b++) {
-      for (int s = 0; s < used; s++) {
-        neg[b + refine * s] = Ring.add(neg[b + refine * s], histogramShares[b][s]);
-        pos[b + refine * s] = Ring.add(pos[b + refine * s], histogramShares[guestBins() + b][s]);
-      }
-    }
-    BigInteger[] c = new BigInteger[m];
-    BigInteger below = BigInteger.ZERO;
-    BigInteger local = BigInteger.ZERO;
-    for (int k = 0; k < m; k++) {
-      c[k] = Ring.add(Ring.multiply(below, 2), neg[k]);
-      below = Ring.add(below, neg[k]);
-      local = Ring.add(local, Ring.multiply(pos[k], c[k]));
-    }
-    if (!localAucAdded) {
-      aucShare = Ring.add(aucShare, local);
-      localAucAdded = true;
-    }
-    return new BigInteger[][] {pos, c};
-  }
-
-  private boolean localAucAdded;
-
-  private void acceptEvaluation(SsheMessage m) {
-    requireRevealed("accept " + m.kind());
-    if (received.contains(key(m.kind(), m.from(), m.about()))) {
-      throw new SsheProtocolException("duplicate " + m.kind() + " from party " + m.from());
-    }
-    PaillierPublicKey key = keys[1];
-    switch (m.kind()) {
-      case EVAL_ROWS -> {
-        int expectedTo = m.from() + 1 < parties ? m.from() + 1 : 0;
-        if (m.from() < 1 || m.step() != m.from() || expectedTo != me || m.about() != 1) {
-          throw new SsheProtocolException("party " + me + " does not take evaluation rows from party " + m.from());
-        }
-        evaluationInbox[m.from()] = parseCiphertexts(key, exact(m, activeRows, key), activeRows, m.from());
-      }
-      case EVAL_HISTOGRAM -> {
-        if (me != 1 || m.from() != 0) {
-          throw new SsheProtocolException("the evaluation histogram goes from the guest to host 1");
-        }
-        int groups = 2 * guestBins();
-        PaillierCiphertext[] cts = parseCiphertexts(key, exact(m, groups, key), groups, 0);
-        int slotBits = evaluationSlotBits();
-        int used = positions();
-        BigInteger slotMask = BigInteger.ONE.shiftLeft(slotBits).subtract(BigInteger.ONE);
-        BigInteger[] plain = secret.decryptAll(cts);
-        histogramShares = new BigInteger[groups][used];
-        for (int g = 0; g < groups; g++) {
-          for (int s = 0; s < used; s++) {
-            histogramShares[g][s] = Ring.reduce(plain[g].shiftRight(s * slotBits).and(slotMask));
-          }
-        }
-      }
-      case EVAL_OPERANDS -> {
-        if (me != 0 || m.from() != 1) {
-          throw new SsheProtocolException("evaluation operands go from host 1 to the guest");
-        }
-        if (histogramShares == null) {
-          throw new SsheProtocolException("evaluation operands before the guest's histogram");
-        }
-        int count = 2 * SsheEvaluation.scorePositions(hostBins(), positions());
-        evaluationInbox[SsheMessage.MAX_PARTIES - 1] = parseCiphertexts(key, exact(m, count, key), count, 1);
-      }
-      case EVAL_PRODUCT -> {
-        if (me != 1 || m.from() != 0) {
-          throw new SsheProtocolException("the evaluation product goes from the guest to host 1");
-        }
-        PaillierCiphertext[] cts = parseCiphertexts(key, exact(m, 1, key), 1, 0);
-        int count = 2 * SsheEvaluation.scorePositions(hostBins(), positions());
-        aucShare = Ring.add(aucShare, ShareConversion.open(secret, cts[0], SlotLayout.forSums(key, Ring.BITS, count), 1)[0]);
-      }
-      case EVAL_SHARE -> {
-        if (me != 0 || m.from() != 1) {
-          throw new SsheProtocolException("the evaluation share goes from host 1 to the guest");
-        }
-        aucShare = Ring.add(aucShare, parseRing(m, 1)[0]);
-        aucComplete = true;
-      }
-      default -> throw new SsheProtocolException("not an evaluation message: " + m.kind());
-    }
-    received.add(key(m.kind(), m.from(), m.about()));
-  }
-
-  private static byte[] exact(SsheMessage m, int count, PaillierPublicKey key) {
-    int ctBytes = ciphertextBytes(key);
-    if (m.payloadLength() != count * ctBytes) {
-      throw new SsheProtocolException(m.kind() + " from party " + m.from() + " has " + m.payloadLength()
-          + " bytes; it must hold exactly " + count + " ciphertexts of " + ctBytes + " bytes");
-    }
-    return m.payloadView();
-  }
-
-  private static byte[] ciphertextBytes(PaillierPublicKey key, PaillierCiphertext[] cts) {
-    ByteBuffer out = ByteBuffer.allocate(cts.length * ciphertextBytes(key));
-    for (PaillierCiphertext c : cts) {
-      out.put(c.toBytes(key));
-    }
-    return out.array();
-  }
-
-  private BigInteger uniformBelow(BigInteger bound) {
-    BigInteger r;
-    do {
-      r = new BigInteger(bound.bitLength(), random);
-    } while (r.compareTo(bound) >= 0);
-    return r;
+    return evaluator().auc();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -1389,42 +1119,19 @@ public final class SsheParty {
   }
 
   private PaillierCiphertext[] parseExact(SsheMessage m, int count) {
-    PaillierPublicKey key = keys[me];
-    int ctBytes = ciphertextBytes(key);
-    if (m.payloadLength() != count * ctBytes) {
-      throw new SsheProtocolException(m.kind() + " from party " + m.from() + " has " + m.payloadLength()
-          + " bytes; the step needs exactly " + count + " ciphertexts of " + ctBytes + " bytes");
-    }
-    return parseCiphertexts(key, m.payloadView(), count, m.from());
+    return Payloads.ciphertexts(keys[me], m, count);
   }
 
   private static PaillierCiphertext[] parseCiphertexts(PaillierPublicKey key, byte[] bytes, int count, int from) {
-    try {
-      return PaillierCiphertext.fromBytes(key, bytes, 0, count);
-    } catch (IllegalArgumentException e) {
-      throw new SsheProtocolException("party " + from + " sent an invalid ciphertext: " + e.getMessage(), e);
-    }
+    return Payloads.parse(key, bytes, count, from);
   }
 
   private static BigInteger[] parseRing(SsheMessage m, int count) {
-    if (m.payloadLength() != count * Ring.BYTES) {
-      throw new SsheProtocolException(m.kind() + " from party " + m.from() + " has " + m.payloadLength()
-          + " bytes; it must hold exactly " + count + " shares of " + Ring.BYTES + " bytes");
-    }
-    byte[] bytes = m.payloadView();
-    BigInteger[] out = new BigInteger[count];
-    for (int i = 0; i < count; i++) {
-      out[i] = Ring.read(bytes, i * Ring.BYTES);
-    }
-    return out;
+    return Payloads.ring(m, count);
   }
 
   private static byte[] ringBytes(BigInteger[] values) {
-    byte[] out = new byte[values.length * Ring.BYTES];
-    for (int i = 0; i < values.length; i++) {
-      Ring.write(values[i], out, i * Ring.BYTES);
-    }
-    return out;
+    return Payloads.ring(values);
   }
 
   private SlotLayout rowLayout(int p) {
@@ -1436,7 +1143,7 @@ public final class SsheParty {
   }
 
   private static int ciphertextBytes(PaillierPublicKey key) {
-    return key.parameters().ciphertextBytes();
+    return Payloads.ciphertextBytes(key);
   }
 
   private static PaillierCiphertext parallelProduct(PaillierPublicKey key, PaillierCiphertext[] bases,
