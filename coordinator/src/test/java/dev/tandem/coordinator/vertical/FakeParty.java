@@ -91,6 +91,13 @@ final class FakeParty implements AutoCloseable {
         .setRound(task.getRound()).setCode(code).setReason(reason).build());
   }
 
+  /** A copy of the tasks received so far, in order (the stream may still be adding to them). */
+  List<Task> tasks() {
+    synchronized (received) {
+      return List.copyOf(received);
+    }
+  }
+
   /** The stages of the vertical tasks received so far, in order. */
   List<VerticalStage> stages() {
     synchronized (received) {

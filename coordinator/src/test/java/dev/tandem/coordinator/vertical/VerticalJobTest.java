@@ -193,7 +193,7 @@ class VerticalJobTest {
       // the coordinator relayed only sealed envelopes: no task carries a field it does not know (the
       // removed arbiter_key and from_arbiter among them), and no answer a score mask
       for (FakeParty p : List.of(b, t, s)) {
-        for (dev.tandem.proto.v1.Task task : p.received) {
+        for (dev.tandem.proto.v1.Task task : p.tasks()) {
           assertTrue(task.getVertical().getUnknownFields().asMap().isEmpty(), p.site + " " + task.getTaskId());
         }
       }
@@ -295,7 +295,7 @@ class VerticalJobTest {
       assertEquals("SUCCEEDED", finished.getState(), finished.getReason());
 
       for (FakeParty p : List.of(b, t, s)) {
-        for (dev.tandem.proto.v1.Task task : p.received) {
+        for (dev.tandem.proto.v1.Task task : p.tasks()) {
           VerticalStage stage = task.getVertical().getStage();
           if (stage == VERTICAL_ALIGN_BLIND) {
             assertEquals(java.util.Map.of(BANK, (long) ROWS, TELCO, (long) ROWS, SHOP, (long) ROWS),

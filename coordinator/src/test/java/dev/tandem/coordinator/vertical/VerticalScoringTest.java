@@ -147,7 +147,7 @@ class VerticalScoringTest {
       assertEquals(List.of(BANK, SHOP), toTelco.stream().map(Envelope::getFromSite).toList());
       assertEquals("bank scored c3", toTelco.get(0).getSealed().toStringUtf8());
 
-      Task task = shop.received.stream().filter(t -> t.getVertical().getRequester().getSite().equals(BANK))
+      Task task = shop.tasks().stream().filter(t -> t.getVertical().getRequester().getSite().equals(BANK))
           .findFirst().orElseThrow();
       assertEquals("risk", task.getJobId());
       assertEquals(VerticalWire.toProto(spec), task.getVerticalJob());
@@ -155,7 +155,7 @@ class VerticalScoringTest {
       assertEquals(VERSION, task.getVertical().getModelVersion());
       assertEquals(List.of("c1", "c2"), task.getVertical().getScoreIdsList());
       assertEquals(key(BANK), task.getVertical().getRequester());
-      assertTrue(bank.received.stream().noneMatch(t -> t.getVertical().getRequester().getSite().equals(BANK)),
+      assertTrue(bank.tasks().stream().noneMatch(t -> t.getVertical().getRequester().getSite().equals(BANK)),
           "the requester is not asked to score for itself");
       bank.rethrow();
       telco.rethrow();
