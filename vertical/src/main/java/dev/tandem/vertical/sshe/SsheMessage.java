@@ -47,6 +47,8 @@ public record SsheMessage(Kind kind, int epoch, int step, int from, int to, int 
     LOSS_PRODUCT,
     /** Epoch end: a host's share of the epoch's loss sum, for the guest. */
     LOSS_SHARE,
+    /** Epoch end, three or more parties: minus the mask a further host added to its loss share, for host 1. */
+    LOSS_MASK,
     /** Evaluation: per row, host 1's one-hot score bin under its key, shifted by each later host's bin. */
     EVAL_ROWS,
     /** Evaluation: the guest's masked sums of those rows per label and guest bin, for host 1. */

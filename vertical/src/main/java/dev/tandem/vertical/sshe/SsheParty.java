@@ -650,6 +650,13 @@ public final class SsheParty {
       lossShare = Ring.add(lossShare, masked.shares()[0]);
       out.add(new SsheMessage(SsheMessage.Kind.LOSS_PRODUCT, epoch, step, me, p, p, masked.ciphertext().toBytes(key)));
     }
+    if (me >= 2) {
+      // a further host opens its share to the guest on its own: a zero-sum mask with host 1 hides its
+      // contribution, so that the guest learns only the total
+      BigInteger r = Ring.random(random);
+      lossShare = Ring.add(lossShare, r);
+      out.add(new SsheMessage(SsheMessage.Kind.LOSS_MASK, epoch, step, me, 1, me, ringBytes(new BigInteger[] {Ring.negate(r)})));
+    }
     phase = Phase.LOSS_PRODUCTS_SENT;
     return out;
   }
@@ -658,6 +665,11 @@ public final class SsheParty {
   public List<SsheMessage> lossShares() {
     requirePhase(Phase.LOSS_PRODUCTS_SENT, "send its loss share");
     requireReceived(SsheMessage.Kind.LOSS_PRODUCT, List.of(partner(me)), me);
+    if (me == 1) {
+      for (int h = 2; h < parties; h++) {
+        requireReceived(SsheMessage.Kind.LOSS_MASK, List.of(h), h);
+      }
+    }
     phase = Phase.LOSS_DONE;
     if (me == 0) {
       return List.of();
@@ -740,6 +752,7 @@ public final class SsheParty {
       case LOSS_OPERANDS -> acceptLossOperands(message);
       case LOSS_PRODUCT -> acceptLossProduct(message);
       case LOSS_SHARE -> acceptLossShare(message);
+      case LOSS_MASK -> acceptLossMask(message);
       case EVAL_ROWS, EVAL_HISTOGRAM, EVAL_OPERANDS, EVAL_PRODUCT, EVAL_SHARE -> evaluator().accept(message);
       default -> throw new SsheProtocolException("unknown kind " + message.kind());
     }
@@ -936,6 +949,15 @@ public final class SsheParty {
     int count = 2 * widths[me] * lossWeights.get(me).size();
     SlotLayout layout = SlotLayout.forSums(keys[me], Ring.BITS, count);
     lossShare = Ring.add(lossShare, ShareConversion.open(secret, cts[0], layout, 1)[0]);
+    markReceived(m);
+  }
+
+  private void acceptLossMask(SsheMessage m) {
+    if (me != 1 || m.from() < 2 || m.about() != m.from()) {
+      throw new SsheProtocolException("loss masks go from a host after host 1 to host 1, about their sender");
+    }
+    requireStep(m, Phase.LOSS_PRODUCTS_SENT, m.from(), m.from());
+    lossShare = Ring.add(lossShare, parseRing(m, 1)[0]);
     markReceived(m);
   }
 

@@ -67,8 +67,15 @@ class SsheTrainingTest {
     boolean[] y = labels(r, guest, hosts);
     SsheConfig config = new SsheConfig(50, 0.3, 0.0, 9);
     java.util.concurrent.atomic.AtomicReferenceArray<SsheParty> parties = new java.util.concurrent.atomic.AtomicReferenceArray<>(3);
+    java.util.concurrent.atomic.AtomicInteger masks = new java.util.concurrent.atomic.AtomicInteger();
+    SsheLocalRun.Relay relay = m -> {
+      if (m.kind() == SsheMessage.Kind.LOSS_MASK && m.from() == 2 && m.to() == 1) {
+        masks.incrementAndGet();
+      }
+      return List.of(m);
+    };
     SsheLocalRun.Result run = SsheLocalRun.run(config, 2, PaillierParameters.BITS_1024_TESTING_ONLY, guest, y, hosts,
-        RANDOM, SsheLocalRun.Relay.honest(), p -> {
+        RANDOM, relay, p -> {
           parties.set(p.index(), p);
           return p;
         }, p -> null, e -> new int[0]);
@@ -88,6 +95,8 @@ class SsheTrainingTest {
     }
     assertEquals(SsheEvaluation.binnedAuc(partial[0], List.of(partial[1], partial[2]), y, parties.get(0).hostBins()),
         run.auc(), 1e-12);
+    // host 2 masks the loss share it opens to the guest, once per epoch, with a mask host 1 cancels
+    assertEquals(2, masks.get());
   }
 
   @Test
