@@ -157,18 +157,23 @@ public final class DemoCommand implements Callable<Integer> {
             + " features, " + spec.rounds() + " rounds of FedAvg"
             + (spec.privacy().secureAggregation() ? " under secure aggregation (the coordinator sees only sums)" : ""));
         int total = spec.rounds();
-        int revokeAfter = Math.max(1, total / 2);
+        // halfway, rounded down, so that a revocation seen one or two rounds late (the next round may
+        // already be under way when the event arrives) still leaves the last round
+        int revokeAfter = Math.max(1, (total - 1) / 2);
         String subject = canary;
-        finished = client.watch(jobId, e -> {
-          Progress.print(out, e, total);
-          if (e.hasRoundCompleted()) {
-            history.add(e.getRoundCompleted());
-            if (e.getRoundCompleted().getRound() == revokeAfter) {
-              revoke(fed, subject);
-              out.println("  customer " + subject + " of " + CANARY_SITE + " revokes consent for churn now");
+        // the canary's stores are opened before the job, so that the revocation is one quick write
+        try (NodeStores canaryStores = NodeStores.open(NodeConfig.load(fed.nodeConfig(CANARY_SITE)), Clock.systemUTC())) {
+          finished = client.watch(jobId, e -> {
+            Progress.print(out, e, total);
+            if (e.hasRoundCompleted()) {
+              history.add(e.getRoundCompleted());
+              if (e.getRoundCompleted().getRound() == revokeAfter) {
+                canaryStores.consent().revoke(subject, "churn", "call-center-request", "v2");
+                out.println("  customer " + subject + " of " + CANARY_SITE + " revokes consent for churn now");
+              }
             }
-          }
-        });
+          });
+        }
       }
     }
     if (!"SUCCEEDED".equals(finished.getState())) {
@@ -309,12 +314,6 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     throw new IllegalStateException("no consented training customer found at " + CANARY_SITE);
-  }
-
-  private static void revoke(DemoFederation fed, String subject) {
-    try (NodeStores stores = NodeStores.open(NodeConfig.load(fed.nodeConfig(CANARY_SITE)), Clock.systemUTC())) {
-      stores.consent().revoke(subject, "churn", "call-center-request", "v2");
-    }
   }
 
   static void deleteTree(Path root) throws IOException {
