@@ -70,6 +70,52 @@ public final class ShareConversion {
   }
 
   /**
+   * Masks {@code product}, whose slots of {@code slotBits} bits hold non-negative counts below
+   * 2^(slotBits - slackBits), for the key holder without carries: each slot's mask is uniform below
+   * 2^slotBits - 2^(slotBits - slackBits) (statistical distance 2^-slackBits per slot), the top is
+   * filled up to n as in {@link #mask}. The exponent party's shares are minus the masks of the first
+   * {@code used} slots; the key holder's are the slots of its decryption, exactly (read them with
+   * {@link #openCounts}).
+   */
+  public static Masked maskCounts(PaillierPublicKey key, PaillierCiphertext product, int slotBits, int used,
+      int slackBits, SecureRandom random) {
+    int slots = countSlots(key, slotBits);
+    if (used < 1 || used > slots || slackBits < 1 || slackBits >= slotBits) {
+      throw new IllegalArgumentException("used must be in [1, " + slots + "] and slackBits in [1, slotBits), got "
+          + used + ", " + slackBits);
+    }
+    BigInteger bound = BigInteger.ONE.shiftLeft(slotBits).subtract(BigInteger.ONE.shiftLeft(slotBits - slackBits));
+    BigInteger mask = BigInteger.ZERO;
+    BigInteger[] shares = new BigInteger[used];
+    for (int s = slots - 1; s >= 0; s--) {
+      BigInteger rho = uniformBelow(bound, random);
+      mask = mask.shiftLeft(slotBits).add(rho);
+      if (s < used) {
+        shares[s] = Ring.negate(rho);
+      }
+    }
+    BigInteger top = uniformBelow(key.modulus().shiftRight(slotBits * slots).subtract(BigInteger.ONE), random);
+    mask = mask.add(top.shiftLeft(slotBits * slots));
+    return new Masked(key.add(product, key.encrypt(mask, random)), shares);
+  }
+
+  /** The key holder's half of {@link #maskCounts}: its shares of the first {@code used} slots. */
+  public static BigInteger[] openCounts(PaillierPrivateKey key, PaillierCiphertext masked, int slotBits, int used) {
+    BigInteger plain = key.decrypt(masked);
+    BigInteger slotMask = BigInteger.ONE.shiftLeft(slotBits).subtract(BigInteger.ONE);
+    BigInteger[] shares = new BigInteger[used];
+    for (int s = 0; s < used; s++) {
+      shares[s] = Ring.reduce(plain.shiftRight(s * slotBits).and(slotMask));
+    }
+    return shares;
+  }
+
+  /** Returns how many count slots of {@code slotBits} bits fit below the top margin of a plaintext. */
+  public static int countSlots(PaillierPublicKey key, int slotBits) {
+    return (key.modulus().bitLength() - 1 - SlotLayout.TOP_MARGIN_BITS) / slotBits;
+  }
+
+  /**
    * The key holder's half: decrypts and returns its shares of the first {@code used} slots.
    *
    * @throws IllegalArgumentException if the ciphertext is invalid under the key

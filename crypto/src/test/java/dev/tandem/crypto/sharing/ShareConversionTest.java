@@ -127,6 +127,31 @@ class ShareConversionTest {
   }
 
   @Test
+  void maskCounts_countsInSlots_sharesAddUpExactly() {
+    int slotBits = 52;
+    int used = ShareConversion.countSlots(key, slotBits);
+    long[] counts = new long[used];
+    for (int s = 0; s < used; s++) {
+      counts[s] = s == 0 ? 0 : (1L << 11) - s; // up to the counts' 12 bits: no carry even at the top
+    }
+    BigInteger plain = BigInteger.ZERO;
+    for (int s = used - 1; s >= 0; s--) {
+      plain = plain.shiftLeft(slotBits).add(BigInteger.valueOf(counts[s]));
+    }
+    for (int rep = 0; rep < 20; rep++) {
+      ShareConversion.Masked masked = ShareConversion.maskCounts(key, key.encrypt(plain, RANDOM), slotBits, used, 40,
+          RANDOM);
+      BigInteger[] holder = ShareConversion.openCounts(secret, masked.ciphertext(), slotBits, used);
+      for (int s = 0; s < used; s++) {
+        assertEquals(BigInteger.valueOf(counts[s]), Ring.add(holder[s], masked.shares()[s]), "slot " + s);
+      }
+    }
+    PaillierCiphertext any = key.encrypt(plain, RANDOM);
+    assertThrows(IllegalArgumentException.class,
+        () -> ShareConversion.maskCounts(key, any, slotBits, used + 1, 40, RANDOM));
+  }
+
+  @Test
   void product_exponentOutsideRing_refused() {
     PaillierCiphertext c = key.encrypt(BigInteger.ONE, RANDOM);
     assertThrows(IllegalArgumentException.class,

@@ -73,7 +73,7 @@ final class SsheEvaluator {
     double mean = Arrays.stream(partial).average().orElse(0);
     this.partial = Arrays.stream(partial).map(z -> z - mean).toArray();
     this.slotBits = SsheEvaluation.slotBits(partial.length);
-    int slots = (key.modulus().bitLength() - 1 - SlotLayout.TOP_MARGIN_BITS) / slotBits;
+    int slots = ShareConversion.countSlots(key, slotBits);
     this.hostBins = (slots - 1) / (parties - 1) + 1;
     this.guestBins = SsheEvaluation.guestBins(hostBins);
     this.positions = (parties - 1) * (hostBins - 1) + 1;
@@ -137,23 +137,13 @@ final class SsheEvaluator {
       int g = (labels[t] ? guestBins : 0) + guestBin(t);
       acc[g] = acc[g].multiply(in[t].value()).mod(key.nSquared());
     }
-    int slots = (key.modulus().bitLength() - 1 - SlotLayout.TOP_MARGIN_BITS) / slotBits;
-    histogramShares = new BigInteger[groups][positions];
+    histogramShares = new BigInteger[groups][];
     PaillierCiphertext[] out = new PaillierCiphertext[groups];
-    BigInteger bound = BigInteger.ONE.shiftLeft(slotBits)
-        .subtract(BigInteger.ONE.shiftLeft(slotBits - SsheEvaluation.MASK_SLACK_BITS));
     for (int g = 0; g < groups; g++) {
-      BigInteger mask = BigInteger.ZERO;
-      for (int s = slots - 1; s >= 0; s--) {
-        BigInteger rho = uniformBelow(bound);
-        mask = mask.shiftLeft(slotBits).add(rho);
-        if (s < positions) {
-          histogramShares[g][s] = Ring.negate(rho);
-        }
-      }
-      BigInteger top = uniformBelow(key.modulus().shiftRight(slotBits * slots).subtract(BigInteger.ONE));
-      mask = mask.add(top.shiftLeft(slotBits * slots));
-      out[g] = key.add(new PaillierCiphertext(acc[g]), key.encrypt(mask, random));
+      ShareConversion.Masked masked = ShareConversion.maskCounts(key, new PaillierCiphertext(acc[g]), slotBits,
+          positions, SsheEvaluation.MASK_SLACK_BITS, random);
+      histogramShares[g] = masked.shares();
+      out[g] = masked.ciphertext();
     }
     return List.of(new SsheMessage(SsheMessage.Kind.EVAL_HISTOGRAM, 0, 0, me, 1, 1, Payloads.ciphertexts(key, out)));
   }
@@ -276,14 +266,10 @@ final class SsheEvaluator {
           throw new SsheProtocolException("the evaluation histogram goes from the guest to host 1");
         }
         int groups = 2 * guestBins;
-        BigInteger[] plain = secret.decryptAll(Payloads.ciphertexts(key, m, groups));
-        BigInteger slotMask = BigInteger.ONE.shiftLeft(slotBits).subtract(BigInteger.ONE);
-        histogramShares = new BigInteger[groups][positions];
-        for (int g = 0; g < groups; g++) {
-          for (int s = 0; s < positions; s++) {
-            histogramShares[g][s] = Ring.reduce(plain[g].shiftRight(s * slotBits).and(slotMask));
-          }
-        }
+        PaillierCiphertext[] cts = Payloads.ciphertexts(key, m, groups);
+        histogramShares = IntStream.range(0, groups).parallel()
+            .mapToObj(g -> ShareConversion.openCounts(secret, cts[g], slotBits, positions))
+            .toArray(BigInteger[][]::new);
       }
       case EVAL_OPERANDS -> {
         if (me != 0 || m.from() != 1) {
@@ -312,14 +298,6 @@ final class SsheEvaluator {
       default -> throw new SsheProtocolException("not an evaluation message: " + m.kind());
     }
     received.add(id);
-  }
-
-  private BigInteger uniformBelow(BigInteger bound) {
-    BigInteger r;
-    do {
-      r = new BigInteger(bound.bitLength(), random);
-    } while (r.compareTo(bound) >= 0);
-    return r;
   }
 
   private static BigInteger[] zeros(int n) {

@@ -455,29 +455,15 @@ public final class SsheParty {
       }
       gradientShares[me][j] = Ring.add(gradientShares[me][j], Ring.reduce(acc));
     }
+    int[] activeRows = Arrays.stream(active).map(t -> rows[t]).toArray();
     List<SsheMessage> out = new ArrayList<>();
     for (int p = 0; p < parties; p++) {
       if (p == me) {
         continue;
       }
-      SlotLayout layout = rowLayout(p);
-      PaillierPublicKey key = keys[p];
-      int chunks = layout.plaintexts(widths[p]);
       BigInteger[] mine = new BigInteger[widths[p]];
-      ByteBuffer payload = ByteBuffer.allocate(chunks * ciphertextBytes(key));
-      for (int c = 0; c < chunks; c++) {
-        int chunk = c;
-        PaillierCiphertext[] bases = new PaillierCiphertext[active.length];
-        for (int a = 0; a < active.length; a++) {
-          bases[a] = rowCiphertexts[p][rows[active[a]]][chunk];
-        }
-        int used = Math.min(layout.slots(), widths[p] - c * layout.slots());
-        ShareConversion.Masked masked = mask(key, parallelProduct(key, bases, activeResidual), layout, used);
-        BigInteger[] shares = masked.shares();
-        System.arraycopy(shares, 0, mine, c * layout.slots(), used);
-        payload.put(masked.ciphertext().toBytes(key));
-      }
-      out.add(new SsheMessage(SsheMessage.Kind.GRADIENT, epoch, step, me, p, p, payload.array()));
+      byte[] payload = rowConversion(p, activeRows, activeResidual, mine);
+      out.add(new SsheMessage(SsheMessage.Kind.GRADIENT, epoch, step, me, p, p, payload));
       if (partner(p) == me) {
         addTo(gradientShares[p], mine);
       } else {
@@ -493,27 +479,15 @@ public final class SsheParty {
     return out;
   }
 
-  /** The guest's masked sums of host p's rows over the batch's positive rows (epoch 0 only). */
+  /** The guest's masked sums of host p's rows over the batch's positive rows that are not dropped. */
   private SsheMessage labelSums(int p, int[] rows) {
-    SlotLayout layout = rowLayout(p);
-    PaillierPublicKey key = keys[p];
-    int chunks = layout.plaintexts(widths[p]);
+    int[] positive = Arrays.stream(rows).filter(r -> labels[r] && !dropped[r]).toArray();
+    BigInteger[] ones = new BigInteger[positive.length];
+    Arrays.fill(ones, BigInteger.ONE);
     BigInteger[] mine = new BigInteger[widths[p]];
-    ByteBuffer payload = ByteBuffer.allocate(chunks * ciphertextBytes(key));
-    for (int c = 0; c < chunks; c++) {
-      BigInteger acc = BigInteger.ONE;
-      for (int row : rows) {
-        if (labels[row] && !dropped[row]) {
-          acc = acc.multiply(rowCiphertexts[p][row][c].value()).mod(key.nSquared());
-        }
-      }
-      int used = Math.min(layout.slots(), widths[p] - c * layout.slots());
-      ShareConversion.Masked masked = mask(key, new PaillierCiphertext(acc), layout, used);
-      System.arraycopy(masked.shares(), 0, mine, c * layout.slots(), used);
-      payload.put(masked.ciphertext().toBytes(key));
-    }
+    byte[] payload = rowConversion(p, positive, ones, mine);
     labelShares[p][batch] = mine;
-    return new SsheMessage(SsheMessage.Kind.LABELS, epoch, step, me, p, p, payload.array());
+    return new SsheMessage(SsheMessage.Kind.LABELS, epoch, step, me, p, p, payload);
   }
 
   /**
@@ -615,13 +589,9 @@ public final class SsheParty {
         plain.add(c);
       }
     }
-    PaillierCiphertext[] cts = key.encryptAll(plain.toArray(BigInteger[]::new), random);
-    ByteBuffer payload = ByteBuffer.allocate(cts.length * ciphertextBytes(key));
-    for (PaillierCiphertext c : cts) {
-      payload.put(c.toBytes(key));
-    }
+    byte[] payload = Payloads.ciphertexts(key, key.encryptAll(plain.toArray(BigInteger[]::new), random));
     phase = Phase.LOSS_OPERANDS_SENT;
-    return List.of(new SsheMessage(SsheMessage.Kind.LOSS_OPERANDS, epoch, step, me, partner(me), me, payload.array()));
+    return List.of(new SsheMessage(SsheMessage.Kind.LOSS_OPERANDS, epoch, step, me, partner(me), me, payload));
   }
 
   /** Returns the masked cross products for every party whose weights this party shares as partner. */
@@ -634,7 +604,7 @@ public final class SsheParty {
       }
       requireReceived(SsheMessage.Kind.LOSS_OPERANDS, List.of(p), p);
       PaillierPublicKey key = keys[p];
-      PaillierCiphertext[] operands = lossOperands(p);
+      PaillierCiphertext[] operands = storedOperands[p];
       BigInteger[] exps = new BigInteger[operands.length];
       int k = 0;
       for (int b = 0; b < lossWeights.get(p).size(); b++) {
@@ -839,6 +809,30 @@ public final class SsheParty {
     markReceived(m);
   }
 
+  /**
+   * Converts sum_i exps[i] x_(rows[i]) for party p's encrypted rows into shares: returns the masked
+   * ciphertexts (one per chunk of p's features) for p and puts this party's shares in {@code mine}.
+   */
+  private byte[] rowConversion(int p, int[] rows, BigInteger[] exps, BigInteger[] mine) {
+    SlotLayout layout = rowLayout(p);
+    PaillierPublicKey key = keys[p];
+    int chunks = layout.plaintexts(widths[p]);
+    PaillierCiphertext[] out = new PaillierCiphertext[chunks];
+    for (int c = 0; c < chunks; c++) {
+      PaillierCiphertext[] bases = new PaillierCiphertext[rows.length];
+      for (int a = 0; a < rows.length; a++) {
+        bases[a] = rowCiphertexts[p][rows[a]][c];
+      }
+      int used = Math.min(layout.slots(), widths[p] - c * layout.slots());
+      PaillierCiphertext product = rows.length == 0 ? new PaillierCiphertext(BigInteger.ONE) // an empty sum
+          : parallelProduct(key, bases, exps);
+      ShareConversion.Masked masked = mask(key, product, layout, used);
+      System.arraycopy(masked.shares(), 0, mine, c * layout.slots(), used);
+      out[c] = masked.ciphertext();
+    }
+    return Payloads.ciphertexts(key, out);
+  }
+
   /** Decrypts a message of row-packed conversions under this party's key: its shares per feature. */
   private BigInteger[] openRowShares(SsheMessage m) {
     SlotLayout layout = rowLayout(me);
@@ -937,10 +931,6 @@ public final class SsheParty {
     }
     storedOperands[p] = parseCiphertexts(key, m.payloadView(), count, p);
     markReceived(m);
-  }
-
-  private PaillierCiphertext[] lossOperands(int p) {
-    return storedOperands[p];
   }
 
   private void acceptLossProduct(SsheMessage m) {
