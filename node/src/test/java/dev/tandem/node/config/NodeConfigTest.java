@@ -61,5 +61,12 @@ class NodeConfigTest {
         () -> load("vertical: {minBatchSize: 0}\n"));
     assertTrue(small.getMessage().contains("vertical.minBatchSize must be at least 1"), small.getMessage());
     assertThrows(IllegalArgumentException.class, () -> load("vertical: {minBatchSize: 2.5}\n"));
+    IllegalArgumentException factor = assertThrows(IllegalArgumentException.class,
+        () -> load("vertical: {maxPeerSetFactor: 0.5}\n"));
+    assertTrue(factor.getMessage().contains("vertical.maxPeerSetFactor must be finite and at least 1"),
+        factor.getMessage());
+    RuntimeException nan = assertThrows(RuntimeException.class, () -> load("vertical: {maxPeerSetFactor: .nan}\n"));
+    assertTrue(nan.getMessage().contains("bank.yaml") && nan.getMessage().contains("line: 6"), nan.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> load("maxMessageBytes: 100\n"));
   }
 }
