@@ -3,6 +3,7 @@ package dev.tandem.crypto.sharing;
 import dev.tandem.crypto.paillier.PaillierCiphertext;
 import dev.tandem.crypto.paillier.PaillierPrivateKey;
 import dev.tandem.crypto.paillier.PaillierPublicKey;
+import dev.tandem.crypto.paillier.WideMultiExponentiation;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Objects;
@@ -148,7 +149,8 @@ public final class ShareConversion {
 
   /**
    * Returns an encryption of sum_i e_i m_i for ciphertexts of m_i and ring exponents e_i in
-   * [0, 2^96), without new randomness (mask it before sending).
+   * [0, 2^96), without new randomness (mask it before sending); the bucket method
+   * ({@link WideMultiExponentiation}), on all cores for long inputs.
    *
    * @throws IllegalArgumentException if the lengths differ or an exponent is outside [0, 2^96)
    */
@@ -157,18 +159,12 @@ public final class ShareConversion {
       throw new IllegalArgumentException("bases and exponents must have the same non-zero length, got "
           + bases.length + " and " + exponents.length);
     }
-    BigInteger nSquared = key.nSquared();
-    BigInteger acc = BigInteger.ONE;
-    for (int i = 0; i < bases.length; i++) {
-      BigInteger e = exponents[i];
-      if (e.signum() < 0 || e.bitLength() > Ring.BITS) {
+    for (int i = 0; i < exponents.length; i++) {
+      if (exponents[i].signum() < 0 || exponents[i].bitLength() > Ring.BITS) {
         throw new IllegalArgumentException("exponent " + i + " is not a ring element");
       }
-      if (e.signum() != 0) {
-        acc = acc.multiply(bases[i].value().modPow(e, nSquared)).mod(nSquared);
-      }
     }
-    return new PaillierCiphertext(acc.signum() == 0 ? BigInteger.ONE : acc);
+    return WideMultiExponentiation.product(key, bases, exponents);
   }
 
   private static BigInteger uniformBelow(BigInteger bound, SecureRandom random) {

@@ -38,39 +38,6 @@ final class SsheEvaluation {
     return (int) Math.max(0, Math.min(bins - 1, b));
   }
 
-  /**
-   * Returns the AUC of the binned scores the protocol computes, from the parties' partial scores (the
-   * guest's first, its intercept included), each already centred on its mean: a reference for tests.
-   */
-  static double binnedAuc(double[] guest, java.util.List<double[]> hosts, boolean[] y, int hostBins) {
-    double width = width(hostBins);
-    int guestBins = guestBins(hostBins);
-    int positions = hosts.size() * (hostBins - 1) + 1;
-    int m = scorePositions(hostBins, positions);
-    long[] pos = new long[m];
-    long[] neg = new long[m];
-    for (int i = 0; i < y.length; i++) {
-      int s = bin(guest[i], width / GUEST_REFINE, guestBins);
-      for (double[] h : hosts) {
-        s += GUEST_REFINE * bin(h[i], width, hostBins);
-      }
-      if (y[i]) {
-        pos[s]++;
-      } else {
-        neg[s]++;
-      }
-    }
-    double count = 0;
-    long below = 0;
-    long p = 0;
-    for (int k = 0; k < m; k++) {
-      count += pos[k] * (2.0 * below + neg[k]);
-      below += neg[k];
-      p += pos[k];
-    }
-    return count / (2.0 * p * below);
-  }
-
   /** Returns the slot width for counts up to {@code rows}: their bits, one more, and the mask slack. */
   static int slotBits(int rows) {
     return 32 - Integer.numberOfLeadingZeros(rows) + 1 + MASK_SLACK_BITS;

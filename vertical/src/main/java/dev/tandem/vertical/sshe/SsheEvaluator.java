@@ -3,7 +3,6 @@ package dev.tandem.vertical.sshe;
 import dev.tandem.crypto.paillier.PaillierCiphertext;
 import dev.tandem.crypto.paillier.PaillierPrivateKey;
 import dev.tandem.crypto.paillier.PaillierPublicKey;
-import dev.tandem.crypto.paillier.WideMultiExponentiation;
 import dev.tandem.crypto.sharing.Ring;
 import dev.tandem.crypto.sharing.ShareConversion;
 import dev.tandem.crypto.sharing.SlotLayout;
@@ -178,7 +177,7 @@ final class SsheEvaluator {
     System.arraycopy(factors[1], 0, exps, 0, m); // host's positives times the guest's share of C
     System.arraycopy(factors[0], 0, exps, m, m); // host's C times the guest's positives
     SlotLayout layout = SlotLayout.forSums(key, Ring.BITS, 2 * m);
-    ShareConversion.Masked masked = masker.mask(key, WideMultiExponentiation.product(key, operands, exps), layout, 1);
+    ShareConversion.Masked masked = masker.mask(key, ShareConversion.product(key, operands, exps), layout, 1);
     aucShare = Ring.add(aucShare, masked.shares()[0]);
     return List.of(new SsheMessage(SsheMessage.Kind.EVAL_PRODUCT, 0, 0, me, 1, 1,
         Payloads.ciphertexts(key, masked.ciphertext())));

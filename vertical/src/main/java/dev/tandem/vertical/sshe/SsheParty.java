@@ -616,7 +616,7 @@ public final class SsheParty {
         }
       }
       SlotLayout layout = SlotLayout.forSums(key, Ring.BITS, operands.length);
-      ShareConversion.Masked masked = mask(key, parallelProduct(key, operands, exps), layout, 1);
+      ShareConversion.Masked masked = mask(key, ShareConversion.product(key, operands, exps), layout, 1);
       lossShare = Ring.add(lossShare, masked.shares()[0]);
       out.add(new SsheMessage(SsheMessage.Kind.LOSS_PRODUCT, epoch, step, me, p, p, masked.ciphertext().toBytes(key)));
     }
@@ -825,7 +825,7 @@ public final class SsheParty {
       }
       int used = Math.min(layout.slots(), widths[p] - c * layout.slots());
       PaillierCiphertext product = rows.length == 0 ? new PaillierCiphertext(BigInteger.ONE) // an empty sum
-          : parallelProduct(key, bases, exps);
+          : ShareConversion.product(key, bases, exps);
       ShareConversion.Masked masked = mask(key, product, layout, used);
       System.arraycopy(masked.shares(), 0, mine, c * layout.slots(), used);
       out[c] = masked.ciphertext();
@@ -1158,10 +1158,6 @@ public final class SsheParty {
     return Payloads.ciphertextBytes(key);
   }
 
-  private static PaillierCiphertext parallelProduct(PaillierPublicKey key, PaillierCiphertext[] bases,
-      BigInteger[] exps) {
-    return dev.tandem.crypto.paillier.WideMultiExponentiation.product(key, bases, exps);
-  }
 
   private static BigInteger dot(int[] row, BigInteger[] w) {
     BigInteger acc = BigInteger.ZERO;

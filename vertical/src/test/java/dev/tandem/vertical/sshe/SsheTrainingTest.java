@@ -93,7 +93,7 @@ class SsheTrainingTest {
         partial[p][i] -= mean;
       }
     }
-    assertEquals(SsheEvaluation.binnedAuc(partial[0], List.of(partial[1], partial[2]), y, parties.get(0).hostBins()),
+    assertEquals(binnedAuc(partial[0], List.of(partial[1], partial[2]), y, parties.get(0).hostBins()),
         run.auc(), 1e-12);
     // host 2 masks the loss share it opens to the guest, once per epoch, with a mask host 1 cancels
     assertEquals(2, masks.get());
@@ -130,4 +130,38 @@ class SsheTrainingTest {
     double exact = dev.tandem.vertical.Auc.of(scores, y);
     assertEquals(exact, run.auc(), 0.03, "protocol AUC " + run.auc() + ", exact " + exact);
   }
+
+  /**
+   * Returns the AUC of the binned scores the protocol computes, from the parties' partial scores (the
+   * guest's first, its intercept included), each already centred on its mean: a reference for tests.
+   */
+  private static double binnedAuc(double[] guest, java.util.List<double[]> hosts, boolean[] y, int hostBins) {
+    double width = SsheEvaluation.width(hostBins);
+    int guestBins = SsheEvaluation.guestBins(hostBins);
+    int positions = hosts.size() * (hostBins - 1) + 1;
+    int m = SsheEvaluation.scorePositions(hostBins, positions);
+    long[] pos = new long[m];
+    long[] neg = new long[m];
+    for (int i = 0; i < y.length; i++) {
+      int s = SsheEvaluation.bin(guest[i], width / SsheEvaluation.GUEST_REFINE, guestBins);
+      for (double[] h : hosts) {
+        s += SsheEvaluation.GUEST_REFINE * SsheEvaluation.bin(h[i], width, hostBins);
+      }
+      if (y[i]) {
+        pos[s]++;
+      } else {
+        neg[s]++;
+      }
+    }
+    double count = 0;
+    long below = 0;
+    long p = 0;
+    for (int k = 0; k < m; k++) {
+      count += pos[k] * (2.0 * below + neg[k]);
+      below += neg[k];
+      p += pos[k];
+    }
+    return count / (2.0 * p * below);
+  }
+
 }
