@@ -3,7 +3,7 @@
 # BENCH_SKIP_UPSTREAM=1 builds only the bench module against the modules already in ~/.m2.
 #   bench/run.sh rounds [--sites 3,10,50] [--dims 10000,1000000] [--out FILE]   whole federated rounds
 #   bench/run.sh psi [--ids 100000,1000000] [--out FILE]                        ECDH PSI beside its 4n scalar-multiplication limit
-#   bench/run.sh vertical [--bits BITS_2048] [--epochs 1] [--out FILE]              encrypted vertical LR epochs vs plaintext and naive
+#   bench/run.sh vertical [--bits BITS_2048] [--epochs 1] [--rows N] [--out FILE]   secret-shared vertical LR epochs vs plaintext and naive
 #   bench/run.sh consent [ROWS]                                                import ROWS (default 10^6) consent records, select, commit
 #   bench/run.sh crypto [--out FILE] [--include REGEX]... [--param NAME=V1,V2]...
 #                       [--warmup N] [--iterations N] [--time SECONDS] [--forks N]

@@ -27,7 +27,8 @@ import java.util.Map;
  * Paillier: a full-length r^n per encryption, one modPow per matrix-vector term, one full-length
  * decryption per gradient value, no packing) times the measured cost of one multiplication mod n^2.
  *
- * <p>Usage: {@code VerticalBench [--bits BITS_2048] [--epochs 1] [--batch 512] [--out FILE]}.
+ * <p>Usage: {@code VerticalBench [--bits BITS_2048] [--epochs 1] [--batch 512] [--rows N] [--out FILE]}
+ * ({@code --rows} keeps the first N rows of each dataset: a short run).
  */
 public final class VerticalBench {
   private static final com.sun.management.OperatingSystemMXBean OS =
@@ -46,6 +47,7 @@ public final class VerticalBench {
     String bits = "BITS_2048";
     int epochs = 1;
     int batch = 512;
+    int limit = Integer.MAX_VALUE;
     Path out = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
@@ -53,15 +55,16 @@ public final class VerticalBench {
         case "--epochs" -> epochs = Integer.parseInt(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         case "--batch" -> batch = Integer.parseInt(args[++i]);
+        case "--rows" -> limit = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + " (usage: --bits BITS_2048 --epochs 1 --batch 512 --out FILE)");
+            + " (usage: --bits BITS_2048 --epochs 1 --batch 512 [--rows N] --out FILE)");
       }
     }
     PaillierParameters parameters = PaillierParameters.byName(bits);
     SecureRandom random = new SecureRandom();
     Path data = dataDir();
-    Data credit = fate(data, "default_credit_hetero");
-    Data breast = fate(data, "breast_hetero");
+    Data credit = first(fate(data, "default_credit_hetero"), limit);
+    Data breast = first(fate(data, "breast_hetero"), limit);
     List<Row> rows = new ArrayList<>();
     rows.addAll(measure("default_credit_hetero", credit, batch, epochs, parameters, random));
     rows.addAll(measure("breast_hetero", breast, Math.min(batch, breast.guest().length), Math.max(3, epochs),
@@ -183,6 +186,13 @@ public final class VerticalBench {
       }
     }
     throw new IllegalStateException("cannot find ../shared/data above " + dir);
+  }
+
+  /** The first {@code limit} rows (a short run for tests). */
+  private static Data first(Data d, int limit) {
+    int n = Math.min(limit, d.guest().length);
+    return new Data(java.util.Arrays.copyOf(d.guest(), n), java.util.Arrays.copyOf(d.labels(), n),
+        java.util.Arrays.copyOf(d.host(), n));
   }
 
   /** FATE's split files, already standardized by FATE, joined on id. */
