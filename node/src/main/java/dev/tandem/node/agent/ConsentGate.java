@@ -108,7 +108,7 @@ final class ConsentGate {
   void contributed(JobSpec job, int round, Consented c, Double epsilon, byte[] sent, HeadCountersigner signer) {
     contributed(new RoundContribution(job.purpose(), job.jobId(), round, job.jobId() + "/v" + round,
         c.at(), c.data().trainSize(), RoundContribution.subjectSet(pseudonyms, c.data().trainIds()), epsilon,
-        TaskHandler.sha256Bytes(sent)), signer);
+        Answers.sha256Bytes(sent)), signer);
   }
 
   private void contributed(RoundContribution contribution, HeadCountersigner signer) {
@@ -155,7 +155,7 @@ final class ConsentGate {
         for (EpochUse e : epochs) {
           audit.roundContributed(new RoundContribution(job.purpose(), job.jobId(), e.epoch(), modelVersion,
               e.consentAt(), e.subjectIds().size(), RoundContribution.subjectSet(pseudonyms, e.subjectIds()), null,
-              TaskHandler.sha256Bytes(e.sent())));
+              Answers.sha256Bytes(e.sent())));
         }
         countersign(signer);
       }

@@ -37,6 +37,14 @@ import io.grpc.stub.StreamObserver;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import dev.tandem.node.audit.HeadCountersigner;
+import dev.tandem.node.privacy.DpTraining;
+import dev.tandem.node.training.LocalTrainer;
+import dev.tandem.node.training.LocalTraining;
+import dev.tandem.node.vertical.VerticalParticipant;
+import dev.tandem.proto.v1.FederationGrpc.FederationBlockingStub;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,7 +71,8 @@ public final class NodeAgent implements AutoCloseable {
   private final PrivacyLedger ledger;
   private final NodeStores stores;
   private volatile AdminServer admin;
-  private final TaskHandler handler;
+  private final ConsentGate gate;
+  private final TaskRouter router;
   private final SubjectScorer scorer;
   private final ExecutorService worker = Executors.newSingleThreadExecutor(daemon("tandem-node-worker"));
   private final ScheduledExecutorService reconnects =
@@ -91,12 +100,36 @@ public final class NodeAgent implements AutoCloseable {
     ScoringContext scoring = new ScoringContext(config.site(), data, stores, sealKeys, config.consent(),
         new CoordinatorCountersigner(() -> FederationGrpc.newBlockingStub(intercepted)
             .withDeadlineAfter(30, TimeUnit.SECONDS)), clock, random);
-    this.handler = new TaskHandler(config.site(), data, log,
-        () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), clock, secure,
-        ledger, config.privacy(), new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),
-            stores.audit()), sealKeys, stores.verticalModels(), config.vertical(), random, new ScoreResponder(scoring));
+    Supplier<FederationBlockingStub> stub =
+        () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES);
+    this.gate = new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),
+        stores.audit());
+    this.router = router(config, data, clock, stub, secure, sealKeys, random, new ScoreResponder(scoring));
     this.scorer = new VerticalScorer(scoring,
         () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES));
+  }
+
+  /**
+   * Wires the task handlers: one per kind of a horizontal job's task behind one {@link Admission},
+   * local training with differential privacy as a decorator, the vertical participant and scoring.
+   */
+  private TaskRouter router(NodeConfig config, LocalData data, Clock clock, Supplier<FederationBlockingStub> stub,
+      SecureRounds secure, SealKeys sealKeys, SecureRandom random, ScoreResponder scores) {
+    Answers answers = new Answers(stub, log, clock);
+    HeadCountersigner countersigner = new CoordinatorCountersigner(stub);
+    TaskContext context = new TaskContext(config.site(), data, clock, gate, answers, countersigner);
+    Admission admission = new Admission(context);
+    Selections selections = new Selections();
+    LocalTraining training = new DpTraining(LocalTraining.plain(new LocalTrainer()), ledger, config.privacy());
+    SecAggHandler secagg = new SecAggHandler(context, secure);
+    VerticalAnswers verticalAnswers = new VerticalAnswers(answers);
+    VerticalParticipant vertical = new VerticalParticipant(config.site(), data, gate.vertical(countersigner),
+        config.vertical(), sealKeys, stores.verticalModels(), verticalAnswers, clock, random);
+    return new TaskRouter(admission, Map.of(
+        Task.KindCase.STATS, new StatsHandler(context, admission),
+        Task.KindCase.TRAIN, new TrainHandler(context, admission, selections, training, secagg),
+        Task.KindCase.EVALUATE, new EvaluateHandler(context, selections),
+        Task.KindCase.SECAGG, secagg), vertical, scores, verticalAnswers, answers);
   }
 
   /**
@@ -112,7 +145,7 @@ public final class NodeAgent implements AutoCloseable {
     if (config.admin() != null) {
       agent.admin = AdminServer.start(config.admin(), agent.stores, () -> new NodeStatus(config.site(),
           config.coordinator(), agent.channel.getState(false) == ConnectivityState.READY, data.trainSize(),
-          agent.handler.jobsSeen()), agent.scorer);
+          agent.gate.jobsSeen()), agent.scorer);
       LOG.info(() -> "admin API on " + config.admin().host() + ":" + agent.admin.port() + " (bearer token in "
           + config.admin().tokenFile() + ")");
     }
@@ -160,7 +193,7 @@ public final class NodeAgent implements AutoCloseable {
             backoff = Duration.ofMillis(500);
             worker.execute(() -> {
               try {
-                handler.handle(task);
+                router.handle(task);
               } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "task " + task.getTaskId() + " failed", e);
               }
@@ -214,7 +247,7 @@ public final class NodeAgent implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    handler.close();
+    router.close();
     log.close();
     ledger.close();
     stores.close();

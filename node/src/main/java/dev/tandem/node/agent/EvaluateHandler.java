@@ -1,0 +1,40 @@
+package dev.tandem.node.agent;
+
+import dev.tandem.model.JobSpec;
+import dev.tandem.node.training.Evaluation;
+import dev.tandem.node.training.Evaluator;
+import dev.tandem.proto.Wire;
+import dev.tandem.proto.v1.EvaluationReport;
+import dev.tandem.proto.v1.Task;
+
+/** Answers an EVALUATE task with the model's metrics on the consented held-out records. */
+final class EvaluateHandler implements JobTaskHandler {
+  private final TaskContext context;
+  private final Selections selections;
+  private final Evaluator evaluator = new Evaluator();
+
+  EvaluateHandler(TaskContext context, Selections selections) {
+    this.context = context;
+    this.selections = selections;
+  }
+
+  @Override
+  public void handle(Task task, JobSpec job) {
+    ConsentGate.Consented view = context.select(job);
+    Selections.Encoded enc = selections.encoded(job, Wire.fromProto(task.getEvaluate().getNormalization()),
+        view.data());
+    Evaluation e = evaluator.evaluate(job, Wire.values(task.getEvaluate().getModel()), enc.test());
+    EvaluationReport.Builder b = EvaluationReport.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
+        .setRound(task.getRound()).setSampleCount(e.sampleCount()).setPositives(e.positives())
+        .setLogLossSum(e.logLossSum()).setCorrect(e.correct()).setLocalAuc(Double.isNaN(e.auc()) ? 0 : e.auc());
+    for (long v : e.histogram().positives()) {
+      b.addPositiveHistogram(v);
+    }
+    for (long v : e.histogram().negatives()) {
+      b.addNegativeHistogram(v);
+    }
+    EvaluationReport report = b.build();
+    context.answers().send(job.jobId(), task.getRound(), "evaluation", e.sampleCount(), report,
+        stub -> stub.submitEvaluation(report));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.tandem.node.privacy;
+
+import dev.tandem.model.JobSpec;
+import dev.tandem.node.training.DpSteps;
+import dev.tandem.node.training.EncodedData;
+import dev.tandem.node.training.LocalTrainer;
+import dev.tandem.node.training.LocalTraining;
+import dev.tandem.node.training.RoundOutcome;
+import dev.tandem.node.training.TrainResult;
+import java.util.Objects;
+
+/**
+ * Differential privacy as a decorator around a site's local training: for a job that asks for DP it
+ * charges the round to the purpose's ledger before training (a crash after training cannot leave a
+ * spend unrecorded), refuses the round when the budget would be exceeded, and withholds the exact
+ * training loss from what is sent. A job without DP passes through unchanged.
+ *
+ * <p>Called from one worker thread at a time; the ledger is thread-safe.
+ */
+public final class DpTraining implements LocalTraining {
+  private final LocalTraining inner;
+  private final PrivacyLedger ledger;
+  private final PrivacyBudgets budgets;
+
+  public DpTraining(LocalTraining inner, PrivacyLedger ledger, PrivacyBudgets budgets) {
+    this.inner = Objects.requireNonNull(inner, "inner");
+    this.ledger = Objects.requireNonNull(ledger, "ledger");
+    this.budgets = Objects.requireNonNull(budgets, "budgets");
+  }
+
+  @Override
+  public RoundOutcome train(JobSpec job, int round, double[] global, EncodedData data) {
+    if (job.privacy().dp() == null) {
+      return inner.train(job, round, global, data);
+    }
+    DpSteps cost = LocalTrainer.plannedSteps(job, data.size());
+    BudgetCheck check = ledger.charge(job.purpose(), job.jobId(), round, cost, budgets.forPurpose(job.purpose()));
+    if (!check.allowed()) {
+      return new RoundOutcome.Refused("RESOURCE_EXHAUSTED", check.refusal().orElseThrow(), check.epsilonLeft());
+    }
+    double delta = job.privacy().dp().delta();
+    RoundOutcome.Spent spent = new RoundOutcome.Spent(ledger.spentOnJob(job.jobId(), delta).epsilon(), delta, true);
+    RoundOutcome outcome = inner.train(job, round, global, data);
+    if (!(outcome instanceof RoundOutcome.Trained trained)) {
+      return outcome;
+    }
+    // Under DP only the parameters are protected: the exact training loss is not sent.
+    TrainResult r = trained.result();
+    return new RoundOutcome.Trained(new TrainResult(r.parameters(), r.sampleCount(), 0), spent);
+  }
+}

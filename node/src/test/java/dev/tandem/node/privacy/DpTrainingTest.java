@@ -1,0 +1,87 @@
+package dev.tandem.node.privacy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tandem.model.DpSpec;
+import dev.tandem.model.FeatureSpec;
+import dev.tandem.model.JobSpec;
+import dev.tandem.model.LabelSpec;
+import dev.tandem.model.ModelSpec;
+import dev.tandem.model.PrivacySpec;
+import dev.tandem.node.training.EncodedData;
+import dev.tandem.node.training.LocalTraining;
+import dev.tandem.node.training.RoundOutcome;
+import dev.tandem.node.training.TrainResult;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DpTrainingTest {
+  private PrivacyLedger ledger;
+  private final AtomicInteger calls = new AtomicInteger();
+  /** Stands in for the trainer: counts its calls and reports an exact loss. */
+  private final LocalTraining inner = (job, round, global, data) -> {
+    calls.incrementAndGet();
+    return new RoundOutcome.Trained(new TrainResult(global, data.size(), 0.42), RoundOutcome.Spent.NONE);
+  };
+
+  @BeforeEach
+  void open() {
+    ledger = PrivacyLedger.open("jdbc:h2:mem:dp-training-" + UUID.randomUUID());
+  }
+
+  @AfterEach
+  void close() {
+    ledger.close();
+  }
+
+  private static JobSpec job(PrivacySpec privacy) {
+    return new JobSpec("job-1", "churn", ModelSpec.logisticRegression(0), List.of(FeatureSpec.numeric("f")),
+        LabelSpec.positiveIf("y", "1"), List.of("a", "b"), 3, 1, 0.1, 10, 2, 1, privacy);
+  }
+
+  private static EncodedData data() {
+    double[][] x = new double[100][1];
+    double[] y = new double[100];
+    return new EncodedData(x, y);
+  }
+
+  @Test
+  void train_jobWithoutDp_passesThroughUnchargedWithItsLoss() {
+    DpTraining dp = new DpTraining(inner, ledger, PrivacyBudgets.defaults());
+    RoundOutcome.Trained t = assertInstanceOf(RoundOutcome.Trained.class,
+        dp.train(job(PrivacySpec.secure()), 1, new double[2], data()));
+    assertEquals(0.42, t.result().meanLoss());
+    assertEquals(RoundOutcome.Spent.NONE, t.spent());
+    assertNull(t.spent().auditedEpsilon());
+    assertEquals(0, ledger.spent("churn", 1e-5).epsilon());
+  }
+
+  @Test
+  void train_jobWithDp_chargedBeforeTrainingAndLossWithheld() {
+    DpTraining dp = new DpTraining(inner, ledger, PrivacyBudgets.defaults());
+    RoundOutcome.Trained t = assertInstanceOf(RoundOutcome.Trained.class,
+        dp.train(job(new PrivacySpec(true, new DpSpec(1.1, 1, 1e-5))), 1, new double[2], data()));
+    assertEquals(0, t.result().meanLoss(), "the exact loss does not leave under DP");
+    assertTrue(t.spent().epsilon() > 0 && t.spent().differentiallyPrivate());
+    assertEquals(t.spent().epsilon(), ledger.spentOnJob("job-1", 1e-5).epsilon(), 1e-12);
+  }
+
+  @Test
+  void train_budgetSpent_refusedWithoutTraining() {
+    DpTraining dp = new DpTraining(inner, ledger,
+        new PrivacyBudgets(PrivacyBudget.DEFAULT, Map.of("churn", new PrivacyBudget(0.01, 1e-5))));
+    RoundOutcome.Refused r = assertInstanceOf(RoundOutcome.Refused.class,
+        dp.train(job(new PrivacySpec(true, new DpSpec(1.1, 1, 1e-5))), 1, new double[2], data()));
+    assertEquals("RESOURCE_EXHAUSTED", r.code());
+    assertTrue(r.reason().contains("privacy budget of purpose 'churn'"), r.reason());
+    assertEquals(0, calls.get(), "a refused round is not trained");
+  }
+}
