@@ -89,42 +89,50 @@ public final class NodeAgent implements AutoCloseable {
     this.log = ContributionLog.open(config.databaseUrl());
     this.ledger = PrivacyLedger.open(config.databaseUrl());
     this.stores = NodeStores.open(config, clock);
-    X509Certificate ca = Pem.readCertificate(config.tls().ca());
-    CrlSource crls = config.tls().crl() == null ? CrlSource.none() : CrlSource.file(config.tls().crl(), ca);
     SecureRandom random = new SecureRandom();
-    EcdsaKeyAdvertisementSigner siteSigner = new EcdsaKeyAdvertisementSigner(Pem.readPrivateKey(config.tls().key()));
-    X509ExtendedTrustManager peerTrust = FederationTrust.trustManager(ca, crls, Role.NODE);
-    SecureRounds secure = new SecureRounds(config.site(), siteSigner, peerTrust, ca, random);
-    SealKeys sealKeys = new SealKeys(config.site(), siteSigner, Pem.readCertificate(config.tls().cert()), peerTrust,
-        ca);
-    ScoringContext scoring = new ScoringContext(config.site(), data, stores, sealKeys, config.consent(),
+    Keys keys = Keys.load(config, random);
+    ScoringContext scoring = new ScoringContext(config.site(), data, stores, keys.seal(), config.consent(),
         new CoordinatorCountersigner(() -> FederationGrpc.newBlockingStub(intercepted)
             .withDeadlineAfter(30, TimeUnit.SECONDS)), clock, random);
-    Supplier<FederationBlockingStub> stub =
-        () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES);
     this.gate = new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),
         stores.audit());
-    this.router = router(config, data, clock, stub, secure, sealKeys, random, new ScoreResponder(scoring));
+    this.router = router(config, data, clock,
+        () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), log, ledger, stores,
+        gate, keys, random, new ScoreResponder(scoring));
     this.scorer = new VerticalScorer(scoring,
         () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES));
+  }
+
+  /** The node's secure-aggregation rounds and seal keys, from its certificate, key and federation CA. */
+  record Keys(SecureRounds secure, SealKeys seal) {
+    static Keys load(NodeConfig config, SecureRandom random) {
+      X509Certificate ca = Pem.readCertificate(config.tls().ca());
+      CrlSource crls = config.tls().crl() == null ? CrlSource.none() : CrlSource.file(config.tls().crl(), ca);
+      EcdsaKeyAdvertisementSigner siteSigner =
+          new EcdsaKeyAdvertisementSigner(Pem.readPrivateKey(config.tls().key()));
+      X509ExtendedTrustManager peerTrust = FederationTrust.trustManager(ca, crls, Role.NODE);
+      return new Keys(new SecureRounds(config.site(), siteSigner, peerTrust, ca, random),
+          new SealKeys(config.site(), siteSigner, Pem.readCertificate(config.tls().cert()), peerTrust, ca));
+    }
   }
 
   /**
    * Wires the task handlers: one per kind of a horizontal job's task behind one {@link Admission},
    * local training with differential privacy as a decorator, the vertical participant and scoring.
    */
-  private TaskRouter router(NodeConfig config, LocalData data, Clock clock, Supplier<FederationBlockingStub> stub,
-      SecureRounds secure, SealKeys sealKeys, SecureRandom random, ScoreResponder scores) {
+  static TaskRouter router(NodeConfig config, LocalData data, Clock clock, Supplier<FederationBlockingStub> stub,
+      ContributionLog log, PrivacyLedger ledger, NodeStores stores, ConsentGate gate, Keys keys, SecureRandom random,
+      ScoreResponder scores) {
     Answers answers = new Answers(stub, log, clock);
     HeadCountersigner countersigner = new CoordinatorCountersigner(stub);
     TaskContext context = new TaskContext(config.site(), data, clock, gate, answers, countersigner);
     Admission admission = new Admission(context);
     Selections selections = new Selections();
     LocalTraining training = new DpTraining(LocalTraining.plain(new LocalTrainer()), ledger, config.privacy());
-    SecAggHandler secagg = new SecAggHandler(context, secure);
+    SecAggHandler secagg = new SecAggHandler(context, keys.secure());
     VerticalAnswers verticalAnswers = new VerticalAnswers(answers);
     VerticalParticipant vertical = new VerticalParticipant(config.site(), data, gate.vertical(countersigner),
-        config.vertical(), sealKeys, stores.verticalModels(), verticalAnswers, clock, random);
+        config.vertical(), keys.seal(), stores.verticalModels(), verticalAnswers, clock, random);
     return new TaskRouter(admission, Map.of(
         Task.KindCase.STATS, new StatsHandler(context, admission),
         Task.KindCase.TRAIN, new TrainHandler(context, admission, selections, training, secagg),
