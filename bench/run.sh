@@ -21,10 +21,10 @@ CP="$ROOT/bench/target/tandem-bench-0.1.0-SNAPSHOT.jar:$(cat "$ROOT/bench/target
 what="${1:-rounds}"
 shift || true
 case "$what" in
-  rounds) exec java -Xmx12g -Djava.util.logging.config.file=/dev/null -cp "$CP" dev.tandem.bench.rounds.RoundsBench "$@" ;;
-  crypto) exec java -cp "$CP" dev.tandem.bench.BenchMain crypto "$@" ;;
-  psi) exec java -Xmx6g -cp "$CP" dev.tandem.bench.psi.PsiBench "$@" ;;
-  vertical) exec java -Xmx6g -cp "$CP" dev.tandem.bench.vertical.VerticalBench "$@" ;;
-  consent) exec java -Xmx4g -cp "$CP" dev.tandem.node.consent.ConsentLoadBenchmark "$@" ;;
+  rounds) exec java --add-opens=java.base/java.math=ALL-UNNAMED -Xmx12g -Djava.util.logging.config.file=/dev/null -cp "$CP" dev.tandem.bench.rounds.RoundsBench "$@" ;;
+  crypto) exec java --add-opens=java.base/java.math=ALL-UNNAMED -cp "$CP" dev.tandem.bench.BenchMain crypto "$@" ;;
+  psi) exec java --add-opens=java.base/java.math=ALL-UNNAMED -Xmx6g -cp "$CP" dev.tandem.bench.psi.PsiBench "$@" ;;
+  vertical) exec java --add-opens=java.base/java.math=ALL-UNNAMED -Xmx6g -cp "$CP" dev.tandem.bench.vertical.VerticalBench "$@" ;;
+  consent) exec java --add-opens=java.base/java.math=ALL-UNNAMED -Xmx4g -cp "$CP" dev.tandem.node.consent.ConsentLoadBenchmark "$@" ;;
   *) echo "usage: bench/run.sh rounds|crypto|psi|vertical|consent [options]" >&2; exit 2 ;;
 esac

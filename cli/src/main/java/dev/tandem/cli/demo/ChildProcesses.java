@@ -26,6 +26,7 @@ public final class ChildProcesses implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx2g"); // a vertical job's SSHE_SETUP carries every party's encrypted features (tens of MB)
     command.add("-XX:+UseSerialGC");
+    command.add("--add-opens=java.base/java.math=ALL-UNNAMED"); // the JDK's Montgomery kernel for Paillier
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add("dev.tandem.cli.Main");

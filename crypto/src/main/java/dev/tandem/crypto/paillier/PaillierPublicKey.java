@@ -29,6 +29,7 @@ public final class PaillierPublicKey {
   private final BigInteger nSquared;
   private final BigInteger hs;
   private final SplitModulus split;
+  private final MontgomeryModulus montgomery;
   private final BarrettReducer modNSquared;
   private volatile FixedBaseTable table;
   private final AtomicInteger encryptionsWithoutTable = new AtomicInteger();
@@ -57,6 +58,7 @@ public final class PaillierPublicKey {
     }
     this.hs = hs;
     this.split = new SplitModulus(n);
+    this.montgomery = MontgomeryModulus.forModulus(nSquared).orElse(null);
     this.modNSquared = new BarrettReducer(nSquared);
   }
 
@@ -293,6 +295,11 @@ public final class PaillierPublicKey {
 
   SplitModulus split() {
     return split;
+  }
+
+  /** Returns the fastest multiplication mod n^2 this JVM offers (see {@link MontgomeryModulus}). */
+  ResidueArithmetic<?> residues() {
+    return montgomery != null ? montgomery : split;
   }
 
   /**

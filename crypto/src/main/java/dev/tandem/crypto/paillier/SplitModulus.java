@@ -13,7 +13,7 @@ import java.math.BigInteger;
  * costs as much as 3.75 of 2048 bits). Barrett mod n is set up for inputs below 2^(64k + 32), k the
  * word length of n, which covers the sums above (below 3 n^2). Immutable and thread-safe.
  */
-final class SplitModulus {
+final class SplitModulus implements ResidueArithmetic<SplitModulus.Split> {
   private final BigInteger n;
   private final BigInteger mu;
   private final int lowShift;
@@ -40,13 +40,34 @@ final class SplitModulus {
     return new Split(qr[1], qr[0]);
   }
 
+  @Override
+  public Split enter(BigInteger y) {
+    return split(y);
+  }
+
+  @Override
+  public BigInteger leave(Split s) {
+    return join(s);
+  }
+
+  @Override
+  public Split square(Split a) {
+    return multiply(a, a);
+  }
+
+  @Override
+  public Split[] newArray(int length) {
+    return new Split[length];
+  }
+
   /** Returns low + n * high, the residue mod n^2. */
   BigInteger join(Split s) {
     return s.high().multiply(n).add(s.low());
   }
 
   /** Returns a * b mod n^2. */
-  Split multiply(Split a, Split b) {
+  @Override
+  public Split multiply(Split a, Split b) {
     BigInteger[] qr = divideAndRemainder(a.low().multiply(b.low()));
     BigInteger cross = a.low().multiply(b.high()).add(a.high().multiply(b.low())).add(qr[0]);
     return new Split(qr[1], reduce(cross));

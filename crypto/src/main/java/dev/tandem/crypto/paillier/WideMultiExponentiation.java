@@ -2,12 +2,15 @@ package dev.tandem.crypto.paillier;
 
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
  * Products of many ciphertexts raised to wide non-negative exponents (up to a few hundred bits):
- * prod_i c_i^(e_i) mod n^2 by the bucket method (Pippenger) on split residues, which needs about
+ * prod_i c_i^(e_i) mod n^2 by the bucket method (Pippenger) in the key's fastest arithmetic
+ * ({@link MontgomeryModulus}, else {@link SplitModulus}), which needs about
  * (bits / w) (count + 2^(w+1)) multiplications instead of one exponentiation per term. For the
  * share conversions of secret-shared training, whose exponents are 96-bit ring shares.
  */
@@ -38,50 +41,59 @@ public final class WideMultiExponentiation {
       key.requireInRange(bases[i]);
       bits = Math.max(bits, exponents[i].bitLength());
     }
-    SplitModulus arithmetic = key.split();
+    return new PaillierCiphertext(run(key.residues(), bases, exponents, Math.max(1, bits)));
+  }
+
+  private static <R> BigInteger run(ResidueArithmetic<R> arithmetic, PaillierCiphertext[] bases,
+      BigInteger[] exponents, int maxBits) {
     int parts = bases.length >= MIN_PARALLEL_TERMS ? Math.min(CORES, bases.length / (MIN_PARALLEL_TERMS / 2)) : 1;
     int size = (bases.length + parts - 1) / parts;
-    int maxBits = Math.max(1, bits);
-    SplitModulus.Split[] partial = IntStream.range(0, parts).parallel()
+    List<R> partial = IntStream.range(0, parts).parallel()
         .mapToObj(p -> {
           int from = p * size;
           int to = Math.min(bases.length, from + size);
-          return bucket(arithmetic, Arrays.copyOfRange(bases, from, to), Arrays.copyOfRange(exponents, from, to), maxBits);
+          return bucket(arithmetic, Arrays.copyOfRange(bases, from, to), Arrays.copyOfRange(exponents, from, to),
+              maxBits);
         })
-        .toArray(SplitModulus.Split[]::new);
-    SplitModulus.Split acc = partial[0];
-    for (int p = 1; p < partial.length; p++) {
-      acc = times(arithmetic, acc, partial[p]);
+        .collect(Collectors.toList());
+    R acc = null;
+    for (R part : partial) {
+      acc = times(arithmetic, acc, part);
     }
-    BigInteger value = acc == null ? BigInteger.ONE : arithmetic.join(acc);
-    return new PaillierCiphertext(value.signum() == 0 ? BigInteger.ONE : value);
+    BigInteger value = acc == null ? BigInteger.ONE : arithmetic.leave(acc);
+    return value.signum() == 0 ? BigInteger.ONE : value;
   }
 
-  private static SplitModulus.Split bucket(SplitModulus arithmetic, PaillierCiphertext[] bases, BigInteger[] exps,
+  private static <R> R bucket(ResidueArithmetic<R> arithmetic, PaillierCiphertext[] bases, BigInteger[] exps,
       int bits) {
-    int w = window(bases.length);
-    int windows = (bits + w - 1) / w;
-    SplitModulus.Split[] split = new SplitModulus.Split[bases.length];
+    R[] entered = arithmetic.newArray(bases.length);
     for (int i = 0; i < bases.length; i++) {
-      split[i] = arithmetic.split(bases[i].value());
+      entered[i] = arithmetic.enter(bases[i].value());
     }
-    SplitModulus.Split acc = null;
-    SplitModulus.Split[] buckets = new SplitModulus.Split[1 << w];
+    return bucket(arithmetic, entered, exps, bits);
+  }
+
+  /** prod_i entered[i]^(exps[i]) for exponents of at most {@code bits} bits, by the bucket method. */
+  static <R> R bucket(ResidueArithmetic<R> arithmetic, R[] entered, BigInteger[] exps, int bits) {
+    int w = window(entered.length);
+    int windows = (bits + w - 1) / w;
+    R acc = null;
+    R[] buckets = arithmetic.newArray(1 << w);
     for (int k = windows - 1; k >= 0; k--) {
       if (acc != null) {
         for (int s = 0; s < w; s++) {
-          acc = arithmetic.multiply(acc, acc);
+          acc = arithmetic.square(acc);
         }
       }
       Arrays.fill(buckets, null);
-      for (int i = 0; i < split.length; i++) {
+      for (int i = 0; i < entered.length; i++) {
         int digit = digit(exps[i], k * w, w);
         if (digit != 0) {
-          buckets[digit] = times(arithmetic, buckets[digit], split[i]);
+          buckets[digit] = times(arithmetic, buckets[digit], entered[i]);
         }
       }
-      SplitModulus.Split running = null;
-      SplitModulus.Split sum = null;
+      R running = null;
+      R sum = null;
       for (int d = buckets.length - 1; d >= 1; d--) {
         running = times(arithmetic, running, buckets[d]);
         sum = times(arithmetic, sum, running);
@@ -113,7 +125,7 @@ public final class WideMultiExponentiation {
     return best;
   }
 
-  private static SplitModulus.Split times(SplitModulus arithmetic, SplitModulus.Split a, SplitModulus.Split b) {
+  static <R> R times(ResidueArithmetic<R> arithmetic, R a, R b) {
     if (a == null) {
       return b;
     }

@@ -3,6 +3,7 @@ package dev.tandem.crypto.sharing;
 import dev.tandem.crypto.paillier.PaillierCiphertext;
 import dev.tandem.crypto.paillier.PaillierPrivateKey;
 import dev.tandem.crypto.paillier.PaillierPublicKey;
+import dev.tandem.crypto.paillier.PreparedBases;
 import dev.tandem.crypto.paillier.WideMultiExponentiation;
 import java.math.BigInteger;
 import java.security.SecureRandom;
@@ -165,6 +166,25 @@ public final class ShareConversion {
       }
     }
     return WideMultiExponentiation.product(key, bases, exponents);
+  }
+
+  /** Prepares ciphertexts that will meet new ring exponents again and again (see {@link PreparedBases}). */
+  public static PreparedBases prepare(PaillierPublicKey key, PaillierCiphertext[] bases) {
+    return PreparedBases.prepare(key, bases, Ring.BITS);
+  }
+
+  /**
+   * As {@link #product(PaillierPublicKey, PaillierCiphertext[], BigInteger[])}, on bases from
+   * {@link #prepare}.
+   *
+   * @throws IllegalArgumentException if the lengths differ or an exponent is outside [0, 2^96)
+   */
+  public static PaillierCiphertext product(PreparedBases bases, BigInteger[] exponents) {
+    if (bases.exponentBits() != Ring.BITS) {
+      throw new IllegalArgumentException("bases prepared for " + bases.exponentBits() + "-bit exponents, not ring"
+          + " elements");
+    }
+    return bases.product(exponents);
   }
 
   private static BigInteger uniformBelow(BigInteger bound, SecureRandom random) {

@@ -4,6 +4,7 @@ import dev.tandem.crypto.paillier.PaillierCiphertext;
 import dev.tandem.crypto.paillier.PaillierParameters;
 import dev.tandem.crypto.paillier.PaillierPrivateKey;
 import dev.tandem.crypto.paillier.PaillierPublicKey;
+import dev.tandem.crypto.paillier.PreparedBases;
 import dev.tandem.crypto.sharing.PackedMatrix;
 import dev.tandem.crypto.sharing.Ring;
 import dev.tandem.crypto.sharing.ShareConversion;
@@ -64,7 +65,8 @@ public final class SsheParty {
 
   private final PaillierPublicKey[] keys;
   private final PaillierCiphertext[][][] rowCiphertexts;
-  private final PaillierCiphertext[][][][] columnCiphertexts;
+  /** Per owner, batch and row group: the owner's column ciphertexts, prepared for weight-share exponents. */
+  private final PreparedBases[][][] columnBases;
   private final BigInteger[][] weights;
   private byte[] featuresPayload;
 
@@ -166,7 +168,7 @@ public final class SsheParty {
     this.keys = new PaillierPublicKey[parties];
     keys[me] = secret.publicKey();
     this.rowCiphertexts = new PaillierCiphertext[parties][][];
-    this.columnCiphertexts = new PaillierCiphertext[parties][][][];
+    this.columnBases = new PreparedBases[parties][][];
     this.weights = new BigInteger[parties][];
     for (int p = 0; p < parties; p++) {
       if (p == me || partner(p) == me) {
@@ -406,7 +408,7 @@ public final class SsheParty {
       exps[widths[0] - 1] = BigInteger.ZERO;
     }
     ShareConversion.Masked[] masked = IntStream.range(0, groups.length).parallel()
-        .mapToObj(g -> mask(key, ShareConversion.product(key, columnCiphertexts[p][batch][g], exps),
+        .mapToObj(g -> mask(key, ShareConversion.product(columnBases[p][batch][g], exps),
             layout, groups[g].length))
         .toArray(ShareConversion.Masked[]::new);
     int t = 0;
@@ -776,19 +778,26 @@ public final class SsheParty {
         r[i][c] = all[k++];
       }
     }
-    PaillierCiphertext[][][] cols = new PaillierCiphertext[batches.count()][][];
+    List<PaillierCiphertext[]> groupCiphertexts = new ArrayList<>();
     for (int b = 0; b < batches.count(); b++) {
       int groups = batches.groups(b, columns.slots()).length;
-      cols[b] = new PaillierCiphertext[groups][widths[p]];
       for (int g = 0; g < groups; g++) {
-        for (int j = 0; j < widths[p]; j++) {
-          cols[b][g][j] = all[k++];
-        }
+        groupCiphertexts.add(Arrays.copyOfRange(all, k, k + widths[p]));
+        k += widths[p];
       }
+    }
+    // the same column groups meet new weight shares at every step: prepare them once (all cores)
+    PreparedBases[] prepared = groupCiphertexts.parallelStream()
+        .map(cts -> ShareConversion.prepare(key, cts)).toArray(PreparedBases[]::new);
+    PreparedBases[][] cols = new PreparedBases[batches.count()][];
+    int next = 0;
+    for (int b = 0; b < batches.count(); b++) {
+      cols[b] = Arrays.copyOfRange(prepared, next, next + batches.groups(b, columns.slots()).length);
+      next += cols[b].length;
     }
     keys[p] = key;
     rowCiphertexts[p] = r;
-    columnCiphertexts[p] = cols;
+    columnBases[p] = cols;
   }
 
   private void acceptForward(SsheMessage m) {
@@ -901,9 +910,9 @@ public final class SsheParty {
       in.get(cts);
       updates.add(new Object[] {b, g, parseCiphertexts(keys[p], cts, widths[p], p)});
     }
-    for (Object[] u : updates) {
-      columnCiphertexts[p][(int) u[0]][(int) u[1]] = (PaillierCiphertext[]) u[2];
-    }
+    PaillierPublicKey key = keys[p];
+    updates.parallelStream().forEach(u ->
+        columnBases[p][(int) u[0]][(int) u[1]] = ShareConversion.prepare(key, (PaillierCiphertext[]) u[2]));
     received.add(key(m.kind(), p, p));
   }
 
