@@ -68,6 +68,42 @@ class CliCommandsTest {
   }
 
   @Test
+  void jobFile_misspelledDpKey_refusedWithFileAndLineNotTrainedWithoutNoise() throws Exception {
+    Path job = dir.resolve("job.yaml");
+    Files.writeString(job, """
+        purpose: churn
+        model: {type: logistic_regression}
+        features: [tenure]
+        label: {column: Churn, positive: ["Yes"]}
+        sites: [a, b]
+        privacy:
+          secureAggregation: true
+          differentialPrivacy: {noiseMultiplier: 1.1, maxGradNorm: 1.0}
+        """);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JobFile.loadDefinition(job));
+    assertTrue(e.getMessage().contains("job.yaml") && e.getMessage().contains("line 8")
+        && e.getMessage().contains("unknown key 'privacy.differentialPrivacy'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> JobFile.parse("""
+        purpose: churn
+        model: {type: logistic_regression}
+        features: [tenure]
+        label: {column: Churn, positive: ["Yes"]}
+        sites: [a, b]
+        privacy: {dp: {noiseMultiplier: 1.1, maxGradNorm: 1.0, epsilon: 3}}
+        """));
+    assertTrue(e.getMessage().contains("line 6") && e.getMessage().contains("'privacy.dp.epsilon'"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> JobFile.parse("""
+        purpose: churn
+        model: {type: logistic_regression}
+        features: [tenure]
+        label: {column: Churn, positive: ["Yes"]}
+        sites: [a, b]
+        rounds: many
+        """));
+    assertTrue(e.getMessage().contains("line 6: rounds must be a whole number"), e.getMessage());
+  }
+
+  @Test
   void privacyPlan_abadiSetting_printsEpsilonAndFindsTheNoiseForATarget() {
     java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
     java.io.PrintStream old = System.out;

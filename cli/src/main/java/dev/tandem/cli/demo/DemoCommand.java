@@ -135,7 +135,9 @@ public final class DemoCommand implements Callable<Integer> {
           fed.coordinatorConfig().toString(), "--port-file", portFile.toString());
       int port = Integer.parseInt(children.awaitFile(coordinator, "coordinator", portFile, Duration.ofSeconds(90)));
       out.println("coordinator up on 127.0.0.1:" + port + " (pid " + coordinator.pid() + ")");
-      fed.writeNodeConfigs(port, ID_COLUMN);
+      List<String> churnColumns = new ArrayList<>(spec.features().stream().map(f -> f.name()).toList());
+      churnColumns.add(spec.label().column());
+      fed.writeNodeConfigs(port, ID_COLUMN, churnColumns);
       for (String site : SITES) {
         try (NodeStores stores = NodeStores.open(NodeConfig.load(fed.nodeConfig(site)), Clock.systemUTC());
             Reader csv = Files.newBufferedReader(fed.consentCsv(site))) {

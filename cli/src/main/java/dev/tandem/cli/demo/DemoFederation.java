@@ -139,10 +139,21 @@ public final class DemoFederation {
   /** The coordinator's round and connect timeouts written into its configuration. */
   public record Timeouts(java.time.Duration round, java.time.Duration connect) {}
 
-  /** Writes each site's YAML, pointing at the coordinator's port: churn, with a held-out fifth of its rows. */
-  public void writeNodeConfigs(int coordinatorPort, String idColumn) throws IOException {
+  /**
+   * Writes each site's YAML, pointing at the coordinator's port: churn, with a held-out fifth of its
+   * rows, and a site policy that lets a churn job read only {@code churnColumns} (the demo job's
+   * features and label) under secure aggregation.
+   */
+  public void writeNodeConfigs(int coordinatorPort, String idColumn, List<String> churnColumns) throws IOException {
+    String policy = """
+        policy:                       # docs/SITE_POLICY.md
+          requireSecureAggregation: true
+          purposes:
+            churn:
+              columns: [%s]
+        """.formatted(churnColumns.stream().map(c -> "\"" + c + "\"").collect(java.util.stream.Collectors.joining(", ")));
     for (String site : sites) {
-      writeConfig(site, coordinatorPort, idColumn, 0.2, List.of("churn"), List.of());
+      writeConfig(site, coordinatorPort, idColumn, 0.2, List.of("churn"), List.of(), policy);
     }
   }
 
@@ -152,7 +163,7 @@ public final class DemoFederation {
    */
   public void writePartyConfigs(int coordinatorPort) throws IOException {
     for (PartySite p : parties) {
-      writeConfig(p.site(), coordinatorPort, p.idColumn(), 0, p.purposes(), p.partners());
+      writeConfig(p.site(), coordinatorPort, p.idColumn(), 0, p.purposes(), p.partners(), "");
     }
   }
 
@@ -161,7 +172,7 @@ public final class DemoFederation {
    * policy (no partners: any) and admin API.
    */
   private void writeConfig(String site, int coordinatorPort, String idColumn, double testFraction,
-      List<String> purposes, List<String> partners) throws IOException {
+      List<String> purposes, List<String> partners, String policy) throws IOException {
     Path dir = work.resolve("sites").resolve(site);
     Files.writeString(dir.resolve(site + ".yaml"), """
         site: %s
@@ -179,7 +190,7 @@ public final class DemoFederation {
           minCohort: 50
         admin: {port: 0, tokenFile: admin-token}
         """.formatted(site, coordinatorPort, site, site, site, idColumn, testFraction, site,
-        String.join(", ", purposes), String.join(", ", partners)));
+        String.join(", ", purposes), String.join(", ", partners)) + policy);
   }
 
   public Path work() {

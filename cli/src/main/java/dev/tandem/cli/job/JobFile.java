@@ -20,6 +20,8 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import dev.tandem.node.config.YamlLines;
 
 /**
  * Reads a job definition from YAML: a horizontal job, or a vertical one when the file has a
@@ -45,6 +47,9 @@ import java.util.Set;
  *   secureAggregation: true                           # the coordinator learns only the sum (default: SECURE_DEFAULT)
  *   dp: {noiseMultiplier: 1.1, maxGradNorm: 1.0, delta: 1.0e-5}   # DP-SGD at every site
  * </pre>
+ *
+ * <p>Every key is checked: an unknown or misspelled key, or a value of the wrong type, is refused with
+ * its line (a {@code privacy: {differentialPrivacy: ...}} must not train without noise).
  *
  * <p>A vertical job is {@link VerticalJobSpecJson}'s JSON (or the same mapping written as YAML):
  *
@@ -110,7 +115,7 @@ public final class JobFile {
    */
   public static Definition parseDefinition(String text) {
     JsonNode root = tree(text);
-    return root.has("guest") ? new Vertical(vertical(root)) : new Horizontal(horizontal(root));
+    return root.has("guest") ? new Vertical(vertical(root)) : new Horizontal(horizontal(root, YamlLines.of(text)));
   }
 
   /**
@@ -123,7 +128,7 @@ public final class JobFile {
     if (root.has("guest")) {
       throw new IllegalArgumentException("this is a vertical job (it has a 'guest' key), not a horizontal one");
     }
-    return horizontal(root);
+    return horizontal(root, YamlLines.of(yaml));
   }
 
   private static JsonNode tree(String yaml) {
@@ -147,11 +152,73 @@ public final class JobFile {
     }
   }
 
-  private static JobSpec horizontal(JsonNode root) {
-    for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+  private static final Set<String> MODEL_KEYS = Set.of("type", "l2", "hiddenUnits");
+  private static final Set<String> FEATURE_KEYS = Set.of("name", "categories");
+  private static final Set<String> LABEL_KEYS = Set.of("column", "positive", "positiveAbove");
+  private static final Set<String> PRIVACY_KEYS = Set.of("secureAggregation", "dp");
+  private static final Set<String> DP_KEYS = Set.of("noiseMultiplier", "maxGradNorm", "delta");
+  private static final Set<String> INTEGERS = Set.of("rounds", "localEpochs", "batchSize", "minSites", "seed");
+
+  /**
+   * Refuses a key of {@code node} (at {@code path}, "" for the top level) that is not in {@code known}:
+   * a misspelled key must not silently fall back to a default (a misspelled {@code dp} would train
+   * without noise).
+   */
+  private static void known(JsonNode node, String path, Set<String> known, YamlLines lines) {
+    String where = path.isEmpty() ? "" : path + ".";
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(lines.at(path) + (path.isEmpty() ? "the job" : path)
+          + " must be a mapping of " + new TreeSet<>(known));
+    }
+    for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
-      if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException("unknown key '" + key + "' (known: " + new java.util.TreeSet<>(KEYS) + ")");
+      if (!known.contains(key)) {
+        throw new IllegalArgumentException(lines.at(where + key) + "unknown key '" + where + key + "' (known: "
+            + new TreeSet<>(known) + ")");
+      }
+    }
+  }
+
+  private static void number(JsonNode node, String path, String key, boolean integer, YamlLines lines) {
+    JsonNode v = node.get(key);
+    if (v != null && !v.isNull() && !(integer ? v.canConvertToLong() && v.isIntegralNumber() : v.isNumber())) {
+      String at = path.isEmpty() ? key : path + "." + key;
+      throw new IllegalArgumentException(lines.at(at) + at + " must be " + (integer ? "a whole number" : "a number")
+          + ", got '" + v.asText() + "'");
+    }
+  }
+
+  private static JobSpec horizontal(JsonNode root, YamlLines lines) {
+    known(root, "", KEYS, lines);
+    for (String key : INTEGERS) {
+      number(root, "", key, true, lines);
+    }
+    number(root, "", "learningRate", false, lines);
+    known(required(root, "model"), "model", MODEL_KEYS, lines);
+    number(root.get("model"), "model", "l2", false, lines);
+    number(root.get("model"), "model", "hiddenUnits", true, lines);
+    JsonNode featureList = required(root, "features");
+    for (int i = 0; i < featureList.size(); i++) {
+      if (!featureList.get(i).isTextual()) {
+        known(featureList.get(i), "features[" + i + "]", FEATURE_KEYS, lines);
+      }
+    }
+    known(required(root, "label"), "label", LABEL_KEYS, lines);
+    number(root.get("label"), "label", "positiveAbove", false, lines);
+    JsonNode p = root.path("privacy");
+    if (!p.isMissingNode() && !p.isNull()) {
+      known(p, "privacy", PRIVACY_KEYS, lines);
+      JsonNode secure = p.path("secureAggregation");
+      if (!secure.isMissingNode() && !secure.isBoolean()) {
+        throw new IllegalArgumentException(lines.at("privacy.secureAggregation")
+            + "privacy.secureAggregation must be true or false, got '" + secure.asText() + "'");
+      }
+      JsonNode d = p.path("dp");
+      if (!d.isMissingNode() && !d.isNull()) {
+        known(d, "privacy.dp", DP_KEYS, lines);
+        for (String key : DP_KEYS) {
+          number(d, "privacy.dp", key, false, lines);
+        }
       }
     }
     JsonNode model = required(root, "model");

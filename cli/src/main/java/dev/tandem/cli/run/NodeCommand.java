@@ -21,6 +21,7 @@ public final class NodeCommand implements Callable<Integer> {
     NodeAgent agent = NodeAgent.start(c, List.of(), Clock.systemUTC());
     Runtime.getRuntime().addShutdownHook(new Thread(agent::close, "tandem-shutdown"));
     System.out.println("node '" + c.site() + "' connecting to " + c.coordinator());
+    System.out.println(c.policy().describe());
     agent.awaitTermination();
     return 0;
   }

@@ -1,5 +1,6 @@
 package dev.tandem.node.admin;
 
+import dev.tandem.node.policy.SitePolicy;
 import java.util.Objects;
 
 /**
@@ -10,8 +11,10 @@ import java.util.Objects;
  * @param connected whether its stream to the coordinator is up
  * @param trainingRecords how many local records it holds for training
  * @param jobsSeen how many jobs it has been offered since it started (accepted or refused)
+ * @param policy the site policy it enforces on every job
  */
-public record NodeStatus(String site, String coordinator, boolean connected, long trainingRecords, long jobsSeen) {
+public record NodeStatus(String site, String coordinator, boolean connected, long trainingRecords, long jobsSeen,
+    SitePolicy policy) {
   /** @throws IllegalArgumentException naming the bad value */
   public NodeStatus {
     if (site == null || site.isBlank()) {
@@ -21,6 +24,7 @@ public record NodeStatus(String site, String coordinator, boolean connected, lon
     if (trainingRecords < 0) {
       throw new IllegalArgumentException("trainingRecords must not be negative, got " + trainingRecords);
     }
+    Objects.requireNonNull(policy, "policy");
     if (jobsSeen < 0) {
       throw new IllegalArgumentException("jobsSeen must not be negative, got " + jobsSeen);
     }

@@ -29,6 +29,7 @@ final class StatusHandler {
           .put("connected", s.connected())
           .put("trainingRecords", s.trainingRecords())
           .put("jobsSeen", s.jobsSeen())
+          .put("policy", new JsonObject(s.policy().asMap()))
           .put("audit", new JsonObject().put("headSeq", head.seq()).put("headHash", head.hashHex())));
     });
   }

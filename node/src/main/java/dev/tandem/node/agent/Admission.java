@@ -3,24 +3,29 @@ package dev.tandem.node.agent;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.proto.v1.TrainTask;
+import dev.tandem.node.policy.SitePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The site's policy for horizontal jobs, checked in one place: every guard a task must pass before a
+ * The site's policy for horizontal jobs ({@link SitePolicy}), checked in one place: every guard a task must pass before a
  * handler touches the records lives here once.
  *
  * <p>A job is admitted when this site is one of its participants, the {@link ConsentGate} serves its
  * purpose and partners (that decision is audited once per job), and the site has every column the job
- * names and some training records. Each task then passes the checks of its kind: the minimum cohort of
- * consented records, and secure aggregation when the job asks for it.
+ * names and some training records; the gate applies the site policy's job rules (partners, columns,
+ * secure aggregation, differential privacy). Each task then passes the checks of its kind: the
+ * purpose's training or evaluation cohort, and secure aggregation when the policy or the job requires
+ * it. The per-job epsilon is checked where the ledger is ({@code DpTraining}).
  */
 final class Admission {
   private final TaskContext context;
+  private final SitePolicy policy;
 
-  Admission(TaskContext context) {
+  Admission(TaskContext context, SitePolicy policy) {
     this.context = context;
+    this.policy = policy;
   }
 
   /** Why the node will not serve {@code job} at all; empty when admitted. */
@@ -51,14 +56,50 @@ final class Admission {
     return Optional.empty();
   }
 
-  /** Why the node will not contribute statistics or an update from this selection: too few records. */
+  /**
+   * Why the node will not contribute statistics or an update from this selection: fewer consented
+   * training records than the purpose's training cohort.
+   */
   Optional<Refusal> trainingCohort(JobSpec job, ConsentGate.Consented view) {
-    return context.gate().cohortRefusal(job, view).map(Refusal::precondition);
+    int floor = policy.forPurpose(job.purpose()).minTrainingCohort();
+    int n = view.data().trainSize();
+    if (n < floor) {
+      return Optional.of(Refusal.precondition("site '" + context.site() + "' has " + n
+          + " training records consented for '" + job.purpose() + "'; it contributes from no fewer than " + floor
+          + " (site policy rule 'minTrainingCohort')"));
+    }
+    return Optional.empty();
   }
 
-  /** Why the node will not train this round: the job asks for secure aggregation and the task has none. */
+  /**
+   * Why the node will not evaluate on this selection: fewer consented held-out records than the
+   * purpose's evaluation cohort (never below its training cohort).
+   */
+  Optional<Refusal> evaluationCohort(JobSpec job, ConsentGate.Consented view) {
+    int floor = policy.forPurpose(job.purpose()).minEvaluationCohort();
+    int n = view.data().testSize();
+    if (n < floor) {
+      return Optional.of(Refusal.precondition("site '" + context.site() + "' has " + n
+          + " held-out records consented for '" + job.purpose() + "'; it evaluates on no fewer than " + floor
+          + " (site policy rule 'minEvaluationCohort')"));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Why the node will not train this round in the clear: the job or the site's policy for its purpose
+   * requires secure aggregation and the task has none.
+   */
   Optional<Refusal> secureAggregation(JobSpec job, TrainTask task) {
-    if (job.privacy().secureAggregation() && !task.hasSecagg()) {
+    if (task.hasSecagg()) {
+      return Optional.empty();
+    }
+    if (policy.forPurpose(job.purpose()).secureAggregation()) {
+      return Optional.of(Refusal.precondition("site '" + context.site() + "' requires secure aggregation for purpose '"
+          + job.purpose() + "' but the task has no secure aggregation parameters (site policy rule"
+          + " 'requireSecureAggregation')"));
+    }
+    if (job.privacy().secureAggregation()) {
       return Optional.of(Refusal.precondition(
           "the job requires secure aggregation but the task has no secure aggregation parameters"));
     }

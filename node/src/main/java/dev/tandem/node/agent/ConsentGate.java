@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import dev.tandem.node.policy.SitePolicy;
 import java.util.logging.Logger;
 
 /**
@@ -39,26 +41,38 @@ final class ConsentGate {
   private final ConsentRegistry consent;
   private final Pseudonyms pseudonyms;
   private final AuditLog audit;
+  private final SitePolicy sitePolicy;
   private final Set<String> decided = ConcurrentHashMap.newKeySet();
 
   /** The node's records for one task, as consented when it arrived. */
   record Consented(LocalData data, Instant at) {}
 
-  ConsentGate(String site, ConsentPolicy policy, ConsentRegistry consent, Pseudonyms pseudonyms, AuditLog audit) {
+  ConsentGate(String site, ConsentPolicy policy, SitePolicy sitePolicy, ConsentRegistry consent,
+      Pseudonyms pseudonyms, AuditLog audit) {
     this.site = site;
     this.policy = policy;
+    this.sitePolicy = sitePolicy;
     this.consent = consent;
     this.pseudonyms = pseudonyms;
     this.audit = audit;
+  }
+
+  /** A gate whose site policy is the default one for {@code policy} (keys: the vertical section decides). */
+  ConsentGate(String site, ConsentPolicy policy, ConsentRegistry consent, Pseudonyms pseudonyms, AuditLog audit) {
+    this(site, policy, SitePolicy.defaults(policy.minCohort(), policy.partners(), Set.of(), 1024), consent,
+        pseudonyms, audit);
   }
 
   int jobsSeen() {
     return decided.size();
   }
 
-  /** Why the node will not serve this job at all; the first decision about a job is audited. */
+  /**
+   * Why the node will not serve this job at all: a purpose it does not serve, a partner it does not
+   * accept, or a rule of its site policy for the purpose. The first decision about a job is audited.
+   */
   Optional<String> refusal(JobSpec job) {
-    return decide(job.jobId(), job.purpose(), job.sites());
+    return decide(job.jobId(), job.purpose(), job.sites(), () -> sitePolicy.refusal(site, job));
   }
 
   /**
@@ -66,11 +80,12 @@ final class ConsentGate {
    * first decision about a job is audited.
    */
   Optional<String> refusal(VerticalJobSpec job) {
-    return decide(job.jobId(), job.purpose(), job.sites());
+    return decide(job.jobId(), job.purpose(), job.sites(), () -> sitePolicy.refusal(site, job));
   }
 
-  private Optional<String> decide(String jobId, String purpose, Collection<String> sites) {
-    Optional<String> why = policyRefusal(purpose, sites);
+  private Optional<String> decide(String jobId, String purpose, Collection<String> sites,
+      Supplier<Optional<String>> rules) {
+    Optional<String> why = policyRefusal(purpose, sites).or(rules);
     if (decided.add(jobId)) {
       if (why.isPresent()) {
         audit.jobRefused(jobId, purpose, why.get());
@@ -93,15 +108,6 @@ final class ConsentGate {
   private LocalData select(String purpose, LocalData data, Instant at) {
     Set<String> granted = consent.consentedSubjects(purpose, at);
     return data.retain(granted::contains);
-  }
-
-  /** Why the node will not contribute from this selection: fewer records than its floor. */
-  Optional<String> cohortRefusal(JobSpec job, Consented c) {
-    if (c.data().trainSize() < policy.minCohort()) {
-      return Optional.of("site '" + site + "' has " + c.data().trainSize() + " training records consented for '"
-          + job.purpose() + "'; it contributes from no fewer than " + policy.minCohort());
-    }
-    return Optional.empty();
   }
 
   /** Audits a round the coordinator accepted, then has the coordinator countersign the log head. */
@@ -143,9 +149,10 @@ final class ConsentGate {
 
       @Override
       public Optional<String> cohortRefusal(long records, String what) {
-        if (records < policy.minCohort()) {
+        int floor = sitePolicy.defaults().minTrainingCohort();
+        if (records < floor) {
           return Optional.of("site '" + site + "' has " + records + " " + what + "; it contributes from no fewer than "
-              + policy.minCohort());
+              + floor);
         }
         return Optional.empty();
       }

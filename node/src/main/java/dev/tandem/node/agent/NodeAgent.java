@@ -94,8 +94,8 @@ public final class NodeAgent implements AutoCloseable {
     ScoringContext scoring = new ScoringContext(config.site(), data, stores, keys.seal(), config.consent(),
         new CoordinatorCountersigner(() -> FederationGrpc.newBlockingStub(intercepted)
             .withDeadlineAfter(30, TimeUnit.SECONDS)), clock, random);
-    this.gate = new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),
-        stores.audit());
+    this.gate = new ConsentGate(config.site(), config.consent(), config.policy(), stores.consent(),
+        stores.pseudonyms(), stores.audit());
     this.router = router(config, data, clock,
         () -> FederationGrpc.newBlockingStub(intercepted).withDeadlineAfter(2, TimeUnit.MINUTES), log, ledger, stores,
         gate, keys, random, new ScoreResponder(scoring));
@@ -126,9 +126,10 @@ public final class NodeAgent implements AutoCloseable {
     Answers answers = new Answers(stub, log, clock);
     HeadCountersigner countersigner = new CoordinatorCountersigner(stub);
     TaskContext context = new TaskContext(config.site(), data, clock, gate, answers, countersigner);
-    Admission admission = new Admission(context);
+    Admission admission = new Admission(context, config.policy());
     Selections selections = new Selections();
-    LocalTraining training = new DpTraining(LocalTraining.plain(new LocalTrainer()), ledger, config.privacy());
+    LocalTraining training = new DpTraining(LocalTraining.plain(new LocalTrainer()), ledger, config.privacy(),
+        config.policy());
     SecAggHandler secagg = new SecAggHandler(context, keys.secure());
     VerticalAnswers verticalAnswers = new VerticalAnswers(answers);
     VerticalParticipant vertical = new VerticalParticipant(config.site(), data, gate.vertical(countersigner),
@@ -136,7 +137,7 @@ public final class NodeAgent implements AutoCloseable {
     return new TaskRouter(admission, Map.of(
         Task.KindCase.STATS, new StatsHandler(context, admission),
         Task.KindCase.TRAIN, new TrainHandler(context, admission, selections, training, secagg),
-        Task.KindCase.EVALUATE, new EvaluateHandler(context, selections),
+        Task.KindCase.EVALUATE, new EvaluateHandler(context, admission, selections),
         Task.KindCase.SECAGG, secagg), vertical, scores, verticalAnswers, answers);
   }
 
@@ -149,11 +150,12 @@ public final class NodeAgent implements AutoCloseable {
     LocalData data = LocalData.load(config.data());
     LOG.info(() -> "site '" + config.site() + "': " + data.trainSize() + " training and " + data.testSize()
         + " held-out records");
+    LOG.info(() -> "site '" + config.site() + "' " + config.policy().describe());
     NodeAgent agent = new NodeAgent(config, data, interceptors, clock);
     if (config.admin() != null) {
       agent.admin = AdminServer.start(config.admin(), agent.stores, () -> new NodeStatus(config.site(),
           config.coordinator(), agent.channel.getState(false) == ConnectivityState.READY, data.trainSize(),
-          agent.gate.jobsSeen()), agent.scorer);
+          agent.gate.jobsSeen(), config.policy()), agent.scorer);
       LOG.info(() -> "admin API on " + config.admin().host() + ":" + agent.admin.port() + " (bearer token in "
           + config.admin().tokenFile() + ")");
     }

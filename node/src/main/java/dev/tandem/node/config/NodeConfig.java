@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.policy.SitePolicy;
 import dev.tandem.node.vertical.VerticalPolicy;
 import java.util.Set;
 import java.util.TreeSet;
@@ -49,14 +50,24 @@ import java.util.Map;
  *   host: 127.0.0.1
  *   port: 7480                 # 0: any free port (logged)
  *   tokenFile: admin-token     # bearer token, generated owner-only at first start
+ * policy:                      # the site policy every job must meet (docs/SITE_POLICY.md; default: as below)
+ *   requireSecureAggregation: true   # a horizontal job must use secure aggregation
+ *   minTrainingCohort: 20      # default consent.minCohort
+ *   minEvaluationCohort: 20    # default and floor: minTrainingCohort
+ *   minPaillierBits: 2048      # vertical jobs; 1024 only with vertical.allowTestingKeys
+ *   dp: {required: false, maxEpsilonPerJob: 3, minNoiseMultiplier: 0.8}   # required by default for a
+ *                              # purpose with a budget in privacy.purposes
+ *   purposes:                  # per purpose: the keys above, and columns
+ *     churn: {columns: [tenure, MonthlyCharges, Churn], partners: [branch-south]}
  * </pre>
  *
- * <p>{@code admin} is null when the API is off (the programmatic constructors). The {@code vertical}
- * block takes only the keys above; any other is refused.
+ * <p>{@code admin} is null when the API is off (the programmatic constructors). Unknown keys at the top
+ * level and in {@code privacy}, {@code consent}, {@code vertical} and {@code policy} are refused, with the
+ * file and line; so are values of the wrong type and impossible settings.
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
     String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin,
-    VerticalPolicy vertical) {
+    VerticalPolicy vertical, SitePolicy policy) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 
@@ -81,6 +92,12 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     }
   }
 
+  /** A node with the default site policy ({@link #policy()} null: derived from the other sections). */
+  public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
+      int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin, VerticalPolicy vertical) {
+    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin, vertical, null);
+  }
+
   /** A node with an admin API (or none) and the default vertical policy. */
   public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
       int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin) {
@@ -88,9 +105,32 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
         VerticalPolicy.defaults());
   }
 
+  /**
+   * The site policy every job must satisfy: as configured, else {@link SitePolicy#defaults} from the
+   * consent policy (cohort, partners), the privacy budgets (a purpose with its own budget requires DP)
+   * and the vertical section's key floor.
+   */
+  @Override
+  public SitePolicy policy() {
+    return policy != null ? policy : SitePolicy.defaults(consent.minCohort(), consent.partners(),
+        privacy.byPurpose().keySet(), keyFloor(vertical));
+  }
+
+  /** The smallest Paillier modulus the vertical section allows. */
+  static int keyFloor(VerticalPolicy vertical) {
+    return vertical.allowTestingKeys() ? 1024 : VerticalPolicy.MIN_KEY_BITS;
+  }
+
   /** This configuration with another vertical policy. */
-  public NodeConfig withVertical(VerticalPolicy policy) {
-    return new NodeConfig(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin, policy);
+  public NodeConfig withVertical(VerticalPolicy v) {
+    return new NodeConfig(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin, v,
+        policy);
+  }
+
+  /** This configuration with another site policy (null: the defaults). */
+  public NodeConfig withPolicy(SitePolicy p) {
+    return new NodeConfig(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin,
+        vertical, p);
   }
 
   /** A node with a consent policy and no admin API. */
@@ -128,8 +168,11 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
    */
   public static NodeConfig load(Path file) {
     JsonNode root;
+    YamlLines lines;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+      String text = Files.readString(file);
+      lines = YamlLines.of(text);
+      root = new ObjectMapper(new YAMLFactory()).readTree(text);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read node config " + file + ": " + e.getMessage(), e);
     }
@@ -138,6 +181,12 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     }
     Path dir = file.toAbsolutePath().getParent();
     try {
+      root.fieldNames().forEachRemaining(k -> {
+        if (!KEYS.contains(k)) {
+          throw new IllegalArgumentException(lines.at(k) + "unknown key '" + k + "' (known: " + new TreeSet<>(KEYS)
+              + ")");
+        }
+      });
       JsonNode tls = required(root, "tls");
       JsonNode data = required(root, "data");
       Map<String, String> columns = new LinkedHashMap<>();
@@ -149,7 +198,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
           data.hasNonNull("testCsv") ? resolve(dir, data.get("testCsv").asText()) : null,
           data.path("testFraction").asDouble(0.2),
           data.path("splitSeed").asLong(0));
-      return new NodeConfig(
+      NodeConfig config = new NodeConfig(
           required(root, "site").asText(),
           required(root, "coordinator").asText(),
           new TlsFiles(resolve(dir, required(tls, "cert").asText()), resolve(dir, required(tls, "key").asText()),
@@ -158,10 +207,12 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
           source,
           databaseUrl(dir, required(root, "database").asText()),
           root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES),
-          budgets(root.path("privacy")),
-          consent(root.path("consent")),
+          budgets(root.path("privacy"), lines),
+          consent(root.path("consent"), lines),
           admin(dir, root.path("admin")),
-          vertical(root.path("vertical")));
+          vertical(root.path("vertical"), lines));
+      return config.withPolicy(PolicyYaml.read(root.path("policy"), lines, config.consent(), config.privacy(),
+          keyFloor(config.vertical())));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
@@ -172,9 +223,42 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
         a.path("port").asInt(AdminConfig.DEFAULT_PORT), resolve(dir, a.path("tokenFile").asText("admin-token")));
   }
 
-  private static ConsentPolicy consent(JsonNode c) {
+  private static final Set<String> KEYS = Set.of("site", "coordinator", "tls", "data", "database", "maxMessageBytes",
+      "privacy", "consent", "vertical", "admin", "policy");
+
+  private static void known(JsonNode node, String path, Set<String> keys, YamlLines lines) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException(lines.at(path) + path + " must be a mapping of " + new TreeSet<>(keys));
+    }
+    node.fieldNames().forEachRemaining(k -> {
+      if (!keys.contains(k)) {
+        throw new IllegalArgumentException(lines.at(path + "." + k) + "unknown key '" + path + "." + k
+            + "' (known: " + new TreeSet<>(keys) + ")");
+      }
+    });
+  }
+
+  private static double number(JsonNode node, String path, String key, double fallback, YamlLines lines) {
+    JsonNode v = node.path(key);
+    if (v.isMissingNode()) {
+      return fallback;
+    }
+    if (!v.isNumber()) {
+      throw new IllegalArgumentException(lines.at(path + "." + key) + path + "." + key + " must be a number, got '"
+          + v.asText() + "'");
+    }
+    return v.doubleValue();
+  }
+
+  private static ConsentPolicy consent(JsonNode c, YamlLines lines) {
     if (c.isMissingNode() || c.isNull()) {
       return ConsentPolicy.servingNothing();
+    }
+    known(c, "consent", Set.of("purposes", "partners", "minCohort"), lines);
+    JsonNode min = c.path("minCohort");
+    if (!min.isMissingNode() && !min.isInt()) {
+      throw new IllegalArgumentException(lines.at("consent.minCohort") + "consent.minCohort must be a whole number,"
+          + " got '" + min.asText() + "'");
     }
     Set<String> purposes = new TreeSet<>();
     c.path("purposes").forEach(p -> purposes.add(p.asText()));
@@ -184,6 +268,16 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
   }
 
   private static final Set<String> VERTICAL_KEYS = Set.of("minBatchSize", "maxPeerSetFactor", "allowTestingKeys");
+
+  private static VerticalPolicy vertical(JsonNode v, YamlLines lines) {
+    try {
+      return vertical(v);
+    } catch (IllegalArgumentException e) {
+      String key = e.getMessage().startsWith("unknown key '") ? e.getMessage().split("'")[1]
+          : e.getMessage().split(" ")[0];
+      throw new IllegalArgumentException(lines.at(key) + e.getMessage(), e);
+    }
+  }
 
   private static VerticalPolicy vertical(JsonNode v) {
     if (v.isMissingNode() || v.isNull()) {
@@ -215,15 +309,32 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
         testing.asBoolean(false), factor.asDouble(VerticalPolicy.DEFAULT_MAX_PEER_SET_FACTOR));
   }
 
-  private static PrivacyBudgets budgets(JsonNode p) {
+  private static PrivacyBudgets budgets(JsonNode p, YamlLines lines) {
     if (p.isMissingNode() || p.isNull()) {
       return PrivacyBudgets.defaults();
     }
-    PrivacyBudget base = new PrivacyBudget(p.path("epsilon").asDouble(PrivacyBudget.DEFAULT.epsilon()),
-        p.path("delta").asDouble(PrivacyBudget.DEFAULT.delta()));
+    known(p, "privacy", Set.of("epsilon", "delta", "purposes"), lines);
+    PrivacyBudget base = new PrivacyBudget(number(p, "privacy", "epsilon", PrivacyBudget.DEFAULT.epsilon(), lines),
+        number(p, "privacy", "delta", PrivacyBudget.DEFAULT.delta(), lines));
     Map<String, PrivacyBudget> byPurpose = new LinkedHashMap<>();
-    p.path("purposes").fields().forEachRemaining(e -> byPurpose.put(e.getKey(), new PrivacyBudget(
-        required(e.getValue(), "epsilon").asDouble(), e.getValue().path("delta").asDouble(base.delta()))));
+    JsonNode purposes = p.path("purposes");
+    if (!purposes.isMissingNode() && !purposes.isObject()) {
+      throw new IllegalArgumentException(lines.at("privacy.purposes")
+          + "privacy.purposes must be a mapping of purpose to {epsilon, delta}");
+    }
+    purposes.fields().forEachRemaining(e -> {
+      String path = "privacy.purposes." + e.getKey();
+      known(e.getValue(), path, Set.of("epsilon", "delta"), lines);
+      double epsilon = number(e.getValue(), path, "epsilon", Double.NaN, lines);
+      if (Double.isNaN(epsilon)) {
+        throw new IllegalArgumentException(lines.at(path) + "missing key '" + path + ".epsilon'");
+      }
+      try {
+        byPurpose.put(e.getKey(), new PrivacyBudget(epsilon, number(e.getValue(), path, "delta", base.delta(), lines)));
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalArgumentException(lines.at(path) + path + ": " + bad.getMessage(), bad);
+      }
+    });
     return new PrivacyBudgets(base, byPurpose);
   }
 

@@ -7,12 +7,15 @@ import dev.tandem.node.training.LocalTrainer;
 import dev.tandem.node.training.LocalTraining;
 import dev.tandem.node.training.RoundOutcome;
 import dev.tandem.node.training.TrainResult;
+import dev.tandem.node.policy.SitePolicy;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
  * Differential privacy as a decorator around a site's local training: for a job that asks for DP it
  * charges the round to the purpose's ledger before training (a crash after training cannot leave a
- * spend unrecorded), refuses the round when the budget would be exceeded, and withholds the exact
+ * spend unrecorded), refuses the round when the purpose's budget or the site policy's per-job epsilon
+ * ({@code dp.maxEpsilonPerJob}, at the budget's delta) would be exceeded, and withholds the exact
  * training loss from what is sent. A job without DP passes through unchanged.
  *
  * <p>Called from one worker thread at a time; the ledger is thread-safe.
@@ -21,11 +24,14 @@ public final class DpTraining implements LocalTraining {
   private final LocalTraining inner;
   private final PrivacyLedger ledger;
   private final PrivacyBudgets budgets;
+  private final SitePolicy policy;
 
-  public DpTraining(LocalTraining inner, PrivacyLedger ledger, PrivacyBudgets budgets) {
+  /** @param policy its {@code dp.maxEpsilonPerJob} caps what one job may spend at this site */
+  public DpTraining(LocalTraining inner, PrivacyLedger ledger, PrivacyBudgets budgets, SitePolicy policy) {
     this.inner = Objects.requireNonNull(inner, "inner");
     this.ledger = Objects.requireNonNull(ledger, "ledger");
     this.budgets = Objects.requireNonNull(budgets, "budgets");
+    this.policy = Objects.requireNonNull(policy, "policy");
   }
 
   @Override
@@ -34,6 +40,18 @@ public final class DpTraining implements LocalTraining {
       return inner.train(job, round, global, data);
     }
     DpSteps cost = LocalTrainer.plannedSteps(job, data.size());
+    PrivacyBudget budget = budgets.forPurpose(job.purpose());
+    double cap = policy.forPurpose(job.purpose()).dp().maxEpsilonPerJob();
+    if (Double.isFinite(cap)) {
+      double spent = ledger.spentOnJob(job.jobId(), budget.delta()).epsilon();
+      double after = ledger.wouldSpendOnJob(job.jobId(), cost, budget.delta()).epsilon();
+      if (after > cap) {
+        return new RoundOutcome.Refused("RESOURCE_EXHAUSTED", String.format(Locale.ROOT,
+            "job %s would reach epsilon %.3f > %.3f, the most one job may spend on purpose '%s' at delta %s"
+                + " (site policy rule 'dp.maxEpsilonPerJob')", job.jobId(), after, cap, job.purpose(),
+            BudgetCheck.formatDelta(budget.delta())), Math.max(0, cap - spent));
+      }
+    }
     BudgetCheck check = ledger.charge(job.purpose(), job.jobId(), round, cost, budgets.forPurpose(job.purpose()));
     if (!check.allowed()) {
       return new RoundOutcome.Refused("RESOURCE_EXHAUSTED", check.refusal().orElseThrow(), check.epsilonLeft());

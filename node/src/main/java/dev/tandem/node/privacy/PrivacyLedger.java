@@ -160,6 +160,17 @@ public final class PrivacyLedger implements AutoCloseable {
   }
 
   /**
+   * What job {@code jobId} would have spent after {@code next} too, at {@code delta}.
+   *
+   * @throws IllegalArgumentException when delta is not in (0, 1)
+   * @throws IllegalStateException on a database error
+   */
+  public synchronized PrivacySpent wouldSpendOnJob(String jobId, DpSteps next, double delta) {
+    checkJobId(jobId);
+    return next.composeInto(accountant("job_id", jobId)).spent(delta);
+  }
+
+  /**
    * Whether {@code purpose} can afford {@code next} within {@code budget}, at the budget's delta.
    *
    * @throws IllegalStateException on a database error

@@ -246,8 +246,11 @@ class AdminConsentApiTest {
     assertEquals(3, status.getLong("jobsSeen"));
     assertEquals(f.stores.audit().head().seq(), status.getJsonObject("audit").getLong("headSeq"));
     assertEquals(f.stores.audit().head().hashHex(), status.getJsonObject("audit").getString("headHash"));
-    assertEquals(Set.of("site", "coordinator", "connected", "trainingRecords", "jobsSeen", "audit"),
+    assertEquals(Set.of("site", "coordinator", "connected", "trainingRecords", "jobsSeen", "policy", "audit"),
         status.fieldNames());
+    JsonObject policy = status.getJsonObject("policy").getJsonObject("default");
+    assertTrue(policy.getBoolean("requireSecureAggregation"), "the effective site policy: " + policy);
+    assertEquals(policy.getInteger("minTrainingCohort"), policy.getInteger("minEvaluationCohort"));
   }
 
   @Test

@@ -54,7 +54,7 @@ final class AdminFixture implements AutoCloseable {
     if (statusFailure != null) {
       throw statusFailure;
     }
-    return new NodeStatus(config.site(), config.coordinator(), true, 1234, jobsSeen.get());
+    return new NodeStatus(config.site(), config.coordinator(), true, 1234, jobsSeen.get(), config.policy());
   }
 
   String token() {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tandem.certs.testing.TestPki;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.ModelSpec;
+import dev.tandem.model.PrivacySpec;
 import dev.tandem.node.audit.AuditEntry;
 import dev.tandem.node.audit.AuditEntryType;
 import dev.tandem.node.config.NodeConfig;
@@ -48,7 +49,7 @@ class ConsentGateTest {
           .orElseThrow();
       assertTrue(partner.contains("does not accept partner(s) [rival]"), partner);
       JobSpec fine = new JobSpec("job-3", "churn", ModelSpec.logisticRegression(0), Datasets.churnFeatures(),
-          Datasets.churnLabel(), List.of("a", "b"), 1, 1, 0.1, 32, 1, 1);
+          Datasets.churnLabel(), List.of("a", "b"), 1, 1, 0.1, 32, 2, 1, PrivacySpec.secure());
       assertTrue(gate.refusal(fine).isEmpty());
       assertTrue(gate.refusal(fine).isEmpty(), "asked again: still accepted, not audited twice");
       List<AuditEntryType> types = s.audit().entries().stream().map(AuditEntry::type).toList();

@@ -18,6 +18,8 @@ import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.data.LocalData;
+import dev.tandem.node.policy.PurposePolicy;
+import dev.tandem.node.policy.SitePolicy;
 import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.vertical.EpochUse;
 import dev.tandem.node.vertical.VerticalConsent;
@@ -64,6 +66,31 @@ class ConsentGateVerticalTest {
       assertTrue(vertical.refusal(job("v-3", "credit", "b")).isEmpty());
       assertEquals(List.of(AuditEntryType.JOB_REFUSED, AuditEntryType.JOB_REFUSED, AuditEntryType.JOB_ACCEPTED),
           s.audit().entries().stream().map(AuditEntry::type).toList());
+    }
+  }
+
+  @Test
+  void refusal_verticalJob_purposeColumnsAndKeyFloorOfTheSitePolicy_refusedNamingTheRule() throws Exception {
+    try (NodeStores s = stores()) {
+      PurposePolicy base = SitePolicy.defaults(3, Set.of(), Set.of(), 2048).defaults();
+      PurposePolicy credit = new PurposePolicy(true, 3, 3, 3072, Set.of("x", "y"), Set.of(), base.dp());
+      ConsentGate gate = new ConsentGate("a", new ConsentPolicy(Set.of("credit"), Set.of(), 3),
+          new SitePolicy(base, java.util.Map.of("credit", credit)), s.consent(), s.pseudonyms(), s.audit());
+      VerticalConsent vertical = gate.vertical((site, seq, head) -> {
+        throw new IllegalStateException("no coordinator in this test");
+      });
+      VerticalJobSpec wide = new VerticalJobSpec("v-1", "credit", new VerticalParty("a",
+          List.of(FeatureSpec.numeric("x"), FeatureSpec.numeric("income"))),
+          List.of(new VerticalParty("b", List.of(FeatureSpec.numeric("z")))), LabelSpec.positiveIf("y", "1"),
+          VerticalTraining.defaults(), "BITS_3072", 1);
+      String column = vertical.refusal(wide).orElseThrow();
+      assertTrue(column.contains("column 'income'") && column.contains("site policy rule 'columns'"), column);
+      String key = vertical.refusal(job("v-2", "credit", "b")).orElseThrow();
+      assertTrue(key.contains("2048 bits, fewer than the 3072") && key.contains("'minPaillierBits'"), key);
+      VerticalJobSpec fine = new VerticalJobSpec("v-3", "credit", new VerticalParty("a",
+          List.of(FeatureSpec.numeric("x"))), List.of(new VerticalParty("b", List.of(FeatureSpec.numeric("z")))),
+          LabelSpec.positiveIf("y", "1"), VerticalTraining.defaults(), "BITS_3072", 1);
+      assertTrue(vertical.refusal(fine).isEmpty(), "the host's columns are its own policy's business");
     }
   }
 

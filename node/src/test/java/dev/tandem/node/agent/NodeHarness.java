@@ -119,8 +119,8 @@ final class NodeHarness implements AutoCloseable {
     ledger = PrivacyLedger.open(config.databaseUrl(), clock);
     SecureRandom random = new SecureRandom();
     NodeAgent.Keys keys = NodeAgent.Keys.load(config, random);
-    ConsentGate gate = new ConsentGate(config.site(), config.consent(), stores.consent(), stores.pseudonyms(),
-        stores.audit());
+    ConsentGate gate = new ConsentGate(config.site(), config.consent(), config.policy(), stores.consent(),
+        stores.pseudonyms(), stores.audit());
     ScoreResponder scores = new ScoreResponder(new ScoringContext(config.site(), data, stores, keys.seal(),
         config.consent(), new CoordinatorCountersigner(() -> FederationGrpc.newBlockingStub(channel)), clock, random));
     router = NodeAgent.router(config, data, clock, () -> FederationGrpc.newBlockingStub(channel), log, ledger, stores,

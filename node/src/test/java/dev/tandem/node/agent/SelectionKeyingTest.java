@@ -17,6 +17,7 @@ import dev.tandem.node.audit.SubjectAccessReport;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.data.LocalData;
+import dev.tandem.node.policy.SitePolicy;
 import dev.tandem.node.privacy.PrivacyBudgets;
 import dev.tandem.node.training.EncodedData;
 import dev.tandem.node.training.LocalTrainer;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,9 +68,12 @@ class SelectionKeyingTest {
   void train_revokeOneGrantItsHashTwinBetweenRounds_newRecordsRowsUsedAndAudited() throws Exception {
     assertEquals(REVOKED.hashCode(), GRANTED.hashCode(), "the test needs colliding ids");
     DataSourceConfig source = DataSourceConfig.of(csv(), "id").withTestFraction(0);
+    // plain updates, so that the test reads what was trained: the site policy allows them here
+    SitePolicy plain = SitePolicy.defaults(5, Set.of(), Set.of(), 2048);
     try (NodeHarness node = new NodeHarness(dir, source, c -> new dev.tandem.node.config.NodeConfig(c.site(),
         c.coordinator(), c.tls(), c.data(), c.databaseUrl(), c.maxMessageBytes(), PrivacyBudgets.defaults(),
-        new ConsentPolicy(Set.of("churn"), Set.of(), 5)))) {
+        new ConsentPolicy(Set.of("churn"), Set.of(), 5)).withPolicy(new SitePolicy(
+            plain.defaults().withSecureAggregation(false), Map.of())))) {
       List<String> ordinary = node.data.trainIds().stream().filter(id -> !id.startsWith("C-10A")
           && !id.startsWith("C-10B")).toList();
       node.grant("churn", ordinary);

@@ -1,10 +1,15 @@
 package dev.tandem.node.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.node.policy.DpRule;
+import dev.tandem.node.policy.PurposePolicy;
+import dev.tandem.node.policy.SitePolicy;
 import dev.tandem.node.vertical.VerticalPolicy;
+import java.util.Set;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -68,5 +73,118 @@ class NodeConfigTest {
     RuntimeException nan = assertThrows(RuntimeException.class, () -> load("vertical: {maxPeerSetFactor: .nan}\n"));
     assertTrue(nan.getMessage().contains("bank.yaml") && nan.getMessage().contains("line: 6"), nan.getMessage());
     assertThrows(IllegalArgumentException.class, () -> load("maxMessageBytes: 100\n"));
+  }
+
+  private IllegalArgumentException refused(String extra) {
+    return assertThrows(IllegalArgumentException.class, () -> load(extra));
+  }
+
+  private static void says(IllegalArgumentException e, String... phrases) {
+    for (String p : phrases) {
+      assertTrue(e.getMessage().contains(p), "'" + p + "' in: " + e.getMessage());
+    }
+  }
+
+  @Test
+  void load_noPolicyBlock_defaultsAPrivacyOfficerSigns() throws Exception {
+    NodeConfig c = load("""
+        privacy: {purposes: {churn: {epsilon: 3}}}
+        consent: {purposes: [churn, credit], minCohort: 25}
+        """);
+    SitePolicy p = c.policy();
+    assertTrue(p.forPurpose("credit").secureAggregation(), "secure aggregation required");
+    assertEquals(25, p.forPurpose("credit").minTrainingCohort());
+    assertEquals(25, p.forPurpose("credit").minEvaluationCohort(), "evaluation cohort at least the training one");
+    assertTrue(p.forPurpose("churn").dp().required(), "a purpose with a budget requires DP");
+    assertFalse(p.forPurpose("credit").dp().required());
+    assertEquals(2048, p.forPurpose("credit").minPaillierBits());
+  }
+
+  @Test
+  void load_policyBlock_readsSiteAndPurposeSettings() throws Exception {
+    NodeConfig c = load("""
+        privacy: {purposes: {churn: {epsilon: 3}}}
+        consent: {purposes: [churn, credit], minCohort: 20, partners: [b, c]}
+        policy:
+          minEvaluationCohort: 40
+          dp: {minNoiseMultiplier: 0.8}
+          purposes:
+            churn:
+              columns: [tenure, Churn]
+              partners: [b]
+              dp: {maxEpsilonPerJob: 2}
+            credit:
+              requireSecureAggregation: false
+              minTrainingCohort: 50
+              minPaillierBits: 3072
+        """);
+    PurposePolicy churn = c.policy().forPurpose("churn");
+    assertEquals(Set.of("tenure", "Churn"), churn.columns());
+    assertEquals(Set.of("b"), churn.partners());
+    assertEquals(new DpRule(true, 2, 0.8), churn.dp());
+    assertEquals(40, churn.minEvaluationCohort());
+    PurposePolicy credit = c.policy().forPurpose("credit");
+    assertFalse(credit.secureAggregation());
+    assertEquals(50, credit.minTrainingCohort());
+    assertEquals(50, credit.minEvaluationCohort(), "raised with the training cohort");
+    assertEquals(3072, credit.minPaillierBits());
+    assertTrue(c.policy().describe().contains("purpose 'churn'"), c.policy().describe());
+  }
+
+  @Test
+  void load_badPolicy_refusedWithFileLineAndReason() {
+    says(refused("""
+        consent: {purposes: [churn]}
+        policy:
+          purposes:
+            churn: {colums: [a]}
+        """), "bank.yaml", "line 9", "policy.purposes.churn.colums is not a known key");
+    says(refused("""
+        consent: {purposes: [churn]}
+        policy:
+          dp: {maxEpsilonPerJob: lots}
+        """), "line 8", "policy.dp.maxEpsilonPerJob must be a finite number > 0, got 'lots'");
+    says(refused("""
+        consent: {purposes: [churn], minCohort: 20}
+        policy:
+          minEvaluationCohort: 5
+        """), "line 8", "policy.minEvaluationCohort must be at least the training cohort (20)");
+    says(refused("""
+        privacy: {purposes: {churn: {epsilon: 1}}}
+        consent: {purposes: [churn]}
+        policy:
+          purposes:
+            churn:
+              dp: {maxEpsilonPerJob: 4}
+        """), "line 11", "more than the purpose's whole privacy budget 1.0");
+    says(refused("""
+        consent: {purposes: [churn]}
+        policy: {purposes: {marketing: {requireSecureAggregation: true}}}
+        """), "line 7", "policy.purposes.marketing names a purpose this node does not serve");
+    says(refused("""
+        consent: {purposes: [churn]}
+        policy: {minPaillierBits: 1024}
+        """), "policy.minPaillierBits must be at least 2048");
+    says(refused("""
+        consent: {purposes: [churn]}
+        policy: {minTrainingCohort: 2.5}
+        """), "policy.minTrainingCohort must be a whole number");
+    says(refused("""
+        consent: {purposes: [churn], partners: [b]}
+        policy: {purposes: {churn: {partners: [rival]}}}
+        """), "names [rival], which consent.partners does not accept");
+    says(refused("""
+        consent: {purposes: [churn]}
+        policy: {requireSecureAggregation: "no"}
+        """), "policy.requireSecureAggregation must be true or false");
+  }
+
+  @Test
+  void load_unknownTopLevelOrBudgetKey_refusedWithLine() {
+    says(refused("polcy: {}\n"), "line 6", "unknown key 'polcy'");
+    says(refused("privacy: {purposes: {churn: {epsilon: 3, delt: 1.0e-5}}}\n"), "line 6",
+        "unknown key 'privacy.purposes.churn.delt'");
+    says(refused("privacy: {epsilon: ten}\n"), "privacy.epsilon must be a number");
+    says(refused("consent: {purposes: [churn], minCohort: many}\n"), "consent.minCohort must be a whole number");
   }
 }

@@ -15,7 +15,10 @@ import dev.tandem.node.training.EncodedData;
 import dev.tandem.node.training.LocalTraining;
 import dev.tandem.node.training.RoundOutcome;
 import dev.tandem.node.training.TrainResult;
+import dev.tandem.node.policy.DpRule;
+import dev.tandem.node.policy.SitePolicy;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +34,8 @@ class DpTrainingTest {
     calls.incrementAndGet();
     return new RoundOutcome.Trained(new TrainResult(global, data.size(), 0.42), RoundOutcome.Spent.NONE);
   };
+
+  private static final SitePolicy POLICY = SitePolicy.defaults(1, Set.of(), Set.of(), 2048);
 
   @BeforeEach
   void open() {
@@ -55,7 +60,7 @@ class DpTrainingTest {
 
   @Test
   void train_jobWithoutDp_passesThroughUnchargedWithItsLoss() {
-    DpTraining dp = new DpTraining(inner, ledger, PrivacyBudgets.defaults());
+    DpTraining dp = new DpTraining(inner, ledger, PrivacyBudgets.defaults(), POLICY);
     RoundOutcome.Trained t = assertInstanceOf(RoundOutcome.Trained.class,
         dp.train(job(PrivacySpec.secure()), 1, new double[2], data()));
     assertEquals(0.42, t.result().meanLoss());
@@ -66,7 +71,7 @@ class DpTrainingTest {
 
   @Test
   void train_jobWithDp_chargedBeforeTrainingAndLossWithheld() {
-    DpTraining dp = new DpTraining(inner, ledger, PrivacyBudgets.defaults());
+    DpTraining dp = new DpTraining(inner, ledger, PrivacyBudgets.defaults(), POLICY);
     RoundOutcome.Trained t = assertInstanceOf(RoundOutcome.Trained.class,
         dp.train(job(new PrivacySpec(true, new DpSpec(1.1, 1, 1e-5))), 1, new double[2], data()));
     assertEquals(0, t.result().meanLoss(), "the exact loss does not leave under DP");
@@ -77,11 +82,29 @@ class DpTrainingTest {
   @Test
   void train_budgetSpent_refusedWithoutTraining() {
     DpTraining dp = new DpTraining(inner, ledger,
-        new PrivacyBudgets(PrivacyBudget.DEFAULT, Map.of("churn", new PrivacyBudget(0.01, 1e-5))));
+        new PrivacyBudgets(PrivacyBudget.DEFAULT, Map.of("churn", new PrivacyBudget(0.01, 1e-5))), POLICY);
     RoundOutcome.Refused r = assertInstanceOf(RoundOutcome.Refused.class,
         dp.train(job(new PrivacySpec(true, new DpSpec(1.1, 1, 1e-5))), 1, new double[2], data()));
     assertEquals("RESOURCE_EXHAUSTED", r.code());
     assertTrue(r.reason().contains("privacy budget of purpose 'churn'"), r.reason());
     assertEquals(0, calls.get(), "a refused round is not trained");
+  }
+
+  @Test
+  void train_jobBeyondThePolicysEpsilonPerJob_refusedNamingTheRuleThoughTheBudgetAllowsIt() {
+    DpRule capped = new DpRule(true, 0.5, 0);
+    SitePolicy policy = new SitePolicy(POLICY.defaults(), Map.of("churn", POLICY.defaults().withDp(capped)));
+    DpTraining dp = new DpTraining(inner, ledger, PrivacyBudgets.defaults(), policy);
+    JobSpec job = job(new PrivacySpec(true, new DpSpec(0.6, 1, 1e-5)));
+    int trained = 0;
+    RoundOutcome last = null;
+    for (int round = 1; round <= 20 && !(last instanceof RoundOutcome.Refused); round++) {
+      last = dp.train(job, round, new double[2], data());
+      trained += last instanceof RoundOutcome.Trained ? 1 : 0;
+    }
+    RoundOutcome.Refused r = assertInstanceOf(RoundOutcome.Refused.class, last, "the cap binds within 20 rounds");
+    assertTrue(r.reason().contains("site policy rule 'dp.maxEpsilonPerJob'"), r.reason());
+    assertEquals(trained, calls.get());
+    assertTrue(ledger.spentOnJob("job-1", 1e-5).epsilon() <= 0.5, "what was charged stays within the cap");
   }
 }
