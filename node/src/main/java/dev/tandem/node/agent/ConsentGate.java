@@ -148,8 +148,8 @@ final class ConsentGate {
       }
 
       @Override
-      public Optional<String> cohortRefusal(long records, String what) {
-        int floor = sitePolicy.defaults().minTrainingCohort();
+      public Optional<String> cohortRefusal(String purpose, long records, String what) {
+        int floor = sitePolicy.forPurpose(purpose).minTrainingCohort();
         if (records < floor) {
           return Optional.of("site '" + site + "' has " + records + " " + what + "; it contributes from no fewer than "
               + floor);

@@ -21,11 +21,12 @@ public interface VerticalConsent {
   LocalData select(String purpose, LocalData data, Instant at);
 
   /**
-   * Why the node will not contribute from {@code records} records: fewer than its floor.
+   * Why the node will not contribute from {@code records} records of a job for {@code purpose}: fewer
+   * than the purpose's floor.
    *
    * @param what describes the records, e.g. {@code "records consented for 'credit'"}
    */
-  Optional<String> cohortRefusal(long records, String what);
+  Optional<String> cohortRefusal(String purpose, long records, String what);
 
   /**
    * Audits the node's contribution to a vertical job, one entry per epoch (round = epoch, the

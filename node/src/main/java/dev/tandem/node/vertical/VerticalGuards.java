@@ -65,11 +65,11 @@ final class VerticalGuards {
       throw Refusal.precondition("site '" + site + "' has " + rows + " " + what + ", fewer than its batch floor "
           + floor.explain() + "; a batch of them all would be too small");
     }
-    cohort(rows, what);
+    cohort(job, rows, what);
   }
 
-  private void cohort(long rows, String what) throws Refusal {
-    Optional<String> small = consent.cohortRefusal(rows, what);
+  private void cohort(VerticalJobSpec job, long rows, String what) throws Refusal {
+    Optional<String> small = consent.cohortRefusal(job.purpose(), rows, what);
     if (small.isPresent()) {
       throw Refusal.precondition(small.get());
     }
@@ -107,7 +107,7 @@ final class VerticalGuards {
       rows += batches.rows(b).length;
     }
     int left = rows - dropped.cardinality();
-    cohort(left, "aligned records still consented for '" + job.purpose() + "' in epoch " + epoch + " of job "
+    cohort(job, left, "aligned records still consented for '" + job.purpose() + "' in epoch " + epoch + " of job "
         + job.jobId());
     if (dropped.isEmpty()) {
       return;

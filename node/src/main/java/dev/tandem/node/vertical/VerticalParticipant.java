@@ -226,7 +226,7 @@ public final class VerticalParticipant implements AutoCloseable {
       rows.values().removeIf(r -> !AlignedEncoding.labelled(r, spec.label()));
       what += " with a readable label";
     }
-    Optional<String> small = consent.cohortRefusal(rows.size(), what);
+    Optional<String> small = consent.cohortRefusal(spec.purpose(), rows.size(), what);
     if (small.isPresent()) {
       throw Refusal.precondition(small.get());
     }

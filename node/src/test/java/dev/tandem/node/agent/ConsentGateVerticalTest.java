@@ -73,7 +73,7 @@ class ConsentGateVerticalTest {
   void refusal_verticalJob_purposeColumnsAndKeyFloorOfTheSitePolicy_refusedNamingTheRule() throws Exception {
     try (NodeStores s = stores()) {
       PurposePolicy base = SitePolicy.defaults(3, Set.of(), Set.of(), 2048).defaults();
-      PurposePolicy credit = new PurposePolicy(true, 3, 3, 3072, Set.of("x", "y"), Set.of(), base.dp());
+      PurposePolicy credit = new PurposePolicy(true, 5, 5, 3072, Set.of("x", "y"), Set.of(), base.dp());
       ConsentGate gate = new ConsentGate("a", new ConsentPolicy(Set.of("credit"), Set.of(), 3),
           new SitePolicy(base, java.util.Map.of("credit", credit)), s.consent(), s.pseudonyms(), s.audit());
       VerticalConsent vertical = gate.vertical((site, seq, head) -> {
@@ -91,6 +91,9 @@ class ConsentGateVerticalTest {
           List.of(FeatureSpec.numeric("x"))), List.of(new VerticalParty("b", List.of(FeatureSpec.numeric("z")))),
           LabelSpec.positiveIf("y", "1"), VerticalTraining.defaults(), "BITS_3072", 1);
       assertTrue(vertical.refusal(fine).isEmpty(), "the host's columns are its own policy's business");
+      assertTrue(vertical.cohortRefusal("credit", 4, "aligned records").orElseThrow().contains("no fewer than 5"),
+          "the purpose's own training cohort is the vertical floor");
+      assertTrue(vertical.cohortRefusal("other", 4, "aligned records").isEmpty(), "other purposes: the default 3");
     }
   }
 
@@ -110,9 +113,9 @@ class ConsentGateVerticalTest {
       LocalData chosen = vertical.select("credit", all, Clock.systemUTC().instant());
       assertEquals(4, chosen.trainSize() + chosen.testSize(), "consented records of both splits");
 
-      assertTrue(vertical.cohortRefusal(3, "records in the intersection").isEmpty());
+      assertTrue(vertical.cohortRefusal("credit", 3, "records in the intersection").isEmpty());
       assertEquals("site 'a' has 2 records in the intersection; it contributes from no fewer than 3",
-          vertical.cohortRefusal(2, "records in the intersection").orElseThrow());
+          vertical.cohortRefusal("credit", 2, "records in the intersection").orElseThrow());
 
       int before = s.audit().entries().size();
       vertical.contributed(job("v-4", "credit", "b"), "v-4/v3", List.of(new EpochUse(3, Clock.systemUTC().instant(),

@@ -45,7 +45,7 @@ final class TestConsent implements VerticalConsent {
   }
 
   @Override
-  public Optional<String> cohortRefusal(long records, String what) {
+  public Optional<String> cohortRefusal(String purpose, long records, String what) {
     return records < minCohort ? Optional.of("site '" + site + "' has " + records + " " + what
         + "; it contributes from no fewer than " + minCohort) : Optional.empty();
   }
