@@ -92,17 +92,6 @@ public final class PaillierParameters {
     return modulusBits;
   }
 
-  /**
-   * Returns the bit length of the prime alpha_p (and alpha_q) that divides p - 1 (q - 1) and is the
-   * order of the randomness subgroup mod p (q), or 0 for keys without one (tiny testing moduli).
-   * Twice the security level, rounded up to 256 at 2048 bits: the best known attack on a hidden
-   * subgroup of order alpha_p alpha_q costs about alpha_p^(1/2) (Coron, Joux, Mandal, Naccache and
-   * Tibouchi, PKC 2011, on Groth's subgroups of TCC 2005).
-   */
-  public int subgroupBits() {
-    return modulusBits >= 2048 ? 256 : modulusBits >= 1024 ? 160 : 0;
-  }
-
   /** Returns the bit length of the random exponent a in the randomness h_s^a. */
   public int shortExponentBits() {
     return shortExponentBits;

@@ -48,61 +48,6 @@ final class PaillierPrimes {
     }
   }
 
-  /** A prime p = 2 alpha k + 1 with alpha a prime of the asked length. */
-  record SubgroupPrime(BigInteger p, BigInteger alpha) {}
-
-  /**
-   * Returns a prime p of {@code bits} bits (two top bits set, p = 3 mod 4) with p - 1 = 2 alpha k for
-   * a random prime alpha of {@code subgroupBits} bits and a random odd k of the remaining length
-   * (so p - 1 is not smooth: no Pollard p - 1 shortcut). The search steps k by 2 from a random start
-   * and sieves by the odd primes below 2^12 before the JDK's Miller-Rabin plus Lucas test.
-   */
-  static SubgroupPrime generateWithSubgroup(int bits, int subgroupBits, SecureRandom random) {
-    if (subgroupBits < 64 || bits < subgroupBits + 128) {
-      throw new IllegalArgumentException("need subgroupBits >= 64 and bits >= subgroupBits + 128, got "
-          + subgroupBits + " and " + bits);
-    }
-    BigInteger low = BigInteger.valueOf(3).shiftLeft(bits - 2);
-    BigInteger high = BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE);
-    while (true) {
-      BigInteger alpha = BigInteger.probablePrime(subgroupBits, random);
-      BigInteger step = alpha.shiftLeft(1); // p = step * k + 1 with k odd, so p = 3 mod 4
-      BigInteger kMin = low.subtract(BigInteger.ONE).add(step).subtract(BigInteger.ONE).divide(step);
-      BigInteger kMax = high.subtract(BigInteger.ONE).divide(step);
-      BigInteger k = kMin.add(uniformBelow(kMax.subtract(kMin), random)).setBit(0);
-      BigInteger candidate = step.multiply(k).add(BigInteger.ONE);
-      BigInteger increment = step.shiftLeft(1); // k += 2
-      int[] residues = new int[SMALL_PRIMES.length];
-      int[] increments = new int[SMALL_PRIMES.length];
-      for (int i = 0; i < SMALL_PRIMES.length; i++) {
-        BigInteger s = BigInteger.valueOf(SMALL_PRIMES[i]);
-        residues[i] = candidate.mod(s).intValue();
-        increments[i] = increment.mod(s).intValue();
-      }
-      for (int attempt = 0; attempt < 20 * bits && candidate.compareTo(high) <= 0; attempt++) {
-        boolean divisible = false;
-        for (int i = 0; i < SMALL_PRIMES.length; i++) {
-          if (residues[i] == 0) {
-            divisible = true;
-          }
-          residues[i] = (residues[i] + increments[i]) % SMALL_PRIMES[i];
-        }
-        if (!divisible && candidate.isProbablePrime(PRIME_CERTAINTY)) {
-          return new SubgroupPrime(candidate, alpha);
-        }
-        candidate = candidate.add(increment);
-      }
-    }
-  }
-
-  private static BigInteger uniformBelow(BigInteger bound, SecureRandom random) {
-    BigInteger r;
-    do {
-      r = new BigInteger(bound.bitLength(), random);
-    } while (r.compareTo(bound) >= 0);
-    return r;
-  }
-
   private static boolean survivesSieve(long k, int[] stepResidues) {
     for (int i = 0; i < SMALL_PRIMES.length; i++) {
       int s = SMALL_PRIMES[i];

@@ -45,61 +45,6 @@ class PaillierKeyTest {
   }
 
   @Test
-  void generate_randomnessLivesInASubgroupOfPrimeOrderAlphaPAlphaQ_andDecryptsWithThoseExponents() {
-    PaillierParameters parameters = PaillierParameters.BITS_1024_TESTING_ONLY;
-    byte[] bytes = key.toBytesInsecure();
-    assertEquals(2, bytes[0]);
-    int at = 2 + 2 * 64 + 256;
-    int alphaBytes = parameters.subgroupBits() / 8;
-    BigInteger alphaP = new BigInteger(1, Arrays.copyOfRange(bytes, at, at + alphaBytes));
-    BigInteger alphaQ = new BigInteger(1, Arrays.copyOfRange(bytes, at + alphaBytes, at + 2 * alphaBytes));
-    BigInteger[] pq = primesOf(bytes, parameters);
-    assertEquals(160, alphaP.bitLength());
-    assertTrue(alphaP.isProbablePrime(64) && alphaQ.isProbablePrime(64));
-    assertEquals(BigInteger.ZERO, pq[0].subtract(BigInteger.ONE).mod(alphaP));
-    assertEquals(BigInteger.ZERO, pq[1].subtract(BigInteger.ONE).mod(alphaQ));
-    BigInteger n2 = publicKey.nSquared();
-    assertEquals(BigInteger.ONE, publicKey.hs().modPow(alphaP.multiply(alphaQ), n2));
-    assertNotEquals(BigInteger.ONE, publicKey.hs().modPow(alphaP, n2));
-    assertNotEquals(BigInteger.ONE, publicKey.hs().modPow(alphaQ, n2));
-    assertTrue(key.hasSubgroup());
-    // honest ciphertexts of any plaintext decrypt, including sums and scalar products
-    BigInteger m = publicKey.modulus().subtract(BigInteger.valueOf(12345));
-    PaillierCiphertext c = publicKey.encrypt(m, TestKeys.RANDOM);
-    assertEquals(m, key.decrypt(c));
-    assertEquals(key.decryptWithoutCrt(c), key.decrypt(c));
-    // randomness outside the subgroup (classic r^n) does not decrypt: only a party off the protocol sends it
-    BigInteger r = new BigInteger(1000, TestKeys.RANDOM);
-    PaillierCiphertext outside = new PaillierCiphertext(publicKey.modulus().add(BigInteger.ONE)
-        .modPow(m, n2).multiply(r.modPow(publicKey.modulus(), n2)).mod(n2));
-    assertNotEquals(m, key.decrypt(outside));
-    assertEquals(m, key.decryptWithoutCrt(outside));
-  }
-
-  @Test
-  void privateKeyFromBytesInsecure_alphaNotDividingPMinusOne_isRefused() {
-    byte[] bytes = key.toBytesInsecure();
-    int at = 2 + 2 * 64 + 256;
-    BigInteger other = BigInteger.probablePrime(160, TestKeys.RANDOM);
-    System.arraycopy(FixedLengthBytes.encode(other, 20), 0, bytes, at, 20);
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> PaillierPrivateKey.fromBytesInsecure(bytes))
-        .getMessage().contains("alpha_p"));
-  }
-
-  @Test
-  void privateKeyFromBytesInsecure_versionOneKeyWithoutSubgroup_stillDecrypts() {
-    PaillierPrivateKey classic = PaillierPrivateKey.fromPrimes(PaillierParameters.BITS_1024_TESTING_ONLY,
-        primesOf(key.toBytesInsecure(), PaillierParameters.BITS_1024_TESTING_ONLY)[0],
-        primesOf(key.toBytesInsecure(), PaillierParameters.BITS_1024_TESTING_ONLY)[1], BigInteger.valueOf(7));
-    byte[] bytes = classic.toBytesInsecure();
-    assertEquals(1, bytes[0]);
-    PaillierPrivateKey restored = PaillierPrivateKey.fromBytesInsecure(bytes);
-    assertFalse(restored.hasSubgroup());
-    BigInteger m = BigInteger.valueOf(99);
-    assertEquals(m, restored.decrypt(restored.publicKey().encrypt(m, TestKeys.RANDOM)));
-  }
-
-  @Test
   void publicKey_toBytesAndBack_isEqualAndEncryptsForTheSameKey() {
     byte[] bytes = publicKey.toBytes();
     assertEquals(2 + 128 + 256, bytes.length);
@@ -148,7 +93,7 @@ class PaillierKeyTest {
     byte[] bytes = key.toBytesInsecure();
     int hsOffset = 2 + 2 * 64;
     BigInteger n = publicKey.modulus();
-    // (1 + n) h_s is a unit, not 1 mod n, but encrypts 1: not an n-th residue (nor of order alpha_p alpha_q)
+    // (1 + n) h_s is a unit, not 1 mod n, but encrypts 1: not an n-th residue
     BigInteger bad = publicKey.hs().multiply(n.add(BigInteger.ONE)).mod(publicKey.nSquared());
     System.arraycopy(FixedLengthBytes.encode(bad, 256), 0, bytes, hsOffset, 256);
     assertTrue(assertThrows(IllegalArgumentException.class, () -> PaillierPrivateKey.fromBytesInsecure(bytes))

@@ -18,21 +18,6 @@ final class TestKeys {
     return testing;
   }
 
-  private static PaillierPrivateKey classic;
-
-  /** Returns a shared BITS_1024_TESTING_ONLY key without a randomness subgroup (decrypts any unit). */
-  static synchronized PaillierPrivateKey classic() {
-    if (classic == null) {
-      BigInteger p = PaillierPrimes.generate(512, RANDOM);
-      BigInteger q;
-      do {
-        q = PaillierPrimes.generate(512, RANDOM);
-      } while (!p.subtract(BigInteger.ONE).gcd(q.subtract(BigInteger.ONE)).equals(BigInteger.TWO));
-      classic = PaillierPrivateKey.fromPrimes(PaillierParameters.BITS_1024_TESTING_ONLY, p, q, BigInteger.valueOf(5));
-    }
-    return classic;
-  }
-
   /** Returns a uniform plaintext in [0, n). */
   static BigInteger randomPlaintext(PaillierPublicKey key) {
     BigInteger n = key.modulus();
