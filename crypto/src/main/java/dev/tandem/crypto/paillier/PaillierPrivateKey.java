@@ -88,6 +88,11 @@ public final class PaillierPrivateKey {
     return new PaillierPrivateKey(parameters, p, q, h.modPow(n, n.multiply(n)));
   }
 
+  /** Returns phi(n) = (p - 1)(q - 1), for {@link ModulusProof}. */
+  BigInteger phi() {
+    return pMinusOne.multiply(qMinusOne);
+  }
+
   /** Returns the public key. */
   public PaillierPublicKey publicKey() {
     return publicKey;

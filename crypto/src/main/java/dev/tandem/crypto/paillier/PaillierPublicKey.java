@@ -131,6 +131,24 @@ public final class PaillierPublicKey {
   }
 
   /**
+   * Encrypts {@code plaintext} with textbook randomness r^n for a uniform unit r of Z_n: for the
+   * masks of a product that the key holder will decrypt (share conversions). The short-exponent
+   * randomness h_s^a of {@link #encrypt} hides plaintexts from everyone but the key holder; it does
+   * not hide a product's randomness from the key holder itself, who chose h_s and the randomness of
+   * the ciphertexts it sent and, knowing p and q, can take n-th roots and (with a smooth p - 1)
+   * discrete logarithms: from prod c_i^(e_i) h_s^a it would read the exponents e_i. A uniform n-th
+   * residue makes the product's randomness uniform whatever the key holder chose, provided
+   * gcd(n, phi(n)) = 1 ({@link ModulusProof}). One exponentiation with an |n|-bit exponent mod n^2
+   * (about 13 ms at 2048 bits, against 0.5 ms for {@link #encrypt}).
+   *
+   * @throws IllegalArgumentException if the plaintext is outside [0, n)
+   */
+  public PaillierCiphertext encryptHiding(BigInteger plaintext, SecureRandom random) {
+    requirePlaintext(plaintext);
+    return encryptWith(plaintext, newObfuscatorNaive(Objects.requireNonNull(random, "random")));
+  }
+
+  /**
    * Encrypts each plaintext with fresh randomness, using all cores.
    *
    * @throws IllegalArgumentException naming the index of the first plaintext outside [0, n)
@@ -339,7 +357,7 @@ public final class PaillierPublicKey {
     return obfuscator(hs.modPow(a, nSquared));
   }
 
-  /** Returns textbook randomness r^n mod n^2 for a uniform unit r of Z_n. */
+  /** Returns textbook randomness r^n mod n^2 for a uniform unit r of Z_n (see {@link #encryptHiding}). */
   Obfuscator newObfuscatorNaive(SecureRandom random) {
     BigInteger r;
     do {

@@ -18,8 +18,11 @@ import java.util.Objects;
  * plaintext is within statistical distance 2^-64 of uniform mod n <em>whatever</em> the ciphertext
  * encrypted: a key holder that crafted the inputs (huge or packed "features") learns nothing from a
  * conversion. The decryption never leaves the key holder: no party gets the plaintext of a
- * ciphertext another party's data went into. The fresh encryption also hides the product's
- * randomness, which the key holder could otherwise recover.
+ * ciphertext another party's data went into. The mask's encryption has textbook randomness r^n
+ * for a uniform r ({@link PaillierPublicKey#encryptHiding}), so the product's randomness, which the
+ * key holder can recover and which carries the exponents when the key holder crafted its key and
+ * ciphertexts, is uniform too; check the key's {@link dev.tandem.crypto.paillier.ModulusProof}
+ * before converting under it.
  *
  * <p>Correctness: for slot sums below 2^(slotBits - 2) in magnitude, key-holder share plus
  * exponent-party share equals the sum mod 2^96, plus a carry of at most one unit from the slot
@@ -67,7 +70,7 @@ public final class ShareConversion {
     BigInteger topRange = n.shiftRight(layout.slotRegionBits()).subtract(BigInteger.ONE);
     BigInteger top = uniformBelow(topRange, random);
     mask = mask.add(top.shiftLeft(layout.slotRegionBits()));
-    PaillierCiphertext masked = key.add(product, key.encrypt(mask.mod(n), random));
+    PaillierCiphertext masked = key.add(product, key.encryptHiding(mask.mod(n), random));
     return new Masked(masked, shares);
   }
 
@@ -98,7 +101,7 @@ public final class ShareConversion {
     }
     BigInteger top = uniformBelow(key.modulus().shiftRight(slotBits * slots).subtract(BigInteger.ONE), random);
     mask = mask.add(top.shiftLeft(slotBits * slots));
-    return new Masked(key.add(product, key.encrypt(mask, random)), shares);
+    return new Masked(key.add(product, key.encryptHiding(mask, random)), shares);
   }
 
   /** The key holder's half of {@link #maskCounts}: its shares of the first {@code used} slots. */

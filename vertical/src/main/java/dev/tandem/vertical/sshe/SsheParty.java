@@ -1,5 +1,6 @@
 package dev.tandem.vertical.sshe;
 
+import dev.tandem.crypto.paillier.ModulusProof;
 import dev.tandem.crypto.paillier.PaillierCiphertext;
 import dev.tandem.crypto.paillier.PaillierParameters;
 import dev.tandem.crypto.paillier.PaillierPrivateKey;
@@ -227,9 +228,10 @@ public final class SsheParty {
       }
     }
     byte[] keyBytes = key.toBytes();
+    byte[] proof = ModulusProof.prove(secret); // partners convert under this key only after checking it
     int ctBytes = ciphertextBytes(key);
-    ByteBuffer out = ByteBuffer.allocate(4 + keyBytes.length + all.size() * ctBytes);
-    out.putInt(keyBytes.length).put(keyBytes);
+    ByteBuffer out = ByteBuffer.allocate(4 + keyBytes.length + proof.length + all.size() * ctBytes);
+    out.putInt(keyBytes.length).put(keyBytes).put(proof);
     for (PaillierCiphertext c : all) {
       out.put(c.toBytes(key));
     }
@@ -755,6 +757,17 @@ public final class SsheParty {
     if (!key.parameters().equals(parameters)) {
       throw new SsheProtocolException("party " + p + " uses a " + key.parameters() + " key, the job asks for "
           + parameters);
+    }
+    // gcd(n, phi(n)) = 1, or the masks of our conversions would not hide our exponents from p
+    byte[] proof = new byte[ModulusProof.length(parameters)];
+    if (in.remaining() < proof.length) {
+      throw new SsheProtocolException("party " + p + "'s features end before the proof for its key");
+    }
+    in.get(proof);
+    try {
+      ModulusProof.verify(key, proof);
+    } catch (IllegalArgumentException e) {
+      throw new SsheProtocolException("party " + p + "'s key is refused: " + e.getMessage(), e);
     }
     int ctBytes = ciphertextBytes(key);
     SlotLayout rows = SlotLayout.forSums(key, SsheConfig.FEATURE_MAGNITUDE_BITS, batches.maxRows());

@@ -3,6 +3,7 @@ package dev.tandem.vertical.sshe;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.crypto.paillier.ModulusProof;
 import dev.tandem.crypto.paillier.PaillierCiphertext;
 import dev.tandem.crypto.paillier.PaillierParameters;
 import dev.tandem.crypto.paillier.PaillierPrivateKey;
@@ -116,7 +117,7 @@ class SsheAttackTest {
     ByteBuffer in = ByteBuffer.wrap(honest);
     int keyLength = in.getInt();
     int ctBytes = key.parameters().ciphertextBytes();
-    int rowStart = 4 + keyLength;
+    int rowStart = 4 + keyLength + ModulusProof.length(key.parameters());
     byte[] out = honest.clone();
     PaillierCiphertext zero = key.encrypt(BigInteger.ZERO, RANDOM);
     for (int b = 0; b < batches.count(); b++) {
