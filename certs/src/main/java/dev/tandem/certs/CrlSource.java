@@ -3,6 +3,7 @@ package dev.tandem.certs;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -33,13 +34,19 @@ public interface CrlSource {
   }
 
   /**
-   * A PEM CRL file, re-read whenever its modification time, size or file identity changes. A
-   * missing file means nothing is revoked.
+   * A PEM CRL file, re-read whenever its modification time, size or file identity changes. Fails
+   * closed: a missing file, or a list at or past its nextUpdate, throws (so a trust manager refuses
+   * every peer) rather than meaning that nothing is revoked.
    *
-   * @throws IllegalStateException from {@link CrlSource#current()} if the file is not a CRL
-   *     signed by {@code ca}, or cannot be read
+   * @throws IllegalStateException from {@link CrlSource#current()} if the file is missing, expired,
+   *     not a CRL signed by {@code ca}, or cannot be read
    */
   static CrlSource file(Path crlFile, X509Certificate ca) {
-    return new FileCrlSource(crlFile, ca);
+    return new FileCrlSource(crlFile, ca, Clock.systemUTC());
+  }
+
+  /** As {@link #file(Path, X509Certificate)}, judging nextUpdate by {@code clock}. */
+  static CrlSource file(Path crlFile, X509Certificate ca, Clock clock) {
+    return new FileCrlSource(crlFile, ca, clock);
   }
 }

@@ -10,6 +10,9 @@ import dev.tandem.certs.testing.TestPki;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509CRL;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,8 +32,22 @@ class CrlSourceTest {
   }
 
   @Test
-  void file_missing_meansNothingRevoked(@TempDir Path dir) {
-    assertEquals(Optional.empty(), CrlSource.file(dir.resolve("crl.pem"), pki.ca().certificate()).current());
+  void file_missing_failsClosed(@TempDir Path dir) {
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> CrlSource.file(dir.resolve("crl.pem"), pki.ca().certificate()).current());
+    assertTrue(e.getMessage().contains("is missing: every peer is refused"), e.getMessage());
+  }
+
+  @Test
+  void file_pastNextUpdate_failsClosed(@TempDir Path dir) {
+    Path file = dir.resolve("crl.pem");
+    pki.writeCrl(file);
+    Instant next = pki.ca().crl().getNextUpdate().toInstant();
+    CrlSource late = CrlSource.file(file, pki.ca().certificate(), Clock.fixed(next.plusSeconds(1), ZoneOffset.UTC));
+    IllegalStateException e = assertThrows(IllegalStateException.class, late::current);
+    assertTrue(e.getMessage().contains("expired at its nextUpdate"), e.getMessage());
+    CrlSource inTime = CrlSource.file(file, pki.ca().certificate(), Clock.fixed(next.minusSeconds(60), ZoneOffset.UTC));
+    assertTrue(inTime.current().isPresent());
   }
 
   @Test
@@ -50,13 +67,13 @@ class CrlSourceTest {
   }
 
   @Test
-  void file_deletedAfterLoad_meansNothingRevoked(@TempDir Path dir) throws Exception {
+  void file_deletedAfterLoad_failsClosed(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("crl.pem");
     pki.writeCrl(file);
     CrlSource source = CrlSource.file(file, pki.ca().certificate());
     assertTrue(source.current().isPresent());
     Files.delete(file);
-    assertEquals(Optional.empty(), source.current());
+    assertThrows(IllegalStateException.class, source::current);
   }
 
   @Test

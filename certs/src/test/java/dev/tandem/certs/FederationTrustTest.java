@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tandem.certs.testing.TestPki;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -111,6 +112,21 @@ class FederationTrustTest {
     Handshake.Outcome outcome = nodeDialsCoordinator("TLSv1.3", node, crls, coordinator, "localhost");
     assertFalse(outcome.succeeded());
     assertTrue(outcome.refusal().contains("is revoked by the federation CA"), outcome.refusal());
+  }
+
+  @Test
+  void handshake_revokedSiteAfterCrlFileMovedAway_isRefused(@TempDir Path dir) throws Exception {
+    Path crlFile = dir.resolve("crl.pem");
+    pki.ca().revokeSite("bank-1");
+    pki.writeCrl(crlFile);
+    CrlSource crls = CrlSource.file(crlFile, pki.ca().certificate());
+    assertFalse(nodeDialsCoordinator("TLSv1.3", node, crls, coordinator, "localhost").succeeded());
+
+    Files.move(crlFile, dir.resolve("crl.pem.moved"));
+
+    Handshake.Outcome outcome = nodeDialsCoordinator("TLSv1.3", node, crls, coordinator, "localhost");
+    assertFalse(outcome.succeeded(), "a missing CRL must not mean that nothing is revoked");
+    assertTrue(outcome.refusal().contains("is missing"), outcome.refusal());
   }
 
   @Test

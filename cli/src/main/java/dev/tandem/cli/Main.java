@@ -23,6 +23,14 @@ import picocli.CommandLine.Command;
 public final class Main {
   private Main() {}
 
+  static {
+    // before any H2 class loads: an embedded database's AUTO_SERVER (several commands on one node's
+    // or coordinator's database) listens on loopback only
+    if (System.getProperty("h2.bindAddress") == null) {
+      System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
+  }
+
   public static void main(String[] args) {
     System.exit(run(args));
   }

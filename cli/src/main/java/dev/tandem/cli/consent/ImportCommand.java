@@ -34,6 +34,9 @@ final class ImportCommand extends ConsentSubcommand {
             + " purposes %s; sha256 %s%n", result.rows(), file, (System.nanoTime() - start) / 1_000_000,
         result.granted(), result.revoked(), result.skippedErased(), String.join(", ", new java.util.TreeSet<>(
             result.purposes())), result.sha256());
+    if (result.duplicates() > 0) {
+      out.printf("%d rows repeated a recorded decision exactly and were recorded once%n", result.duplicates());
+    }
     return 0;
   }
 }

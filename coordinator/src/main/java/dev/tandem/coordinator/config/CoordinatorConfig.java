@@ -3,6 +3,7 @@ package dev.tandem.coordinator.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.coordinator.store.EmbeddedDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,6 +33,13 @@ public record CoordinatorConfig(
     int maxMessageBytes) {
 
   public static final int DEFAULT_PORT = 7443;
+
+  @Override
+  public String toString() {
+    return "CoordinatorConfig[host=" + host + ", port=" + port + ", sites=" + sites + ", database="
+        + EmbeddedDatabase.redact(databaseUrl) + "]";
+  }
+
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 
   public CoordinatorConfig {
@@ -122,13 +130,16 @@ public record CoordinatorConfig(
     }
   }
 
-  /** A plain path becomes an embedded H2 database file; a {@code jdbc:} URL is used as it is. */
+  /**
+   * A plain path becomes an embedded H2 database file, closed to other hosts and users
+   * ({@link EmbeddedDatabase#url}: loopback-only AUTO_SERVER, password in an owner-only file);
+   * a {@code jdbc:} URL is used as it is.
+   */
   public static String databaseUrl(Path baseDir, String database) {
     if (database.startsWith("jdbc:")) {
       return database;
     }
-    Path p = resolve(baseDir, database);
-    return "jdbc:h2:file:" + p.toAbsolutePath() + ";AUTO_SERVER=TRUE";
+    return EmbeddedDatabase.url(resolve(baseDir, database));
   }
 
   private static JsonNode required(JsonNode node, String key) {

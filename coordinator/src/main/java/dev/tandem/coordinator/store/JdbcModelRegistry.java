@@ -11,7 +11,6 @@ import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.Wire;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,7 +44,7 @@ public final class JdbcModelRegistry implements ModelRegistry {
    */
   public static JdbcModelRegistry open(String jdbcUrl) {
     try {
-      Connection c = DriverManager.getConnection(jdbcUrl);
+      Connection c = EmbeddedDatabase.connect(jdbcUrl);
       try (Statement s = c.createStatement()) {
         s.execute("""
             CREATE TABLE IF NOT EXISTS jobs (
@@ -92,7 +91,8 @@ public final class JdbcModelRegistry implements ModelRegistry {
       }
       return new JdbcModelRegistry(c);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot open the coordinator database " + jdbcUrl + ": " + e.getMessage(), e);
+      throw new IllegalStateException("cannot open the coordinator database " + EmbeddedDatabase.redact(jdbcUrl) + ": "
+          + EmbeddedDatabase.redact(e.getMessage()), e);
     }
   }
 

@@ -55,6 +55,7 @@ final class ConsentHandlers {
           .put("granted", summary.granted())
           .put("revoked", summary.revoked())
           .put("skippedErased", summary.skippedErased())
+          .put("duplicates", summary.duplicates())
           .put("purposes", new JsonArray(List.copyOf(new TreeSet<>(summary.purposes()))))
           .put("sha256", summary.sha256()));
     });

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.consent.ConsentPolicy;
+import dev.tandem.node.db.NodeDatabase;
+import dev.tandem.node.db.OwnerOnlyFiles;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.policy.SitePolicy;
 import dev.tandem.node.vertical.VerticalPolicy;
@@ -33,6 +35,8 @@ import java.util.Map;
  *   splitSeed: 7
  *   columns: {tenure: tenure_months}   # federation feature name: local column (optional)
  * database: node-db            # a path (embedded H2) or a jdbc: URL
+ * databaseKeyFile: node-db.key # optional: encrypt the embedded database at rest (H2 CIPHER=AES) with
+ *                              # the key in this file (created owner-only with a new database)
  * maxMessageBytes: 134217728   # default 128 MiB: a vertical job's SSHE_SETUP relays every party's encrypted features
  * privacy:                     # record-level DP budgets this node enforces (default: epsilon 10, delta 1e-5)
  *   epsilon: 8                 # for every purpose not listed below
@@ -205,7 +209,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
               resolve(dir, required(tls, "ca").asText()),
               tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null),
           source,
-          databaseUrl(dir, required(root, "database").asText()),
+          databaseUrl(dir, required(root, "database").asText(), databaseKeyFile(dir, root, lines)),
           root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES),
           budgets(root.path("privacy"), lines),
           consent(root.path("consent"), lines),
@@ -223,8 +227,8 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
         a.path("port").asInt(AdminConfig.DEFAULT_PORT), resolve(dir, a.path("tokenFile").asText("admin-token")));
   }
 
-  private static final Set<String> KEYS = Set.of("site", "coordinator", "tls", "data", "database", "maxMessageBytes",
-      "privacy", "consent", "vertical", "admin", "policy");
+  private static final Set<String> KEYS = Set.of("site", "coordinator", "tls", "data", "database",
+      "databaseKeyFile", "maxMessageBytes", "privacy", "consent", "vertical", "admin", "policy");
 
   private static void known(JsonNode node, String path, Set<String> keys, YamlLines lines) {
     if (!node.isObject()) {
@@ -338,12 +342,80 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     return new PrivacyBudgets(base, byPurpose);
   }
 
+  private static Path databaseKeyFile(Path dir, JsonNode root, YamlLines lines) {
+    JsonNode k = root.path("databaseKeyFile");
+    if (k.isMissingNode() || k.isNull()) {
+      return null;
+    }
+    if (!k.isTextual() || k.asText().isBlank()) {
+      throw new IllegalArgumentException(lines.at("databaseKeyFile") + "databaseKeyFile must be a file name, got '"
+          + k.asText() + "'");
+    }
+    if (root.path("database").asText().startsWith("jdbc:")) {
+      throw new IllegalArgumentException(lines.at("databaseKeyFile") + "databaseKeyFile encrypts the embedded"
+          + " database; with a jdbc: URL as database, encryption at rest is that database's own setting");
+    }
+    return resolve(dir, k.asText());
+  }
+
   /** A plain path becomes an embedded H2 database file; a {@code jdbc:} URL is used as it is. */
   public static String databaseUrl(Path baseDir, String database) {
+    return databaseUrl(baseDir, database, null);
+  }
+
+  /**
+   * A plain path becomes an embedded H2 database file, closed to other hosts and users: its
+   * {@code AUTO_SERVER} (for the administrative commands while the node runs) listens on loopback
+   * only and needs the random password kept owner-only in {@code PATH.password} (created at the
+   * first load); with {@code keyFile} the file is encrypted (AES) under the key in it, created
+   * owner-only with a new database. A {@code jdbc:} URL is used as it is.
+   *
+   * @throws IllegalStateException if {@code keyFile} is missing for an existing database
+   */
+  public static String databaseUrl(Path baseDir, String database, Path keyFile) {
     if (database.startsWith("jdbc:")) {
       return database;
     }
-    return "jdbc:h2:file:" + resolve(baseDir, database).toAbsolutePath() + ";AUTO_SERVER=TRUE";
+    Path db = resolve(baseDir, database).toAbsolutePath();
+    String password = OwnerOnlyFiles.readOrCreateSecret(Path.of(db + ".password"), "database password");
+    String url = "jdbc:h2:file:" + db + ";AUTO_SERVER=TRUE;TRACE_LEVEL_FILE=0";
+    if (keyFile == null) {
+      return url + ";PASSWORD=" + password;
+    }
+    if (!Files.exists(keyFile) && Files.exists(Path.of(db + ".mv.db"))) {
+      throw new IllegalStateException("the database key file " + keyFile + " is missing, and " + db
+          + ".mv.db exists: an encrypted database cannot be opened without its key (and an unencrypted one is not"
+          + " encrypted in place)");
+    }
+    String key = OwnerOnlyFiles.readOrCreateSecret(keyFile, "database key");
+    if (key.contains(" ") || key.contains(";")) {
+      throw new IllegalStateException("the database key file " + keyFile + " must hold one word without ';'");
+    }
+    return url + ";CIPHER=AES;PASSWORD=" + key + " " + password;
+  }
+
+  /**
+   * Where the node keeps its pseudonym secret, owner-only and outside the database: next to an
+   * embedded database ({@code PATH.pseudonym-secret}), else next to the node's TLS key
+   * ({@code pseudonym-secret}).
+   */
+  public Path pseudonymSecretFile() {
+    String prefix = "jdbc:h2:file:";
+    if (databaseUrl.startsWith(prefix)) {
+      String rest = databaseUrl.substring(prefix.length());
+      int semicolon = rest.indexOf(';');
+      Path db = Path.of(semicolon < 0 ? rest : rest.substring(0, semicolon));
+      if (db.isAbsolute()) {
+        return Path.of(db + ".pseudonym-secret");
+      }
+    }
+    return tls.key().toAbsolutePath().resolveSibling("pseudonym-secret");
+  }
+
+  @Override
+  public String toString() {
+    return "NodeConfig[site=" + site + ", coordinator=" + coordinator + ", database="
+        + NodeDatabase.redact(databaseUrl) + "]";
   }
 
   private static JsonNode required(JsonNode node, String key) {

@@ -8,8 +8,8 @@ import java.util.Objects;
  * One consent decision of a subject for a purpose, in force from {@code since} until a later
  * decision for the same subject and purpose.
  *
- * @param subjectId the subject's id in the site's systems: 1 to 256 characters, no control
- *     characters, no leading or trailing blank
+ * @param subjectId the subject's id in the site's systems: 1 to 256 characters of well-formed
+ *     Unicode (no lone surrogate), no control characters, no leading or trailing blank
  * @param purpose a name accepted by {@link Purposes#check}
  * @param state granted or revoked
  * @param since when the decision takes effect; kept to the microsecond (finer digits are dropped)
@@ -63,7 +63,34 @@ public record Consent(String subjectId, String purpose, ConsentState state, Inst
     if (hasControl(subjectId)) {
       throw new IllegalArgumentException("subject id holds a control character");
     }
+    int lone = loneSurrogate(subjectId);
+    if (lone >= 0) {
+      throw new IllegalArgumentException(String.format("subject id is not well-formed Unicode: a lone surrogate"
+          + " U+%04X at character %d (its UTF-8 form would be '?', the same as another id's)",
+          (int) subjectId.charAt(lone), lone + 1));
+    }
     return subjectId;
+  }
+
+  /**
+   * The index of the first unpaired surrogate in {@code s}, or -1 if {@code s} is well-formed
+   * UTF-16 (then its UTF-8 encoding is exact and distinct strings have distinct bytes).
+   */
+  public static int loneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return i;
+      }
+      if (Character.isLowSurrogate(c)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static String optional(String name, String value, int max) {

@@ -97,6 +97,9 @@ final class JdbcConsentRegistry implements ConsentRegistry {
       if (erased(pseudonym)) {
         throw new IllegalStateException("the subject was erased; the registry keeps no consent for it");
       }
+      if (sameInstant(consent)) {
+        return consent; // an exact duplicate of a recorded decision: nothing changes
+      }
       try (PreparedStatement ps = connection.prepareStatement(
           "INSERT INTO consent_events(" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")) {
         bind(ps, 0, consent);
@@ -135,6 +138,7 @@ final class JdbcConsentRegistry implements ConsentRegistry {
       long skipped = 0;
       Set<String> purposes = new TreeSet<>();
       Map<String, String> checkedPurposes = new HashMap<>();
+      long before = lastId();
       try (BulkInsert insert = new BulkInsert()) {
         long line = 1;
         for (String text = readLine(in); text != null; text = readLine(in)) {
@@ -174,11 +178,91 @@ final class JdbcConsentRegistry implements ConsentRegistry {
         }
         insert.flush();
       }
-      ConsentImport summary = new ConsentImport(rows, granted, revoked, skipped, purposes,
+      refuseContradictions(before);
+      long grantedAgain = dropDuplicates(before, ConsentState.GRANTED);
+      long revokedAgain = dropDuplicates(before, ConsentState.REVOKED);
+      granted -= grantedAgain;
+      revoked -= revokedAgain;
+      ConsentImport summary = new ConsentImport(rows, granted, revoked, skipped, grantedAgain + revokedAgain, purposes,
           HexFormat.of().formatHex(sha.digest()));
       journal.imported(summary);
       return summary;
     });
+  }
+
+  /**
+   * Whether {@code c} repeats a decision recorded for its subject and purpose at the same instant.
+   *
+   * @return true if an identical decision is recorded (then nothing is to be written)
+   * @throws IllegalArgumentException naming the subject, purpose and instant if a different
+   *     decision is recorded at that instant
+   */
+  private boolean sameInstant(Consent c) throws SQLException {
+    boolean identical = false;
+    try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS
+        + " FROM consent_events WHERE subject_id = ? AND purpose = ? AND since = ?")) {
+      ps.setString(1, c.subjectId());
+      ps.setString(2, c.purpose());
+      ps.setObject(3, utc(c.since()));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Consent recorded = consent(rs);
+          if (recorded.state() != c.state()) {
+            throw contradiction(c.subjectId(), c.purpose(), c.since());
+          }
+          identical |= recorded.equals(c);
+        }
+      }
+    }
+    return identical;
+  }
+
+  private static IllegalArgumentException contradiction(String subject, String purpose, Instant since) {
+    return new IllegalArgumentException("consent refused, nothing was changed: contradictory decisions (granted and"
+        + " revoked) for subject '" + subject + "', purpose " + purpose + " at the same instant " + since);
+  }
+
+  private long lastId() throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT COALESCE(MAX(id), 0) FROM consent_events");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * Refuses an import whose rows (ids above {@code before}) contradict each other or a recorded
+   * decision: another state for the same subject and purpose at the same instant.
+   */
+  private void refuseContradictions(long before) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("SELECT n.subject_id, n.purpose, n.since"
+        + " FROM consent_events n JOIN consent_events o ON o.subject_id = n.subject_id AND o.purpose = n.purpose"
+        + " AND o.since = n.since AND o.state <> n.state WHERE n.id > ? ORDER BY n.id FETCH FIRST 1 ROWS ONLY")) {
+      ps.setLong(1, before);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          throw contradiction(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant());
+        }
+      }
+    }
+  }
+
+  /**
+   * Removes the rows of an import (ids above {@code before}) in {@code state} that repeat an earlier
+   * row exactly, so that importing a file twice, or a row twice, records each decision once.
+   *
+   * @return how many were removed
+   */
+  private long dropDuplicates(long before, ConsentState state) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("DELETE FROM consent_events n WHERE n.id > ?"
+        + " AND n.state = ? AND EXISTS (SELECT 1 FROM consent_events o WHERE o.subject_id = n.subject_id"
+        + " AND o.purpose = n.purpose AND o.since = n.since AND o.state = n.state"
+        + " AND o.evidence IS NOT DISTINCT FROM n.evidence AND o.policy_version IS NOT DISTINCT FROM n.policy_version"
+        + " AND o.id < n.id)")) {
+      ps.setLong(1, before);
+      ps.setString(2, state.name());
+      return ps.executeUpdate();
+    }
   }
 
   /** Inserts many rows: {@value #ROWS_PER_INSERT} per statement, statements batched; the rest one by one. */

@@ -1,8 +1,11 @@
 package dev.tandem.node.consent;
 
 import dev.tandem.node.db.NodeDatabase;
+import dev.tandem.node.db.OwnerOnlyFiles;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,8 +20,10 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Maps a subject id to its pseudonym: HMAC-SHA256 of the id's UTF-8 bytes under a per-node secret,
  * as 64 lower-case hex characters. The secret (32 bytes from {@link SecureRandom}) is created at
- * the first start and kept in the node database, table {@code node_secrets}; without it nobody can
- * link a pseudonym to an id.
+ * the first start in its own owner-only file, outside the database that holds the raw subject ids,
+ * so that a copy of the database alone does not link a pseudonym to an id. A secret that an older
+ * node kept in the database (table {@code node_secrets}) is moved to the file once, so that every
+ * pseudonym stays the same.
  *
  * <p>Thread-safe. {@link #toString()} never shows the secret.
  */
@@ -29,7 +34,6 @@ public final class Pseudonyms {
   static final String SECRET_NAME = "subject-pseudonym-hmac-sha256";
   private static final int SECRET_LENGTH = 32;
   private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
-  private static final SecureRandom RANDOM = new SecureRandom();
 
   private final SecretKeySpec key;
   private final ThreadLocal<Mac> macs;
@@ -40,41 +44,56 @@ public final class Pseudonyms {
   }
 
   /**
-   * Loads the node's secret from the database at {@code jdbcUrl}, creating the table and the
-   * secret if this is the first start.
+   * Loads the node's secret from {@code secretFile}, creating it at the first start; a secret still
+   * in the database at {@code jdbcUrl} is moved to the file first (and deleted from the database).
    *
-   * @throws IllegalStateException with the database's message if it cannot be read or written
+   * @throws IllegalStateException if the file or the database cannot be read or written, holds a
+   *     malformed secret, or the two hold different secrets
    */
-  public static Pseudonyms open(String jdbcUrl) {
+  public static Pseudonyms open(Path secretFile, String jdbcUrl) {
+    Objects.requireNonNull(secretFile, "secretFile");
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-    try (Connection c = NodeDatabase.open(jdbcUrl,
-        "CREATE TABLE IF NOT EXISTS node_secrets (name VARCHAR(64) PRIMARY KEY, secret BYTEA NOT NULL)")) {
-      byte[] secret = read(c);
-      if (secret == null) {
-        byte[] fresh = new byte[SECRET_LENGTH];
-        RANDOM.nextBytes(fresh);
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO node_secrets(name, secret) VALUES (?, ?)")) {
-          ps.setString(1, SECRET_NAME);
-          ps.setBytes(2, fresh);
-          ps.executeUpdate();
-        } catch (SQLException e) {
-          if (!"23505".equals(e.getSQLState())) {
-            throw e;
-          }
-          // another process created it first: use theirs
+    try (Connection c = NodeDatabase.open(jdbcUrl)) {
+      byte[] inDatabase = readFromDatabase(c);
+      if (inDatabase != null) {
+        if (inDatabase.length != SECRET_LENGTH) {
+          throw new IllegalStateException("the node database holds a malformed pseudonym secret");
         }
-        secret = read(c);
+        OwnerOnlyFiles.write(secretFile, HexFormat.of().formatHex(inDatabase), false);
+        byte[] kept = load(secretFile);
+        if (!MessageDigest.isEqual(kept, inDatabase)) {
+          throw new IllegalStateException("the pseudonym secret in " + secretFile + " differs from the one in the"
+              + " node database: pseudonyms would change; keep the right one and remove the other");
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM node_secrets WHERE name = ?")) {
+          ps.setString(1, SECRET_NAME);
+          ps.executeUpdate();
+        }
+        return new Pseudonyms(kept);
       }
-      if (secret == null || secret.length != SECRET_LENGTH) {
-        throw new IllegalStateException("the node database holds a malformed pseudonym secret");
-      }
-      return new Pseudonyms(secret);
     } catch (SQLException e) {
       throw NodeDatabase.cannotOpen(jdbcUrl, e);
     }
+    OwnerOnlyFiles.readOrCreateSecret(secretFile, "pseudonym secret");
+    return new Pseudonyms(load(secretFile));
   }
 
-  private static byte[] read(Connection c) throws SQLException {
+  private static byte[] load(Path file) {
+    String hex = OwnerOnlyFiles.read(file, "pseudonym secret");
+    if (!hex.matches("[0-9a-f]{" + 2 * SECRET_LENGTH + "}")) {
+      throw new IllegalStateException("the pseudonym secret file " + file + " must hold " + 2 * SECRET_LENGTH
+          + " lower-case hex characters");
+    }
+    return HexFormat.of().parseHex(hex);
+  }
+
+  /** The secret an older node kept in table node_secrets, or null (no table or no row). */
+  private static byte[] readFromDatabase(Connection c) throws SQLException {
+    try (ResultSet tables = c.getMetaData().getTables(null, null, "NODE_SECRETS", null)) {
+      if (!tables.next()) {
+        return null;
+      }
+    }
     try (PreparedStatement ps = c.prepareStatement("SELECT secret FROM node_secrets WHERE name = ?")) {
       ps.setString(1, SECRET_NAME);
       try (ResultSet rs = ps.executeQuery()) {

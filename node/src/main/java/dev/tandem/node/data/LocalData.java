@@ -1,6 +1,7 @@
 package dev.tandem.node.data;
 
 import dev.tandem.model.RowView;
+import dev.tandem.node.consent.Consent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -95,6 +96,10 @@ public final class LocalData {
       String id = table.value(i, cfg.idColumn());
       if (id == null || id.isBlank()) {
         throw new IllegalArgumentException(source + " line " + table.line(i) + ": blank id");
+      }
+      if (Consent.loneSurrogate(id) >= 0) {
+        throw new IllegalArgumentException(source + " line " + table.line(i)
+            + ": the id is not well-formed Unicode (a lone surrogate)");
       }
       if (!seen.add(id)) {
         throw new IllegalArgumentException(source + " line " + table.line(i) + ": repeated id");

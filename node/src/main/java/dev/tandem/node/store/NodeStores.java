@@ -14,7 +14,8 @@ import java.time.Clock;
 /**
  * A node's consent registry, pseudonyms, audit log and pieces of vertical models, opened together
  * over its database as the node process and the administrative commands both need them. Several
- * processes may open the same embedded database at once (H2 in AUTO_SERVER mode).
+ * processes may open the same embedded database at once (H2 in AUTO_SERVER mode, on loopback only and
+ * with a password: {@link NodeConfig#databaseUrl(java.nio.file.Path, String, java.nio.file.Path)}).
  */
 public final class NodeStores implements AutoCloseable {
   private final AuditLog audit;
@@ -39,7 +40,7 @@ public final class NodeStores implements AutoCloseable {
     X509Certificate ca = Pem.readCertificate(config.tls().ca());
     AuditLog audit = AuditLog.open(config.databaseUrl(), new IssuedCertificate(
         Pem.readCertificate(config.tls().cert()), Pem.readPrivateKey(config.tls().key())), ca, clock);
-    Pseudonyms pseudonyms = Pseudonyms.open(config.databaseUrl());
+    Pseudonyms pseudonyms = Pseudonyms.open(config.pseudonymSecretFile(), config.databaseUrl());
     ConsentRegistry consent = ConsentRegistry.open(config.databaseUrl(), pseudonyms, audit.consentJournal(), clock);
     VerticalModels verticalModels = VerticalModels.open(config.databaseUrl(), clock);
     return new NodeStores(audit, pseudonyms, consent, verticalModels, ca, clock);

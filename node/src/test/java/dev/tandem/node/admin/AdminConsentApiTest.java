@@ -165,6 +165,14 @@ class AdminConsentApiTest {
   }
 
   @Test
+  void grant_subjectWithLoneSurrogate_is400NotThePseudonymOfQuestionMark() {
+    JsonObject error = f.post("/consent/grant", "{\"subject\":\"sur-\\ud800\",\"purpose\":\"churn\"}")
+        .expect(400);
+    assertTrue(error.getString("error").contains("lone surrogate"), error.encode());
+    assertTrue(f.stores.consent().history("sur-?").isEmpty());
+  }
+
+  @Test
   void grant_malformedJson_is400WithMessage() {
     assertTrue(f.post("/consent/grant", "{\"subject\":").expect(400).getString("error").startsWith("the body is not"));
     assertTrue(f.post("/consent/grant", "[1]").expect(400).getString("error").contains("JSON object"));

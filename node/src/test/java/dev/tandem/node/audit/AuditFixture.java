@@ -35,7 +35,7 @@ final class AuditFixture implements AutoCloseable {
   AuditFixture(Path dir) {
     url = "jdbc:h2:file:" + dir.resolve("node");
     log = AuditLog.open(url, node, ca(), clock);
-    pseudonyms = Pseudonyms.open(url);
+    pseudonyms = Pseudonyms.open(dir.resolve("node.pseudonym-secret"), url);
     consent = ConsentRegistry.open(url, pseudonyms, log.consentJournal(), clock);
   }
 

@@ -40,7 +40,8 @@ public final class ConsentLoadBenchmark {
   record Result(long importMillis, long selectMillis, int selected, long merkleMillis) {}
 
   static Result run(String url, long rows) {
-    Pseudonyms pseudonyms = Pseudonyms.open(url);
+    Pseudonyms pseudonyms = Pseudonyms.open(Path.of(url.substring("jdbc:h2:file:".length()) + ".pseudonym-secret"),
+        url);
     try (ConsentRegistry registry = ConsentRegistry.open(url, pseudonyms, new RecordingJournal(),
         Clock.systemUTC())) {
       long t0 = System.nanoTime();
