@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's `bench/run.sh vertical` path, shortened: every row and field it reports is there. */
+/** bench/README.md's `bench/run.sh vertical` path, shortened: every row and field it reports is there. */
 class VerticalBenchTest {
   @Test
   void main_shortRun_writesEveryModeWithEpochSeconds(@TempDir Path dir) throws Exception {
