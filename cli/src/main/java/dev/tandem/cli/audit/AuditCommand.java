@@ -9,8 +9,9 @@ import picocli.CommandLine.Spec;
 /** {@code tandem audit}: export and verify a node's consent audit log, answer subject access. */
 @Command(
     name = "audit",
-    description = "Export a node's signed audit log, verify an export offline, answer a subject-access request.",
-    subcommands = {ExportCommand.class, VerifyCommand.class, SubjectCommand.class})
+    description = "Export a node's signed audit log, verify an export offline, answer a subject-access request,"
+        + " fetch the coordinator's record of a site's latest countersigned head.",
+    subcommands = {ExportCommand.class, VerifyCommand.class, SubjectCommand.class, HeadCommand.class})
 public final class AuditCommand implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
@@ -21,7 +22,7 @@ public final class AuditCommand implements Callable<Integer> {
   /** Without a subcommand: prints the usage to stderr and fails. */
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println(spec.qualifiedName() + ": missing subcommand (export, verify, subject)");
+    spec.commandLine().getErr().println(spec.qualifiedName() + ": missing subcommand (export, verify, subject, head)");
     spec.commandLine().usage(spec.commandLine().getErr());
     return 1;
   }

@@ -50,8 +50,14 @@ class DemoEndToEndTest {
     Path nodeYaml = work.resolve("sites").resolve("branch-south").resolve("branch-south.yaml");
     Path ca = work.resolve("ca").resolve("ca.pem");
     Path audit = dir.resolve("south-audit.json");
+    Path report = dir.resolve("subject.json");
+    // the subject-access report first: it is anchored in the log, so the export after it holds the anchor
+    assertEquals(0, Main.run("audit", "subject", "--config", nodeYaml.toString(), "7590-VHVEG", "--out",
+        report.toString()));
     assertEquals(0, Main.run("audit", "export", "--config", nodeYaml.toString(), "--out", audit.toString()));
     assertEquals(0, Main.run("audit", "verify", audit.toString(), "--ca", ca.toString()));
+    assertEquals(0, Main.run("audit", "verify", audit.toString(), "--ca", ca.toString(), "--subject",
+        report.toString()));
     String original = Files.readString(audit);
     int at = original.indexOf("records");
     assertTrue(at > 0, "the export holds round entries");

@@ -19,6 +19,8 @@ import dev.tandem.proto.v1.EvaluationReport;
 import dev.tandem.proto.v1.FederationGrpc;
 import dev.tandem.proto.v1.HeadCountersigned;
 import dev.tandem.proto.v1.HeadToSign;
+import dev.tandem.proto.v1.LatestHeadRecord;
+import dev.tandem.proto.v1.LatestHeadRequest;
 import dev.tandem.proto.v1.ModelUpdate;
 import dev.tandem.proto.v1.NumericMoments;
 import dev.tandem.proto.v1.ScoreRequest;
@@ -55,6 +57,8 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
    * @param registry remembers each site's latest countersigned head, so a rolled-back or forked log is refused
    * @param scoring relays scoring requests of vertical models between their parties
    */
+  private final LatestHeads latestHeads;
+
   public FederationService(ConnectedSites sites, Jobs jobs, IssuedCertificate coordinatorKey, ModelRegistry registry,
       Clock clock, VerticalScoring scoring) {
     this.sites = sites;
@@ -63,6 +67,26 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
     this.registry = registry;
     this.clock = clock;
     this.scoring = scoring;
+    this.latestHeads = new LatestHeads(registry, coordinatorKey, clock);
+  }
+
+  @Override
+  public void latestHead(LatestHeadRequest request, StreamObserver<LatestHeadRecord> observer) {
+    String site = Caller.current().siteId();
+    if (!request.getSite().isEmpty() && !request.getSite().equals(site)) {
+      observer.onError(Status.PERMISSION_DENIED.withDescription("a node may ask only for its own audit head")
+          .asRuntimeException());
+      return;
+    }
+    LatestHeadRecord record;
+    try {
+      record = latestHeads.record(site);
+    } catch (io.grpc.StatusRuntimeException e) {
+      observer.onError(e);
+      return;
+    }
+    observer.onNext(record);
+    observer.onCompleted();
   }
 
   @Override

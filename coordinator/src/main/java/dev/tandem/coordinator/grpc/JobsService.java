@@ -1,5 +1,6 @@
 package dev.tandem.coordinator.grpc;
 
+import dev.tandem.certs.IssuedCertificate;
 import dev.tandem.coordinator.jobs.JobEvent;
 import dev.tandem.coordinator.jobs.JobEvents;
 import dev.tandem.coordinator.jobs.Jobs;
@@ -12,6 +13,8 @@ import dev.tandem.proto.Wire;
 import dev.tandem.proto.v1.JobAccepted;
 import dev.tandem.proto.v1.JobFinished;
 import dev.tandem.proto.v1.JobsGrpc;
+import dev.tandem.proto.v1.LatestHeadRecord;
+import dev.tandem.proto.v1.LatestHeadRequest;
 import dev.tandem.proto.v1.ListModelsRequest;
 import dev.tandem.proto.v1.ListModelsResponse;
 import dev.tandem.proto.v1.ModelVersion;
@@ -22,6 +25,7 @@ import dev.tandem.proto.v1.WatchJobRequest;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,14 +34,33 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
-/** The operator's side of the coordinator: submit and watch jobs, list model versions. */
+/**
+ * The operator's side of the coordinator: submit and watch jobs, list model versions, and fetch the
+ * signed record of a site's latest countersigned audit head.
+ */
 public final class JobsService extends JobsGrpc.JobsImplBase {
   private final Jobs jobs;
   private final ModelRegistry registry;
+  private final LatestHeads latestHeads;
 
-  public JobsService(Jobs jobs, ModelRegistry registry) {
+  /** A service whose LatestHead answers are signed with {@code coordinatorKey} and dated by {@code clock}. */
+  public JobsService(Jobs jobs, ModelRegistry registry, IssuedCertificate coordinatorKey, Clock clock) {
     this.jobs = jobs;
     this.registry = registry;
+    this.latestHeads = new LatestHeads(registry, coordinatorKey, clock);
+  }
+
+  @Override
+  public void latestHead(LatestHeadRequest request, StreamObserver<LatestHeadRecord> observer) {
+    LatestHeadRecord record;
+    try {
+      record = latestHeads.record(request.getSite());
+    } catch (io.grpc.StatusRuntimeException e) {
+      observer.onError(e);
+      return;
+    }
+    observer.onNext(record);
+    observer.onCompleted();
   }
 
   @Override

@@ -87,7 +87,7 @@ public final class CoordinatorServer implements AutoCloseable {
         .keepAliveTimeout(10, TimeUnit.SECONDS)
         .addService(ServerInterceptors.intercept(new FederationService(sites, jobs, own, registry, clock, scoring),
             identity))
-        .addService(ServerInterceptors.intercept(new JobsService(jobs, registry), identity))
+        .addService(ServerInterceptors.intercept(new JobsService(jobs, registry, own, clock), identity))
         .build();
     try {
       server.start();

@@ -15,5 +15,10 @@ public enum AuditEntryType {
   /** The coordinator countersigned the log head. */
   HEAD_COUNTERSIGNED,
   /** The node scored subjects with a vertical model piece: a Merkle root over the pseudonyms of the records used. */
-  SUBJECTS_SCORED
+  SUBJECTS_SCORED,
+  /**
+   * The node made a subject-access report: its pseudonym and the log head the report was made from,
+   * so that the report cannot later be cut back to an earlier head.
+   */
+  SUBJECT_ACCESS_REPORTED
 }

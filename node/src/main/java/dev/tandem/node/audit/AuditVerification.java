@@ -41,7 +41,12 @@ public record AuditVerification(String site, long entries, long countersignedThr
     /** A countersignature is not a valid coordinator signature of this site's head. */
     BAD_COUNTERSIGNATURE,
     /** A subject-access proof does not hold against the signed round entries. */
-    BAD_PROOF
+    BAD_PROOF,
+    /**
+     * Entries that no coordinator countersignature covers (or an empty log): a cut or rewrite of
+     * them would not show; refused unless the verifier is told to allow it.
+     */
+    UNCOUNTERSIGNED
   }
 
   /**

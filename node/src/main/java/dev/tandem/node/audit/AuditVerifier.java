@@ -49,19 +49,58 @@ public final class AuditVerifier {
   private AuditVerifier() {}
 
   /**
-   * Verifies the export in {@code file}.
+   * What the verifier may accept and what it compares with.
+   *
+   * @param allowUncountersigned accept a log whose entries after the last countersigned head (other
+   *     than records of countersignatures and subject-access anchors) are not countersigned, or
+   *     that has no countersigned head at all (an empty log included); by default such a log is
+   *     {@link Problem#UNCOUNTERSIGNED}, since a cut or rewrite of those entries would not show
+   * @param coordinatorHead the coordinator's signed record of the site's latest countersigned head
+   *     ({@code tandem audit head}), or null: a log that ends before it or differs at it was cut or
+   *     rewritten, even if its own countersignatures were dropped
+   */
+  public record Options(boolean allowUncountersigned, CoordinatorHead coordinatorHead) {
+    /** The default: a countersigned head required, no coordinator record. */
+    public static Options strict() {
+      return new Options(false, null);
+    }
+
+    /** These options, accepting uncountersigned entries. */
+    public Options allowingUncountersigned() {
+      return new Options(true, coordinatorHead);
+    }
+
+    /** These options, comparing with {@code head}. */
+    public Options withCoordinatorHead(CoordinatorHead head) {
+      return new Options(allowUncountersigned, Objects.requireNonNull(head, "head"));
+    }
+  }
+
+  /**
+   * Verifies the export in {@code file} with {@link Options#strict()}.
    *
    * @throws UncheckedIOException if the file cannot be read
    */
   public static AuditVerification verify(Path file, X509Certificate federationCa) {
-    return verify(read(file), federationCa);
+    return verify(read(file), federationCa, Options.strict());
+  }
+
+  /** Verifies the export in {@code file}. */
+  public static AuditVerification verify(Path file, X509Certificate federationCa, Options options) {
+    return verify(read(file), federationCa, options);
+  }
+
+  /** Verifies export JSON text with {@link Options#strict()}. */
+  public static AuditVerification verify(String exportJson, X509Certificate federationCa) {
+    return verify(exportJson, federationCa, Options.strict());
   }
 
   /** Verifies export JSON text. */
-  public static AuditVerification verify(String exportJson, X509Certificate federationCa) {
+  public static AuditVerification verify(String exportJson, X509Certificate federationCa, Options options) {
     Objects.requireNonNull(exportJson, "exportJson");
     Objects.requireNonNull(federationCa, "federationCa");
-    return new Check(exportJson, federationCa).run();
+    Objects.requireNonNull(options, "options");
+    return new Check(exportJson, federationCa, options).run();
   }
 
   /**
@@ -71,16 +110,22 @@ public final class AuditVerifier {
    * @throws UncheckedIOException if a file cannot be read
    */
   public static AuditVerification verifySubjectAccess(Path exportFile, Path reportFile, X509Certificate federationCa) {
+    return verifySubjectAccess(exportFile, reportFile, federationCa, Options.strict());
+  }
+
+  /** As {@link #verifySubjectAccess(Path, Path, X509Certificate)} with {@code options} for the log. */
+  public static AuditVerification verifySubjectAccess(Path exportFile, Path reportFile, X509Certificate federationCa,
+      Options options) {
     String export = read(exportFile);
     SubjectAccessReport report;
     try {
       report = SubjectAccessReport.parse(read(reportFile));
     } catch (IllegalArgumentException e) {
-      Check check = new Check(export, federationCa);
+      Check check = new Check(export, federationCa, options);
       AuditVerification log = check.run();
       return log.valid() ? check.result(new Failure(0, Problem.MALFORMED, e.getMessage()), 0) : log;
     }
-    return verifySubjectAccess(export, report, federationCa);
+    return verifySubjectAccess(export, report, federationCa, options);
   }
 
   /**
@@ -91,8 +136,14 @@ public final class AuditVerifier {
    */
   public static AuditVerification verifySubjectAccess(String exportJson, SubjectAccessReport report,
       X509Certificate federationCa) {
+    return verifySubjectAccess(exportJson, report, federationCa, Options.strict());
+  }
+
+  /** As {@link #verifySubjectAccess(String, SubjectAccessReport, X509Certificate)} with {@code options}. */
+  public static AuditVerification verifySubjectAccess(String exportJson, SubjectAccessReport report,
+      X509Certificate federationCa, Options options) {
     Objects.requireNonNull(report, "report");
-    Check check = new Check(exportJson, federationCa);
+    Check check = new Check(exportJson, federationCa, options);
     AuditVerification log = check.run();
     if (!log.valid()) {
       return log;
@@ -120,6 +171,7 @@ public final class AuditVerifier {
   private static final class Check {
     private final String text;
     private final X509Certificate ca;
+    private final Options options;
     private String site = "";
     private final List<Row> rows = new ArrayList<>();
     private final Map<String, X509Certificate> nodeCerts = new HashMap<>();
@@ -128,9 +180,10 @@ public final class AuditVerifier {
     private final Map<Long, AuditEntryType> types = new HashMap<>();
     private long countersignedThrough;
 
-    Check(String text, X509Certificate ca) {
+    Check(String text, X509Certificate ca, Options options) {
       this.text = text;
       this.ca = ca;
+      this.options = options;
     }
 
     AuditVerification result(Failure failure, int proofs) {
@@ -153,6 +206,12 @@ public final class AuditVerifier {
       int checked = sequence(candidates);
       chain(checked, candidates);
       heads(root, checked, candidates);
+      if (options.coordinatorHead() != null) {
+        coordinatorHead(options.coordinatorHead(), checked, candidates);
+      }
+      if (!options.allowUncountersigned() && candidates.isEmpty()) {
+        uncountersigned(checked, candidates); // a weaker finding: reported only for an otherwise valid log
+      }
       Optional<Candidate> first = candidates.stream()
           .min(Comparator.comparingLong((Candidate c) -> c.failure().seq()).thenComparingInt(Candidate::rank));
       if (first.isPresent()) {
@@ -357,6 +416,69 @@ public final class AuditVerifier {
       }
     }
 
+    /** The coordinator's record of the latest head it countersigned, against the entries. */
+    private void coordinatorHead(CoordinatorHead head, int inPlace, List<Candidate> out) {
+      Optional<String> problem = head.problem(ca);
+      if (problem.isEmpty() && !head.site().equals(site)) {
+        problem = Optional.of("the coordinator head record is for site '" + head.site() + "', the export for '" + site
+            + "'");
+      }
+      if (problem.isPresent()) {
+        out.add(new Candidate(new Failure(0, Problem.BAD_COUNTERSIGNATURE, problem.get()), 2));
+        return;
+      }
+      if (head.seq() == 0) {
+        return;
+      }
+      String coordinator = SiteIdentity.fromCertificate(head.coordinatorCertificate()).siteId();
+      long last = rows.size();
+      if (head.seq() > last) {
+        out.add(new Candidate(new Failure(last + 1, Problem.TRUNCATED, "coordinator '" + coordinator
+            + "' countersigned the head at entry " + head.seq() + " on " + head.countersignedAt() + " (its record of "
+            + head.issuedAt() + "), but the export ends at entry " + last + (last == 0 ? ": the log was emptied"
+            : ": entries " + (last + 1) + " to " + head.seq() + " at least were cut")), 2));
+        return;
+      }
+      if (head.seq() > inPlace) {
+        return; // the sequence is already broken before this entry
+      }
+      if (!MessageDigest.isEqual(rows.get((int) head.seq() - 1).hash(), head.headHash())) {
+        out.add(new Candidate(new Failure(head.seq(), Problem.CHANGED, "it is not the entry whose hash coordinator '"
+            + coordinator + "' countersigned on " + head.countersignedAt() + " (the log was rewritten up to here)"), 2));
+        return;
+      }
+      countersignedThrough = Math.max(countersignedThrough, head.seq());
+    }
+
+    /**
+     * Refuses entries after the last countersigned head other than records of countersignatures
+     * and subject-access anchors (whose loss hides no use of data), and a log with no countersigned
+     * head at all.
+     */
+    private void uncountersigned(int inPlace, List<Candidate> out) {
+      String hint = " (have the head countersigned, compare with the coordinator's record from tandem audit head,"
+          + " or allow it explicitly with --allow-uncountersigned)";
+      if (rows.isEmpty()) {
+        out.add(new Candidate(new Failure(0, Problem.UNCOUNTERSIGNED, "the log is empty and nothing countersigned"
+            + " shows that it was not emptied" + hint), 3));
+        return;
+      }
+      if (countersignedThrough == 0) {
+        out.add(new Candidate(new Failure(1, Problem.UNCOUNTERSIGNED, "no coordinator countersignature covers the log:"
+            + " a cut or a rewrite with the node's own key would not show" + hint), 3));
+        return;
+      }
+      for (long seq = countersignedThrough + 1; seq <= inPlace; seq++) {
+        AuditEntryType type = types.get(seq);
+        if (type != null && type != AuditEntryType.HEAD_COUNTERSIGNED && type != AuditEntryType.SUBJECT_ACCESS_REPORTED) {
+          out.add(new Candidate(new Failure(seq, Problem.UNCOUNTERSIGNED, "entries " + seq + " to " + rows.size()
+              + " come after the last countersigned head (entry " + countersignedThrough + "): a cut or rewrite of"
+              + " them would not show" + hint), 3));
+          return;
+        }
+      }
+    }
+
     private HeadCountersignature countersignature(JsonNode n, String site) {
       return new HeadCountersignature(site, ProofJson.number(n, "seq"), ProofJson.hex(ProofJson.text(n, "headHash")),
           Pem.decodeCertificate(ProofJson.text(n, "certificate")),
@@ -372,6 +494,10 @@ public final class AuditVerifier {
       if (report.headSeq() > rows.size()) {
         return Optional.of(new Failure(report.headSeq(), Problem.BAD_PROOF, "the report covers the log up to entry "
             + report.headSeq() + ", the export ends at " + rows.size() + ": verify it with a newer export"));
+      }
+      Optional<Failure> anchor = anchor(report);
+      if (anchor.isPresent()) {
+        return anchor;
       }
       byte[] pseudonym = HexFormat.of().parseHex(report.pseudonym());
       Set<Long> covered = new HashSet<>();
@@ -389,13 +515,42 @@ public final class AuditVerifier {
           return f;
         }
       }
-      for (long seq = 1; seq <= report.headSeq(); seq++) {
+      for (long seq = 1; seq < report.anchorSeq(); seq++) {
         AuditEntryType type = types.get(seq);
         if ((type == AuditEntryType.ROUND_CONTRIBUTED || type == AuditEntryType.SUBJECTS_SCORED)
             && !covered.contains(seq)) {
           return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the report omits "
               + (type == AuditEntryType.ROUND_CONTRIBUTED ? "round" : "scoring") + " entry " + seq));
         }
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * The report's anchor: the {@code SUBJECT_ACCESS_REPORTED} entry the node appended when it made
+     * the report, which commits to the report's pseudonym and head, so that a report cut back to an
+     * earlier head (or edited to cite fewer uses) does not verify.
+     */
+    private Optional<Failure> anchor(SubjectAccessReport report) {
+      long a = report.anchorSeq();
+      if (a < 1 || a > rows.size() || types.get(a) != AuditEntryType.SUBJECT_ACCESS_REPORTED) {
+        return Optional.of(new Failure(a, Problem.BAD_PROOF, "the report's anchor, entry " + a + ", is not a "
+            + AuditEntryType.SUBJECT_ACCESS_REPORTED + " entry of the export (a report must be anchored in the log"
+            + " it was made from; export the log after making the report)"));
+      }
+      JsonNode p = payloads.get(a);
+      if (!report.pseudonym().equals(p.path("subject").asText())) {
+        return Optional.of(new Failure(a, Problem.BAD_PROOF, "the report's anchor, entry " + a
+            + ", was made for another subject"));
+      }
+      if (p.path("headSeq").asLong(-1) != report.headSeq() || report.headSeq() >= a) {
+        return Optional.of(new Failure(a, Problem.BAD_PROOF, "the report says it was made from the log head at entry "
+            + report.headSeq() + ", but its anchor, entry " + a + ", says " + p.path("headSeq").asText()));
+      }
+      byte[] headHash = report.headSeq() == 0 ? EntryCodec.ZERO_HASH : rows.get((int) report.headSeq() - 1).hash();
+      if (!EntryCodec.hex(headHash).equals(p.path("headHash").asText())) {
+        return Optional.of(new Failure(a, Problem.BAD_PROOF, "the report's anchor, entry " + a
+            + ", commits to another head than entry " + report.headSeq()));
       }
       return Optional.empty();
     }

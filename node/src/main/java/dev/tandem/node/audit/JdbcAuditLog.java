@@ -40,7 +40,8 @@ final class JdbcAuditLog implements AuditLog {
   /** Lock timeout (H2, PostgreSQL), deadlock and serialization failures: worth another attempt. */
   private static final Set<String> TRANSIENT = Set.of("HYT00", "55P03", "40001", "40P01");
   private static final Set<AuditEntryType> GENERIC = Set.of(AuditEntryType.CONSENT_CHANGED,
-      AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE);
+      AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE,
+      AuditEntryType.SUBJECT_ACCESS_REPORTED);
   /** The entries whose payload commits to a subject set kept in {@code audit_round_subjects}. */
   private static final Set<AuditEntryType> WITH_SUBJECTS = Set.of(AuditEntryType.ROUND_CONTRIBUTED,
       AuditEntryType.SUBJECTS_SCORED);

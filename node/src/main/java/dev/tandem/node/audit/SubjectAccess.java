@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,15 +38,35 @@ public final class SubjectAccess {
   }
 
   /**
-   * The report for {@code subjectId}.
+   * The report for {@code subjectId}, anchored in the log: a {@code SUBJECT_ACCESS_REPORTED} entry
+   * with the subject's pseudonym and the head the report was made from is appended, and the report
+   * names it ({@link SubjectAccessReport#anchorSeq}), so it cannot be passed off later as made from
+   * an earlier head. Export the log after making the report to verify them together.
    *
    * @throws IllegalArgumentException if the id is not valid
    * @throws IllegalStateException if the database fails or lost a round's subject set
    */
   public SubjectAccessReport report(String subjectId) {
     byte[] pseudonym = pseudonyms.bytes(subjectId);
+    for (int attempt = 1; ; attempt++) {
+      List<AuditEntry> entries = log.entries();
+      SubjectAccessReport report = report(subjectId, pseudonym, entries);
+      AuditEntry last = entries.isEmpty() ? null : entries.get(entries.size() - 1);
+      Map<String, Object> anchor = new LinkedHashMap<>();
+      anchor.put("subject", report.pseudonym());
+      anchor.put("headSeq", report.headSeq());
+      anchor.put("headHash", HexFormat.of().formatHex(last == null ? new byte[32] : last.hash()));
+      AuditEntry appended = log.append(AuditEntryType.SUBJECT_ACCESS_REPORTED, anchor);
+      if (appended.seq() == report.headSeq() + 1 || attempt == 3
+          || log.entries().stream().noneMatch(e -> e.seq() > report.headSeq() && e.seq() < appended.seq()
+              && (e.type() == AuditEntryType.ROUND_CONTRIBUTED || e.type() == AuditEntryType.SUBJECTS_SCORED))) {
+        return report.anchoredAt(appended.seq()); // else a use was appended meanwhile: make it again
+      }
+    }
+  }
+
+  private SubjectAccessReport report(String subjectId, byte[] pseudonym, List<AuditEntry> entries) {
     boolean erased = consent.isErased(subjectId);
-    List<AuditEntry> entries = log.entries();
     long headSeq = entries.isEmpty() ? 0 : entries.get(entries.size() - 1).seq();
     Map<String, MerkleSet> sets = new HashMap<>();
     List<SubjectAccessReport.RoundUse> rounds = new ArrayList<>();

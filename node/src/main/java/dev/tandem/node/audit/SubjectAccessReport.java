@@ -35,21 +35,36 @@ import java.util.Objects;
  * @param erased whether the subject has been erased (consent is then no longer known)
  * @param rounds one per {@code ROUND_CONTRIBUTED} entry up to {@code headSeq}, by seq
  * @param scorings one per {@code SUBJECTS_SCORED} entry up to {@code headSeq}, by seq
+ * @param anchorSeq the {@code SUBJECT_ACCESS_REPORTED} entry the node appended when it made the
+ *     report, committing to the pseudonym, {@code headSeq} and that entry's hash; every use before
+ *     it is covered (0: not anchored, which no verifier accepts)
  */
 public record SubjectAccessReport(String site, String pseudonym, Instant generatedAt, long headSeq, boolean erased,
-    List<RoundUse> rounds, List<ScoringUse> scorings) {
+    List<RoundUse> rounds, List<ScoringUse> scorings, long anchorSeq) {
   /** Value of the {@code format} field. */
   public static final String FORMAT = "tandem-subject-access";
-  /** Value of the {@code version} field. */
-  public static final int VERSION = 2;
+  /** Value of the {@code version} field: 3 (version 2 had no anchor, version 1 no scorings). */
+  public static final int VERSION = 3;
+
+  /** A report not yet anchored in the log ({@code anchorSeq} 0). */
+  public SubjectAccessReport(String site, String pseudonym, Instant generatedAt, long headSeq, boolean erased,
+      List<RoundUse> rounds, List<ScoringUse> scorings) {
+    this(site, pseudonym, generatedAt, headSeq, erased, rounds, scorings, 0);
+  }
+
+  /** This report, anchored at entry {@code seq}. */
+  public SubjectAccessReport anchoredAt(long seq) {
+    return new SubjectAccessReport(site, pseudonym, generatedAt, headSeq, erased, rounds, scorings, seq);
+  }
 
   /** @throws IllegalArgumentException naming the bad field */
   public SubjectAccessReport {
     SiteIdentity.checkSiteId(site);
     Pseudonyms.checkPseudonym(pseudonym);
     Objects.requireNonNull(generatedAt, "generatedAt");
-    if (headSeq < 0) {
-      throw new IllegalArgumentException("headSeq must not be negative, got " + headSeq);
+    if (headSeq < 0 || anchorSeq < 0) {
+      throw new IllegalArgumentException("headSeq and anchorSeq must not be negative, got " + headSeq + " and "
+          + anchorSeq);
     }
     rounds = List.copyOf(rounds);
     scorings = List.copyOf(scorings);
@@ -157,6 +172,7 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
     root.put("pseudonym", pseudonym);
     root.put("generatedAt", EntryCodec.formatTime(generatedAt));
     root.put("headSeq", headSeq);
+    root.put("anchorSeq", anchorSeq);
     root.put("erased", erased);
     ArrayNode list = root.putArray("rounds");
     for (RoundUse u : rounds) {
@@ -259,7 +275,7 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
       JsonNode erased = root.get("erased");
       return new SubjectAccessReport(ProofJson.text(root, "site"), ProofJson.text(root, "pseudonym"),
           EntryCodec.parseTime(ProofJson.text(root, "generatedAt")), ProofJson.number(root, "headSeq"),
-          erased != null && erased.asBoolean(), rounds, scorings);
+          erased != null && erased.asBoolean(), rounds, scorings, ProofJson.number(root, "anchorSeq"));
     } catch (DateTimeParseException | ArithmeticException e) {
       throw new IllegalArgumentException("malformed subject-access report: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

@@ -70,8 +70,13 @@ class AuditTamperTest {
         MessageDigest.getInstance("SHA-256").digest(new byte[] {(byte) round})));
   }
 
+  /** Tampering is judged with uncountersigned entries allowed: the fixture's log ends with one. */
   private AuditVerification verify(ObjectNode root) {
-    return AuditVerifier.verify(AuditFixture.json(root), f.ca());
+    return verify(root, AuditVerifier.Options.strict().allowingUncountersigned());
+  }
+
+  private AuditVerification verify(ObjectNode root, AuditVerifier.Options options) {
+    return AuditVerifier.verify(AuditFixture.json(root), f.ca(), options);
   }
 
   private static void assertFirstBad(AuditVerification v, long seq, Problem problem) {
@@ -86,11 +91,134 @@ class AuditTamperTest {
 
   @Test
   void verify_untouchedExport_isValidAndCountersignedThroughTheLastHead() {
-    AuditVerification v = AuditVerifier.verify(exported, f.ca());
+    AuditVerification v = AuditVerifier.verify(exported, f.ca(), AuditVerifier.Options.strict()
+        .allowingUncountersigned());
     assertTrue(v.valid(), v.describe());
     assertEquals(10, v.entries());
     assertEquals(8, v.countersignedThrough());
     assertTrue(v.describe().contains("entries 9..10 are not yet countersigned"), v.describe());
+  }
+
+  @Test
+  void verify_uncountersignedTail_refusedUnlessAllowed() {
+    // entry 10 (job accepted) came after the last countersigned head (8): a cut of it would not show
+    AuditVerification v = AuditVerifier.verify(exported, f.ca());
+    assertFirstBad(v, 10, Problem.UNCOUNTERSIGNED);
+    assertTrue(v.failure().get().reason().contains("--allow-uncountersigned"), v.describe());
+    f.log.countersignHead(f.countersigner);
+    assertTrue(AuditVerifier.verify(f.log.export().toJson(), f.ca()).valid(),
+        "countersigned through its last use: valid by default");
+  }
+
+  @Test
+  void verify_emptyLog_refusedUnlessAllowedAndCaughtByTheCoordinatorHead() {
+    ObjectNode root = export();
+    AuditFixture.entries(root).removeAll();
+    ((ArrayNode) root.get("countersignatures")).removeAll();
+    assertFirstBad(verify(root, AuditVerifier.Options.strict()), 0, Problem.UNCOUNTERSIGNED);
+    assertTrue(verify(root).valid(), "allowed, an empty log alone shows nothing");
+    assertFirstBad(verify(root, AuditVerifier.Options.strict().allowingUncountersigned()
+        .withCoordinatorHead(coordinatorHead())), 1, Problem.TRUNCATED);
+  }
+
+  @Test
+  void verify_logRewrittenWithTheNodeKeyAfterDroppingCountersignatures_caught() throws Exception {
+    // the node drops every countersignature (entries and list) and re-signs the rest with its own key
+    ObjectNode root = export();
+    ArrayNode entries = AuditFixture.entries(root);
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if ("HEAD_COUNTERSIGNED".equals(entries.get(i).get("type").asText())) {
+        entries.remove(i);
+      }
+    }
+    ((ArrayNode) root.get("countersignatures")).removeAll();
+    ((ObjectNode) entries.get(4)).put("payload", entries.get(4).get("payload").asText().replace("\"round\":2",
+        "\"round\":7"));
+    rechain(entries, 0);
+    assertTrue(verify(root).valid(), "the rewritten chain is well formed: only a countersigned head shows it");
+    assertFirstBad(verify(root, AuditVerifier.Options.strict()), 1, Problem.UNCOUNTERSIGNED);
+    AuditVerification v = verify(root, AuditVerifier.Options.strict().withCoordinatorHead(coordinatorHead()));
+    assertTrue(v.failure().isPresent(), v.describe());
+    assertTrue(v.failure().get().problem() == Problem.CHANGED || v.failure().get().problem() == Problem.TRUNCATED,
+        v.describe());
+  }
+
+  @Test
+  void verify_lastEntryDroppedOrResignedAfterItsHeadWasCountersigned_caughtByTheCoordinatorHead() throws Exception {
+    f.log.countersignHead(f.countersigner); // head 10 countersigned: the coordinator keeps seq 10
+    CoordinatorHead head = coordinatorHead();
+    assertEquals(10, head.seq());
+    ObjectNode full = AuditFixture.parse(f.log.export().toJson());
+
+    // dropped: entries 10 and 11 (its countersignature record) and the list's countersignature of 10
+    ObjectNode dropped = full.deepCopy();
+    ArrayNode entries = AuditFixture.entries(dropped);
+    entries.remove(10);
+    entries.remove(9);
+    ArrayNode list = (ArrayNode) dropped.get("countersignatures");
+    for (int i = list.size() - 1; i >= 0; i--) {
+      if (list.get(i).get("seq").asLong() == 10) {
+        list.remove(i);
+      }
+    }
+    assertTrue(verify(dropped).valid(), "the file alone cannot show the cut");
+    assertFirstBad(verify(dropped, AuditVerifier.Options.strict().allowingUncountersigned().withCoordinatorHead(head)),
+        10, Problem.TRUNCATED);
+
+    // re-signed: entry 10 changed and re-signed with the node's key, 11 and the list's 10 dropped
+    ObjectNode resigned = full.deepCopy();
+    ArrayNode e2 = AuditFixture.entries(resigned);
+    e2.remove(10);
+    ((ObjectNode) e2.get(9)).put("payload", e2.get(9).get("payload").asText().replace("job-2", "job-9"));
+    rechain(e2, 9);
+    ArrayNode list2 = (ArrayNode) resigned.get("countersignatures");
+    for (int i = list2.size() - 1; i >= 0; i--) {
+      if (list2.get(i).get("seq").asLong() == 10) {
+        list2.remove(i);
+      }
+    }
+    assertTrue(verify(resigned).valid(), "the file alone cannot show the re-signed entry");
+    assertFirstBad(verify(resigned, AuditVerifier.Options.strict().allowingUncountersigned()
+        .withCoordinatorHead(head)), 10, Problem.CHANGED);
+  }
+
+  @Test
+  void verify_coordinatorHeadForgedOrOfAnotherSite_refused() {
+    f.log.countersignHead(f.countersigner);
+    CoordinatorHead head = coordinatorHead();
+    CoordinatorHead forged = new CoordinatorHead(head.site(), head.seq() - 2, head.headHash(), head.countersignedAt(),
+        head.issuedAt(), head.coordinatorCertificate(), head.signature());
+    assertFirstBad(AuditVerifier.verify(f.log.export().toJson(), f.ca(),
+        AuditVerifier.Options.strict().withCoordinatorHead(forged)), 0, Problem.BAD_COUNTERSIGNATURE);
+    CoordinatorHead parsed = CoordinatorHead.parse(head.toJson());
+    assertEquals(head, parsed);
+    assertTrue(AuditVerifier.verify(f.log.export().toJson(), f.ca(),
+        AuditVerifier.Options.strict().withCoordinatorHead(parsed)).valid());
+  }
+
+  /** The coordinator's signed record of the latest head its countersigner signed for the fixture's site. */
+  private CoordinatorHead coordinatorHead() {
+    List<HeadCountersignature> all = f.log.countersignatures();
+    HeadCountersignature last = all.get(all.size() - 1);
+    long issued = f.clock.instant().toEpochMilli();
+    long at = issued - 1000;
+    byte[] sig = dev.tandem.crypto.merkle.LatestHeadSignature.sign(f.coordinator.privateKey(), AuditFixture.SITE,
+        last.seq(), last.headHash(), at, issued);
+    return new CoordinatorHead(AuditFixture.SITE, last.seq(), last.headHash(), java.time.Instant.ofEpochMilli(at),
+        java.time.Instant.ofEpochMilli(issued), f.coordinator.certificate(), sig);
+  }
+
+  /** Renumbers from {@code from}, re-chains and re-signs with the node's own key, as a dishonest node would. */
+  private void rechain(ArrayNode entries, int from) {
+    for (int i = from; i < entries.size(); i++) {
+      ObjectNode e = (ObjectNode) entries.get(i);
+      e.put("seq", i + 1);
+      e.put("prevHash", i == 0 ? HexFormat.of().formatHex(new byte[32]) : entries.get(i - 1).get("hash").asText());
+      byte[] hash = EntryCodec.entryHash(i + 1, e.get("time").asText(), e.get("type").asText(),
+          e.get("payload").asText(), HexFormat.of().parseHex(e.get("prevHash").asText()));
+      e.put("hash", HexFormat.of().formatHex(hash));
+      e.put("signature", Base64.getEncoder().encodeToString(EntryCodec.sign(f.node.privateKey(), hash)));
+    }
   }
 
   @Test
@@ -214,6 +342,9 @@ class AuditTamperTest {
     AuditVerification v = verify(root);
     assertTrue(v.valid(), v.describe());
     assertEquals(3, v.countersignedThrough());
+    assertFirstBad(verify(root, AuditVerifier.Options.strict()), 5, Problem.UNCOUNTERSIGNED);
+    assertFirstBad(verify(root, AuditVerifier.Options.strict().withCoordinatorHead(coordinatorHead())), 6,
+        Problem.TRUNCATED);
   }
 
   @Test

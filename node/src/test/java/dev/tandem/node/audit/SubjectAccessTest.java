@@ -116,8 +116,8 @@ class SubjectAccessTest {
   void report_throughFiles_verifiesOffline() {
     Path export = dir.resolve("audit.json");
     Path reportFile = dir.resolve("subject.json");
-    f.log.export().write(export);
     SubjectAccessReport report = access.report(CANARY);
+    f.log.export().write(export); // after the report: the export holds its anchor
     report.write(reportFile);
     assertEquals(report.toJson(), SubjectAccessReport.read(reportFile).toJson());
     AuditVerification v = AuditVerifier.verifySubjectAccess(export, reportFile, f.ca());
@@ -130,7 +130,7 @@ class SubjectAccessTest {
     SubjectAccessReport other = access.report("CUST-0001");
     // claim the canary's proofs for another pseudonym
     SubjectAccessReport swapped = new SubjectAccessReport(canary.site(), other.pseudonym(), canary.generatedAt(),
-        canary.headSeq(), false, canary.rounds(), List.of());
+        other.headSeq(), false, canary.rounds(), List.of(), other.anchorSeq());
     assertBadProof(swapped, canary.rounds().get(0).seq());
   }
 
@@ -143,7 +143,7 @@ class SubjectAccessTest {
     SubjectAccessReport.RoundUse lie = new SubjectAccessReport.RoundUse(k.seq(), k.purpose(), k.jobId(), k.round(),
         k.modelVersion(), k.consentAt(), false, k.consent(), k1.proof());
     assertBadProof(new SubjectAccessReport(canary.site(), canary.pseudonym(), canary.generatedAt(), canary.headSeq(),
-        false, List.of(lie, k1), List.of()), k.seq());
+        false, List.of(lie, k1), List.of(), canary.anchorSeq()), k.seq());
   }
 
   @Test
@@ -151,12 +151,12 @@ class SubjectAccessTest {
     SubjectAccessReport canary = access.report(CANARY);
     List<SubjectAccessReport.RoundUse> onlySecond = new ArrayList<>(canary.rounds().subList(1, 2));
     assertBadProof(new SubjectAccessReport(canary.site(), canary.pseudonym(), canary.generatedAt(), canary.headSeq(),
-        false, onlySecond, List.of()), canary.rounds().get(0).seq());
+        false, onlySecond, List.of(), canary.anchorSeq()), canary.rounds().get(0).seq());
     SubjectAccessReport.RoundUse k = canary.rounds().get(0);
     SubjectAccessReport.RoundUse renamed = new SubjectAccessReport.RoundUse(k.seq(), "credit-risk", k.jobId(),
         k.round(), k.modelVersion(), k.consentAt(), k.used(), k.consent(), k.proof());
     assertBadProof(new SubjectAccessReport(canary.site(), canary.pseudonym(), canary.generatedAt(), canary.headSeq(),
-        false, List.of(renamed, canary.rounds().get(1)), List.of()), k.seq());
+        false, List.of(renamed, canary.rounds().get(1)), List.of(), canary.anchorSeq()), k.seq());
     assertThrows(IllegalArgumentException.class, () -> new SubjectAccessReport.RoundUse(k.seq(), k.purpose(),
         k.jobId(), k.round(), k.modelVersion(), k.consentAt(), false, k.consent(), k.proof()));
   }
@@ -164,13 +164,14 @@ class SubjectAccessTest {
   @Test
   void report_afterErasure_pastUseStillProvenConsentForgotten() {
     f.consent.erase(CANARY);
+    f.log.countersignHead(f.countersigner);
     SubjectAccessReport report = access.report(CANARY);
     assertTrue(report.erased());
     assertTrue(report.rounds().get(0).used());
     assertNull(report.rounds().get(0).consent());
     assertFalse(report.rounds().get(0).usedWithoutConsent(report.erased()));
-    AuditEntry erasure = f.log.entries().get(f.log.entries().size() - 1);
-    assertEquals(AuditEntryType.ERASURE, erasure.type());
+    AuditEntry erasure = f.log.entries().stream().filter(e -> e.type() == AuditEntryType.ERASURE).findFirst()
+        .orElseThrow();
     assertFalse(erasure.payload().contains(CANARY));
     assertTrue(AuditVerifier.verifySubjectAccess(f.log.export().toJson(), report, f.ca()).valid());
   }
@@ -185,6 +186,7 @@ class SubjectAccessTest {
     AuditEntry absent = f.log.subjectsScored(new SubjectsScored("churn", "job-7", "job-7/v2",
         SubjectsScored.REQUESTER, AuditFixture.SITE, after,
         RoundContribution.subjectSet(f.pseudonyms, f.consent.consentedSubjects("churn", after)), sha("score 2")));
+    f.log.countersignHead(f.countersigner); // as the scoring does once its answer has left
 
     SubjectAccessReport report = access.report(CANARY);
     assertEquals(2, report.rounds().size());
@@ -219,7 +221,42 @@ class SubjectAccessTest {
     asRound.add(new SubjectAccessReport.RoundUse(s1.seq(), k.purpose(), k.jobId(), k.round(), k.modelVersion(),
         k.consentAt(), true, k.consent(), s1.proof()));
     assertBadProof(new SubjectAccessReport(report.site(), report.pseudonym(), report.generatedAt(), report.headSeq(),
-        false, asRound, List.of(s2)), s1.seq());
+        false, asRound, List.of(s2), report.anchorSeq()), s1.seq());
+  }
+
+  @Test
+  void verifySubjectAccess_reportEditedToAnEarlierHeadWithNoUse_badProof() {
+    SubjectAccessReport report = access.report(CANARY);
+    String export = f.log.export().toJson();
+    assertTrue(AuditVerifier.verifySubjectAccess(export, report, f.ca()).valid());
+    // the attack of issue #12: "headSeq: 2, rounds: []" (entries 1 and 2 hold no round)
+    com.fasterxml.jackson.databind.node.ObjectNode edited = AuditFixture.parse(report.toJson());
+    edited.put("headSeq", 2);
+    edited.putArray("rounds");
+    edited.putArray("scorings");
+    AuditVerification v = AuditVerifier.verifySubjectAccess(export, SubjectAccessReport.parse(edited.toString()),
+        f.ca());
+    assertTrue(v.failure().isPresent(), "a report cut back to head 2 passed: " + v.describe());
+    assertEquals(Problem.BAD_PROOF, v.failure().get().problem(), v.describe());
+    // pointing its anchor elsewhere, or at nothing, does not help
+    edited.put("anchorSeq", 2);
+    assertEquals(Problem.BAD_PROOF, AuditVerifier.verifySubjectAccess(export,
+        SubjectAccessReport.parse(edited.toString()), f.ca()).failure().orElseThrow().problem());
+    edited.put("anchorSeq", 0);
+    assertEquals(Problem.BAD_PROOF, AuditVerifier.verifySubjectAccess(export,
+        SubjectAccessReport.parse(edited.toString()), f.ca()).failure().orElseThrow().problem());
+  }
+
+  @Test
+  void report_isAnchoredInTheLog_andAnExportOlderThanTheReportCannotVerifyIt() {
+    String older = f.log.export().toJson();
+    SubjectAccessReport report = access.report(CANARY);
+    AuditEntry anchor = f.log.entries().get((int) report.anchorSeq() - 1);
+    assertEquals(AuditEntryType.SUBJECT_ACCESS_REPORTED, anchor.type());
+    assertTrue(anchor.payload().contains(report.pseudonym()) && !anchor.payload().contains(CANARY));
+    assertEquals(report.headSeq() + 1, report.anchorSeq());
+    assertEquals(Problem.BAD_PROOF, AuditVerifier.verifySubjectAccess(older, report, f.ca()).failure().orElseThrow()
+        .problem());
   }
 
   private Instant roundKStart() {
@@ -233,7 +270,8 @@ class SubjectAccessTest {
   }
 
   private static SubjectAccessReport withScorings(SubjectAccessReport r, List<SubjectAccessReport.ScoringUse> s) {
-    return new SubjectAccessReport(r.site(), r.pseudonym(), r.generatedAt(), r.headSeq(), r.erased(), r.rounds(), s);
+    return new SubjectAccessReport(r.site(), r.pseudonym(), r.generatedAt(), r.headSeq(), r.erased(), r.rounds(), s,
+        r.anchorSeq());
   }
 
   private void assertBadProof(SubjectAccessReport report, long seq) {
