@@ -9,6 +9,7 @@ import dev.tandem.coordinator.rounds.Phase;
 import dev.tandem.coordinator.rounds.Rejection;
 import dev.tandem.coordinator.sites.ConnectedSites;
 import dev.tandem.coordinator.store.ModelRegistry;
+import dev.tandem.coordinator.vertical.Envelope;
 import dev.tandem.coordinator.vertical.VerticalAnswer;
 import dev.tandem.coordinator.vertical.VerticalMessages;
 import dev.tandem.coordinator.vertical.VerticalScoring;
@@ -38,6 +39,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -223,7 +225,16 @@ public final class FederationService extends FederationGrpc.FederationImplBase {
       if (!r.hasRequester()) {
         throw new Rejection(Rejection.Reason.MALFORMED, "requester (the caller's signed seal key) is missing");
       }
-      scores = scoring.score(site, r.getModelVersion(), r.getIdsList(), VerticalMessages.sealKey(r.getRequester()));
+      List<Envelope> sealedIds = new ArrayList<>();
+      for (int i = 0; i < r.getSealedIdsCount(); i++) {
+        try {
+          sealedIds.add(VerticalMessages.fromCaller(r.getSealedIds(i), site, "sealed_ids[" + i + "]"));
+        } catch (IllegalArgumentException e) {
+          throw new Rejection(Rejection.Reason.MALFORMED, e.getMessage());
+        }
+      }
+      scores = scoring.score(site, r.getModelVersion(), sealedIds, r.getIdCount(),
+          VerticalMessages.sealKey(r.getRequester()));
     } catch (IllegalArgumentException e) {
       observer.onError(Status.INVALID_ARGUMENT.withDescription("requester: " + e.getMessage()).asRuntimeException());
       return;

@@ -53,6 +53,11 @@ public final class VerticalMessages {
         .setSealed(ByteString.copyFrom(e.sealed())).build();
   }
 
+  /** A requester's envelope as the coordinator relays it: {@code from} is the authenticated caller. */
+  public static Envelope fromCaller(dev.tandem.proto.v1.Envelope e, String caller, String field) {
+    return envelope(e.toBuilder().setFromSite(caller).build(), field);
+  }
+
   private static Envelope envelope(dev.tandem.proto.v1.Envelope e, String field) {
     try {
       return new Envelope(e.getFromSite(), e.getToSite(), e.getSealed().toByteArray());

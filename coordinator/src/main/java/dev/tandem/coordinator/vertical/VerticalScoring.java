@@ -15,6 +15,7 @@ import dev.tandem.proto.v1.VerticalTask;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -26,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * partial scores, add a fresh uniform mask mod 2^64 to each and seal them to the requester's key,
  * and send the masks to the coordinator. The coordinator relays the envelopes with the sum of the
  * masks per id, so that the requester learns the sum of the other parties' partial scores and not
- * each one; the coordinator sees the ids asked for and uniform masks, but no feature and no score.
+ * each one. The requester seals the ids to each party with the job's seal keys: the coordinator sees
+ * how many ids are asked for and uniform masks, but no subject id, no feature and no score.
  *
  * <p>Thread-safe: requests run concurrently with each other and with training jobs, each on the
  * caller's thread, each waiting at most the task timeout.
@@ -86,14 +88,11 @@ public final class VerticalScoring implements AutoCloseable {
    *     {@link Reason#NOT_PARTICIPANT} if the caller is not a party of the model, and
    *     {@link Reason#UNAVAILABLE} if a party is not connected or does not answer in time
    */
-  public Scores score(String caller, String version, List<String> ids, SealKey requesterKey)
+  public Scores score(String caller, String version, List<Envelope> sealedIds, int idCount, SealKey requesterKey)
       throws Rejection, InterruptedException {
-    if (ids.isEmpty() || ids.size() > MAX_IDS) {
+    if (idCount < 1 || idCount > MAX_IDS) {
       throw new Rejection(Reason.MALFORMED, "a scoring request names 1 to " + MAX_IDS + " subject ids, got "
-          + ids.size());
-    }
-    if (ids.stream().anyMatch(String::isEmpty)) {
-      throw new Rejection(Reason.MALFORMED, "a subject id to score must not be empty");
+          + idCount);
     }
     if (requesterKey == null || !requesterKey.site().equals(caller)) {
       throw new Rejection(Reason.MALFORMED, "requester must be the calling site's own seal key (site '" + caller
@@ -106,6 +105,19 @@ public final class VerticalScoring implements AutoCloseable {
     }
     List<String> others = new ArrayList<>(spec.sites());
     others.remove(caller);
+    Map<String, Envelope> idsFor = new HashMap<>();
+    for (Envelope e : sealedIds) {
+      if (!others.contains(e.toSite()) || idsFor.put(e.toSite(), e) != null) {
+        throw new Rejection(Reason.MALFORMED, "sealed_ids must hold one envelope for each other party of model version '"
+            + version + "' (" + String.join(", ", others) + "); got one for '" + e.toSite() + "'"
+            + (idsFor.containsKey(e.toSite()) && others.contains(e.toSite()) ? " twice" : ""));
+      }
+    }
+    if (idsFor.size() != others.size()) {
+      List<String> missing = new ArrayList<>(others);
+      missing.removeAll(idsFor.keySet());
+      throw new Rejection(Reason.MALFORMED, "sealed_ids has no envelope for " + String.join(", ", missing));
+    }
     for (String site : others) {
       if (!sites.isConnected(site)) {
         throw new Rejection(Reason.UNAVAILABLE, "site '" + site + "', a party of model version '" + version
@@ -113,14 +125,16 @@ public final class VerticalScoring implements AutoCloseable {
       }
     }
     String taskId = version + "/score/" + sequence.incrementAndGet();
-    Request request = new Request(taskId, spec.jobId(), caller, spec.sites(), List.copyOf(others), ids.size(),
+    Request request = new Request(taskId, spec.jobId(), caller, spec.sites(), List.copyOf(others), idCount,
         new Phase<>(Kind.VERTICAL_SCORE, 0, new TreeSet<>(others)), new ConcurrentHashMap<>());
     open.put(taskId, request);
     try {
-      Task task = Task.newBuilder().setTaskId(taskId).setJobId(spec.jobId()).setVerticalJob(VerticalWire.toProto(spec))
-          .setVertical(VerticalTask.newBuilder().setStage(VerticalStage.VERTICAL_SCORE).setModelVersion(version)
-              .addAllScoreIds(ids).setRequester(VerticalMessages.toProto(requesterKey))).build();
       for (String site : others) {
+        Task task = Task.newBuilder().setTaskId(taskId).setJobId(spec.jobId())
+            .setVerticalJob(VerticalWire.toProto(spec))
+            .setVertical(VerticalTask.newBuilder().setStage(VerticalStage.VERTICAL_SCORE).setModelVersion(version)
+                .addInbox(VerticalMessages.toProto(idsFor.get(site))).setScoreCount(idCount)
+                .setRequester(VerticalMessages.toProto(requesterKey))).build();
         if (!sites.send(site, task)) {
           request.abandon(site, "is not connected");
         }
@@ -134,7 +148,7 @@ public final class VerticalScoring implements AutoCloseable {
         }
       }
       List<Envelope> partials = new ArrayList<>();
-      long[] maskSums = new long[ids.size()];
+      long[] maskSums = new long[idCount];
       for (String site : others) {
         PartyAnswer a = answers.get(site);
         if (a == null) {

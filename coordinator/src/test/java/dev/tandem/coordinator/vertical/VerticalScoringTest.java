@@ -70,18 +70,18 @@ class VerticalScoringTest {
   }
 
   /**
-   * Answers every scoring task with one envelope to the requester, writing a false sender, and its
-   * masks ({@link #mask}) for the coordinator.
+   * Answers every scoring task with one envelope to the requester, writing a false sender, echoing
+   * the requester's (here unsealed) ids, and its masks ({@link #mask}) for the coordinator.
    */
   static final FakeParty.Behaviour RESPONDER = (p, task) -> {
     VerticalTask t = task.getVertical();
-    ByteBuffer masks = ByteBuffer.allocate(Long.BYTES * t.getScoreIdsCount());
-    for (int i = 0; i < t.getScoreIdsCount(); i++) {
+    ByteBuffer masks = ByteBuffer.allocate(Long.BYTES * t.getScoreCount());
+    for (int i = 0; i < t.getScoreCount(); i++) {
       masks.putLong(mask(p.site, i));
     }
     p.answer(task, VerticalMessage.newBuilder().addOutbox(Envelope.newBuilder().setFromSite(OUTSIDER)
         .setToSite(t.getRequester().getSite())
-        .setSealed(ByteString.copyFromUtf8(p.site + " scored " + String.join(",", t.getScoreIdsList()))))
+        .setSealed(ByteString.copyFromUtf8(p.site + " scored " + t.getInbox(0).getSealed().toStringUtf8())))
         .addScoreMasks(ByteString.copyFrom(masks.array())));
   };
 
@@ -102,8 +102,20 @@ class VerticalScoringTest {
         .build();
   }
 
+  /**
+   * A request of {@code site}: to each other party of the model an envelope (standing for the ids
+   * sealed to it, opaque to the coordinator; here the ids in the clear so the fakes can echo them).
+   */
   static ScoreRequest request(String site, String version, List<String> ids) {
-    return ScoreRequest.newBuilder().setModelVersion(version).addAllIds(ids).setRequester(key(site)).build();
+    ScoreRequest.Builder r = ScoreRequest.newBuilder().setModelVersion(version).setIdCount(ids.size())
+        .setRequester(key(site));
+    for (String party : List.of(BANK, TELCO, SHOP)) {
+      if (!party.equals(site)) {
+        r.addSealedIds(Envelope.newBuilder().setFromSite(OUTSIDER).setToSite(party)
+            .setSealed(ByteString.copyFromUtf8(String.join(",", ids))));
+      }
+    }
+    return r.build();
   }
 
   private static FederationGrpc.FederationBlockingStub node(VerticalFederation f, String site) {
@@ -153,7 +165,10 @@ class VerticalScoringTest {
       assertEquals(VerticalWire.toProto(spec), task.getVerticalJob());
       assertEquals(VerticalStage.VERTICAL_SCORE, task.getVertical().getStage());
       assertEquals(VERSION, task.getVertical().getModelVersion());
-      assertEquals(List.of("c1", "c2"), task.getVertical().getScoreIdsList());
+      assertEquals(2, task.getVertical().getScoreCount());
+      assertEquals(1, task.getVertical().getInboxCount(), "only its own envelope of ids");
+      assertEquals(BANK, task.getVertical().getInbox(0).getFromSite(), "the sender stamped by the coordinator");
+      assertEquals(SHOP, task.getVertical().getInbox(0).getToSite());
       assertEquals(key(BANK), task.getVertical().getRequester());
       assertTrue(bank.tasks().stream().noneMatch(t -> t.getVertical().getRequester().getSite().equals(BANK)),
           "the requester is not asked to score for itself");
@@ -192,8 +207,15 @@ class VerticalScoringTest {
       assertRefused(refusal(() -> bank.scoreSubjects(request(BANK, VERSION, ids).toBuilder()
           .setRequester(key(BANK).toBuilder().setPublicKey(ByteString.copyFromUtf8("short"))).build())),
           Status.Code.INVALID_ARGUMENT, "must be 32 bytes");
-      assertEquals(2, bank.scoreSubjects(request(BANK, VERSION, ids)).getPartialsCount(),
-          "a good request still goes through");
+      ScoreRequest good = request(BANK, VERSION, ids);
+      assertRefused(refusal(() -> bank.scoreSubjects(good.toBuilder().removeSealedIds(1).build())),
+          Status.Code.INVALID_ARGUMENT, "sealed_ids has no envelope for shop");
+      assertRefused(refusal(() -> bank.scoreSubjects(good.toBuilder().addSealedIds(good.getSealedIds(0)).build())),
+          Status.Code.INVALID_ARGUMENT, "got one for 'telco' twice");
+      assertRefused(refusal(() -> bank.scoreSubjects(good.toBuilder().setSealedIds(0,
+          good.getSealedIds(0).toBuilder().setToSite(OUTSIDER)).build())),
+          Status.Code.INVALID_ARGUMENT, "got one for 'outsider'");
+      assertEquals(2, bank.scoreSubjects(good).getPartialsCount(), "a good request still goes through");
     }
   }
 

@@ -1,9 +1,12 @@
 package dev.tandem.node.vertical;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.tandem.crypto.seal.SealKeyPair;
+import dev.tandem.crypto.seal.SealPublicKey;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.LabelSpec;
 import dev.tandem.model.Normalization;
@@ -17,9 +20,15 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * This node's pieces of vertical models, by model version, in the node's SQL database (table
@@ -61,7 +70,13 @@ public final class VerticalModels implements AutoCloseable {
               purpose VARCHAR(256) NOT NULL,
               role VARCHAR(8) NOT NULL,
               piece_json CHARACTER LARGE OBJECT NOT NULL,
-              created TIMESTAMP NOT NULL)""");
+              created TIMESTAMP NOT NULL)""",
+        """
+            CREATE TABLE IF NOT EXISTS vertical_scoring_keys (
+              version VARCHAR(256) PRIMARY KEY,
+              seal_private VARBINARY(64) NOT NULL,
+              peers_json CHARACTER LARGE OBJECT NOT NULL,
+              intersection_json CHARACTER LARGE OBJECT NOT NULL)""");
     return new VerticalModels(c, clock);
   }
 
@@ -122,6 +137,58 @@ public final class VerticalModels implements AutoCloseable {
       throw NodeDatabase.error(e);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new IllegalStateException("the stored model piece " + version + " does not read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Stores the keys and intersection that scoring with {@code version} uses (see {@link ScoringKeys}).
+   *
+   * @throws IllegalStateException if keys of that version are already stored, or on a database error
+   */
+  public synchronized void saveScoringKeys(String version, ScoringKeys keys) {
+    Objects.requireNonNull(version, "version");
+    Map<String, String> peers = new TreeMap<>();
+    keys.peers().forEach((site, key) -> peers.put(site, Base64.getEncoder().encodeToString(key.encoded())));
+    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO vertical_scoring_keys(version, seal_private,"
+        + " peers_json, intersection_json) VALUES (?, ?, ?, ?)")) {
+      ps.setString(1, version);
+      ps.setBytes(2, keys.sealKeys().privateKeyInsecure());
+      ps.setString(3, MAPPER.writeValueAsString(peers));
+      ps.setString(4, MAPPER.writeValueAsString(new TreeSet<>(keys.intersection())));
+      ps.executeUpdate();
+    } catch (SQLIntegrityConstraintViolationException e) {
+      throw new IllegalStateException("scoring keys of version " + version + " are already stored", e);
+    } catch (SQLException e) {
+      throw NodeDatabase.error(e);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the scoring keys of " + version + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The scoring keys stored for {@code version}, if any (none for a piece stored before they were kept).
+   *
+   * @throws IllegalStateException on a database error or stored keys that no longer read
+   */
+  public synchronized Optional<ScoringKeys> loadScoringKeys(String version) {
+    Objects.requireNonNull(version, "version");
+    try (PreparedStatement ps = connection.prepareStatement(
+        "SELECT seal_private, peers_json, intersection_json FROM vertical_scoring_keys WHERE version = ?")) {
+      ps.setString(1, version);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return Optional.empty();
+        }
+        Map<String, String> peers = MAPPER.readValue(rs.getString(2), new TypeReference<Map<String, String>>() {});
+        Map<String, SealPublicKey> keys = new LinkedHashMap<>();
+        peers.forEach((site, key) -> keys.put(site, new SealPublicKey(Base64.getDecoder().decode(key))));
+        List<String> ids = MAPPER.readValue(rs.getString(3), new TypeReference<List<String>>() {});
+        return Optional.of(new ScoringKeys(SealKeyPair.fromPrivateKeyInsecure(rs.getBytes(1)), keys, Set.copyOf(ids)));
+      }
+    } catch (SQLException e) {
+      throw NodeDatabase.error(e);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new IllegalStateException("the stored scoring keys of " + version + " do not read: " + e.getMessage(), e);
     }
   }
 

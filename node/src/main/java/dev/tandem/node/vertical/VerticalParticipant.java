@@ -291,6 +291,8 @@ public final class VerticalParticipant implements AutoCloseable {
     SsheTraining.Stored stored = SsheTraining.store(s, t);
     try {
       models.save(stored.piece());
+      // the job's seal keys and intersection, so that scoring with the model sends no id in the clear
+      models.saveScoringKeys(stored.piece().version(), s.scoringKeys());
     } catch (IllegalStateException ex) {
       throw Refusal.precondition("site '" + site + "' cannot store its piece of model " + stored.piece().version()
           + ": " + ex.getMessage());

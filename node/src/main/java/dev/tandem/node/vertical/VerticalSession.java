@@ -131,6 +131,14 @@ final class VerticalSession implements AutoCloseable {
     return spec.sites().indexOf(site);
   }
 
+  /** What scoring with this job's model needs: the job's seal keys and its intersection. */
+  ScoringKeys scoringKeys() {
+    if (aligned == null) {
+      throw new IllegalStateException("job " + jobId() + " has no intersection yet");
+    }
+    return new ScoringKeys(sealKeys, peerKeys, java.util.Set.copyOf(aligned));
+  }
+
   void trustPeer(String peer, SealPublicKey peerKey) {
     peerKeys.put(peer, peerKey);
   }

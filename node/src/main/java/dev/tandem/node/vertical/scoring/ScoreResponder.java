@@ -7,6 +7,7 @@ import dev.tandem.model.RowView;
 import dev.tandem.node.audit.SubjectsScored;
 import dev.tandem.node.consent.Consent;
 import dev.tandem.node.vertical.Refusal;
+import dev.tandem.node.vertical.ScoringKeys;
 import dev.tandem.node.vertical.VerticalModelPiece;
 import dev.tandem.node.vertical.VerticalTransport;
 import dev.tandem.proto.v1.Envelope;
@@ -36,7 +37,9 @@ import java.util.logging.Logger;
  * model, its seal key is not signed by it, or this node's consent policy no longer serves the model's
  * purpose or accepts the requester; FAILED_PRECONDITION when this node holds no piece of the model
  * version; INVALID_ARGUMENT when the task is malformed (no model version, no or more than
- * {@link #MAX_IDS} ids, an invalid id). Otherwise every id asked gets a line: {@code x . w} (plus the
+ * {@link #MAX_IDS} ids, an invalid id, ids that do not open: the requester seals them to this site
+ * with the job's seal keys, so the coordinator never reads them); PERMISSION_DENIED as a whole when
+ * any id is outside the job's intersection, without naming it. Otherwise every id asked gets a line: {@code x . w} (plus the
  * intercept at the guest) over the piece's features and normalization when this node holds a record
  * of the id whose consent for the model's purpose is in force now, {@code -} when it holds none or has
  * no such consent (the requester cannot tell which). The records scored are audited
@@ -93,7 +96,6 @@ public final class ScoreResponder {
     if (version.isBlank()) {
       throw ScoreRefusal.malformed("the scoring task names no model version");
     }
-    List<String> ids = ids(t.getScoreIdsList());
     if (!t.hasRequester()) {
       throw ScoreRefusal.malformed("the scoring task names no requester seal key");
     }
@@ -114,6 +116,8 @@ public final class ScoreResponder {
       throw new ScoreRefusal(r.code(), "the seal key of requester '" + requester + "' for model version '"
           + version + "' is not accepted: " + r.reason());
     }
+
+    List<String> ids = sealedIds(t, version, requester);
 
     Instant at = context.clock.instant();
     Set<String> granted = context.stores.consent().consentedSubjects(piece.purpose(), at);
@@ -160,6 +164,42 @@ public final class ScoreResponder {
     return answer;
   }
 
+  /**
+   * Opens the requester's sealed ids (the task's one inbox envelope) and checks them: as many as the
+   * task says, each valid, each once, and every one in the job's intersection. A request that names
+   * anyone else is declined as a whole, without saying whom, so it is no membership question.
+   */
+  private List<String> sealedIds(VerticalTask t, String version, String requester) throws ScoreRefusal {
+    ScoringKeys keys = context.stores.verticalModels().loadScoringKeys(version).orElseThrow(() ->
+        ScoreRefusal.precondition("site '" + context.site + "' keeps no scoring keys of model version '" + version
+            + "' (stored before scoring kept them)"));
+    if (t.getInboxCount() != 1 || !t.getInbox(0).getFromSite().equals(requester)
+        || !t.getInbox(0).getToSite().equals(context.site)) {
+      throw ScoreRefusal.malformed("a scoring task carries exactly one envelope of ids, from the requester '"
+          + requester + "' to site '" + context.site + "'");
+    }
+    List<String> opened;
+    try {
+      opened = ScoreIds.open(context.site, keys, requester,
+          ScoreIds.roundId(version, t.getRequester().getPublicKey().toByteArray()), t.getInbox(0));
+    } catch (SealException | IllegalArgumentException e) {
+      throw ScoreRefusal.malformed("the ids sealed by requester '" + requester + "' do not open: " + e.getMessage());
+    }
+    List<String> ids = ids(opened);
+    if (ids.size() != opened.size() || ids.size() != t.getScoreCount()) {
+      throw ScoreRefusal.malformed("the task counts " + t.getScoreCount() + " ids; the requester sealed "
+          + opened.size() + (ids.size() != opened.size() ? " with repeats" : ""));
+    }
+    for (String id : ids) {
+      if (!keys.intersection().contains(id)) {
+        throw ScoreRefusal.permission("requester '" + requester + "' asked about subjects outside the intersection"
+            + " of model version '" + version + "'; site '" + context.site + "' answers only about the job's shared"
+            + " subjects");
+      }
+    }
+    return ids;
+  }
+
   /** The ids asked, each once, in order. */
   private static List<String> ids(List<String> asked) throws ScoreRefusal {
     if (asked.isEmpty() || asked.size() > MAX_IDS) {
@@ -171,7 +211,7 @@ public final class ScoreResponder {
       try {
         ids.add(Consent.checkSubjectId(asked.get(i)));
       } catch (IllegalArgumentException e) {
-        throw ScoreRefusal.malformed("score_ids[" + i + "] is not a valid subject id");
+        throw ScoreRefusal.malformed("the request's id " + i + " (from 0) is not a valid subject id");
       }
     }
     return List.copyOf(ids);

@@ -1,9 +1,11 @@
 package dev.tandem.node.vertical.scoring;
 
+import dev.tandem.crypto.seal.SealException;
 import dev.tandem.crypto.seal.SealKeyPair;
 import dev.tandem.model.RowView;
 import dev.tandem.node.audit.SubjectsScored;
 import dev.tandem.node.consent.Consent;
+import dev.tandem.node.vertical.ScoringKeys;
 import dev.tandem.node.vertical.VerticalModelPiece;
 import dev.tandem.proto.v1.Envelope;
 import dev.tandem.proto.v1.FederationGrpc.FederationBlockingStub;
@@ -29,8 +31,10 @@ import java.util.function.Supplier;
  * Scores subjects with a vertical model this node is a party of, as the requester
  * (docs/VERTICAL_PROTOCOL.md, "Scoring").
  *
- * <p>Only ids this node holds a record of, with consent for the model's purpose in force now, are
- * sent: the others are unscored at once and never leave the node. For the rest it makes a fresh seal
+ * <p>Only ids of the job's intersection that this node holds a record of, with consent for the
+ * model's purpose in force now, are sent, sealed to each other party with the job's seal keys (the
+ * coordinator relays them unread): the others are unscored at once and never leave the node, so no
+ * party is asked about a subject it was not already known to share. For the rest it makes a fresh seal
  * key, signs it with its site key, calls {@code Federation.ScoreSubjects} and opens each other
  * party's envelope ({@link ScoreEnvelope}: the sender's key must be signed by the site the coordinator
  * names as sender). A subject is scored when every party sent a partial for it: sigmoid of the sum of
@@ -78,6 +82,10 @@ public final class VerticalScorer implements SubjectScorer {
       throw new ScoringException(ScoringException.Reason.NOT_PERMITTED, policy.get());
     }
 
+    ScoringKeys keys = context.stores.verticalModels().loadScoringKeys(modelVersion).orElseThrow(() ->
+        new ScoringException(ScoringException.Reason.UNKNOWN_MODEL, "site '" + context.site + "' keeps no scoring"
+            + " keys of model version '" + modelVersion + "' (stored before scoring kept them: train it again)"));
+
     Instant at = context.clock.instant();
     Set<String> granted = context.stores.consent().consentedSubjects(piece.purpose(), at);
     Map<String, String> local = new HashMap<>();
@@ -85,7 +93,10 @@ public final class VerticalScorer implements SubjectScorer {
     List<RowView> rows = new ArrayList<>();
     for (String id : asked) {
       Optional<RowView> row = context.records.row(id);
-      if (row.isEmpty()) {
+      if (!keys.intersection().contains(id)) {
+        // only subjects every party already knows are shared leave this node: no party answers about others
+        local.put(id, "it is not in the intersection of job " + piece.jobId());
+      } else if (row.isEmpty()) {
         local.put(id, "site '" + context.site + "' has no record of it");
       } else if (!granted.contains(id)) {
         local.put(id, "site '" + context.site + "' has no consent for purpose '" + piece.purpose() + "'");
@@ -97,7 +108,7 @@ public final class VerticalScorer implements SubjectScorer {
     Map<String, Double> own = new HashMap<>();
     Remote remote = new Remote(Map.of(), Map.of());
     if (!sent.isEmpty()) {
-      remote = remote(piece, sent, others, at);
+      remote = remote(piece, keys, sent, others, at);
       double[] partials = piece.partialScores(rows);
       for (int i = 0; i < partials.length; i++) {
         own.put(sent.get(i), partials[i]);
@@ -111,12 +122,22 @@ public final class VerticalScorer implements SubjectScorer {
   private record Remote(Map<String, Map<String, OptionalLong>> byParty, Map<String, Long> maskSums) {}
 
   /** Asks the other parties through the coordinator and opens their answers. */
-  private Remote remote(VerticalModelPiece piece, List<String> ids, List<String> others, Instant consentAt)
-      throws ScoringException {
+  private Remote remote(VerticalModelPiece piece, ScoringKeys keys, List<String> ids, List<String> others,
+      Instant consentAt) throws ScoringException {
     String version = piece.version();
     SealKeyPair mine = SealKeyPair.generate(context.random);
-    ScoreRequest request = ScoreRequest.newBuilder().setModelVersion(version).addAllIds(ids)
-        .setRequester(context.keys.sign(ScoreEnvelope.keyContext(version), mine.publicKey())).build();
+    ScoreRequest.Builder builder = ScoreRequest.newBuilder().setModelVersion(version).setIdCount(ids.size())
+        .setRequester(context.keys.sign(ScoreEnvelope.keyContext(version), mine.publicKey()));
+    String roundId = ScoreIds.roundId(version, mine.publicKey().encoded());
+    for (String other : others) {
+      try {
+        builder.addSealedIds(ScoreIds.seal(context.site, keys, context.random, other, roundId, ids));
+      } catch (SealException e) {
+        throw new ScoringException(ScoringException.Reason.NOT_PERMITTED, "cannot seal the ids to site '" + other
+            + "' for model version '" + version + "': " + e.getMessage());
+      }
+    }
+    ScoreRequest request = builder.build();
     ScoringAudit.scored(context, piece, SubjectsScored.REQUESTER, context.site, consentAt, ids,
         request.toByteArray());
     ScoreResponse response;

@@ -56,10 +56,28 @@ class ScoreResponderTest {
     sites.close();
   }
 
-  static Task task(SignedSealKey requester, String version, List<String> ids) {
-    return Task.newBuilder().setTaskId(version + "/score/1").setJobId(JOB)
-        .setVertical(VerticalTask.newBuilder().setStage(VerticalStage.VERTICAL_SCORE).setModelVersion(version)
-            .addAllScoreIds(ids).setRequester(requester)).build();
+  /**
+   * The task the coordinator relays for a request of {@code requester}: the ids sealed with the job's
+   * keys by the operator to the bank if it is the requester, else by the bank to the operator (stamped
+   * as from the requester's site), their count, the key.
+   */
+  static Task task(ScoringSites s, SignedSealKey requester, String version, List<String> ids) {
+    boolean fromOperator = requester.getSite().equals(OPERATOR);
+    try {
+      Envelope sealed = ScoreIds.seal(fromOperator ? OPERATOR : BANK,
+          fromOperator ? s.operatorScoringKeys : s.bankScoringKeys, s.random, fromOperator ? BANK : OPERATOR,
+          ScoreIds.roundId(version, requester.getPublicKey().toByteArray()), ids);
+      return Task.newBuilder().setTaskId(version + "/score/1").setJobId(JOB)
+          .setVertical(VerticalTask.newBuilder().setStage(VerticalStage.VERTICAL_SCORE).setModelVersion(version)
+              .addInbox(sealed.toBuilder().setFromSite(requester.getSite())).setScoreCount(ids.size())
+              .setRequester(requester)).build();
+    } catch (dev.tandem.crypto.seal.SealException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Task task(SignedSealKey requester, String version, List<String> ids) {
+    return task(sites, requester, version, ids);
   }
 
   Task askOperator(String... ids) {
@@ -142,10 +160,13 @@ class ScoreResponderTest {
     assertEquals(ScoringSites.bankPartial(40, false), partials.get("c2").getAsDouble(), 1e-9);
   }
 
+  /** A requester names each id once (its masks are counted per id): repeats are refused. */
   @Test
-  void answer_repeatedIds_answersEachOnce() throws Exception {
-    VerticalMessage answer = new ScoreResponder(sites.operator.context()).answer(askOperator("c1", "c1", "c2"));
-    assertEquals(List.of("c1", "c2"), List.copyOf(openAtBank(answer, List.of("c1", "c2")).keySet()));
+  void answer_repeatedIds_refused() {
+    ScoreRefusal r = assertThrows(ScoreRefusal.class,
+        () -> new ScoreResponder(sites.operator.context()).answer(askOperator("c1", "c1", "c2")));
+    assertEquals("INVALID_ARGUMENT", r.code());
+    assertTrue(r.reason().contains("repeats"), r.reason());
   }
 
   @Test
@@ -195,7 +216,7 @@ class ScoreResponderTest {
   @Test
   void answer_purposeNoLongerServed_isPermissionDenied(@TempDir Path other) {
     try (ScoringSites s = new ScoringSites(other, new ConsentPolicy(Set.of("marketing"), Set.of(), 1))) {
-      Task task = task(s.bank.keys().sign(ScoreEnvelope.keyContext(VERSION), requesterKey.publicKey()), VERSION,
+      Task task = task(s, s.bank.keys().sign(ScoreEnvelope.keyContext(VERSION), requesterKey.publicKey()), VERSION,
           List.of("c1"));
       ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> new ScoreResponder(s.operator.context()).answer(task));
       assertEquals("PERMISSION_DENIED", r.code());
@@ -206,7 +227,7 @@ class ScoreResponderTest {
   @Test
   void answer_requesterNoLongerAnAcceptedPartner_isPermissionDenied(@TempDir Path other) {
     try (ScoringSites s = new ScoringSites(other, new ConsentPolicy(Set.of("credit"), Set.of("insurer"), 1))) {
-      Task task = task(s.bank.keys().sign(ScoreEnvelope.keyContext(VERSION), requesterKey.publicKey()), VERSION,
+      Task task = task(s, s.bank.keys().sign(ScoreEnvelope.keyContext(VERSION), requesterKey.publicKey()), VERSION,
           List.of("c1"));
       ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> new ScoreResponder(s.operator.context()).answer(task));
       assertEquals("PERMISSION_DENIED", r.code());
@@ -223,10 +244,43 @@ class ScoreResponderTest {
     ScoreRefusal bad = assertThrows(ScoreRefusal.class, () -> responder.answer(askOperator("c1", " secret-id")));
     assertEquals("INVALID_ARGUMENT", bad.code());
     assertFalse(bad.reason().contains("secret-id"), bad.reason());
-    assertTrue(bad.reason().contains("score_ids[1]"), bad.reason());
+    assertTrue(bad.reason().contains("id 1 (from 0)"), bad.reason());
     Task noRequester = askOperator("c1").toBuilder().setVertical(askOperator("c1").getVertical().toBuilder()
         .clearRequester()).build();
     assertEquals("INVALID_ARGUMENT", assertThrows(ScoreRefusal.class, () -> responder.answer(noRequester)).code());
+  }
+
+  /**
+   * A dishonest requester asks about subjects outside the job's intersection, to learn whether the
+   * operator holds them: the operator declines the whole request with the same reason whether it
+   * holds the subject with consent (c6) or not at all (c9), and audits nothing. Before, ids came in
+   * the clear and c6 got a score line while c9 got a dash.
+   */
+  @Test
+  void answer_idsOutsideTheIntersection_declinedAlikeWhetherHeldOrNot() {
+    ScoreResponder responder = new ScoreResponder(sites.operator.context());
+    long before = sites.operator.stores().audit().head().seq();
+    ScoreRefusal held = assertThrows(ScoreRefusal.class, () -> responder.answer(askOperator("c1", "c6")));
+    ScoreRefusal absent = assertThrows(ScoreRefusal.class, () -> responder.answer(askOperator("c1", "c9")));
+    assertEquals("PERMISSION_DENIED", held.code());
+    assertEquals(held.code(), absent.code());
+    assertEquals(held.reason(), absent.reason(), "the refusal must not tell a held subject from an absent one");
+    assertFalse(held.reason().contains("c6"), held.reason());
+    assertEquals(before, sites.operator.stores().audit().head().seq(), "nothing scored, nothing audited");
+  }
+
+  /** Ids that do not open (sealed for another request, or by another site) are refused. */
+  @Test
+  void answer_idsSealedForAnotherRequest_refused() {
+    Task other = askOperator("c1");
+    Task mine = askOperator("c1");
+    Task swapped = mine.toBuilder().setVertical(mine.getVertical().toBuilder().setInbox(0,
+        other.getVertical().getInbox(0))).build();
+    ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> new ScoreResponder(sites.operator.context())
+        .answer(swapped.toBuilder().setVertical(swapped.getVertical().toBuilder().setRequester(
+            sites.bank.keys().sign(ScoreEnvelope.keyContext(VERSION), SealKeyPair.generate(sites.random).publicKey())))
+            .build()));
+    assertEquals("INVALID_ARGUMENT", r.code());
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.tandem.certs.FederationTrust;
 import dev.tandem.certs.IssuedCertificate;
 import dev.tandem.certs.Role;
 import dev.tandem.certs.testing.TestPki;
+import dev.tandem.crypto.seal.SealKeyPair;
 import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.LabelSpec;
@@ -16,6 +17,7 @@ import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.store.NodeStores;
+import dev.tandem.node.vertical.ScoringKeys;
 import dev.tandem.node.vertical.SealKeys;
 import dev.tandem.node.vertical.VerticalModelPiece;
 import java.io.IOException;
@@ -26,6 +28,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -40,7 +43,12 @@ final class ScoringSites implements AutoCloseable {
   static final String BANK = "bank";
   static final String OPERATOR = "operator";
 
-  /** Bank: c1..c4 (c4 not consented). Operator: c1, c2, c3 (c3 not consented), c5. */
+  /**
+   * Bank: c1..c4 (c4 not consented). Operator: c1, c2, c3 (c3 not consented), c5, c6. The job's
+   * intersection is c1..c5, as if aligned when both held them (c4 has left the operator's data since,
+   * c5 the bank's); c6 is the operator's, consented, and outside the intersection.
+   */
+  static final Set<String> INTERSECTION = Set.of("c1", "c2", "c3", "c4", "c5");
   static final String BANK_CSV = """
       id,income,segment,default
       c1,60,a,no
@@ -54,6 +62,7 @@ final class ScoringSites implements AutoCloseable {
       c2,3
       c3,20
       c5,7
+      c6,9
       """;
 
   static final VerticalModelPiece BANK_PIECE = new VerticalModelPiece(VERSION, JOB, PURPOSE, BANK, true,
@@ -70,6 +79,13 @@ final class ScoringSites implements AutoCloseable {
   final SecureRandom random = new SecureRandom();
   final Site bank;
   final Site operator;
+  /** The job's seal key pairs, kept for scoring. */
+  final SealKeyPair bankJobKeys = SealKeyPair.generate(random);
+  final SealKeyPair operatorJobKeys = SealKeyPair.generate(random);
+  final ScoringKeys bankScoringKeys = new ScoringKeys(bankJobKeys, Map.of(OPERATOR, operatorJobKeys.publicKey()),
+      INTERSECTION);
+  final ScoringKeys operatorScoringKeys = new ScoringKeys(operatorJobKeys, Map.of(BANK, bankJobKeys.publicKey()),
+      INTERSECTION);
   private final List<Site> all = new ArrayList<>();
 
   /** One party: its stores, seal-key signer and scoring context. */
@@ -84,10 +100,12 @@ final class ScoringSites implements AutoCloseable {
     operator = site(dir, OPERATOR, OPERATOR_CSV, policy);
     bank.stores().verticalModels().save(BANK_PIECE);
     operator.stores().verticalModels().save(OPERATOR_PIECE);
+    bank.stores().verticalModels().saveScoringKeys(VERSION, bankScoringKeys);
+    operator.stores().verticalModels().saveScoringKeys(VERSION, operatorScoringKeys);
     for (String id : List.of("c1", "c2", "c3")) {
       bank.stores().consent().grant(id, PURPOSE, null, null);
     }
-    for (String id : List.of("c1", "c2", "c5")) {
+    for (String id : List.of("c1", "c2", "c5", "c6")) {
       operator.stores().consent().grant(id, PURPOSE, null, null);
     }
     operator.stores().consent().revoke("c3", PURPOSE, null, null);

@@ -4,6 +4,7 @@ import static dev.tandem.node.vertical.scoring.ScoringSites.BANK;
 import static dev.tandem.node.vertical.scoring.ScoringSites.OPERATOR;
 import static dev.tandem.node.vertical.scoring.ScoringSites.VERSION;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +20,8 @@ import dev.tandem.proto.v1.ScoreRequest;
 import dev.tandem.proto.v1.ScoreResponse;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalMessage;
+import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.proto.v1.VerticalTask;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -92,7 +95,10 @@ class VerticalScorerTest {
    * it, and the sum of the masks (here the operator's own, the only other party).
    */
   ScoreResponse relayToOperator(ScoreRequest r) {
-    Task task = ScoreResponderTest.task(r.getRequester(), r.getModelVersion(), r.getIdsList());
+    Task task = Task.newBuilder().setTaskId(r.getModelVersion() + "/score/1").setJobId(ScoringSites.JOB)
+        .setVertical(VerticalTask.newBuilder().setStage(VerticalStage.VERTICAL_SCORE)
+            .setModelVersion(r.getModelVersion()).setRequester(r.getRequester()).setScoreCount(r.getIdCount())
+            .addInbox(r.getSealedIds(0).toBuilder().setFromSite(BANK))).build();
     try {
       VerticalMessage answer = new ScoreResponder(sites.operator.context()).answer(task);
       return ScoreResponse.newBuilder().addPartials(answer.getOutbox(0).toBuilder().setFromSite(OPERATOR))
@@ -123,7 +129,14 @@ class VerticalScorerTest {
   void score_sendsOnlyTheIdsHeldAndConsentedHere_withAFreshSignedKey() throws Exception {
     bankScorer().score(VERSION, List.of("c4", "c1", "c5", "c2", "c3", "c1"));
     ScoreRequest first = lastRequest;
-    assertEquals(List.of("c1", "c2", "c3"), first.getIdsList());
+    // the ids travel sealed to the operator with the job's keys: the coordinator reads only their count
+    assertEquals(3, first.getIdCount());
+    assertEquals(1, first.getSealedIdsCount());
+    assertEquals(OPERATOR, first.getSealedIds(0).getToSite());
+    byte[] plain = ScoreIds.encode(List.of("c1", "c2", "c3"));
+    assertFalse(contains(first.toByteArray(), plain), "the encoded ids appear in the request");
+    assertEquals(List.of("c1", "c2", "c3"), ScoreIds.open(OPERATOR, sites.operatorScoringKeys, BANK,
+        ScoreIds.roundId(VERSION, first.getRequester().getPublicKey().toByteArray()), first.getSealedIds(0)));
     assertEquals(VERSION, first.getModelVersion());
     assertEquals(BANK, first.getRequester().getSite());
     SealPublicKey key = sites.operator.keys().verify(ScoreEnvelope.keyContext(VERSION), BANK, first.getRequester());
@@ -132,6 +145,35 @@ class VerticalScorerTest {
     SealPublicKey second = sites.operator.keys().verify(ScoreEnvelope.keyContext(VERSION), BANK,
         lastRequest.getRequester());
     assertTrue(!key.equals(second), "a fresh seal key per request");
+  }
+
+  private static boolean contains(byte[] haystack, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= haystack.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (haystack[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A requester may score only subjects of the job's intersection: c6, which the operator holds with
+   * consent but was never aligned, is unscored at the bank and never leaves it, so the operator is
+   * asked no membership question (before, it was sent in the clear and the operator answered).
+   */
+  @Test
+  void score_idOutsideTheIntersection_isUnscoredHereAndNeverSent() throws Exception {
+    ScoreResult r = bankScorer().score(VERSION, List.of("c6"));
+    assertNull(lastRequest, "nothing was sent");
+    assertEquals(List.of("c6"), r.unscored().stream().map(ScoreResult.Unscored::id).toList());
+    assertTrue(r.unscored().get(0).reason().contains("intersection"), r.unscored().get(0).reason());
+
+    bankScorer().score(VERSION, List.of("c1", "c6"));
+    assertEquals(1, lastRequest.getIdCount(), "only c1 was sent");
   }
 
   @Test
@@ -203,7 +245,7 @@ class VerticalScorerTest {
   @Test
   void score_partyMissingFromTheAnswer_leavesEveryIdUnscored() throws Exception {
     coordinator = r -> ScoreResponse.newBuilder()
-        .setMaskSums(ByteString.copyFrom(new byte[Long.BYTES * r.getIdsCount()])).build();
+        .setMaskSums(ByteString.copyFrom(new byte[Long.BYTES * r.getIdCount()])).build();
     ScoreResult r = bankScorer().score(VERSION, List.of("c1", "c2"));
     assertTrue(r.scored().isEmpty());
     assertEquals("site 'operator' did not answer for it", r.unscored().get(0).reason());
