@@ -93,7 +93,7 @@ public final class NodeAgent implements AutoCloseable {
     Keys keys = Keys.load(config, random);
     ScoringContext scoring = new ScoringContext(config.site(), data, stores, keys.seal(), config.consent(),
         new CoordinatorCountersigner(() -> FederationGrpc.newBlockingStub(intercepted)
-            .withDeadlineAfter(30, TimeUnit.SECONDS)), clock, random);
+            .withDeadlineAfter(30, TimeUnit.SECONDS)), clock, random, config.vertical().maxScoredPerDay());
     this.gate = new ConsentGate(config.site(), config.consent(), config.policy(), stores.consent(),
         stores.pseudonyms(), stores.audit());
     this.router = router(config, data, clock,

@@ -50,6 +50,7 @@ import java.util.Map;
  *   minBatchSize: 32           # site minimum of the batch floor, max(this, 1 + widest party's columns)
  *   maxPeerSetFactor: 2.0      # refuses to re-blind a peer's PSI set over this x its own consented set
  *   allowTestingKeys: false    # true accepts 1024-bit Paillier keys: for tests only
+ *   maxScoredPerDay: 100000    # ids one requester may have scored per purpose per UTC day
  * admin:                       # the local admin HTTP API (default: 127.0.0.1:7480, token in admin-token)
  *   host: 127.0.0.1
  *   port: 7480                 # 0: any free port (logged)
@@ -271,7 +272,8 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     return new ConsentPolicy(purposes, partners, c.path("minCohort").asInt(ConsentPolicy.DEFAULT_MIN_COHORT));
   }
 
-  private static final Set<String> VERTICAL_KEYS = Set.of("minBatchSize", "maxPeerSetFactor", "allowTestingKeys");
+  private static final Set<String> VERTICAL_KEYS = Set.of("minBatchSize", "maxPeerSetFactor", "allowTestingKeys",
+      "maxScoredPerDay");
 
   private static VerticalPolicy vertical(JsonNode v, YamlLines lines) {
     try {
@@ -299,6 +301,10 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     JsonNode min = v.path("minBatchSize");
     JsonNode factor = v.path("maxPeerSetFactor");
     JsonNode testing = v.path("allowTestingKeys");
+    JsonNode scored = v.path("maxScoredPerDay");
+    if (!scored.isMissingNode() && !scored.isInt()) {
+      throw new IllegalArgumentException("vertical.maxScoredPerDay must be an integer, got '" + scored.asText() + "'");
+    }
     if (!min.isMissingNode() && !min.isInt()) {
       throw new IllegalArgumentException("vertical.minBatchSize must be an integer, got '" + min.asText() + "'");
     }
@@ -310,7 +316,8 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
           + "'");
     }
     return new VerticalPolicy(min.asInt(VerticalPolicy.DEFAULT_MIN_BATCH_SIZE),
-        testing.asBoolean(false), factor.asDouble(VerticalPolicy.DEFAULT_MAX_PEER_SET_FACTOR));
+        testing.asBoolean(false), factor.asDouble(VerticalPolicy.DEFAULT_MAX_PEER_SET_FACTOR),
+        scored.asInt(VerticalPolicy.DEFAULT_MAX_SCORED_PER_DAY));
   }
 
   private static PrivacyBudgets budgets(JsonNode p, YamlLines lines) {

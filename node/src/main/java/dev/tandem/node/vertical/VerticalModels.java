@@ -19,6 +19,7 @@ import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -76,7 +78,14 @@ public final class VerticalModels implements AutoCloseable {
               version VARCHAR(256) PRIMARY KEY,
               seal_private VARBINARY(64) NOT NULL,
               peers_json CHARACTER LARGE OBJECT NOT NULL,
-              intersection_json CHARACTER LARGE OBJECT NOT NULL)""");
+              intersection_json CHARACTER LARGE OBJECT NOT NULL)""",
+        """
+            CREATE TABLE IF NOT EXISTS vertical_scoring_volume (
+              requester VARCHAR(256) NOT NULL,
+              purpose VARCHAR(256) NOT NULL,
+              utc_day DATE NOT NULL,
+              ids BIGINT NOT NULL,
+              PRIMARY KEY (requester, purpose, utc_day))""");
     return new VerticalModels(c, clock);
   }
 
@@ -189,6 +198,45 @@ public final class VerticalModels implements AutoCloseable {
       throw NodeDatabase.error(e);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new IllegalStateException("the stored scoring keys of " + version + " do not read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Counts {@code ids} more ids asked by {@code requester} for {@code purpose} on {@code day}, unless
+   * that would take the day's count above {@code cap}.
+   *
+   * @return the day's count before this request if it was counted, or empty if it was over the cap
+   * @throws IllegalStateException on a database error
+   */
+  public synchronized OptionalLong countScoring(String requester, String purpose, LocalDate day, int ids, int cap) {
+    try (PreparedStatement read = connection.prepareStatement(
+        "SELECT ids FROM vertical_scoring_volume WHERE requester = ? AND purpose = ? AND utc_day = ?")) {
+      read.setString(1, requester);
+      read.setString(2, purpose);
+      read.setObject(3, day);
+      long before = 0;
+      boolean exists;
+      try (ResultSet rs = read.executeQuery()) {
+        exists = rs.next();
+        if (exists) {
+          before = rs.getLong(1);
+        }
+      }
+      if (before + ids > cap) {
+        return OptionalLong.empty();
+      }
+      try (PreparedStatement write = connection.prepareStatement(exists
+          ? "UPDATE vertical_scoring_volume SET ids = ? WHERE requester = ? AND purpose = ? AND utc_day = ?"
+          : "INSERT INTO vertical_scoring_volume(ids, requester, purpose, utc_day) VALUES (?, ?, ?, ?)")) {
+        write.setLong(1, before + ids);
+        write.setString(2, requester);
+        write.setString(3, purpose);
+        write.setObject(4, day);
+        write.executeUpdate();
+      }
+      return OptionalLong.of(before);
+    } catch (SQLException e) {
+      throw NodeDatabase.error(e);
     }
   }
 

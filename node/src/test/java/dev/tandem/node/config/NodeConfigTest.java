@@ -52,6 +52,7 @@ class NodeConfigTest {
         load("vertical: {minBatchSize: 64, maxPeerSetFactor: 1.5, allowTestingKeys: true}\n").vertical());
     assertEquals(VerticalPolicy.defaults().allowingTestingKeys(),
         load("vertical:\n  allowTestingKeys: true\n").vertical());
+    assertEquals(VerticalPolicy.defaults().withMaxScoredPerDay(500), load("vertical: {maxScoredPerDay: 500}\n").vertical());
   }
 
   @Test
@@ -73,6 +74,12 @@ class NodeConfigTest {
     RuntimeException nan = assertThrows(RuntimeException.class, () -> load("vertical: {maxPeerSetFactor: .nan}\n"));
     assertTrue(nan.getMessage().contains("bank.yaml") && nan.getMessage().contains("line: 6"), nan.getMessage());
     assertThrows(IllegalArgumentException.class, () -> load("maxMessageBytes: 100\n"));
+    IllegalArgumentException cap = assertThrows(IllegalArgumentException.class,
+        () -> load("vertical: {maxScoredPerDay: 0}\n"));
+    assertTrue(cap.getMessage().contains("vertical.maxScoredPerDay must be at least 1"), cap.getMessage());
+    IllegalArgumentException capText = assertThrows(IllegalArgumentException.class,
+        () -> load("vertical: {maxScoredPerDay: lots}\n"));
+    assertTrue(capText.getMessage().contains("vertical.maxScoredPerDay must be an integer"), capText.getMessage());
   }
 
   private IllegalArgumentException refused(String extra) {

@@ -17,6 +17,8 @@ import dev.tandem.proto.v1.VerticalStage;
 import dev.tandem.proto.v1.VerticalTask;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -118,6 +120,13 @@ public final class ScoreResponder {
     }
 
     List<String> ids = sealedIds(t, version, requester);
+    LocalDate day = LocalDate.ofInstant(context.clock.instant(), ZoneOffset.UTC);
+    if (context.stores.verticalModels().countScoring(requester, piece.purpose(), day, ids.size(),
+        context.maxScoredPerDay).isEmpty()) {
+      throw new ScoreRefusal("RESOURCE_EXHAUSTED", "requester '" + requester + "' has reached site '" + context.site
+          + "''s cap of " + context.maxScoredPerDay + " ids scored per day for purpose '" + piece.purpose()
+          + "' (vertical.maxScoredPerDay; the day is UTC)");
+    }
 
     Instant at = context.clock.instant();
     Set<String> granted = context.stores.consent().consentedSubjects(piece.purpose(), at);

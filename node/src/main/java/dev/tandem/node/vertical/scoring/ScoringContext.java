@@ -5,6 +5,7 @@ import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.vertical.SealKeys;
+import dev.tandem.node.vertical.VerticalPolicy;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class ScoringContext {
   final ConsentPolicy policy;
   final Clock clock;
   final SecureRandom random;
+  final int maxScoredPerDay;
   private final HeadCountersigner countersigner;
 
   /**
@@ -39,6 +41,19 @@ public final class ScoringContext {
    */
   public ScoringContext(String site, LocalData data, NodeStores stores, SealKeys keys, ConsentPolicy policy,
       HeadCountersigner countersigner, Clock clock, SecureRandom random) {
+    this(site, data, stores, keys, policy, countersigner, clock, random, VerticalPolicy.DEFAULT_MAX_SCORED_PER_DAY);
+  }
+
+  /**
+   * As above, with the daily cap on the ids one requester may have scored here per purpose
+   * ({@code vertical.maxScoredPerDay}).
+   */
+  public ScoringContext(String site, LocalData data, NodeStores stores, SealKeys keys, ConsentPolicy policy,
+      HeadCountersigner countersigner, Clock clock, SecureRandom random, int maxScoredPerDay) {
+    if (maxScoredPerDay < 1) {
+      throw new IllegalArgumentException("maxScoredPerDay must be at least 1, got " + maxScoredPerDay);
+    }
+    this.maxScoredPerDay = maxScoredPerDay;
     this.site = Objects.requireNonNull(site, "site");
     this.records = HeldRecords.of(Objects.requireNonNull(data, "data"));
     this.stores = Objects.requireNonNull(stores, "stores");

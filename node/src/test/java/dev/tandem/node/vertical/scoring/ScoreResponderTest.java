@@ -16,6 +16,7 @@ import dev.tandem.node.audit.AuditVerification;
 import dev.tandem.node.audit.AuditVerifier;
 import dev.tandem.node.audit.RoundContribution;
 import dev.tandem.node.consent.ConsentPolicy;
+import dev.tandem.node.data.LocalData;
 import dev.tandem.node.vertical.SealKeys;
 import dev.tandem.node.vertical.VerticalTransport;
 import dev.tandem.proto.v1.Envelope;
@@ -267,6 +268,25 @@ class ScoreResponderTest {
     assertEquals(held.reason(), absent.reason(), "the refusal must not tell a held subject from an absent one");
     assertFalse(held.reason().contains("c6"), held.reason());
     assertEquals(before, sites.operator.stores().audit().head().seq(), "nothing scored, nothing audited");
+  }
+
+  /**
+   * A requester may have at most vertical.maxScoredPerDay ids scored per purpose per day here; past
+   * the cap the site refuses with RESOURCE_EXHAUSTED naming the setting, and counts nothing more.
+   */
+  @Test
+  void answer_beyondTheDailyCap_resourceExhausted() throws Exception {
+    ScoringContext capped = new ScoringContext(OPERATOR, LocalData.load(sites.operatorConfig.data()),
+        sites.operator.stores(), sites.operator.keys(), new ConsentPolicy(Set.of("credit"), Set.of(), 1),
+        sites.countersigner, java.time.Clock.systemUTC(), sites.random, 3);
+    ScoreResponder responder = new ScoreResponder(capped);
+    responder.answer(askOperator("c1", "c2"));
+    ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> responder.answer(askOperator("c1", "c5")));
+    assertEquals("RESOURCE_EXHAUSTED", r.code());
+    assertTrue(r.reason().contains("maxScoredPerDay") && r.reason().contains("3"), r.reason());
+    responder.answer(askOperator("c5")); // the refused request counted nothing: one more fits
+    assertEquals("RESOURCE_EXHAUSTED", assertThrows(ScoreRefusal.class,
+        () -> responder.answer(askOperator("c1"))).code());
   }
 
   /** Ids that do not open (sealed for another request, or by another site) are refused. */

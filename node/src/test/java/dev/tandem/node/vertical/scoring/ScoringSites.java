@@ -79,6 +79,8 @@ final class ScoringSites implements AutoCloseable {
   final SecureRandom random = new SecureRandom();
   final Site bank;
   final Site operator;
+  /** The operator's node configuration (its data source, for a second scoring context). */
+  NodeConfig operatorConfig;
   /** The job's seal key pairs, kept for scoring. */
   final SealKeyPair bankJobKeys = SealKeyPair.generate(random);
   final SealKeyPair operatorJobKeys = SealKeyPair.generate(random);
@@ -123,6 +125,9 @@ final class ScoringSites implements AutoCloseable {
           DataSourceConfig.of(records, "id"), NodeConfig.databaseUrl(home, "node-db"),
           NodeConfig.DEFAULT_MAX_MESSAGE_BYTES);
       NodeStores stores = NodeStores.open(config, Clock.systemUTC());
+      if (name.equals(OPERATOR)) {
+        operatorConfig = config;
+      }
       SealKeys keys = keys(cert);
       Site site = new Site(name, stores, keys, new ScoringContext(name, LocalData.load(config.data()), stores, keys,
           policy, countersigner, Clock.systemUTC(), random), cert);
