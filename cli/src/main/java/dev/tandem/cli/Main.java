@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import dev.tandem.cli.alerts.AlertsCommand;
 import dev.tandem.cli.audit.AuditCommand;
 import dev.tandem.cli.certs.CertsCommand;
 import dev.tandem.cli.consent.ConsentCommand;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "tandem", mixinStandardHelpOptions = true, version = "tandem 0.1.0",
     description = "Federated, consent-bound, privacy-preserving analytics.",
     subcommands = {DemoCommand.class, CertsCommand.class, CoordinatorCommand.class, NodeCommand.class,
-        JobCommand.class, ModelCommand.class, ConsentCommand.class, AuditCommand.class, PrivacyCommand.class, ScoreCommand.class, CommandLine.HelpCommand.class})
+        JobCommand.class, ModelCommand.class, ConsentCommand.class, AuditCommand.class, PrivacyCommand.class, ScoreCommand.class, AlertsCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}
 

@@ -19,7 +19,7 @@ import java.util.Objects;
  * A client of a node's admin HTTP API: JSON requests with the bearer token read from the node's token
  * file. An answer other than 2xx becomes an {@link IllegalStateException} with the node's error message.
  */
-final class AdminApi {
+public final class AdminApi {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI base;
@@ -36,7 +36,7 @@ final class AdminApi {
    *
    * @throws IllegalArgumentException if the URL is not http(s) or the token file is missing or empty
    */
-  static AdminApi connect(String url, Path tokenFile) {
+  public static AdminApi connect(String url, Path tokenFile) {
     Objects.requireNonNull(url, "url");
     URI uri;
     try {
@@ -68,7 +68,7 @@ final class AdminApi {
    * @throws IllegalStateException with the node's error for an answer other than 2xx, or when the node
    *     cannot be reached
    */
-  JsonNode post(String path, Object body, Duration timeout) {
+  public JsonNode post(String path, Object body, Duration timeout) {
     HttpRequest request;
     try {
       request = HttpRequest.newBuilder(base.resolve(base.getPath() + path)).timeout(timeout)
@@ -77,6 +77,20 @@ final class AdminApi {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return send(request);
+  }
+
+  /**
+   * GETs {@code path} and returns the JSON answer.
+   *
+   * @throws IllegalStateException as {@link #post} does
+   */
+  public JsonNode get(String path, Duration timeout) {
+    return send(HttpRequest.newBuilder(base.resolve(base.getPath() + path)).timeout(timeout)
+        .header("Authorization", "Bearer " + token).GET().build());
+  }
+
+  private JsonNode send(HttpRequest request) {
     HttpResponse<String> response;
     try {
       response = client.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));

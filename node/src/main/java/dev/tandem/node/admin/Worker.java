@@ -3,6 +3,7 @@ package dev.tandem.node.admin;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -23,6 +24,27 @@ final class Worker {
         result.result().send(ctx);
       } else {
         ctx.fail(result.cause());
+      }
+    });
+  }
+
+  /**
+   * Runs {@code check} off the event loop: sends the reply it returns, or passes the request on when
+   * empty. The request, paused by the caller so that a body handler after this step sees its data, is
+   * resumed in every case.
+   */
+  void proceed(RoutingContext ctx, Callable<Optional<Reply>> check) {
+    executor.executeBlocking(check, false).onComplete(result -> {
+      if (result.failed()) {
+        ctx.request().resume();
+        ctx.fail(result.cause());
+      } else if (result.result().isPresent()) {
+        ctx.request().resume();
+        result.result().get().send(ctx);
+      } else {
+        ctx.next();
+        // after the next handlers have started: a body handler has taken the request's data by now
+        ctx.request().resume();
       }
     });
   }

@@ -138,7 +138,7 @@ public final class NodeAgent implements AutoCloseable {
         Task.KindCase.STATS, new StatsHandler(context, admission),
         Task.KindCase.TRAIN, new TrainHandler(context, admission, selections, training, secagg),
         Task.KindCase.EVALUATE, new EvaluateHandler(context, admission, selections),
-        Task.KindCase.SECAGG, secagg), vertical, scores, verticalAnswers, answers);
+        Task.KindCase.SECAGG, secagg), vertical, scores, verticalAnswers, answers, config.site(), stores.watch());
   }
 
   /**

@@ -3,6 +3,9 @@ package dev.tandem.node.agent;
 import dev.tandem.model.JobSpec;
 import dev.tandem.node.vertical.VerticalParticipant;
 import dev.tandem.node.vertical.scoring.ScoreResponder;
+import dev.tandem.node.watch.AccessKind;
+import dev.tandem.node.watch.AccessWatch;
+import dev.tandem.node.watch.WatchedTransport;
 import dev.tandem.proto.Wire;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalStage;
@@ -15,7 +18,8 @@ import java.util.logging.Logger;
  * Routes each task of the coordinator to the handler of its kind: scoring requests to the
  * {@link ScoreResponder}, a vertical job's stages to the {@link VerticalParticipant}, and a horizontal
  * job's tasks, once the {@link Admission} has let the job in, to one {@link JobTaskHandler} per kind
- * (statistics, training, evaluation, secure aggregation).
+ * (statistics, training, evaluation, secure aggregation). The {@link AccessWatch} counts each horizontal
+ * task and each refusal, and refuses the tasks of a job with a partner its leak alerts block.
  *
  * <p>Only aggregates leave: feature moments, trained parameters, metrics and score histograms, each
  * recorded with a hash of its bytes in the contribution log. Not thread-safe: the agent calls it from
@@ -30,9 +34,13 @@ final class TaskRouter implements AutoCloseable {
   private final ScoreResponder scores;
   private final VerticalAnswers verticalAnswers;
   private final Answers answers;
+  private final String site;
+  private final AccessWatch watch;
 
   TaskRouter(Admission admission, Map<Task.KindCase, JobTaskHandler> handlers, VerticalParticipant vertical,
-      ScoreResponder scores, VerticalAnswers verticalAnswers, Answers answers) {
+      ScoreResponder scores, VerticalAnswers verticalAnswers, Answers answers, String site, AccessWatch watch) {
+    this.site = site;
+    this.watch = watch;
     this.admission = admission;
     this.handlers = new EnumMap<>(handlers);
     this.vertical = vertical;
@@ -43,7 +51,7 @@ final class TaskRouter implements AutoCloseable {
 
   void handle(Task task) {
     if (task.hasVertical() && task.getVertical().getStage() == VerticalStage.VERTICAL_SCORE) {
-      scores.respond(task, verticalAnswers);
+      scores.respond(task, new WatchedTransport(watch, verticalAnswers));
       return;
     }
     // a vertical job's tasks carry its vertical spec; its JobEnded may carry no spec at all
@@ -64,8 +72,11 @@ final class TaskRouter implements AutoCloseable {
           + task.getEnded().getReason());
       return;
     }
-    Optional<Refusal> refusal = admission.refusal(job);
+    AccessKind kind = AccessKind.ofTask(task.getKindCase().name());
+    Optional<Refusal> refusal = watch.admitJob(site, job.sites(), job.purpose(), kind).map(Refusal::permission)
+        .or(() -> admission.refusal(job));
     if (refusal.isPresent()) {
+      watch.refusedJob(site, job.sites(), job.purpose(), kind);
       answers.decline(task, refusal.get());
       return;
     }

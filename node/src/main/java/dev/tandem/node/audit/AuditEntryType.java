@@ -12,6 +12,10 @@ public enum AuditEntryType {
   ROUND_CONTRIBUTED,
   /** A subject was erased (by pseudonym). */
   ERASURE,
+  /** Leak detection flagged a partner's abnormal access (docs/LEAK_DETECTION.md); holds no subject id. */
+  LEAK_ALERT,
+  /** An operator cleared a leak alert, so that it no longer blocks the partner. */
+  LEAK_ALERT_CLEARED,
   /** The coordinator countersigned the log head. */
   HEAD_COUNTERSIGNED,
   /** The node scored subjects with a vertical model piece: a Merkle root over the pseudonyms of the records used. */

@@ -42,8 +42,9 @@ public interface AuditLog extends AutoCloseable {
 
   /**
    * Appends an entry of type {@link AuditEntryType#CONSENT_CHANGED}, {@link AuditEntryType#JOB_ACCEPTED},
-   * {@link AuditEntryType#JOB_REFUSED}, {@link AuditEntryType#ERASURE} or
-   * {@link AuditEntryType#SUBJECT_ACCESS_REPORTED} with {@code payload}
+   * {@link AuditEntryType#JOB_REFUSED}, {@link AuditEntryType#ERASURE},
+   * {@link AuditEntryType#SUBJECT_ACCESS_REPORTED}, {@link AuditEntryType#LEAK_ALERT} or
+   * {@link AuditEntryType#LEAK_ALERT_CLEARED} with {@code payload}
    * written as canonical JSON (keys sorted). Values may be strings, numbers, booleans, null,
    * lists and maps. Never put a subject id in a payload: the log cannot forget it.
    *

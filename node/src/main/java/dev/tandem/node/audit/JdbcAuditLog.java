@@ -39,7 +39,8 @@ final class JdbcAuditLog implements AuditLog {
   private static final String DUPLICATE_KEY = "23505";
   /** Lock timeout (H2, PostgreSQL), deadlock and serialization failures: worth another attempt. */
   private static final Set<String> TRANSIENT = Set.of("HYT00", "55P03", "40001", "40P01");
-  private static final Set<AuditEntryType> GENERIC = Set.of(AuditEntryType.CONSENT_CHANGED,
+  private static final Set<AuditEntryType> GENERIC = Set.of(AuditEntryType.LEAK_ALERT,
+      AuditEntryType.LEAK_ALERT_CLEARED, AuditEntryType.CONSENT_CHANGED,
       AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE,
       AuditEntryType.SUBJECT_ACCESS_REPORTED);
   /** The entries whose payload commits to a subject set kept in {@code audit_round_subjects}. */

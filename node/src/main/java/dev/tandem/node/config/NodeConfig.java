@@ -10,6 +10,7 @@ import dev.tandem.node.db.OwnerOnlyFiles;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.policy.SitePolicy;
 import dev.tandem.node.vertical.VerticalPolicy;
+import dev.tandem.node.watch.WatchConfig;
 import java.util.Set;
 import java.util.TreeSet;
 import dev.tandem.node.privacy.PrivacyBudget;
@@ -64,15 +65,18 @@ import java.util.Map;
  *                              # purpose with a budget in privacy.purposes
  *   purposes:                  # per purpose: the keys above, and columns
  *     churn: {columns: [tenure, MonthlyCharges, Churn], partners: [branch-south]}
+ * watch:                       # leak detection (docs/LEAK_DETECTION.md; default: on, as in WatchConfig)
+ *   maxOutsideIds: 1000        # e.g. ids asked per window that this node does not hold with consent
+ *   hours: "06:00-22:00"       # optional: access outside these hours raises an alert
  * </pre>
  *
  * <p>{@code admin} is null when the API is off (the programmatic constructors). Unknown keys at the top
- * level and in {@code privacy}, {@code consent}, {@code vertical} and {@code policy} are refused, with the
+ * level and in {@code privacy}, {@code consent}, {@code vertical}, {@code policy} and {@code watch} are refused, with the
  * file and line; so are values of the wrong type and impossible settings.
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
     String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin,
-    VerticalPolicy vertical, SitePolicy policy) {
+    VerticalPolicy vertical, SitePolicy policy, WatchConfig watch) {
 
   public static final int DEFAULT_MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 
@@ -97,10 +101,17 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     }
   }
 
+  /** A node with the default leak detection ({@link #watch()} null: {@link WatchConfig#defaults()}). */
+  public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
+      int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin, VerticalPolicy vertical,
+      SitePolicy policy) {
+    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin, vertical, policy, null);
+  }
+
   /** A node with the default site policy ({@link #policy()} null: derived from the other sections). */
   public NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data, String databaseUrl,
       int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin, VerticalPolicy vertical) {
-    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin, vertical, null);
+    this(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin, vertical, null, null);
   }
 
   /** A node with an admin API (or none) and the default vertical policy. */
@@ -121,6 +132,18 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
         privacy.byPurpose().keySet(), keyFloor(vertical));
   }
 
+  /** The leak detection settings: as configured, else {@link WatchConfig#defaults()}. */
+  @Override
+  public WatchConfig watch() {
+    return watch != null ? watch : WatchConfig.defaults();
+  }
+
+  /** This configuration with other leak detection settings (null: the defaults). */
+  public NodeConfig withWatch(WatchConfig w) {
+    return new NodeConfig(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin,
+        vertical, policy, w);
+  }
+
   /** The smallest Paillier modulus the vertical section allows. */
   static int keyFloor(VerticalPolicy vertical) {
     return vertical.allowTestingKeys() ? 1024 : VerticalPolicy.MIN_KEY_BITS;
@@ -129,13 +152,13 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
   /** This configuration with another vertical policy. */
   public NodeConfig withVertical(VerticalPolicy v) {
     return new NodeConfig(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin, v,
-        policy);
+        policy, watch);
   }
 
   /** This configuration with another site policy (null: the defaults). */
   public NodeConfig withPolicy(SitePolicy p) {
     return new NodeConfig(site, coordinator, tls, data, databaseUrl, maxMessageBytes, privacy, consent, admin,
-        vertical, p);
+        vertical, p, watch);
   }
 
   /** A node with a consent policy and no admin API. */
@@ -217,7 +240,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
           admin(dir, root.path("admin")),
           vertical(root.path("vertical"), lines));
       return config.withPolicy(PolicyYaml.read(root.path("policy"), lines, config.consent(), config.privacy(),
-          keyFloor(config.vertical())));
+          keyFloor(config.vertical()))).withWatch(WatchConfig.read(root.path("watch"), lines));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
@@ -229,7 +252,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
   }
 
   private static final Set<String> KEYS = Set.of("site", "coordinator", "tls", "data", "database",
-      "databaseKeyFile", "maxMessageBytes", "privacy", "consent", "vertical", "admin", "policy");
+      "databaseKeyFile", "maxMessageBytes", "privacy", "consent", "vertical", "admin", "policy", "watch");
 
   private static void known(JsonNode node, String path, Set<String> keys, YamlLines lines) {
     if (!node.isObject()) {

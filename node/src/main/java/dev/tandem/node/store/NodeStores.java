@@ -8,11 +8,12 @@ import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.ConsentRegistry;
 import dev.tandem.node.consent.Pseudonyms;
 import dev.tandem.node.vertical.VerticalModels;
+import dev.tandem.node.watch.AccessWatch;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 
 /**
- * A node's consent registry, pseudonyms, audit log and pieces of vertical models, opened together
+ * A node's consent registry, pseudonyms, audit log, pieces of vertical models and leak detection, opened together
  * over its database as the node process and the administrative commands both need them. Several
  * processes may open the same embedded database at once (H2 in AUTO_SERVER mode, on loopback only and
  * with a password: {@link NodeConfig#databaseUrl(java.nio.file.Path, String, java.nio.file.Path)}).
@@ -22,11 +23,13 @@ public final class NodeStores implements AutoCloseable {
   private final Pseudonyms pseudonyms;
   private final ConsentRegistry consent;
   private final VerticalModels verticalModels;
+  private final AccessWatch watch;
   private final X509Certificate federationCa;
   private final Clock clock;
 
   private NodeStores(AuditLog audit, Pseudonyms pseudonyms, ConsentRegistry consent, VerticalModels verticalModels,
-      X509Certificate ca, Clock clock) {
+      AccessWatch watch, X509Certificate ca, Clock clock) {
+    this.watch = watch;
     this.audit = audit;
     this.pseudonyms = pseudonyms;
     this.consent = consent;
@@ -43,7 +46,8 @@ public final class NodeStores implements AutoCloseable {
     Pseudonyms pseudonyms = Pseudonyms.open(config.pseudonymSecretFile(), config.databaseUrl());
     ConsentRegistry consent = ConsentRegistry.open(config.databaseUrl(), pseudonyms, audit.consentJournal(), clock);
     VerticalModels verticalModels = VerticalModels.open(config.databaseUrl(), clock);
-    return new NodeStores(audit, pseudonyms, consent, verticalModels, ca, clock);
+    AccessWatch watch = AccessWatch.open(config.databaseUrl(), config.watch(), audit, pseudonyms::of, clock);
+    return new NodeStores(audit, pseudonyms, consent, verticalModels, watch, ca, clock);
   }
 
   public AuditLog audit() {
@@ -63,6 +67,11 @@ public final class NodeStores implements AutoCloseable {
     return verticalModels;
   }
 
+  /** Leak detection: counts accesses to this node's records, raises and lists alerts, blocks partners. */
+  public AccessWatch watch() {
+    return watch;
+  }
+
   public X509Certificate federationCa() {
     return federationCa;
   }
@@ -74,6 +83,7 @@ public final class NodeStores implements AutoCloseable {
 
   @Override
   public void close() {
+    watch.close();
     verticalModels.close();
     consent.close();
     audit.close();

@@ -139,6 +139,11 @@ public final class ScoreResponder {
         rows.add(row.get());
       }
     }
+    Optional<String> watched = context.stores.watch().admit(dev.tandem.node.watch.Access.scoring(requester,
+        piece.purpose(), ids, ids.size() - used.size()));
+    if (watched.isPresent()) {
+      throw ScoreRefusal.permission(watched.get());
+    }
     double[] partials = piece.partialScores(rows);
     // a fresh uniform mask for every id asked, scorable here or not, so the masks the coordinator
     // sums say nothing about which ids this site holds
