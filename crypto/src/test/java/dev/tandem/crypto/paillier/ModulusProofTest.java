@@ -39,11 +39,12 @@ class ModulusProofTest {
    */
   @Test
   void modulusSharingAFactorWithPhi_cannotBeProved() {
-    BigInteger p = BigInteger.probablePrime(300, TestKeys.RANDOM);
+    BigInteger p;
     BigInteger r;
     BigInteger n;
-    do {
-      r = BigInteger.probablePrime(1024 - 600, TestKeys.RANDOM);
+    do { // both factors drawn again until the product has exactly 1024 bits
+      p = BigInteger.probablePrime(300, TestKeys.RANDOM);
+      r = BigInteger.probablePrime(1024 - 599, TestKeys.RANDOM);
       n = p.multiply(p).multiply(r);
     } while (n.bitLength() != 1024);
     PaillierPublicKey crafted = new PaillierPublicKey(parameters, n, key.publicKey().hs().mod(n.multiply(n)).add(BigInteger.TWO));
