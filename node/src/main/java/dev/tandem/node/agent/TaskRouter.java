@@ -9,7 +9,9 @@ import dev.tandem.node.watch.WatchedTransport;
 import dev.tandem.proto.Wire;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.VerticalStage;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -18,8 +20,8 @@ import java.util.logging.Logger;
  * Routes each task of the coordinator to the handler of its kind: scoring requests to the
  * {@link ScoreResponder}, a vertical job's stages to the {@link VerticalParticipant}, and a horizontal
  * job's tasks, once the {@link Admission} has let the job in, to one {@link JobTaskHandler} per kind
- * (statistics, training, evaluation, secure aggregation). The {@link AccessWatch} counts each horizontal
- * task and each refusal, and refuses the tasks of a job with a partner its leak alerts block.
+ * (statistics, training, evaluation, secure aggregation). The {@link AccessWatch} counts each task and
+ * each refusal, and refuses the tasks of a job with a partner its leak alerts block.
  *
  * <p>Only aggregates leave: feature moments, trained parameters, metrics and score histograms, each
  * recorded with a hash of its bytes in the contribution log. Not thread-safe: the agent calls it from
@@ -56,7 +58,9 @@ final class TaskRouter implements AutoCloseable {
     }
     // a vertical job's tasks carry its vertical spec; its JobEnded may carry no spec at all
     if (VerticalParticipant.isVertical(task) || (task.hasEnded() && !task.hasJob())) {
-      vertical.handle(task);
+      if (!verticalBlocked(task)) {
+        vertical.handle(task);
+      }
       return;
     }
     JobSpec job;
@@ -86,6 +90,27 @@ final class TaskRouter implements AutoCloseable {
       return;
     }
     handler.handle(task, job);
+  }
+
+  /**
+   * Counts a vertical job's stage as training access by its other parties, and declines it
+   * PERMISSION_DENIED naming the alert while one blocks any of them; a job's end always goes through.
+   */
+  private boolean verticalBlocked(Task task) {
+    if (!task.hasVerticalJob() || task.hasEnded()) {
+      return false;
+    }
+    List<String> parties = new ArrayList<>();
+    parties.add(task.getVerticalJob().getGuest().getSite());
+    task.getVerticalJob().getHostsList().forEach(h -> parties.add(h.getSite()));
+    String purpose = task.getVerticalJob().getPurpose();
+    Optional<String> blocked = watch.admitJob(site, parties, purpose, AccessKind.TRAINING);
+    if (blocked.isEmpty()) {
+      return false;
+    }
+    watch.refusedJob(site, parties, purpose, AccessKind.TRAINING);
+    verticalAnswers.decline(task, "PERMISSION_DENIED", blocked.get());
+    return true;
   }
 
   /** Ends the sessions of vertical jobs in progress. */

@@ -18,7 +18,12 @@ import dev.tandem.node.watch.Alert;
 import dev.tandem.node.watch.LeakRule;
 import dev.tandem.node.watch.WatchConfig;
 import dev.tandem.proto.v1.StatsReport;
+import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TaskDeclined;
+import dev.tandem.proto.v1.VerticalJobSpec;
+import dev.tandem.proto.v1.VerticalParty;
+import dev.tandem.proto.v1.VerticalStage;
+import dev.tandem.proto.v1.VerticalTask;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,6 +90,16 @@ class LeakDetectionRoutingTest {
       assertEquals("PERMISSION_DENIED", d.getCode(), d.getReason());
       assertTrue(d.getReason().contains("leak alert " + alert.id()), d.getReason());
       assertTrue(node.coordinator.received.stream().noneMatch(m -> m instanceof StatsReport), "nothing left");
+
+      // so is a vertical job with it
+      node.handle(Task.newBuilder().setTaskId("v1").setJobId("vjob").setVerticalJob(VerticalJobSpec.newBuilder()
+          .setJobId("vjob").setPurpose("churn").setGuest(VerticalParty.newBuilder().setSite("b"))
+          .addHosts(VerticalParty.newBuilder().setSite("a"))).setVertical(VerticalTask.newBuilder()
+          .setStage(VerticalStage.VERTICAL_SETUP)).build());
+      TaskDeclined v = node.coordinator.last(TaskDeclined.class);
+      assertEquals("v1", v.getTaskId());
+      assertEquals("PERMISSION_DENIED", v.getCode(), v.getReason());
+      assertTrue(v.getReason().contains("leak alert " + alert.id()), v.getReason());
 
       node.handle(node.stats(job("job-ac", List.of("a", "c"), List.of("f")), 0));
       assertEquals(node.data.trainSize(), node.coordinator.last(StatsReport.class).getRecordCount(), "partner c unaffected");
