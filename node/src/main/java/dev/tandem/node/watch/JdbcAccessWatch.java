@@ -87,9 +87,7 @@ final class JdbcAccessWatch implements AccessWatch {
     Instant now = clock.instant();
     long w = window(now);
     count(access, w, 1, access.subjects().size(), access.outside(), 0);
-    for (String subject : access.subjects()) {
-      remember(access, w, pseudonyms.apply(subject));
-    }
+    remember(access, w);
     List<Alert> raised = new ArrayList<>();
     rules(access, now, w).forEach((rule, detail) -> raise(access, rule, detail).ifPresent(raised::add));
     return raised.stream().filter(Alert::blocks).findFirst().map(Alert::refusal);
@@ -293,14 +291,21 @@ final class JdbcAccessWatch implements AccessWatch {
     update("DELETE FROM watch_counts WHERE window_start < ?", oldest);
   }
 
-  private void remember(Access a, long w, String pseudonym) {
+  /** Keeps the pseudonyms of the subjects asked about in window {@code w}, each once, in one batch. */
+  private void remember(Access a, long w) {
+    if (a.subjects().isEmpty()) {
+      return;
+    }
     try (PreparedStatement ps = connection.prepareStatement("MERGE INTO watch_subjects(partner, purpose,"
         + " window_start, pseudonym) KEY(partner, purpose, window_start, pseudonym) VALUES (?, ?, ?, ?)")) {
-      ps.setString(1, a.partner());
-      ps.setString(2, a.purpose());
-      ps.setLong(3, w);
-      ps.setString(4, pseudonym);
-      ps.executeUpdate();
+      for (String subject : new java.util.LinkedHashSet<>(a.subjects())) {
+        ps.setString(1, a.partner());
+        ps.setString(2, a.purpose());
+        ps.setLong(3, w);
+        ps.setString(4, pseudonyms.apply(subject));
+        ps.addBatch();
+      }
+      ps.executeBatch();
     } catch (SQLException e) {
       throw NodeDatabase.error(e);
     }
