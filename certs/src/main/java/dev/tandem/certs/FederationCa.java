@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509CRL;
 import java.security.cert.X509CRLEntry;
 import java.security.cert.X509Certificate;
@@ -220,13 +221,58 @@ public final class FederationCa {
   public synchronized IssuedCertificate issue(SiteIdentity id, List<String> hostNames, Duration validity) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(hostNames, "hostNames");
-    Objects.requireNonNull(validity, "validity");
-    if (validity.isNegative() || validity.isZero()) {
-      throw new IllegalArgumentException("validity must be positive, got " + validity);
-    }
     List<GeneralName> names = new ArrayList<>();
     for (String host : new LinkedHashSet<>(hostNames)) {
       names.add(generalName(host));
+    }
+    KeyPair pair = Keys.generateP256();
+    return new IssuedCertificate(certify(id, pair.getPublic(), names, validity), pair.getPrivate());
+  }
+
+  /**
+   * Issues a certificate for the key in a site's request, as {@link #issue(SiteIdentity, List,
+   * Duration)} does but without ever seeing the site's private key. The CA operator says which site
+   * and role to expect and which host names to certify; the request must ask for exactly that
+   * identity, and every host name it asks for must be among {@code hostNames}.
+   *
+   * @throws IllegalArgumentException if the request asks for another site id or role, carries no
+   *     valid identity, asks for a host name not in {@code hostNames}, or as {@link #issue}
+   */
+  public synchronized X509Certificate sign(CertificateRequest request, SiteIdentity expected, List<String> hostNames,
+      Duration validity) {
+    Objects.requireNonNull(request, "request");
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(hostNames, "hostNames");
+    SiteIdentity asked = request.identity();
+    if (!asked.equals(expected)) {
+      throw new IllegalArgumentException("the request is for site '" + asked.siteId() + "' as " + asked.role().id()
+          + ", but you expect site '" + expected.siteId() + "' as " + expected.role().id()
+          + "; refusing to sign it");
+    }
+    List<GeneralName> names = new ArrayList<>();
+    for (String host : new LinkedHashSet<>(hostNames)) {
+      GeneralName name = generalName(host);
+      if (!names.contains(name)) {
+        names.add(name);
+      }
+    }
+    List<String> unapproved = new ArrayList<>();
+    for (GeneralName name : request.requestedNames()) {
+      if (!names.contains(name)) {
+        unapproved.add(CertificateRequest.text(name));
+      }
+    }
+    if (!unapproved.isEmpty()) {
+      throw new IllegalArgumentException("the request asks for host names " + unapproved
+          + " that you did not approve; name each host to certify with --host, or have the site request again");
+    }
+    return certify(expected, request.publicKey(), names, validity);
+  }
+
+  private X509Certificate certify(SiteIdentity id, PublicKey publicKey, List<GeneralName> names, Duration validity) {
+    Objects.requireNonNull(validity, "validity");
+    if (validity.isNegative() || validity.isZero()) {
+      throw new IllegalArgumentException("validity must be positive, got " + validity);
     }
     Instant now = clock.instant();
     Instant notAfter = now.plus(validity);
@@ -239,7 +285,6 @@ public final class FederationCa {
     do {
       serial = Serials.random();
     } while (issued.containsKey(serial) || revoked.containsKey(serial));
-    KeyPair pair = Keys.generateP256();
     X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
         .addRDN(BCStyle.O, ORGANIZATION)
         .addRDN(BCStyle.OU, id.role().id())
@@ -248,7 +293,7 @@ public final class FederationCa {
     try {
       JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial,
-          Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, pair.getPublic());
+          Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject, publicKey);
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
@@ -258,12 +303,12 @@ public final class FederationCa {
             new GeneralNames(names.toArray(GeneralName[]::new)));
       }
       builder.addExtension(Extension.subjectKeyIdentifier, false,
-          utils.createSubjectKeyIdentifier(pair.getPublic()));
+          utils.createSubjectKeyIdentifier(publicKey));
       builder.addExtension(Extension.authorityKeyIdentifier, false,
           utils.createAuthorityKeyIdentifier(certificate));
       X509Certificate cert = sign(builder, key);
       issued.put(serial, new Entry(id, cert.getNotAfter().toInstant()));
-      return new IssuedCertificate(cert, pair.getPrivate());
+      return cert;
     } catch (GeneralSecurityException | CertIOException e) {
       throw new IllegalStateException("cannot issue a certificate for " + id, e);
     }
@@ -371,7 +416,7 @@ public final class FederationCa {
     }
   }
 
-  private static GeneralName generalName(String host) {
+  static GeneralName generalName(String host) {
     if (host == null || host.isEmpty()) {
       throw new IllegalArgumentException("invalid host name '" + host + "': must not be empty");
     }

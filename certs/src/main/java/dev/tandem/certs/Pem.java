@@ -10,12 +10,14 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.Provider;
 import java.security.PublicKey;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
@@ -26,13 +28,23 @@ import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.cert.X509CRLHolder;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.PKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.operator.InputDecryptorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OutputEncryptor;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfoBuilder;
+import org.bouncycastle.pkcs.PKCSException;
 
 /**
- * Reads and writes PEM: X.509 certificates (single and chains), unencrypted PKCS#8 private keys
- * (SEC1 "EC PRIVATE KEY" is also read), and CRLs.
+ * Reads and writes PEM: X.509 certificates (single and chains), PKCS#8 private keys, plain or
+ * encrypted (PBES2: PBKDF2 with HMAC-SHA256 and AES-256-CBC, as {@code openssl pkcs8 -topk8 -v2
+ * aes-256-cbc} writes them; SEC1 "EC PRIVATE KEY" is also read), PKCS#10 certificate requests, and CRLs.
  *
  * <p>Readers throw {@link UncheckedIOException} when the file cannot be read and {@link
  * IllegalArgumentException} when it holds no block of the wanted kind. Writers replace the file
@@ -51,9 +63,25 @@ public final class Pem {
     return certificates(read(file), file.toString());
   }
 
-  /** Reads the first private key of a PEM file. */
+  /**
+   * Reads the first private key of a PEM file; an encrypted key is decrypted with the passphrase in
+   * the {@value KeyPassphrase#ENVIRONMENT_VARIABLE} environment variable.
+   */
   public static PrivateKey readPrivateKey(Path file) {
-    return privateKey(read(file), file.toString());
+    return readPrivateKey(file, KeyPassphrase.fileOrEnvironment(null));
+  }
+
+  /**
+   * Reads the first private key of a PEM file, decrypting an encrypted PKCS#8 key with {@code
+   * passphrase}.
+   *
+   * @throws IllegalArgumentException if the key is encrypted and no passphrase is set, or the
+   *     passphrase is wrong; the message names the file and the passphrase's source, never the
+   *     passphrase
+   */
+  public static PrivateKey readPrivateKey(Path file, KeyPassphrase passphrase) {
+    Objects.requireNonNull(passphrase, "passphrase");
+    return privateKey(read(file), file.toString(), passphrase);
   }
 
   /** Reads the first CRL of a PEM file. */
@@ -73,7 +101,7 @@ public final class Pem {
 
   /** Decodes the first private key in PEM text. */
   public static PrivateKey decodePrivateKey(String pem) {
-    return privateKey(Objects.requireNonNull(pem, "pem"), "PEM text");
+    return privateKey(Objects.requireNonNull(pem, "pem"), "PEM text", KeyPassphrase.none());
   }
 
   /** Decodes the first CRL in PEM text. */
@@ -141,6 +169,38 @@ public final class Pem {
     SecureFiles.write(file, bytes(encode(Objects.requireNonNull(key, "key"))), true);
   }
 
+  /**
+   * Writes a PKCS#8 private key encrypted under {@code passphrase} (PBES2: PBKDF2-HMAC-SHA256 with
+   * a random salt and 200,000 iterations, AES-256-CBC) to a file that is owner-only from creation.
+   *
+   * @throws IllegalArgumentException if the passphrase is shorter than 8 characters
+   */
+  public static void writeEncryptedPrivateKey(Path file, PrivateKey key, char[] passphrase) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(passphrase, "passphrase");
+    if (passphrase.length < 8) {
+      throw new IllegalArgumentException("a key passphrase needs at least 8 characters, got " + passphrase.length);
+    }
+    try {
+      OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+          .setPRF(PKCS8Generator.PRF_HMACSHA256)
+          .setIterationCount(ENCRYPTION_ITERATIONS)
+          .setRandom(Serials.RANDOM)
+          .setProvider(BOUNCY_CASTLE)
+          .setPassword(passphrase)
+          .build();
+      PKCS8EncryptedPrivateKeyInfo encrypted = new PKCS8EncryptedPrivateKeyInfoBuilder(
+          PrivateKeyInfo.getInstance(key.getEncoded())).build(encryptor);
+      SecureFiles.write(file, bytes(block("ENCRYPTED PRIVATE KEY", encrypted.getEncoded())), true);
+    } catch (OperatorCreationException | IOException e) {
+      throw new IllegalStateException("cannot encrypt the private key: " + e.getMessage(), e);
+    }
+  }
+
+  static final int ENCRYPTION_ITERATIONS = 200_000;
+  /** Not registered globally: only key encryption uses it (the JDK lacks AES/CBC/PKCS7Padding). */
+  private static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
+
   static String block(String type, byte[] der) {
     String body = Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der);
     return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
@@ -198,7 +258,7 @@ public final class Pem {
     throw new IllegalArgumentException(source + " holds no PEM X509 CRL");
   }
 
-  private static PrivateKey privateKey(String text, String source) {
+  private static PrivateKey privateKey(String text, String source, KeyPassphrase passphrase) {
     for (Object o : objects(text, source)) {
       if (o instanceof PrivateKeyInfo info) {
         return toPrivateKey(info, source);
@@ -206,12 +266,27 @@ public final class Pem {
       if (o instanceof PEMKeyPair pair) {
         return toPrivateKey(pair.getPrivateKeyInfo(), source);
       }
-      if (o instanceof PKCS8EncryptedPrivateKeyInfo) {
-        throw new IllegalArgumentException(source + " holds an encrypted private key; "
-            + "Tandem reads unencrypted PKCS#8 keys protected by file permissions");
+      if (o instanceof PKCS8EncryptedPrivateKeyInfo encrypted) {
+        return toPrivateKey(decrypt(encrypted, source, passphrase), source);
       }
     }
     throw new IllegalArgumentException(source + " holds no PEM PRIVATE KEY");
+  }
+
+  private static PrivateKeyInfo decrypt(PKCS8EncryptedPrivateKeyInfo encrypted, String source,
+      KeyPassphrase passphrase) {
+    char[] chars = passphrase.chars().orElseThrow(() -> new IllegalArgumentException(source
+        + " holds an encrypted private key and no passphrase was given: set tls.keyPassphraseFile in the"
+        + " configuration or the " + KeyPassphrase.ENVIRONMENT_VARIABLE + " environment variable"));
+    try {
+      InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BOUNCY_CASTLE).build(chars);
+      return encrypted.decryptPrivateKeyInfo(decryptor);
+    } catch (PKCSException | OperatorCreationException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot decrypt the private key in " + source + " with "
+          + passphrase.source() + ": wrong passphrase, or an encryption scheme other than PBES2", e);
+    } finally {
+      Arrays.fill(chars, '\0');
+    }
   }
 
   static X509Certificate toCertificate(X509CertificateHolder holder, String source) {

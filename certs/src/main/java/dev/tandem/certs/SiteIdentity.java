@@ -48,28 +48,35 @@ public record SiteIdentity(String siteId, Role role) {
   public static SiteIdentity fromCertificate(X509Certificate cert) {
     Objects.requireNonNull(cert, "cert");
     String subject = cert.getSubjectX500Principal().getName();
-    X500Name name = X500Name.getInstance(cert.getSubjectX500Principal().getEncoded());
-    String cn = single(name, BCStyle.CN, "CN", subject);
-    String ou = single(name, BCStyle.OU, "OU", subject);
+    return fromName(X500Name.getInstance(cert.getSubjectX500Principal().getEncoded()),
+        "certificate '" + subject + "'");
+  }
+
+  /**
+   * Reads the identity in a subject name (CN and OU), as {@link #fromCertificate} does.
+   *
+   * @param what names the holder of the name in messages, e.g. "certificate 'CN=...'"
+   * @throws InvalidCertificateException as {@link #fromCertificate}
+   */
+  static SiteIdentity fromName(X500Name name, String what) {
+    String cn = single(name, BCStyle.CN, "CN", what);
+    String ou = single(name, BCStyle.OU, "OU", what);
     try {
       return new SiteIdentity(cn, Role.parse(ou));
     } catch (IllegalArgumentException e) {
-      throw new InvalidCertificateException(
-          "certificate '" + subject + "' carries no valid site identity: " + e.getMessage(), e);
+      throw new InvalidCertificateException(what + " carries no valid site identity: " + e.getMessage(), e);
     }
   }
 
-  private static String single(X500Name name, ASN1ObjectIdentifier type, String label, String subject) {
+  private static String single(X500Name name, ASN1ObjectIdentifier type, String label, String what) {
     RDN[] rdns = name.getRDNs(type);
     if (rdns.length != 1 || rdns[0].isMultiValued()) {
       throw new InvalidCertificateException(
-          "certificate '" + subject + "' must have exactly one " + label + " in its subject, found "
-              + rdns.length);
+          what + " must have exactly one " + label + " in its subject, found " + rdns.length);
     }
     ASN1Encodable value = rdns[0].getFirst().getValue();
     if (!(value instanceof ASN1String)) {
-      throw new InvalidCertificateException(
-          "certificate '" + subject + "' has a " + label + " that is not a string");
+      throw new InvalidCertificateException(what + " has a " + label + " that is not a string");
     }
     return ((ASN1String) value).getString();
   }

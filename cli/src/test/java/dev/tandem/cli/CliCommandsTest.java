@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.certs.CertificateRequest;
 import dev.tandem.certs.CrlSource;
+import dev.tandem.certs.FederationCa;
+import dev.tandem.certs.FederationTrust;
+import dev.tandem.certs.KeyPassphrase;
 import dev.tandem.certs.Pem;
 import dev.tandem.certs.SiteIdentity;
 import dev.tandem.certs.Role;
@@ -12,6 +16,7 @@ import dev.tandem.cli.job.JobFile;
 import dev.tandem.model.JobSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +37,103 @@ class CliCommandsTest {
     CrlSource crl = CrlSource.file(ca.resolve("crl.pem"), Pem.readCertificate(ca.resolve("ca.pem")));
     assertTrue(crl.current().orElseThrow().isRevoked(cert));
     assertEquals(0, Main.run("certs", "show", dir.resolve("bank").resolve("bank-1.pem").toString()));
+  }
+
+  /** The README's "1. Certificates" commands, in its order: the keys are made at the sites, the CA signs requests. */
+  @Test
+  void certs_readmeRequestSignFlow_keysStayAtTheSitesAndCertificatesMatchThem() throws Exception {
+    String ca = dir.resolve("ca").toString();
+    String bank = dir.resolve("bank-1").toString();
+    String coordinator = dir.resolve("coordinator").toString();
+    assertEquals(0, Main.run("certs", "init", "--dir", ca, "--name", "acme-federation"));
+    assertEquals(0, Main.run("certs", "request", "--site", "bank-1", "--role", "node", "--out", bank));
+    assertEquals(0, Main.run("certs", "request", "--site", "coordinator", "--role", "coordinator",
+        "--host", "fl.acme.example", "--out", coordinator));
+    assertEquals(0, Main.run("certs", "sign", "--dir", ca, "--csr", bank + "/bank-1.csr", "--site", "bank-1",
+        "--role", "node", "--out", bank));
+    assertEquals(0, Main.run("certs", "sign", "--dir", ca, "--csr", coordinator + "/coordinator.csr",
+        "--site", "coordinator", "--role", "coordinator", "--host", "fl.acme.example", "--out", coordinator));
+    assertEquals(0, Main.run("certs", "list", "--dir", ca));
+
+    Path bankKey = dir.resolve("bank-1/bank-1.key");
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(bankKey)));
+    X509Certificate cert = Pem.readCertificate(dir.resolve("bank-1/bank-1.pem"));
+    assertEquals(new SiteIdentity("bank-1", Role.NODE), SiteIdentity.fromCertificate(cert));
+    X509Certificate caCert = Pem.readCertificate(dir.resolve("bank-1/ca.pem"));
+    FederationTrust.keyManager(cert, Pem.readPrivateKey(bankKey), caCert);
+    X509Certificate coordinatorCert = Pem.readCertificate(dir.resolve("coordinator/coordinator.pem"));
+    assertEquals(java.util.List.of(java.util.List.of(2, "fl.acme.example")),
+        java.util.List.copyOf(coordinatorCert.getSubjectAlternativeNames()));
+    try (var files = Files.list(dir.resolve("ca"))) {
+      assertTrue(files.noneMatch(f -> f.getFileName().toString().endsWith(".key") && !f.endsWith("ca.key")),
+          "no site key at the CA");
+    }
+
+    assertEquals(0, Main.run("certs", "revoke", "--dir", ca, "--site", "bank-1"));
+    CrlSource crl = CrlSource.file(dir.resolve("ca/crl.pem"), caCert);
+    assertTrue(crl.current().orElseThrow().isRevoked(cert));
+    assertEquals(0, Main.run("certs", "show", bank + "/bank-1.pem"));
+  }
+
+  @Test
+  void certsSign_requestForAnotherSiteOrRole_refusedAndNothingIssued() throws Exception {
+    String ca = dir.resolve("ca").toString();
+    assertEquals(0, Main.run("certs", "init", "--dir", ca));
+    assertEquals(0, Main.run("certs", "request", "--site", "bank-2", "--role", "node", "--out", dir.toString()));
+    String csr = dir.resolve("bank-2.csr").toString();
+    String err = stderrOf(() -> assertEquals(1, Main.run("certs", "sign", "--dir", ca, "--csr", csr,
+        "--site", "bank-1", "--role", "node", "--out", dir.resolve("out").toString())));
+    assertTrue(err.contains("the request is for site 'bank-2' as node, but you expect site 'bank-1' as node"), err);
+    err = stderrOf(() -> assertEquals(1, Main.run("certs", "sign", "--dir", ca, "--csr", csr,
+        "--site", "bank-2", "--role", "coordinator", "--host", "localhost", "--out", dir.resolve("out").toString())));
+    assertTrue(err.contains("you expect site 'bank-2' as coordinator"), err);
+    assertTrue(FederationCa.load(dir.resolve("ca")).issued().isEmpty());
+    assertTrue(Files.notExists(dir.resolve("out/bank-1.pem")) && Files.notExists(dir.resolve("out/bank-2.pem")));
+  }
+
+  @Test
+  void certsSign_tamperedRequest_refused() throws Exception {
+    String ca = dir.resolve("ca").toString();
+    assertEquals(0, Main.run("certs", "init", "--dir", ca));
+    assertEquals(0, Main.run("certs", "request", "--site", "bank-2", "--role", "node", "--out", dir.toString()));
+    // bank-2 renames its request to bank-1 after signing it
+    Path csr = dir.resolve("bank-2.csr");
+    String body = Files.readString(csr).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+    String der = new String(java.util.Base64.getDecoder().decode(body), java.nio.charset.StandardCharsets.ISO_8859_1);
+    String forged = "-----BEGIN CERTIFICATE REQUEST-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+        der.replace("bank-2", "bank-1").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1))
+        + "\n-----END CERTIFICATE REQUEST-----\n";
+    Files.writeString(csr, forged);
+    String err = stderrOf(() -> assertEquals(1, Main.run("certs", "sign", "--dir", ca, "--csr", csr.toString(),
+        "--site", "bank-1", "--role", "node", "--out", dir.resolve("out").toString())));
+    assertTrue(err.contains("does not verify") && err.contains("refusing"), err);
+    assertTrue(FederationCa.load(dir.resolve("ca")).issued().isEmpty());
+  }
+
+  @Test
+  void certsRequest_encrypt_keyIsEncryptedAndReadsWithThePassphrase() throws Exception {
+    Path passphrase = dir.resolve("key.pass");
+    Files.writeString(passphrase, "a long site passphrase\n");
+    assertEquals(0, Main.run("certs", "request", "--site", "bank-1", "--role", "node", "--encrypt",
+        "--passphrase-file", passphrase.toString(), "--out", dir.toString()));
+    Path key = dir.resolve("bank-1.key");
+    assertTrue(Files.readString(key).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    assertEquals(CertificateRequest.read(dir.resolve("bank-1.csr")).publicKey().getAlgorithm(),
+        Pem.readPrivateKey(key, KeyPassphrase.fromFile(passphrase)).getAlgorithm());
+    assertEquals(1, Main.run("certs", "request", "--site", "bank-1", "--role", "node", "--out", dir.toString()),
+        "an existing key is never overwritten");
+  }
+
+  private static String stderrOf(Runnable r) {
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.err;
+    System.setErr(new java.io.PrintStream(buffer, true));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return buffer.toString();
   }
 
   @Test

@@ -46,7 +46,7 @@ final class HeadCommand extends AuditSubcommand {
     LatestHeadRecord r;
     if (site == null) {
       NodeConfig c = NodeConfig.load(config);
-      ManagedChannel channel = MtlsChannels.toCoordinator(c.coordinator(), c.tls().cert(), c.tls().key(), c.tls().ca(),
+      ManagedChannel channel = MtlsChannels.toCoordinator(c.coordinator(), c.tls().cert(), c.tls().privateKey(), c.tls().ca(),
           c.tls().crl(), 1 << 20);
       try {
         r = call(() -> FederationGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
@@ -57,7 +57,7 @@ final class HeadCommand extends AuditSubcommand {
     } else {
       CoordinatorConfig c = CoordinatorConfig.load(config);
       String host = "0.0.0.0".equals(c.host()) ? "127.0.0.1" : c.host();
-      ManagedChannel channel = MtlsChannels.toCoordinator(host + ":" + c.port(), c.tls().cert(), c.tls().key(),
+      ManagedChannel channel = MtlsChannels.toCoordinator(host + ":" + c.port(), c.tls().cert(), c.tls().privateKey(),
           c.tls().ca(), c.tls().crl(), 1 << 20);
       try {
         r = call(() -> JobsGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)

@@ -9,8 +9,8 @@ import picocli.CommandLine.Spec;
 /** {@code tandem certs}: the federation's certificate authority on the command line. */
 @Command(
     name = "certs",
-    description = "Manage the federation CA: create it, issue and revoke site certificates, inspect files.",
-    subcommands = {InitCommand.class, IssueCommand.class, RevokeCommand.class, ShowCommand.class,
+    description = "Manage the federation CA: create it, sign site requests (or issue), revoke site certificates, inspect files.",
+    subcommands = {InitCommand.class, RequestCommand.class, SignCommand.class, IssueCommand.class, RevokeCommand.class, ShowCommand.class,
         ListCommand.class})
 public final class CertsCommand implements Callable<Integer> {
   @Spec
@@ -22,7 +22,7 @@ public final class CertsCommand implements Callable<Integer> {
   /** Without a subcommand: prints the usage to stderr and fails. */
   @Override
   public Integer call() {
-    spec.commandLine().getErr().println(spec.qualifiedName() + ": missing subcommand (init, issue, revoke, show, list)");
+    spec.commandLine().getErr().println(spec.qualifiedName() + ": missing subcommand (init, request, sign, issue, revoke, show, list)");
     spec.commandLine().usage(spec.commandLine().getErr());
     return 1;
   }

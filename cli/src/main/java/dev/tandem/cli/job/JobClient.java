@@ -32,6 +32,11 @@ public final class JobClient implements AutoCloseable {
     return new JobClient(MtlsChannels.toCoordinator(target, cert, key, ca, crl, 64 * 1024 * 1024));
   }
 
+  /** As {@link #connect(String, Path, Path, Path, Path)}, with the key already read (and decrypted). */
+  public static JobClient connect(String target, Path cert, java.security.PrivateKey key, Path ca, Path crl) {
+    return new JobClient(MtlsChannels.toCoordinator(target, cert, key, ca, crl, 64 * 1024 * 1024));
+  }
+
   /** Submits a job and returns the id the coordinator gave it. */
   public String submit(JobSpec spec) {
     return stub.withDeadlineAfter(30, TimeUnit.SECONDS).submitJob(Wire.toProto(spec)).getJobId();

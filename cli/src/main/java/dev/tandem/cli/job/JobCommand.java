@@ -30,7 +30,7 @@ public final class JobCommand {
     public Integer call() {
       JobFile.Definition job = JobFile.loadDefinition(jobFile);
       CoordinatorConfig c = CoordinatorConfig.load(config);
-      try (JobClient client = JobClient.connect(c.host() + ":" + c.port(), c.tls().cert(), c.tls().key(),
+      try (JobClient client = JobClient.connect(c.host() + ":" + c.port(), c.tls().cert(), c.tls().privateKey(),
           c.tls().ca(), c.tls().crl())) {
         String id;
         int rounds;

@@ -1,13 +1,19 @@
 package dev.tandem.coordinator.config;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.certs.KeyPassphrase;
+import dev.tandem.certs.Pem;
 import dev.tandem.coordinator.store.EmbeddedDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,14 +72,34 @@ public record CoordinatorConfig(
     }
   }
 
-  /** Where the coordinator's certificate, key, the federation CA and its CRL are. */
-  public record TlsFiles(Path cert, Path key, Path ca, Path crl) {
+  /**
+   * Where the coordinator's certificate, key, the federation CA, its CRL (optional) and the key's
+   * passphrase file (optional: without it an encrypted key takes its passphrase from {@value
+   * KeyPassphrase#ENVIRONMENT_VARIABLE}) are.
+   */
+  public record TlsFiles(Path cert, Path key, Path ca, Path crl, Path keyPassphraseFile) {
     public TlsFiles {
       if (cert == null || key == null || ca == null) {
         throw new IllegalArgumentException("tls.cert, tls.key and tls.ca must be set");
       }
     }
+
+    /** Files with an unencrypted key, or one whose passphrase is in the environment. */
+    public TlsFiles(Path cert, Path key, Path ca, Path crl) {
+      this(cert, key, ca, crl, null);
+    }
+
+    /**
+     * Reads the coordinator's private key, decrypting it if it is encrypted.
+     *
+     * @throws IllegalArgumentException if the key is encrypted and its passphrase is missing or wrong
+     */
+    public PrivateKey privateKey() {
+      return Pem.readPrivateKey(key, KeyPassphrase.fileOrEnvironment(keyPassphraseFile));
+    }
   }
+
+  private static final Set<String> TLS_KEYS = Set.of("cert", "key", "ca", "crl", "keyPassphraseFile");
 
   private static void requirePositive(String name, Duration d) {
     if (d == null || d.isNegative() || d.isZero()) {
@@ -88,6 +114,8 @@ public record CoordinatorConfig(
    * host: 127.0.0.1
    * port: 7443
    * tls: {cert: coordinator.pem, key: coordinator.key, ca: ca.pem, crl: crl.pem}
+   *                                 # keyPassphraseFile: key.pass (optional, for an encrypted key;
+   *                                 # else TANDEM_KEY_PASSPHRASE); other keys in tls are refused
    * sites: [branch-north, branch-south]
    * database: coordinator-db          # a path (embedded H2) or a jdbc: URL
    * roundTimeoutSeconds: 120
@@ -99,8 +127,10 @@ public record CoordinatorConfig(
    */
   public static CoordinatorConfig load(Path file) {
     JsonNode root;
+    String text;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(Files.readString(file));
+      text = Files.readString(file);
+      root = new ObjectMapper(new YAMLFactory()).readTree(text);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read coordinator config " + file + ": " + e.getMessage(), e);
     }
@@ -110,6 +140,15 @@ public record CoordinatorConfig(
     Path dir = file.toAbsolutePath().getParent();
     try {
       JsonNode tls = required(root, "tls");
+      if (!tls.isObject()) {
+        throw new IllegalArgumentException("tls must be a mapping of " + new TreeSet<>(TLS_KEYS));
+      }
+      tls.fieldNames().forEachRemaining(k -> {
+        if (!TLS_KEYS.contains(k)) {
+          throw new IllegalArgumentException(lineOf(text, "tls", k) + "unknown key 'tls." + k + "' (known: "
+              + new TreeSet<>(TLS_KEYS) + ")");
+        }
+      });
       List<String> sites = new ArrayList<>();
       required(root, "sites").forEach(n -> sites.add(n.asText()));
       return new CoordinatorConfig(
@@ -119,7 +158,8 @@ public record CoordinatorConfig(
               resolve(dir, required(tls, "cert").asText()),
               resolve(dir, required(tls, "key").asText()),
               resolve(dir, required(tls, "ca").asText()),
-              tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null),
+              tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null,
+              tls.hasNonNull("keyPassphraseFile") ? resolve(dir, tls.get("keyPassphraseFile").asText()) : null),
           new TreeSet<>(sites),
           databaseUrl(dir, required(root, "database").asText()),
           Duration.ofMillis((long) (root.path("roundTimeoutSeconds").asDouble(120) * 1000)),
@@ -140,6 +180,23 @@ public record CoordinatorConfig(
       return database;
     }
     return EmbeddedDatabase.url(resolve(baseDir, database));
+  }
+
+  /** "line N: " of {@code key} in the top-level mapping {@code section}; empty when not found. */
+  private static String lineOf(String yaml, String section, String key) {
+    try (JsonParser p = new YAMLFactory().createParser(yaml)) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        JsonStreamContext c = p.getParsingContext();
+        if (t == JsonToken.FIELD_NAME && key.equals(c.getCurrentName()) && c.getParent() != null
+            && c.getParent().getParent() != null && c.getParent().getParent().inRoot()
+            && section.equals(c.getParent().getCurrentName())) {
+          return "line " + p.getTokenLocation().getLineNr() + ": ";
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+    return "";
   }
 
   private static JsonNode required(JsonNode node, String key) {

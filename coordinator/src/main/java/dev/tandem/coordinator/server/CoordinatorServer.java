@@ -63,7 +63,7 @@ public final class CoordinatorServer implements AutoCloseable {
     X509Certificate ca = Pem.readCertificate(config.tls().ca());
     CrlSource crls = config.tls().crl() == null ? CrlSource.none() : CrlSource.file(config.tls().crl(), ca);
     IssuedCertificate own = new IssuedCertificate(Pem.readCertificate(config.tls().cert()),
-        Pem.readPrivateKey(config.tls().key()));
+        config.tls().privateKey());
     ServerCredentials credentials = TlsServerCredentials.newBuilder()
         .keyManager(FederationTrust.keyManager(own.certificate(), own.privateKey(), ca))
         .trustManager(FederationTrust.trustManager(ca, crls, java.util.EnumSet.of(Role.NODE, Role.COORDINATOR)))

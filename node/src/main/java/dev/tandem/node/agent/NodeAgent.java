@@ -83,7 +83,7 @@ public final class NodeAgent implements AutoCloseable {
 
   private NodeAgent(NodeConfig config, LocalData data, List<ClientInterceptor> interceptors, Clock clock) {
     this.config = config;
-    this.channel = MtlsChannels.toCoordinator(config.coordinator(), config.tls().cert(), config.tls().key(),
+    this.channel = MtlsChannels.toCoordinator(config.coordinator(), config.tls().cert(), config.tls().privateKey(),
         config.tls().ca(), config.tls().crl(), config.maxMessageBytes());
     this.intercepted = ClientInterceptors.intercept(channel, interceptors);
     this.log = ContributionLog.open(config.databaseUrl());
@@ -109,7 +109,7 @@ public final class NodeAgent implements AutoCloseable {
       X509Certificate ca = Pem.readCertificate(config.tls().ca());
       CrlSource crls = config.tls().crl() == null ? CrlSource.none() : CrlSource.file(config.tls().crl(), ca);
       EcdsaKeyAdvertisementSigner siteSigner =
-          new EcdsaKeyAdvertisementSigner(Pem.readPrivateKey(config.tls().key()));
+          new EcdsaKeyAdvertisementSigner(config.tls().privateKey());
       X509ExtendedTrustManager peerTrust = FederationTrust.trustManager(ca, crls, Role.NODE);
       return new Keys(new SecureRounds(config.site(), siteSigner, peerTrust, ca, random),
           new SealKeys(config.site(), siteSigner, Pem.readCertificate(config.tls().cert()), peerTrust, ca));

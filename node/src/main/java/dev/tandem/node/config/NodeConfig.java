@@ -3,6 +3,8 @@ package dev.tandem.node.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.certs.KeyPassphrase;
+import dev.tandem.certs.Pem;
 import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.db.NodeDatabase;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -29,6 +32,8 @@ import java.util.Map;
  * site: branch-north
  * coordinator: 127.0.0.1:7443
  * tls: {cert: branch-north.pem, key: branch-north.key, ca: ca.pem, crl: crl.pem}
+ *                              # keyPassphraseFile: key.pass  (optional: the passphrase of an encrypted
+ *                              # key; else TANDEM_KEY_PASSPHRASE)
  * data:
  *   csv: branch-north.csv
  *   idColumn: customerID
@@ -71,7 +76,7 @@ import java.util.Map;
  * </pre>
  *
  * <p>{@code admin} is null when the API is off (the programmatic constructors). Unknown keys at the top
- * level and in {@code privacy}, {@code consent}, {@code vertical}, {@code policy} and {@code watch} are refused, with the
+ * level and in {@code tls}, {@code privacy}, {@code consent}, {@code vertical}, {@code policy} and {@code watch} are refused, with the
  * file and line; so are values of the wrong type and impossible settings.
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
@@ -180,12 +185,30 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
         ConsentPolicy.servingNothing(), null);
   }
 
-  /** The node's certificate and key, the federation CA, and the CRL (optional). */
-  public record TlsFiles(Path cert, Path key, Path ca, Path crl) {
+  /**
+   * The node's certificate and key, the federation CA, the CRL (optional) and the file holding the
+   * key's passphrase (optional: without it an encrypted key takes its passphrase from {@value
+   * KeyPassphrase#ENVIRONMENT_VARIABLE}).
+   */
+  public record TlsFiles(Path cert, Path key, Path ca, Path crl, Path keyPassphraseFile) {
     public TlsFiles {
       if (cert == null || key == null || ca == null) {
         throw new IllegalArgumentException("tls.cert, tls.key and tls.ca must be set");
       }
+    }
+
+    /** Files with an unencrypted key, or one whose passphrase is in the environment. */
+    public TlsFiles(Path cert, Path key, Path ca, Path crl) {
+      this(cert, key, ca, crl, null);
+    }
+
+    /**
+     * Reads the node's private key, decrypting it if it is encrypted.
+     *
+     * @throws IllegalArgumentException if the key is encrypted and its passphrase is missing or wrong
+     */
+    public PrivateKey privateKey() {
+      return Pem.readPrivateKey(key, KeyPassphrase.fileOrEnvironment(keyPassphraseFile));
     }
   }
 
@@ -216,6 +239,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
         }
       });
       JsonNode tls = required(root, "tls");
+      known(tls, "tls", Set.of("cert", "key", "ca", "crl", "keyPassphraseFile"), lines);
       JsonNode data = required(root, "data");
       Map<String, String> columns = new LinkedHashMap<>();
       data.path("columns").fields().forEachRemaining(e -> columns.put(e.getKey(), e.getValue().asText()));
@@ -231,7 +255,8 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
           required(root, "coordinator").asText(),
           new TlsFiles(resolve(dir, required(tls, "cert").asText()), resolve(dir, required(tls, "key").asText()),
               resolve(dir, required(tls, "ca").asText()),
-              tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null),
+              tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null,
+              tls.hasNonNull("keyPassphraseFile") ? resolve(dir, tls.get("keyPassphraseFile").asText()) : null),
           source,
           databaseUrl(dir, required(root, "database").asText(), databaseKeyFile(dir, root, lines)),
           root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES),

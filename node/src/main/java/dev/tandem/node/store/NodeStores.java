@@ -42,7 +42,7 @@ public final class NodeStores implements AutoCloseable {
   public static NodeStores open(NodeConfig config, Clock clock) {
     X509Certificate ca = Pem.readCertificate(config.tls().ca());
     AuditLog audit = AuditLog.open(config.databaseUrl(), new IssuedCertificate(
-        Pem.readCertificate(config.tls().cert()), Pem.readPrivateKey(config.tls().key())), ca, clock);
+        Pem.readCertificate(config.tls().cert()), config.tls().privateKey()), ca, clock);
     Pseudonyms pseudonyms = Pseudonyms.open(config.pseudonymSecretFile(), config.databaseUrl());
     ConsentRegistry consent = ConsentRegistry.open(config.databaseUrl(), pseudonyms, audit.consentJournal(), clock);
     VerticalModels verticalModels = VerticalModels.open(config.databaseUrl(), clock);

@@ -9,6 +9,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
 
@@ -24,10 +25,16 @@ public final class MtlsChannels {
    */
   public static ManagedChannel toCoordinator(String target, Path cert, Path key, Path ca, Path crl,
       int maxMessageBytes) {
+    return toCoordinator(target, cert, Pem.readPrivateKey(key), ca, crl, maxMessageBytes);
+  }
+
+  /** As {@link #toCoordinator(String, Path, Path, Path, Path, int)}, with the key already read (and decrypted). */
+  public static ManagedChannel toCoordinator(String target, Path cert, PrivateKey key, Path ca, Path crl,
+      int maxMessageBytes) {
     X509Certificate caCert = Pem.readCertificate(ca);
     CrlSource crls = crl == null ? CrlSource.none() : CrlSource.file(crl, caCert);
     ChannelCredentials credentials = TlsChannelCredentials.newBuilder()
-        .keyManager(FederationTrust.keyManager(Pem.readCertificate(cert), Pem.readPrivateKey(key), caCert))
+        .keyManager(FederationTrust.keyManager(Pem.readCertificate(cert), key, caCert))
         .trustManager(FederationTrust.trustManager(caCert, crls, Role.COORDINATOR))
         .build();
     return NettyChannelBuilder.forTarget(target, credentials)
