@@ -9,6 +9,13 @@ import java.util.Optional;
  * @param dp null when the job asks for no differential privacy
  */
 public record PrivacySpec(boolean secureAggregation, DpSpec dp) {
+  public PrivacySpec {
+    if (dp != null && dp.distributed() && !secureAggregation) {
+      throw new IllegalArgumentException("dp.distributed needs secure aggregation: one site's noise share alone"
+          + " is not the job's noise");
+    }
+  }
+
   private static final PrivacySpec NONE = new PrivacySpec(false, null);
   private static final PrivacySpec SECURE = new PrivacySpec(true, null);
 

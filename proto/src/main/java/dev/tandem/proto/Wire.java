@@ -41,8 +41,14 @@ public final class Wire {
         .setMinSites(spec.minSites())
         .setSeed(spec.seed())
         .setSecureAggregation(spec.privacy().secureAggregation());
-    spec.privacy().differentialPrivacy().ifPresent(dp -> b.setDp(dev.tandem.proto.v1.DpSpec.newBuilder()
-        .setNoiseMultiplier(dp.noiseMultiplier()).setMaxGradNorm(dp.maxGradNorm()).setDelta(dp.delta())));
+    spec.privacy().differentialPrivacy().ifPresent(dp -> {
+      dev.tandem.proto.v1.DpSpec.Builder d = dev.tandem.proto.v1.DpSpec.newBuilder()
+          .setNoiseMultiplier(dp.noiseMultiplier()).setMaxGradNorm(dp.maxGradNorm()).setDelta(dp.delta())
+          .setDistributed(dp.distributed());
+      dp.featureRanges().forEach((f, r) -> d.addFeatureRanges(dev.tandem.proto.v1.FeatureRange.newBuilder()
+          .setFeature(f).setLower(r.lower()).setUpper(r.upper())));
+      b.setDp(d);
+    });
     for (FeatureSpec f : spec.features()) {
       b.addFeatures(dev.tandem.proto.v1.FeatureSpec.newBuilder()
           .setName(f.name())
@@ -79,9 +85,17 @@ public final class Wire {
         ? LabelSpec.positiveAbove(p.getLabel().getColumn(), p.getLabel().getPositiveAbove())
         : new LabelSpec(p.getLabel().getColumn(),
             new LinkedHashSet<>(p.getLabel().getPositiveValuesList()), null);
-    DpSpec dp = p.hasDp()
-        ? new DpSpec(p.getDp().getNoiseMultiplier(), p.getDp().getMaxGradNorm(), p.getDp().getDelta())
-        : null;
+    DpSpec dp = null;
+    if (p.hasDp()) {
+      java.util.Map<String, DpSpec.Range> ranges = new java.util.TreeMap<>();
+      for (dev.tandem.proto.v1.FeatureRange r : p.getDp().getFeatureRangesList()) {
+        if (ranges.put(r.getFeature(), new DpSpec.Range(r.getLower(), r.getUpper())) != null) {
+          throw new IllegalArgumentException("dp: feature '" + r.getFeature() + "' has two ranges");
+        }
+      }
+      dp = new DpSpec(p.getDp().getNoiseMultiplier(), p.getDp().getMaxGradNorm(), p.getDp().getDelta(),
+          p.getDp().getDistributed(), ranges);
+    }
     return new JobSpec(p.getJobId(), p.getPurpose(), model, features, label,
         List.copyOf(p.getSitesList()), p.getRounds(), p.getLocalEpochs(), p.getLearningRate(),
         p.getBatchSize(), p.getMinSites(), p.getSeed(), new PrivacySpec(p.getSecureAggregation(), dp));

@@ -46,6 +46,8 @@ import dev.tandem.node.config.YamlLines;
  * privacy:                                            # optional
  *   secureAggregation: true                           # the coordinator learns only the sum (default: SECURE_DEFAULT)
  *   dp: {noiseMultiplier: 1.1, maxGradNorm: 1.0, delta: 1.0e-5}   # DP-SGD at every site
+ *   #   distributed: true     one noisy step per round, each site adding a share of the noise (secure aggregation)
+ *   #   featureRanges: {tenure: [0, 72]}   the public range of each numeric feature, for the DP statistics
  * </pre>
  *
  * <p>Every key is checked: an unknown or misspelled key, or a value of the wrong type, is refused with
@@ -268,8 +270,18 @@ public final class JobFile {
     DpSpec dp = null;
     JsonNode d = p.path("dp");
     if (!d.isMissingNode() && !d.isNull()) {
+      java.util.Map<String, DpSpec.Range> ranges = new java.util.TreeMap<>();
+      JsonNode r = d.path("featureRanges");
+      for (java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext(); ) {
+        java.util.Map.Entry<String, JsonNode> e = it.next();
+        JsonNode v = e.getValue();
+        if (!v.isArray() || v.size() != 2 || !v.get(0).isNumber() || !v.get(1).isNumber()) {
+          throw new IllegalArgumentException("privacy.dp.featureRanges." + e.getKey() + " must be [lower, upper]");
+        }
+        ranges.put(e.getKey(), new DpSpec.Range(v.get(0).asDouble(), v.get(1).asDouble()));
+      }
       dp = new DpSpec(required(d, "noiseMultiplier").asDouble(), required(d, "maxGradNorm").asDouble(),
-          d.path("delta").asDouble(1e-5));
+          d.path("delta").asDouble(1e-5), d.path("distributed").asBoolean(false), ranges);
     }
     return new PrivacySpec(p.path("secureAggregation").asBoolean(SECURE_DEFAULT), dp);
   }

@@ -13,12 +13,13 @@ import dev.tandem.coordinator.store.StoredModel;
 import dev.tandem.model.FeatureEncoder;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.ModelArchitecture;
+import dev.tandem.model.aggregate.MetricsVector;
+import dev.tandem.model.aggregate.MomentsVector;
 import dev.tandem.model.Normalization;
 import dev.tandem.model.metrics.ScoreHistogram;
 import dev.tandem.proto.Wire;
 import dev.tandem.proto.v1.EvaluateTask;
 import dev.tandem.proto.v1.JobEnded;
-import dev.tandem.proto.v1.SecAggParams;
 import dev.tandem.proto.v1.StatsTask;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TrainTask;
@@ -55,11 +56,16 @@ public final class JobRunner implements Runnable {
   private final Clock clock;
   private final int numericFeatures;
   private final ModelArchitecture architecture;
+  /** What each numeric feature's summed moments are scaled by (declared ranges under DP, else 1). */
+  private final double[] momentScales;
   private volatile Phase<?> current;
   private volatile SecureRound secureRound;
   /** Why sites sat out the last phase, for the job's failure reason. */
   private volatile Map<String, String> lastExcluded = Map.of();
 
+  /**
+   * @throws IllegalArgumentException when the job asks for DP and declares no range for a numeric feature
+   */
   JobRunner(JobSpec spec, ConnectedSites sites, ModelRegistry registry, JobEvents events,
       Duration roundTimeout, Duration connectTimeout, Clock clock) {
     this.spec = spec;
@@ -72,6 +78,7 @@ public final class JobRunner implements Runnable {
     this.numericFeatures = spec.numericFeatures().size();
     int dimension = new FeatureEncoder(spec.features(), Normalization.identity(numericFeatures)).dimension();
     this.architecture = ModelArchitecture.of(spec.model(), dimension);
+    this.momentScales = MomentsVector.scales(spec);
   }
 
   public JobSpec spec() {
@@ -93,21 +100,19 @@ public final class JobRunner implements Runnable {
     try {
       Set<String> present = sites.await(spec.sites(), spec.minSites(), connectTimeout);
       requireQuorum(present.size(), "sites connected within " + connectTimeout.toSeconds() + " s");
-      Normalization normalization = normalization(collect(Kind.STATS, 0, connectedParticipants(),
-          site -> Task.newBuilder().setStats(StatsTask.getDefaultInstance())));
+      Normalization normalization = spec.privacy().secureAggregation()
+          ? secureNormalization()
+          : normalization(collect(Kind.STATS, 0, connectedParticipants(),
+              site -> Task.newBuilder().setStats(StatsTask.getDefaultInstance())));
       double[] parameters = architecture.initialParameters(spec.seed());
       for (int round = 1; round <= spec.rounds(); round++) {
         RoundAggregate aggregate = spec.privacy().secureAggregation()
             ? secureTrain(round, normalization, parameters)
             : plainTrain(round, normalization, parameters);
         parameters = aggregate.parameters();
-        double[] model = parameters;
-        Task.Builder evaluate = Task.newBuilder().setEvaluate(EvaluateTask.newBuilder()
-            .setNormalization(Wire.toProto(normalization)).setModel(Wire.parameters(model)));
-        Map<String, Answers.Evaluation> evaluations = collect(Kind.EVALUATE, round, connectedParticipants(),
-            site -> evaluate.clone());
         String version = StoredModel.versionName(spec.jobId(), round);
-        JobEvent.RoundCompleted completed = roundMetrics(round, aggregate, evaluations, version);
+        JobEvent.RoundCompleted completed = roundMetrics(round, aggregate, evaluate(round, normalization,
+            parameters), version);
         registry.saveVersion(new StoredModel(version, spec, round, clock.instant(), normalization, parameters,
             completed));
         lastVersion = version;
@@ -136,6 +141,7 @@ public final class JobRunner implements Runnable {
   }
 
   public void submitStats(String site, int round, Answers.Stats answer) throws Rejection {
+    requirePlain("feature statistics");
     Phase<Answers.Stats> p = open(site, Kind.STATS, round);
     checkContent(p, site, () -> AnswerChecks.check(answer, numericFeatures));
     p.accept(site, Kind.STATS, round, answer);
@@ -152,20 +158,30 @@ public final class JobRunner implements Runnable {
   }
 
   public void submitEvaluation(String site, int round, Answers.Evaluation answer) throws Rejection {
+    requirePlain("evaluation metrics");
     Phase<Answers.Evaluation> p = open(site, Kind.EVALUATE, round);
     checkContent(p, site, () -> AnswerChecks.check(answer));
     p.accept(site, Kind.EVALUATE, round, answer);
   }
 
-  /** A site's message in a stage of a secure round: handed to the secure aggregation state machine. */
+  /**
+   * A site's message in a stage of a secure round: handed to the secure aggregation state machine. A
+   * key advertisement comes as {@code TRAIN} from the transport and belongs to whichever phase opened the
+   * round (statistics, training or evaluation).
+   */
   public void submitSecAgg(String site, int round, Kind kind, Answers.SecAgg answer) throws Rejection {
-    Phase<Answers.SecAgg> p = open(site, kind, round);
+    Phase<?> now = current;
+    if (kind == Kind.TRAIN && now != null && SecureRound.opens(now.kind())) {
+      kind = now.kind();
+    }
+    Kind stage = kind;
+    Phase<Answers.SecAgg> p = open(site, stage, round);
     SecureRound secure = secureRound;
     if (secure == null) {
       throw new Rejection(Reason.WRONG_ROUND, "job " + spec.jobId() + " is not in a secure aggregation round");
     }
-    checkContent(p, site, () -> secure.accept(kind, site, answer));
-    p.accept(site, kind, round, answer);
+    checkContent(p, site, () -> secure.accept(stage, site, answer));
+    p.accept(site, stage, round, answer);
   }
 
   /** A site says it will not do the task of this round; the phase stops waiting for it. */
@@ -177,6 +193,13 @@ public final class JobRunner implements Runnable {
     }
     if (p.exclude(site, "declined: " + reason)) {
       events.publish(new JobEvent.SiteNotice(round, site, "declined " + p.kind() + ": " + reason));
+    }
+  }
+
+  private void requirePlain(String what) throws Rejection {
+    if (spec.privacy().secureAggregation()) {
+      throw new Rejection(Reason.WRONG_ROUND, "job " + spec.jobId() + " uses secure aggregation: " + what
+          + " go as a masked input of the phase's secure aggregation, never in the clear");
     }
   }
 
@@ -235,25 +258,96 @@ public final class JobRunner implements Runnable {
 
   private RoundAggregate secureTrain(int round, Normalization normalization, double[] global)
       throws InterruptedException, QuorumLost, SecureRound.RoundAborted {
-    Map<String, X509Certificate> participants = new TreeMap<>();
-    for (String site : connectedParticipants()) {
-      sites.certificate(site).ifPresent(c -> participants.put(site, c));
-    }
-    requireQuorum(participants.size(), "sites connected at the start of round " + round);
+    Map<String, X509Certificate> participants = secureParticipants("round " + round);
     SecureRound secure = SecureRound.start(spec.jobId() + "/r" + round, participants, spec.minSites(),
         architecture.parameterCount());
-    SecAggParams params = SecAggParams.newBuilder().setRoundId(secure.config().roundId())
-        .addAllParticipants(secure.config().participants()).setThreshold(secure.threshold())
-        .setFractionalBits(secure.config().encoding().fractionalBits()).setClip(secure.config().encoding().clip())
-        .setVectorLength(secure.config().vectorLength()).build();
     Task.Builder train = Task.newBuilder().setTrain(TrainTask.newBuilder()
-        .setNormalization(Wire.toProto(normalization)).setGlobal(Wire.parameters(global)).setSecagg(params));
+        .setNormalization(Wire.toProto(normalization)).setGlobal(Wire.parameters(global))
+        .setSecagg(secure.params()));
     secureRound = secure;
     try {
       return secure.run(round, this::collect, site -> train.clone());
     } finally {
       secureRound = null;
     }
+  }
+
+  /** The sites connected now with their certificates: the participants of a secure aggregation. */
+  private Map<String, X509Certificate> secureParticipants(String what) throws QuorumLost {
+    Map<String, X509Certificate> participants = new TreeMap<>();
+    for (String site : connectedParticipants()) {
+      sites.certificate(site).ifPresent(c -> participants.put(site, c));
+    }
+    requireQuorum(participants.size(), "sites connected at the start of " + what);
+    return participants;
+  }
+
+  /** The statistics phase under secure aggregation: the normalization from the sum of the moments vectors. */
+  private Normalization secureNormalization() throws InterruptedException, QuorumLost, SecureRound.RoundAborted {
+    SecureRound secure = SecureRound.start(spec.jobId() + "/stats", secureParticipants("the statistics phase"),
+        spec.minSites(), MomentsVector.length(numericFeatures), SecureRound.MOMENTS_CLIP,
+        SecureRound.MOMENTS_FRACTIONAL_BITS);
+    Task.Builder stats = Task.newBuilder().setStats(StatsTask.newBuilder().setSecagg(secure.params()));
+    secureRound = secure;
+    SecureRound.Summed summed;
+    try {
+      summed = secure.sum(0, this::collect, Kind.STATS, site -> stats.clone());
+    } finally {
+      secureRound = null;
+    }
+    MomentsVector.Moments m = MomentsVector.decode(summed.sum(), momentScales);
+    return Normalization.fromMoments(m.counts(), m.sums(), m.sumSquares());
+  }
+
+  /**
+   * The round's held-out metrics: in the clear, or under secure aggregation as one sum over the sites.
+   * Under differential privacy every evaluation is a charged release, so only the last round's model is
+   * evaluated (the others complete with no held-out metrics).
+   */
+  private Evaluated evaluate(int round, Normalization normalization, double[] model)
+      throws InterruptedException, QuorumLost, SecureRound.RoundAborted {
+    boolean dp = spec.privacy().dp() != null;
+    if (dp && round < spec.rounds()) {
+      return Evaluated.NONE;
+    }
+    EvaluateTask.Builder task = EvaluateTask.newBuilder().setNormalization(Wire.toProto(normalization))
+        .setModel(Wire.parameters(model));
+    if (!spec.privacy().secureAggregation()) {
+      Map<String, Answers.Evaluation> evaluations = collect(Kind.EVALUATE, round, connectedParticipants(),
+          site -> Task.newBuilder().setEvaluate(task.clone()));
+      long n = 0;
+      long correct = 0;
+      double logLoss = 0;
+      ScoreHistogram merged = null;
+      for (Answers.Evaluation e : evaluations.values()) {
+        n += e.samples();
+        correct += e.correct();
+        logLoss += e.logLossSum();
+        ScoreHistogram h = ScoreHistogram.of(e.positiveHistogram(), e.negativeHistogram());
+        merged = merged == null ? h : merged.merge(h);
+      }
+      return new Evaluated(n, correct, logLoss, merged);
+    }
+    int bins = dp ? MetricsVector.DP_BINS : ScoreHistogram.DEFAULT_BINS;
+    double lossScale = dp ? MetricsVector.DP_LOSS_CLIP : 1;
+    SecureRound secure = SecureRound.start(spec.jobId() + "/e" + round,
+        secureParticipants("the evaluation of round " + round), spec.minSites(), MetricsVector.length(bins),
+        SecureRound.CLIP, SecureRound.FRACTIONAL_BITS);
+    task.setSecagg(secure.params()).setBins(bins);
+    secureRound = secure;
+    SecureRound.Summed summed;
+    try {
+      summed = secure.sum(round, this::collect, Kind.EVALUATE, site -> Task.newBuilder().setEvaluate(task.clone()));
+    } finally {
+      secureRound = null;
+    }
+    MetricsVector.Metrics m = MetricsVector.decode(summed.sum(), bins, lossScale);
+    return new Evaluated(m.samples(), m.correct(), m.logLossSum(), m.histogram());
+  }
+
+  /** Held-out metrics summed over the sites; {@link #NONE} when the round was not evaluated. */
+  private record Evaluated(long samples, long correct, double logLossSum, ScoreHistogram histogram) {
+    static final Evaluated NONE = new Evaluated(0, 0, 0, null);
   }
 
   private Set<String> connectedParticipants() {
@@ -296,19 +390,12 @@ public final class JobRunner implements Runnable {
     return Normalization.fromMoments(counts, sums, squares);
   }
 
-  private JobEvent.RoundCompleted roundMetrics(int round, RoundAggregate aggregate,
-      Map<String, Answers.Evaluation> evaluations, String version) {
-    long n = 0;
-    long correct = 0;
-    double logLoss = 0;
-    ScoreHistogram merged = null;
-    for (Answers.Evaluation e : evaluations.values()) {
-      n += e.samples();
-      correct += e.correct();
-      logLoss += e.logLossSum();
-      ScoreHistogram h = ScoreHistogram.of(e.positiveHistogram(), e.negativeHistogram());
-      merged = merged == null ? h : merged.merge(h);
-    }
+  private JobEvent.RoundCompleted roundMetrics(int round, RoundAggregate aggregate, Evaluated evaluated,
+      String version) {
+    long n = evaluated.samples();
+    long correct = Math.min(n, evaluated.correct());
+    double logLoss = evaluated.logLossSum();
+    ScoreHistogram merged = evaluated.histogram();
     double auc = merged == null || n == 0 ? Double.NaN : merged.auc();
     return new JobEvent.RoundCompleted(round, aggregate.contributors(), aggregate.samples(), aggregate.trainLoss(),
         n, auc, n == 0 ? Double.NaN : logLoss / n, n == 0 ? Double.NaN : (double) correct / n, version,

@@ -16,6 +16,7 @@ import dev.tandem.crypto.secagg.SecAggException;
 import dev.tandem.crypto.secagg.SecAggServer;
 import dev.tandem.crypto.secagg.Stage;
 import dev.tandem.crypto.secagg.UnmaskingShares;
+import dev.tandem.proto.v1.SecAggParams;
 import dev.tandem.proto.v1.SecAggStage;
 import dev.tandem.proto.v1.SecAggTask;
 import dev.tandem.proto.v1.Task;
@@ -31,17 +32,39 @@ import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * One training round under secure aggregation (Bonawitz et al. 2017): the coordinator relays the
+ * One secure aggregation (Bonawitz et al. 2017) of a phase's inputs: the coordinator relays the
  * sites' messages through the four stages and learns only the sum of the survivors' inputs.
  *
- * <p>Each site's input is {@code [n * w_1, ..., n * w_d, n, n * loss]}, so the sum gives FedAvg's
- * numerator, its denominator and the mean training loss, and nothing per site.
+ * <p>The phase that opens the round (statistics, training or evaluation) makes each site compute its
+ * input and advertise its keys. In a training round each site's input is
+ * {@code [n * w_1, ..., n * w_d, n, n * loss]}, so the sum gives FedAvg's numerator, its denominator and
+ * the mean training loss; the statistics and evaluation phases add up
+ * {@link dev.tandem.model.aggregate.MomentsVector} and {@link dev.tandem.model.aggregate.MetricsVector}.
+ * Nothing per site is learnt.
  */
 final class SecureRound {
   /** Largest |value| a site may put in its input: n * w must stay within it. */
   static final double CLIP = 1 << 30;
   /** Fixed-point precision: 2^-16 on n * w, far below the noise of training. */
   static final int FRACTIONAL_BITS = 16;
+  /** Range of a moments input: sums of squares of raw values reach 10^12. */
+  static final double MOMENTS_CLIP = 0x1p42;
+  /** Precision of a moments input: 2^-8 on sums of thousands of values. */
+  static final int MOMENTS_FRACTIONAL_BITS = 8;
+
+  /** The sum of the survivors' inputs, who they are, and what each said it spent. */
+  record Summed(double[] sum, List<String> contributors, List<SitePrivacy> privacy) {
+    Summed {
+      sum = sum.clone();
+      contributors = List.copyOf(contributors);
+      privacy = List.copyOf(privacy);
+    }
+
+    @Override
+    public double[] sum() {
+      return sum.clone();
+    }
+  }
 
   /** Sends one stage's tasks and collects the answers; the runner's phase machinery. */
   interface Stages {
@@ -67,11 +90,29 @@ final class SecureRound {
    */
   static SecureRound start(String roundId, Map<String, X509Certificate> participants, int minSites,
       int dimension) {
+    return start(roundId, participants, minSites, dimension + 2, CLIP, FRACTIONAL_BITS);
+  }
+
+  /**
+   * Starts a round over inputs of {@code vectorLength} values within +-clip, encoded with
+   * {@code fractionalBits}.
+   *
+   * @throws IllegalArgumentException if fewer than two participants or the encoding has no headroom
+   */
+  static SecureRound start(String roundId, Map<String, X509Certificate> participants, int minSites,
+      int vectorLength, double clip, int fractionalBits) {
     int n = participants.size();
     int threshold = Math.min(n, Math.max(minSites, n / 2 + 1));
     SecAggConfig config = new SecAggConfig(roundId, List.copyOf(new TreeSet<>(participants.keySet())), threshold,
-        FixedPoint.forSum(n, CLIP, FRACTIONAL_BITS), dimension + 2);
+        FixedPoint.forSum(n, clip, fractionalBits), vectorLength);
     return new SecureRound(config, participants);
+  }
+
+  /** The round's public parameters as the opening task carries them. */
+  SecAggParams params() {
+    return SecAggParams.newBuilder().setRoundId(config.roundId()).addAllParticipants(config.participants())
+        .setThreshold(config.threshold()).setFractionalBits(config.encoding().fractionalBits())
+        .setClip(config.encoding().clip()).setVectorLength(config.vectorLength()).build();
   }
 
   SecAggConfig config() {
@@ -84,14 +125,40 @@ final class SecureRound {
   }
 
   /**
-   * Runs the four stages; {@code trainTask} is the task that makes each site train and advertise.
+   * Runs a training round; {@code trainTask} is the task that makes each site train and advertise.
    *
    * @throws RoundAborted with the state machine's reason if fewer than t sites remain at a stage
    */
   RoundAggregate run(int round, Stages stages, Function<String, Task.Builder> trainTask)
       throws InterruptedException, RoundAborted {
-    Map<String, Answers.SecAgg> adverts = stages.collect(Kind.TRAIN, round, Set.copyOf(config.participants()),
-        trainTask);
+    Summed summed = sum(round, stages, Kind.TRAIN, trainTask);
+    double[] sum = summed.sum();
+    int d = config.vectorLength() - 2;
+    double samples = sum[d];
+    if (!(samples >= 1)) {
+      throw new RoundAborted("the securely aggregated sample count is " + samples);
+    }
+    double[] parameters = new double[d];
+    for (int i = 0; i < d; i++) {
+      parameters[i] = sum[i] / samples;
+    }
+    return new RoundAggregate(parameters, Math.round(samples), sum[d + 1] / samples, summed.contributors(),
+        summed.privacy());
+  }
+
+  /**
+   * Runs the four stages; {@code opening} is the phase ({@code STATS}, {@code TRAIN} or {@code EVALUATE})
+   * whose task, {@code openingTask}, makes each site compute its input and advertise its keys.
+   *
+   * @throws RoundAborted with the state machine's reason if fewer than t sites remain at a stage
+   */
+  Summed sum(int round, Stages stages, Kind opening, Function<String, Task.Builder> openingTask)
+      throws InterruptedException, RoundAborted {
+    if (!opens(opening)) {
+      throw new IllegalArgumentException(opening + " does not open a secure aggregation");
+    }
+    Map<String, Answers.SecAgg> adverts = stages.collect(opening, round, Set.copyOf(config.participants()),
+        openingTask);
     RoundState state = close();
     List<AdvertiseKeys> advertisements = server.advertisements();
     SecAggTask.Builder share = SecAggTask.newBuilder().setStage(SecAggStage.SHARE_KEYS);
@@ -113,22 +180,17 @@ final class SecureRound {
     stages.collect(Kind.SECAGG_UNMASK, round, state.expected(), site -> unmaskTask.clone());
     state = close();
     double[] sum = server.sum();
-    int d = config.vectorLength() - 2;
-    double samples = sum[d];
-    if (!(samples >= 1)) {
-      throw new RoundAborted("the securely aggregated sample count is " + samples);
-    }
-    double[] parameters = new double[d];
-    for (int i = 0; i < d; i++) {
-      parameters[i] = sum[i] / samples;
-    }
     List<SitePrivacy> privacy = new ArrayList<>();
     for (String site : state.masked()) {
       Answers.Privacy p = adverts.get(site).privacy();
       privacy.add(new SitePrivacy(site, p.epsilon(), p.delta()));
     }
-    return new RoundAggregate(parameters, Math.round(samples), sum[d + 1] / samples, List.copyOf(state.masked()),
-        privacy);
+    return new Summed(sum, List.copyOf(state.masked()), privacy);
+  }
+
+  /** Whether a site's key advertisement in phase {@code kind} opens a secure aggregation. */
+  static boolean opens(Kind kind) {
+    return kind == Kind.STATS || kind == Kind.TRAIN || kind == Kind.EVALUATE;
   }
 
   /** Hands a site's message of the current stage to the state machine. */
@@ -136,7 +198,7 @@ final class SecureRound {
     List<byte[]> payload = answer.payload();
     try {
       switch (kind) {
-        case TRAIN -> server.acceptAdvertise(site, AdvertiseKeys.fromBytes(single(payload)));
+        case STATS, TRAIN, EVALUATE -> server.acceptAdvertise(site, AdvertiseKeys.fromBytes(single(payload)));
         case SECAGG_SHARE -> server.acceptShares(site, payload.stream().map(SealedShares::fromBytes).toList());
         case SECAGG_MASKED -> server.acceptMaskedInput(site, MaskedInput.fromBytes(single(payload)));
         case SECAGG_UNMASK -> server.acceptUnmasking(site, UnmaskingShares.fromBytes(single(payload)));

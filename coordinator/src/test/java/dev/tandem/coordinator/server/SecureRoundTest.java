@@ -103,9 +103,17 @@ class SecureRoundTest {
     }
     ManagedChannel op = f.channelAs(f.pki.coordinator("operator"));
     String jobId = JobsGrpc.newBlockingStub(op).submitJob(Wire.toProto(job(3))).getJobId();
+    // the statistics phase: a secure sum of each site's moments vector, never a plain report
+    List<Task> statsTasks = new ArrayList<>();
     for (SecureSite s : sites.values()) {
-      s.node.stub.submitStats(CoordinatorServerTest.stats(s.node.next()));
+      statsTasks.add(s.node.next());
     }
+    Task firstStats = statsTasks.get(0);
+    assertTrue(firstStats.getStats().hasSecagg(), "a secure job's statistics task carries secure aggregation");
+    assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, CoordinatorServerTest.codeOf(
+        () -> first(sites).node.stub.submitStats(CoordinatorServerTest.stats(firstStats))),
+        "plain statistics are refused in a secure job");
+    secureSum(new ArrayList<>(sites.values()), statsTasks, s -> moments(s));
     // stage 1: train (here: a fixed vector) and advertise keys
     for (SecureSite s : sites.values()) {
       Task t = s.node.next();
@@ -178,13 +186,18 @@ class SecureRoundTest {
       }
     }
     if (!aborted) {
-      for (SecureSite s : sites.values()) {
-        if (!s.node.channel.isShutdown()) {
-          Task t = s.node.next();
-          assertTrue(t.hasEvaluate(), "then the sites evaluate, got " + t.getKindCase());
-          s.node.stub.submitEvaluation(CoordinatorServerTest.evaluation(t));
-        }
+      List<SecureSite> live = sites.values().stream().filter(s -> !s.node.channel.isShutdown()).toList();
+      List<Task> evaluate = new ArrayList<>();
+      for (SecureSite s : live) {
+        Task t = s.node.next();
+        assertTrue(t.hasEvaluate() && t.getEvaluate().hasSecagg(), "then the sites evaluate under secure"
+            + " aggregation, got " + t.getKindCase());
+        evaluate.add(t);
       }
+      assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, CoordinatorServerTest.codeOf(
+          () -> live.get(0).node.stub.submitEvaluation(CoordinatorServerTest.evaluation(evaluate.get(0)))),
+          "a plain evaluation report is refused in a secure job");
+      secureSum(live, evaluate, s -> metrics(evaluate.get(0).getEvaluate().getBins()));
     }
     List<dev.tandem.proto.v1.JobEvent> events = new ArrayList<>();
     java.util.Iterator<dev.tandem.proto.v1.JobEvent> it = JobsGrpc.newBlockingStub(op)
@@ -204,6 +217,70 @@ class SecureRoundTest {
       return Optional.empty();
     }
     return f.server.registry().version(end.getFinalModelVersion());
+  }
+
+  private static SecureSite first(Map<String, SecureSite> sites) {
+    return sites.values().iterator().next();
+  }
+
+  /** Moments of two features over 10 records, as the moments vector: the same at every site. */
+  private static double[] moments(SecureSite s) {
+    return dev.tandem.model.aggregate.MomentsVector.encode(10, new long[] {10, 10}, new double[] {5, 5},
+        new double[] {20, 20});
+  }
+
+  /** Two positives scored high and two negatives scored low, as the metrics vector of {@code bins} bins. */
+  private static double[] metrics(int bins) {
+    dev.tandem.model.metrics.ScoreHistogram h = new dev.tandem.model.metrics.ScoreHistogram(bins);
+    h.add(0.99, true);
+    h.add(0.98, true);
+    h.add(0.01, false);
+    h.add(0.02, false);
+    return dev.tandem.model.aggregate.MetricsVector.encode(4, 2, 4, 0.4, 1, h);
+  }
+
+  /** All {@code sites} answer every stage of the secure aggregation that {@code opening} opened, with {@code input}. */
+  private static void secureSum(List<SecureSite> sites, List<Task> opening,
+      java.util.function.Function<SecureSite, double[]> input) throws Exception {
+    for (int k = 0; k < sites.size(); k++) {
+      SecureSite s = sites.get(k);
+      Task t = opening.get(k);
+      SecAggParams p = t.hasStats() ? t.getStats().getSecagg() : t.getEvaluate().getSecagg();
+      SecAggConfig config = new SecAggConfig(p.getRoundId(), p.getParticipantsList(), p.getThreshold(),
+          new FixedPoint(p.getFractionalBits(), p.getClip()), p.getVectorLength());
+      s.jobId = t.getJobId();
+      s.round = t.getRound();
+      s.keys.clear();
+      s.client = new SecAggClient(config, s.node.site, new EcdsaKeyAdvertisementSigner(s.cert.privateKey()),
+          new EcdsaKeyAdvertisementVerifier(site -> Optional.ofNullable(s.keys.get(site))), new SecureRandom());
+      s.send(SecAggStage.ADVERTISE_KEYS, List.of(s.client.advertise().toBytes()));
+    }
+    for (Drop stage : List.of(Drop.SHARE, Drop.MASKED, Drop.UNMASK)) {
+      for (SecureSite s : sites) {
+        Task t = s.node.next();
+        assertTrue(t.hasSecagg(), "expected a secure aggregation task, got " + t.getKindCase());
+        List<byte[]> messages = t.getSecagg().getMessagesList().stream().map(ByteString::toByteArray).toList();
+        switch (stage) {
+          case SHARE -> {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            List<AdvertiseKeys> adverts = new ArrayList<>();
+            for (int i = 0; i < messages.size(); i++) {
+              AdvertiseKeys a = AdvertiseKeys.fromBytes(messages.get(i));
+              X509Certificate c = (X509Certificate) cf.generateCertificate(
+                  new ByteArrayInputStream(t.getSecagg().getCertificates(i).toByteArray()));
+              s.keys.put(a.siteId(), c.getPublicKey());
+              adverts.add(a);
+            }
+            s.send(SecAggStage.SHARE_KEYS, s.client.shareKeys(adverts).stream().map(SealedShares::toBytes).toList());
+          }
+          case MASKED -> s.send(SecAggStage.MASKED_INPUT, List.of(s.client.maskInput(input.apply(s),
+              messages.stream().map(SealedShares::fromBytes).toList()).toBytes()));
+          case UNMASK -> s.send(SecAggStage.UNMASKING,
+              List.of(s.client.unmask(Set.copyOf(t.getSecagg().getSurvivorsList())).toBytes()));
+          default -> throw new AssertionError(stage);
+        }
+      }
+    }
   }
 
   private static boolean leaves(Drop drop, Drop stage, Set<String> dropped, SecureSite s) {
@@ -255,7 +332,15 @@ class SecureRoundTest {
       assertEquals(List.copyOf(contributors), m.metrics().sites());
       assertArrayEquals(expected(contributors), m.parameters(), 1e-4);
       assertTrue(m.metrics().secureAggregation());
+      // the normalization and the held-out metrics come from the secure sums only
+      assertArrayEquals(new double[] {0.5, 0.5}, m.normalization().mean(), 1e-9);
+      assertEquals(1.0, m.metrics().auc(), 1e-9);
+      assertEquals(4L * contributorsAtEvaluation(drop, dropped), m.metrics().evalSamples());
     }
+  }
+
+  private static int contributorsAtEvaluation(Drop drop, Set<String> dropped) {
+    return SITES.size() - (drop == Drop.NONE ? 0 : dropped.size());
   }
 
   @Test

@@ -88,6 +88,21 @@ public final class GaussianNoise {
     return out;
   }
 
+  /**
+   * One party's share of this noise when {@code parties} parties each add one to a sum (distributed
+   * DP under secure aggregation): standard deviation {@code sigma * C / sqrt(parties)}, drawn from the
+   * same {@code SecureRandom}, so the sum of any {@code parties} independent shares is distributed as
+   * one draw of this noise. One party is this noise.
+   *
+   * @throws IllegalArgumentException if parties &lt; 1
+   */
+  public GaussianNoise share(int parties) {
+    if (parties < 1) {
+      throw new IllegalArgumentException("parties must be >= 1, got " + parties);
+    }
+    return parties == 1 ? this : new GaussianNoise(noiseMultiplier / Math.sqrt(parties), maxGradNorm, random);
+  }
+
   /** Adds an independent draw to every element of {@code values}, in place. */
   public void addTo(double[] values) {
     for (int i = 0; i < values.length; i++) {

@@ -91,17 +91,27 @@ final class Admission {
    * requires secure aggregation and the task has none.
    */
   Optional<Refusal> secureAggregation(JobSpec job, TrainTask task) {
-    if (task.hasSecagg()) {
+    return maskedOnly(job, task.hasSecagg(), "update");
+  }
+
+  /**
+   * Why this node will not send {@code what} (its update, feature moments or evaluation metrics) in the
+   * clear: the job or the site's policy for its purpose requires secure aggregation, so it goes only as
+   * a masked input, whatever the task asks. Empty when the task is masked or neither requires it.
+   */
+  Optional<Refusal> maskedOnly(JobSpec job, boolean masked, String what) {
+    if (masked) {
       return Optional.empty();
     }
     if (policy.forPurpose(job.purpose()).secureAggregation()) {
       return Optional.of(Refusal.precondition("site '" + context.site() + "' requires secure aggregation for purpose '"
-          + job.purpose() + "' but the task has no secure aggregation parameters (site policy rule"
-          + " 'requireSecureAggregation')"));
+          + job.purpose() + "' but the task has no secure aggregation parameters: this node sends its " + what
+          + " only as a masked input (site policy rule 'requireSecureAggregation')"));
     }
     if (job.privacy().secureAggregation()) {
-      return Optional.of(Refusal.precondition(
-          "the job requires secure aggregation but the task has no secure aggregation parameters"));
+      return Optional.of(Refusal.precondition("job " + job.jobId() + " uses secure aggregation: this node sends its "
+          + what + " only as a masked input of the phase's secure aggregation, and the task has no secure"
+          + " aggregation parameters"));
     }
     return Optional.empty();
   }

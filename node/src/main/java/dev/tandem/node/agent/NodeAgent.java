@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import dev.tandem.node.audit.HeadCountersigner;
+import dev.tandem.node.privacy.DpReleases;
 import dev.tandem.node.privacy.DpTraining;
 import dev.tandem.node.training.LocalTrainer;
 import dev.tandem.node.training.LocalTraining;
@@ -131,13 +132,14 @@ public final class NodeAgent implements AutoCloseable {
     LocalTraining training = new DpTraining(LocalTraining.plain(new LocalTrainer()), ledger, config.privacy(),
         config.policy());
     SecAggHandler secagg = new SecAggHandler(context, keys.secure());
+    DpReleases releases = new DpReleases(ledger, config.privacy(), config.policy(), random);
     VerticalAnswers verticalAnswers = new VerticalAnswers(answers);
     VerticalParticipant vertical = new VerticalParticipant(config.site(), data, gate.vertical(countersigner),
         config.vertical(), keys.seal(), stores.verticalModels(), verticalAnswers, clock, random);
     return new TaskRouter(admission, Map.of(
-        Task.KindCase.STATS, new StatsHandler(context, admission),
+        Task.KindCase.STATS, new StatsHandler(context, admission, secagg, releases),
         Task.KindCase.TRAIN, new TrainHandler(context, admission, selections, training, secagg),
-        Task.KindCase.EVALUATE, new EvaluateHandler(context, admission, selections),
+        Task.KindCase.EVALUATE, new EvaluateHandler(context, admission, selections, secagg, releases),
         Task.KindCase.SECAGG, secagg), vertical, scores, verticalAnswers, answers, config.site(), stores.watch());
   }
 

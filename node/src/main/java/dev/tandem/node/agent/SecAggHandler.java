@@ -19,9 +19,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This node's side of a secure round: {@link #begin} advertises its keys for a trained update, and
- * each SECAGG task then answers one stage (key shares, masked input, unmasking). The round is audited
- * as contributed once the coordinator has accepted the masked input.
+ * This node's side of a secure round: {@link #begin} advertises its keys for an input (a trained
+ * update, the feature moments or the evaluation metrics), and each SECAGG task then answers one stage
+ * (key shares, masked input, unmasking). A training round is audited as contributed once the
+ * coordinator has accepted the masked input.
  */
 final class SecAggHandler implements JobTaskHandler {
   private final TaskContext context;
@@ -38,19 +39,35 @@ final class SecAggHandler implements JobTaskHandler {
 
   /** Starts the secure round of {@code task} with the trained update {@code r}: advertises this node's keys. */
   void begin(Task task, JobSpec job, ConsentGate.Consented view, TrainResult r, RoundOutcome.Spent privacy) {
-    pending.put(job.jobId(), new Pending(task.getRound(), view, privacy));
     SecAggParams p = task.getTrain().getSecagg();
+    double[] input;
+    try {
+      input = SecureRounds.input(r.parameters(), r.sampleCount(), r.meanLoss(), p.getClip());
+    } catch (IllegalArgumentException e) {
+      context.answers().decline(task, "cannot take part in secure aggregation: " + e.getMessage());
+      return;
+    }
+    pending.put(job.jobId(), new Pending(task.getRound(), view, privacy));
+    begin(task, job, p, input, r.sampleCount(), privacy);
+  }
+
+  /**
+   * Starts the secure round {@code p} that {@code task} opened (statistics, training or evaluation) with
+   * this node's {@code input}: advertises its keys. Declines the task when the input does not fit the
+   * round.
+   */
+  void begin(Task task, JobSpec job, SecAggParams p, double[] input, long samples, RoundOutcome.Spent privacy) {
     byte[] advertisement;
     try {
       SecAggConfig config = new SecAggConfig(p.getRoundId(), p.getParticipantsList(), p.getThreshold(),
           new FixedPoint(p.getFractionalBits(), p.getClip()), p.getVectorLength());
-      advertisement = secure.begin(job.jobId(), config,
-          SecureRounds.input(r.parameters(), r.sampleCount(), r.meanLoss(), p.getClip()));
+      SecureRounds.checkRange(input, p.getClip());
+      advertisement = secure.begin(job.jobId(), config, input);
     } catch (IllegalArgumentException | SecAggException e) {
       context.answers().decline(task, "cannot take part in secure aggregation: " + e.getMessage());
       return;
     }
-    submit(task, job, SecAggStage.ADVERTISE_KEYS, r.sampleCount(), List.of(advertisement), privacy);
+    submit(task, job, SecAggStage.ADVERTISE_KEYS, samples, List.of(advertisement), privacy);
   }
 
   @Override

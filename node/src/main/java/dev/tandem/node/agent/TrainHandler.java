@@ -51,7 +51,9 @@ final class TrainHandler implements JobTaskHandler {
       context.answers().decline(task, plain.get());
       return;
     }
-    RoundOutcome outcome = training.train(job, task.getRound(), global, enc.train());
+    // in a secure round any t of the sites' inputs are summed: a distributed-DP site adds one of t noise shares
+    int noiseShares = task.getTrain().hasSecagg() ? Math.max(1, task.getTrain().getSecagg().getThreshold()) : 1;
+    RoundOutcome outcome = training.train(job, task.getRound(), global, enc.train(), noiseShares);
     if (outcome instanceof RoundOutcome.Refused refused) {
       context.answers().decline(task, refused.code(), refused.reason(), refused.epsilonLeft());
       return;

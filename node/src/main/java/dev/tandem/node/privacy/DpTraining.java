@@ -36,8 +36,13 @@ public final class DpTraining implements LocalTraining {
 
   @Override
   public RoundOutcome train(JobSpec job, int round, double[] global, EncodedData data) {
+    return train(job, round, global, data, 1);
+  }
+
+  @Override
+  public RoundOutcome train(JobSpec job, int round, double[] global, EncodedData data, int noiseShares) {
     if (job.privacy().dp() == null) {
-      return inner.train(job, round, global, data);
+      return inner.train(job, round, global, data, noiseShares);
     }
     DpSteps cost = LocalTrainer.plannedSteps(job, data.size());
     PrivacyBudget budget = budgets.forPurpose(job.purpose());
@@ -58,7 +63,7 @@ public final class DpTraining implements LocalTraining {
     }
     double delta = job.privacy().dp().delta();
     RoundOutcome.Spent spent = new RoundOutcome.Spent(ledger.spentOnJob(job.jobId(), delta).epsilon(), delta, true);
-    RoundOutcome outcome = inner.train(job, round, global, data);
+    RoundOutcome outcome = inner.train(job, round, global, data, noiseShares);
     if (!(outcome instanceof RoundOutcome.Trained trained)) {
       return outcome;
     }

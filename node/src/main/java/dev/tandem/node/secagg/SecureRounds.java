@@ -69,13 +69,22 @@ public final class SecureRounds {
     }
     v[parameters.length] = samples;
     v[parameters.length + 1] = meanLoss * samples;
-    for (int i = 0; i < v.length; i++) {
-      if (!(Math.abs(v[i]) <= clip)) {
-        throw new IllegalArgumentException("coordinate " + i + " of the weighted update (" + v[i]
+    checkRange(v, clip);
+    return v;
+  }
+
+  /**
+   * Refuses an input that the round's encoding would clip: a clipped sum would be silently wrong.
+   *
+   * @throws IllegalArgumentException naming the first coordinate outside +-clip
+   */
+  public static void checkRange(double[] input, double clip) {
+    for (int i = 0; i < input.length; i++) {
+      if (!(Math.abs(input[i]) <= clip)) {
+        throw new IllegalArgumentException("coordinate " + i + " of the input (" + input[i]
             + ") is outside the secure aggregation range +-" + clip);
       }
     }
-    return v;
   }
 
   /** Starts a round with this site's input and returns its signed key advertisement. */

@@ -32,12 +32,36 @@ final class DpSgd {
   /** As above, with per-example gradients computed {@code chunk} rows at a time. */
   static double[] train(JobSpec spec, DpSpec dp, DpSteps plan, double[] globalParameters, EncodedData data,
               SecureRandom random, int chunk) {
+    return run(spec, plan, globalParameters, data, new GaussianNoise(dp.noiseMultiplier(), dp.maxGradNorm(), random),
+        plan.samplingRate() * data.size(), random, chunk);
+  }
+
+  /**
+   * One step of distributed DP-SGD (a round of {@link DpSpec#distributed()}): this site's Poisson sample at
+   * rate {@code plan.samplingRate()}, its clipped gradient sum plus its share of the noise, of standard
+   * deviation {@code noiseMultiplier * maxGradNorm / sqrt(noiseShares)}, divided by the job's batch size
+   * (not by this site's expected batch, which would reveal its row count when it has fewer rows than a
+   * batch), then the L2 term. Weighted by the batch size, the sites' results average to one DP-SGD step
+   * over the union of their rows whose noise any {@code noiseShares} sites' shares carry in full.
+   */
+  static double[] distributedStep(JobSpec spec, DpSpec dp, DpSteps plan, double[] globalParameters,
+      EncodedData data, SecureRandom random, int noiseShares) {
+    if (plan.steps() != 1) {
+      throw new IllegalArgumentException("a distributed DP round is one step, planned " + plan.steps());
+    }
+    int chunk = chunkRows(data.size(), spec.batchSize(), spec.architecture().parameterCount());
+    return run(spec, plan, globalParameters, data,
+        new GaussianNoise(dp.noiseMultiplier(), dp.maxGradNorm(), random).share(noiseShares), spec.batchSize(),
+        random, chunk);
+  }
+
+  private static double[] run(JobSpec spec, DpSteps plan, double[] globalParameters, EncodedData data,
+      GaussianNoise noise, double divisor, SecureRandom random, int chunk) {
     int n = data.size();
     int p = spec.architecture().parameterCount();
     double q = plan.samplingRate();
-    double expectedBatch = q * n;
+    double expectedBatch = divisor;
     PoissonSampler sampler = new PoissonSampler(n, q, random);
-    GaussianNoise noise = new GaussianNoise(dp.noiseMultiplier(), dp.maxGradNorm(), random);
     int[] batch = new int[n];
     double[][] grads = new double[chunk][p];
     double[] sum = new double[p];
@@ -51,7 +75,7 @@ final class DpSgd {
           staging.gather(batch, from, count);
           net.perExampleGradients(staging, 0, count, grads);
           double[][] rows = count == chunk ? grads : Arrays.copyOf(grads, count);
-          clip(rows, dp.maxGradNorm());
+          clip(rows, noise.maxGradNorm());
           for (double[] g : rows) {
             for (int k = 0; k < p; k++) {
               sum[k] += g[k];

@@ -24,6 +24,19 @@ public final class Evaluator {
    * @throws IllegalArgumentException when the parameters or the data do not fit the spec, or bins &lt; 1
    */
   public Evaluation evaluate(JobSpec spec, double[] parameters, EncodedData data, int bins) {
+    return evaluate(spec, parameters, data, bins, Double.POSITIVE_INFINITY);
+  }
+
+  /**
+   * As above, with each row's log loss clipped to {@code lossClip} before it is summed (differential
+   * privacy bounds one record's influence on the sum so).
+   *
+   * @throws IllegalArgumentException as above, or when lossClip is not &gt; 0
+   */
+  public Evaluation evaluate(JobSpec spec, double[] parameters, EncodedData data, int bins, double lossClip) {
+    if (!(lossClip > 0)) {
+      throw new IllegalArgumentException("lossClip must be > 0, got " + lossClip);
+    }
     ScoreHistogram histogram = new ScoreHistogram(bins);
     double[] p = predict(spec, parameters, data);
     double[] y = data.yRef();
@@ -35,7 +48,7 @@ public final class Evaluator {
       labels[i] = y[i] == 1;
       positives += labels[i] ? 1 : 0;
       correct += (p[i] >= 0.5) == labels[i] ? 1 : 0;
-      lossSum += BinaryMetrics.logLoss(p[i], labels[i]);
+      lossSum += Math.min(lossClip, BinaryMetrics.logLoss(p[i], labels[i]));
       histogram.add(p[i], labels[i]);
     }
     double auc = p.length == 0 ? Double.NaN : BinaryMetrics.auc(p, labels);

@@ -1,6 +1,7 @@
 package dev.tandem.node.training;
 
 import dev.tandem.model.Cells;
+import dev.tandem.model.DpSpec;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.Normalization;
@@ -44,8 +45,23 @@ public record FeatureMoments(long[] counts, double[] sums, double[] sumSquares) 
 
   /** The moments of the {@code numeric} features over {@code rows}; missing cells are skipped. */
   public static FeatureMoments of(List<? extends RowView> rows, List<FeatureSpec> numeric) {
+    return of(rows, numeric, new DpSpec.Range[numeric.size()], null);
+  }
+
+  /**
+   * The moments of the {@code numeric} features over {@code rows}, each value first clipped to its
+   * range ({@code ranges[i]}, null: not clipped) and divided by {@code scales[i]} (null: all 1); missing
+   * cells are skipped.
+   *
+   * @throws IllegalArgumentException when the arrays do not have one entry per feature
+   */
+  public static FeatureMoments of(List<? extends RowView> rows, List<FeatureSpec> numeric, DpSpec.Range[] ranges,
+      double[] scales) {
     Objects.requireNonNull(rows, "rows");
     int k = numeric.size();
+    if (ranges.length != k || (scales != null && scales.length != k)) {
+      throw new IllegalArgumentException("need one range and one scale per numeric feature (" + k + ")");
+    }
     long[] counts = new long[k];
     double[] sums = new double[k];
     double[] squares = new double[k];
@@ -54,6 +70,12 @@ public record FeatureMoments(long[] counts, double[] sums, double[] sumSquares) 
         OptionalDouble v = Cells.number(row.get(numeric.get(i).name()));
         if (v.isPresent()) {
           double d = v.getAsDouble();
+          if (ranges[i] != null) {
+            d = ranges[i].clip(d);
+          }
+          if (scales != null) {
+            d /= scales[i];
+          }
           counts[i]++;
           sums[i] += d;
           squares[i] += d * d;

@@ -29,6 +29,9 @@ import java.util.function.Supplier;
  * term's gradient. Sampling and noise come from a fresh {@link SecureRandom} per call; {@code roundSeed}
  * is not used, and results are not reproducible. The result carries the {@link DpSteps} spent.
  *
+ * <p>With distributed DP ({@link DpSpec#distributed()}), one such step per round whose noise is this
+ * site's share (see {@code DpSgd.distributedStep}); {@code localEpochs} is not used.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class LocalTrainer {
@@ -65,7 +68,7 @@ public final class LocalTrainer {
       throw new IllegalArgumentException("n must be >= 1, got " + n);
     }
     double q = Math.min(1.0, (double) spec.batchSize() / n);
-    long steps = Math.max(spec.localEpochs(), Math.round(spec.localEpochs() / q));
+    long steps = dp.distributed() ? 1 : Math.max(spec.localEpochs(), Math.round(spec.localEpochs() / q));
     return new DpSteps(q, dp.noiseMultiplier(), steps, dp.delta());
   }
 
@@ -78,7 +81,23 @@ public final class LocalTrainer {
    * @throws IllegalStateException when training diverges to non-finite parameters (lower the learning rate)
    */
   public TrainResult train(JobSpec spec, double[] globalParameters, EncodedData data, long roundSeed) {
+    return train(spec, globalParameters, data, roundSeed, 1);
+  }
+
+  /**
+   * As {@link #train(JobSpec, double[], EncodedData, long)}; a job of distributed DP
+   * ({@link DpSpec#distributed()}) takes one DP-SGD step with this site's share of the noise, one of
+   * {@code noiseShares}, and its result carries the job's batch size as its weight (see
+   * {@code DpSgd.distributedStep}) and no loss.
+   *
+   * @throws IllegalArgumentException as the four-argument form, or when noiseShares &lt; 1
+   */
+  public TrainResult train(JobSpec spec, double[] globalParameters, EncodedData data, long roundSeed,
+      int noiseShares) {
     Objects.requireNonNull(spec, "spec");
+    if (noiseShares < 1) {
+      throw new IllegalArgumentException("noiseShares must be >= 1, got " + noiseShares);
+    }
     Objects.requireNonNull(data, "data");
     checkInputs(spec, globalParameters, data);
     if (data.size() == 0) {
@@ -86,6 +105,13 @@ public final class LocalTrainer {
     }
     int n = data.size();
     DpSpec dp = spec.privacy().dp();
+    if (dp != null && dp.distributed()) {
+      DpSteps plan = plannedSteps(spec, n);
+      SecureRandom random = Objects.requireNonNull(randomness.get(), "randomness supplied null");
+      double[] stepped = DpSgd.distributedStep(spec, dp, plan, globalParameters, data, random, noiseShares);
+      requireFinite(stepped);
+      return new TrainResult(stepped, spec.batchSize(), 0, plan);
+    }
     if (dp != null) {
       return trainPrivately(spec, dp, globalParameters, data);
     }

@@ -1,0 +1,129 @@
+package dev.tandem.model.aggregate;
+
+import dev.tandem.model.DpSpec;
+import dev.tandem.model.FeatureSpec;
+import dev.tandem.model.JobSpec;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Feature moments as one vector for secure aggregation:
+ * {@code [records, count_1, sum_1, sumSquares_1, ..., count_k, sum_k, sumSquares_k]} over the job's k
+ * numeric features.
+ *
+ * <p>Under differential privacy each value is clipped to its feature's declared range and divided by
+ * the range's magnitude M before it is summed (so it lies in [-1, 1] and its square in [0, 1]): one
+ * record then moves the vector by at most {@link #sensitivity} in L2, and the coordinator multiplies
+ * the sums back by M and M^2. Without DP the scale is 1 and nothing is clipped. Stateless.
+ */
+public final class MomentsVector {
+  private MomentsVector() {
+  }
+
+  /** The summed moments, decoded. */
+  public record Moments(long records, long[] counts, double[] sums, double[] sumSquares) {
+    public Moments {
+      counts = counts.clone();
+      sums = sums.clone();
+      sumSquares = sumSquares.clone();
+    }
+
+    @Override
+    public long[] counts() {
+      return counts.clone();
+    }
+
+    @Override
+    public double[] sums() {
+      return sums.clone();
+    }
+
+    @Override
+    public double[] sumSquares() {
+      return sumSquares.clone();
+    }
+  }
+
+  /** The vector's length for {@code k} numeric features. */
+  public static int length(int k) {
+    return 1 + 3 * k;
+  }
+
+  /** L2 distance one record can move the vector under DP: sqrt(1 + 3k). */
+  public static double sensitivity(int k) {
+    return Math.sqrt(1 + 3.0 * k);
+  }
+
+  /**
+   * The divisor of each numeric feature's values: its declared range's magnitude under DP, else 1.
+   *
+   * @throws IllegalArgumentException under DP when a numeric feature has no declared range
+   */
+  public static double[] scales(JobSpec job) {
+    List<FeatureSpec> numeric = job.numericFeatures();
+    double[] out = new double[numeric.size()];
+    DpSpec dp = job.privacy().dp();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = dp == null ? 1 : range(job, numeric.get(i).name()).magnitude();
+    }
+    return out;
+  }
+
+  /**
+   * The range a numeric feature's values are clipped to; null without DP.
+   *
+   * @throws IllegalArgumentException under DP when the feature has no declared range
+   */
+  public static DpSpec.Range range(JobSpec job, String feature) {
+    DpSpec dp = job.privacy().dp();
+    if (dp == null) {
+      return null;
+    }
+    DpSpec.Range r = dp.featureRanges().get(feature);
+    if (r == null) {
+      throw new IllegalArgumentException("job " + job.jobId() + " asks for differential privacy but declares no"
+          + " range for numeric feature '" + feature + "' (privacy.dp.featureRanges): without one a record's"
+          + " influence on the feature's moments is unbounded");
+    }
+    return r;
+  }
+
+  /** The vector of already clipped and scaled moments. */
+  public static double[] encode(long records, long[] counts, double[] sums, double[] sumSquares) {
+    int k = counts.length;
+    if (sums.length != k || sumSquares.length != k) {
+      throw new IllegalArgumentException("moment arrays differ in length");
+    }
+    double[] v = new double[length(k)];
+    v[0] = records;
+    for (int i = 0; i < k; i++) {
+      v[1 + 3 * i] = counts[i];
+      v[2 + 3 * i] = sums[i];
+      v[3 + 3 * i] = sumSquares[i];
+    }
+    return v;
+  }
+
+  /**
+   * The moments of a summed vector: counts rounded (at least 0), sums multiplied back by the scales.
+   *
+   * @throws IllegalArgumentException when the length does not fit the scales
+   */
+  public static Moments decode(double[] sum, double[] scales) {
+    Objects.requireNonNull(sum, "sum");
+    int k = scales.length;
+    if (sum.length != length(k)) {
+      throw new IllegalArgumentException("a moments vector of " + k + " features has " + length(k)
+          + " values, got " + sum.length);
+    }
+    long[] counts = new long[k];
+    double[] sums = new double[k];
+    double[] squares = new double[k];
+    for (int i = 0; i < k; i++) {
+      counts[i] = Math.max(0, Math.round(sum[1 + 3 * i]));
+      sums[i] = sum[2 + 3 * i] * scales[i];
+      squares[i] = Math.max(0, sum[3 + 3 * i]) * scales[i] * scales[i];
+    }
+    return new Moments(Math.max(0, Math.round(sum[0])), counts, sums, squares);
+  }
+}
