@@ -18,6 +18,7 @@ import dev.tandem.proto.v1.EvaluateTask;
 import dev.tandem.proto.v1.EvaluationReport;
 import dev.tandem.proto.v1.FederationGrpc;
 import dev.tandem.proto.v1.ModelUpdate;
+import dev.tandem.proto.v1.SecAggMessage;
 import dev.tandem.proto.v1.StatsReport;
 import dev.tandem.proto.v1.StatsTask;
 import dev.tandem.proto.v1.Task;
@@ -67,6 +68,11 @@ final class NodeHarness implements AutoCloseable {
       ack(r, out);
     }
 
+    @Override
+    public void submitSecAgg(SecAggMessage r, StreamObserver<Ack> out) {
+      ack(r, out);
+    }
+
     private void ack(MessageLite m, StreamObserver<Ack> out) {
       received.add(m);
       out.onNext(Ack.getDefaultInstance());
@@ -92,7 +98,8 @@ final class NodeHarness implements AutoCloseable {
   private final Server server;
   private final ManagedChannel channel;
   private final ContributionLog log;
-  private final PrivacyLedger ledger;
+  /** The node's privacy ledger, for tests that read what was charged. */
+  final PrivacyLedger ledger;
   private final TaskRouter router;
   private int tasks;
 
