@@ -32,6 +32,28 @@ public final class PrivacyPlanner {
     return RdpAccountant.empty().compose(q, sigma, steps).spent(delta).epsilon();
   }
 
+  /** Epsilon of {@code base} composed with {@code steps} steps of the sampled Gaussian mechanism. */
+  private static double epsilon(RdpAccountant base, double q, double sigma, long steps, double delta) {
+    return base.compose(q, sigma, steps).spent(delta).epsilon();
+  }
+
+  /**
+   * As {@link #noiseMultiplierFor(double, double, long, double)}, for a training that comes on top of
+   * {@code base} (for example a job's released statistics and evaluation): the smallest sigma with
+   * {@code base + steps steps at (q, sigma)} within {@code targetEpsilon}.
+   *
+   * @throws IllegalArgumentException as the four-argument form, or when {@code base} alone spends the target
+   */
+  public static double noiseMultiplierFor(double targetEpsilon, double q, long steps, double delta,
+      RdpAccountant base) {
+    java.util.Objects.requireNonNull(base, "base");
+    if (base.spent(delta).epsilon() >= targetEpsilon) {
+      throw new IllegalArgumentException("target epsilon " + targetEpsilon + " is unreachable: what comes"
+          + " before the training already spends " + base.spent(delta).epsilon());
+    }
+    return search(targetEpsilon, q, steps, delta, base);
+  }
+
   /**
    * The smallest noise multiplier sigma with {@code epsilon(q, sigma, steps, delta) <= targetEpsilon}.
    *
@@ -63,26 +85,39 @@ public final class PrivacyPlanner {
     if (!(delta > 0 && delta < 1)) {
       throw new IllegalArgumentException("delta must be in (0, 1), got " + delta);
     }
+    return search(targetEpsilon, q, steps, delta, RdpAccountant.empty());
+  }
+
+  private static double search(double targetEpsilon, double q, long steps, double delta, RdpAccountant base) {
+    if (!(targetEpsilon > 0) || Double.isInfinite(targetEpsilon)) {
+      throw new IllegalArgumentException("target epsilon must be finite and > 0, got " + targetEpsilon);
+    }
+    if (!(q >= 0 && q <= 1)) {
+      throw new IllegalArgumentException("sampling rate q must be in [0, 1], got " + q);
+    }
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+    }
     if (q == 0 || steps == 0) {
       return 0;
     }
-    double ceiling = epsilon(q, MAX_NOISE_MULTIPLIER, steps, delta);
+    double ceiling = epsilon(base, q, MAX_NOISE_MULTIPLIER, steps, delta);
     if (ceiling > targetEpsilon) {
       throw new IllegalArgumentException("target epsilon " + targetEpsilon + " is unreachable at delta "
           + delta + " with q = " + q + " over " + steps + " steps: even noise multiplier "
           + MAX_NOISE_MULTIPLIER + " gives epsilon " + ceiling);
     }
-    if (epsilon(q, MIN_NOISE_MULTIPLIER, steps, delta) <= targetEpsilon) {
+    if (epsilon(base, q, MIN_NOISE_MULTIPLIER, steps, delta) <= targetEpsilon) {
       return MIN_NOISE_MULTIPLIER;
     }
     // Bracket: eps(lo) > target >= eps(hi); epsilon is non-increasing in sigma.
     double lo = MIN_NOISE_MULTIPLIER;
     double hi = MAX_NOISE_MULTIPLIER;
     double guess = 1;
-    if (epsilon(q, guess, steps, delta) <= targetEpsilon) {
+    if (epsilon(base, q, guess, steps, delta) <= targetEpsilon) {
       hi = guess;
       for (double s = guess / 2; s > lo; s /= 2) {
-        if (epsilon(q, s, steps, delta) > targetEpsilon) {
+        if (epsilon(base, q, s, steps, delta) > targetEpsilon) {
           lo = s;
           break;
         }
@@ -91,7 +126,7 @@ public final class PrivacyPlanner {
     } else {
       lo = guess;
       for (double s = guess * 2; s < hi; s *= 2) {
-        if (epsilon(q, s, steps, delta) <= targetEpsilon) {
+        if (epsilon(base, q, s, steps, delta) <= targetEpsilon) {
           hi = s;
           break;
         }
@@ -100,7 +135,7 @@ public final class PrivacyPlanner {
     }
     while (hi / lo > 1 + RELATIVE_TOLERANCE) {
       double mid = Math.sqrt(lo * hi);
-      if (epsilon(q, mid, steps, delta) <= targetEpsilon) {
+      if (epsilon(base, q, mid, steps, delta) <= targetEpsilon) {
         hi = mid;
       } else {
         lo = mid;

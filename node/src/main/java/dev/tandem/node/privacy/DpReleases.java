@@ -35,6 +35,17 @@ public final class DpReleases {
     this.random = Objects.requireNonNull(random, "random");
   }
 
+  /**
+   * How many releases a DP job makes at a site that takes part throughout: the statistics phase and
+   * the evaluation after the last round (a DP job is not evaluated after the other rounds).
+   */
+  public static final int RELEASES_PER_JOB = 2;
+
+  /** What {@code count} releases cost, as an accountant to compose the training onto. */
+  public static dev.tandem.crypto.dp.RdpAccountant accountant(int count) {
+    return dev.tandem.crypto.dp.RdpAccountant.empty().compose(1.0, DpSpec.RELEASE_NOISE_MULTIPLIER, count);
+  }
+
   /** What one release of a job of {@code dp} costs: one Gaussian step at rate 1. */
   public static DpSteps cost(DpSpec dp) {
     return new DpSteps(1.0, DpSpec.RELEASE_NOISE_MULTIPLIER, 1, dp.delta());

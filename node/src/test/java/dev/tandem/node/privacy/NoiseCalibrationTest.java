@@ -46,8 +46,24 @@ class NoiseCalibrationTest {
     assertEquals(DELTA, dp.delta());
     DpSteps perRound = LocalTrainer.plannedSteps(job.withPrivacy(
         new PrivacySpec(false, dp)), 5587);
-    double eps = PrivacyPlanner.epsilon(perRound.samplingRate(), dp.noiseMultiplier(), 10 * perRound.steps(), DELTA);
-    assertTrue(eps <= 3 && eps > 2.99, "whole job epsilon " + eps);
+    double eps = DpReleases.accountant(DpReleases.RELEASES_PER_JOB)
+        .compose(perRound.samplingRate(), dp.noiseMultiplier(), 10 * perRound.steps()).spent(DELTA).epsilon();
+    assertTrue(eps <= 3 && eps > 2.99, "whole job epsilon, its statistics and evaluation included: " + eps);
+    double trainingAlone = PrivacyPlanner.epsilon(perRound.samplingRate(), dp.noiseMultiplier(),
+        10 * perRound.steps(), DELTA);
+    assertTrue(trainingAlone < eps, "the releases are counted: " + trainingAlone + " < " + eps);
+  }
+
+  @Test
+  void forJob_distributed_oneStepPerRound() {
+    List<FeatureSpec> features = List.of(FeatureSpec.numeric("x"));
+    JobSpec job = new JobSpec("j", "churn", ModelSpec.logisticRegression(0), features,
+        LabelSpec.positiveIf("y", "1"), List.of("a", "b"), 200, 2, 0.5, 128, 2, 1L);
+    DpSpec dp = NoiseCalibration.forJob(job, 1280, 1, DELTA, 1.0, true);
+    assertTrue(dp.distributed());
+    double eps = DpReleases.accountant(DpReleases.RELEASES_PER_JOB).compose(0.1, dp.noiseMultiplier(), 200)
+        .spent(DELTA).epsilon();
+    assertTrue(eps <= 1 && eps > 0.99, "200 steps at q = 0.1 with the releases: " + eps);
   }
 
   @Test
