@@ -28,7 +28,7 @@ import java.util.TreeMap;
  * (threshold n/2 + 1, the fixed-point encoding of its secure rounds), and a driver for whole rounds
  * in one thread.
  */
-final class SecAggSites {
+public final class SecAggSites {
   /** As in the coordinator's secure rounds. */
   static final double CLIP = 1 << 30;
   static final int FRACTIONAL_BITS = 16;
@@ -40,7 +40,7 @@ final class SecAggSites {
   private final Map<String, KeyAdvertisementSigner> signers = new TreeMap<>();
   final KeyAdvertisementVerifier verifier;
 
-  SecAggSites(int n) {
+  public SecAggSites(int n) {
     ids = new ArrayList<>();
     Map<String, PublicKey> publicKeys = new TreeMap<>();
     try {
@@ -60,13 +60,18 @@ final class SecAggSites {
   }
 
   /** The threshold the coordinator picks without a higher minimum: a bare majority. */
-  static int threshold(int n) {
+  public static int threshold(int n) {
     return n / 2 + 1;
   }
 
-  SecAggConfig config(String roundId, int vectorLength) {
+  public SecAggConfig config(String roundId, int vectorLength) {
+    return config(roundId, vectorLength, CLIP, FRACTIONAL_BITS);
+  }
+
+  /** A round of inputs within +-clip at {@code fractionalBits} (the coordinator's moments rounds use 2^42, 8 bits). */
+  public SecAggConfig config(String roundId, int vectorLength, double clip, int fractionalBits) {
     int n = ids.size();
-    return new SecAggConfig(roundId, ids, threshold(n), FixedPoint.forSum(n, CLIP, FRACTIONAL_BITS), vectorLength);
+    return new SecAggConfig(roundId, ids, threshold(n), FixedPoint.forSum(n, clip, fractionalBits), vectorLength);
   }
 
   SecAggClient client(SecAggConfig config, String id) {
@@ -96,7 +101,7 @@ final class SecAggSites {
    * @return the decoded sum
    * @throws IllegalStateException if the round does not complete
    */
-  double[] round(SecAggConfig config, double[][] inputs, Set<String> withoutInput, Set<String> withoutUnmasking) {
+  public double[] round(SecAggConfig config, double[][] inputs, Set<String> withoutInput, Set<String> withoutUnmasking) {
     SecAggServer server = new SecAggServer(config, verifier);
     List<SecAggClient> clients = new ArrayList<>();
     for (String id : ids) {

@@ -56,8 +56,6 @@ public final class JobRunner implements Runnable {
   private final Clock clock;
   private final int numericFeatures;
   private final ModelArchitecture architecture;
-  /** What each numeric feature's summed moments are scaled by (declared ranges under DP, else 1). */
-  private final double[] momentScales;
   private volatile Phase<?> current;
   private volatile SecureRound secureRound;
   /** Why sites sat out the last phase, for the job's failure reason. */
@@ -78,7 +76,7 @@ public final class JobRunner implements Runnable {
     this.numericFeatures = spec.numericFeatures().size();
     int dimension = new FeatureEncoder(spec.features(), Normalization.identity(numericFeatures)).dimension();
     this.architecture = ModelArchitecture.of(spec.model(), dimension);
-    this.momentScales = MomentsVector.scales(spec);
+    MomentsVector.scales(spec); // a DP job must declare every numeric feature's range: refused at submission
   }
 
   public JobSpec spec() {
@@ -295,8 +293,7 @@ public final class JobRunner implements Runnable {
     } finally {
       secureRound = null;
     }
-    MomentsVector.Moments m = MomentsVector.decode(summed.sum(), momentScales);
-    return Normalization.fromMoments(m.counts(), m.sums(), m.sumSquares());
+    return MomentsVector.normalization(summed.sum(), spec);
   }
 
   /**

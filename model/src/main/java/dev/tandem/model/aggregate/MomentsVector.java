@@ -3,6 +3,7 @@ package dev.tandem.model.aggregate;
 import dev.tandem.model.DpSpec;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
+import dev.tandem.model.Normalization;
 import java.util.List;
 import java.util.Objects;
 
@@ -86,6 +87,35 @@ public final class MomentsVector {
           + " influence on the feature's moments is unbounded");
     }
     return r;
+  }
+
+  /**
+   * The normalization of the job's numeric features from a summed moments vector. Without DP it is
+   * {@link Normalization#fromMoments} of the exact moments. Under DP the moments are noisy, so each
+   * feature's mean is kept within its declared range and its standard deviation within
+   * [range width / 20, range width / 2]: a noisy variance that comes out tiny or negative on a small
+   * federation would otherwise blow the feature up, and both bounds are public.
+   */
+  public static Normalization normalization(double[] sum, JobSpec job) {
+    double[] scales = scales(job);
+    Moments m = decode(sum, scales);
+    Normalization exact = Normalization.fromMoments(m.counts(), m.sums(), m.sumSquares());
+    if (job.privacy().dp() == null) {
+      return exact;
+    }
+    List<FeatureSpec> numeric = job.numericFeatures();
+    double[] mean = new double[numeric.size()];
+    double[] scale = new double[numeric.size()];
+    for (int i = 0; i < mean.length; i++) {
+      DpSpec.Range r = range(job, numeric.get(i).name());
+      long n = m.counts()[i];
+      double width = r.upper() - r.lower();
+      mean[i] = r.clip(n == 0 ? (r.lower() + r.upper()) / 2 : m.sums()[i] / n);
+      double variance = n < 2 ? 0 : (m.sumSquares()[i] - n * mean[i] * mean[i]) / (n - 1);
+      double std = variance > 0 ? Math.sqrt(variance) : 0;
+      scale[i] = Math.max(width / 20, Math.min(width / 2, std));
+    }
+    return new Normalization(mean, scale);
   }
 
   /** The vector of already clipped and scaled moments. */
