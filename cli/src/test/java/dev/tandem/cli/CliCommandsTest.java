@@ -226,6 +226,28 @@ class CliCommandsTest {
   }
 
   @Test
+  void privacyPlan_withAJobsTwoReleases_countsThemInEpsilon() {
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream old = System.out;
+    System.setOut(new java.io.PrintStream(buffer, true));
+    try {
+      assertEquals(0, Main.run("privacy", "plan", "--sampling-rate", "0.01", "--noise-multiplier", "4", "--steps",
+          "10000", "--delta", "1e-5", "--releases", "2", "--json"));
+      assertEquals(0, Main.run("privacy", "plan", "--sampling-rate", "0.01", "--target-epsilon", "1.0355", "--steps",
+          "10000", "--delta", "1e-5", "--releases", "2", "--json"));
+    } finally {
+      System.setOut(old);
+    }
+    String[] lines = buffer.toString().trim().split("\n");
+    double withReleases = Double.parseDouble(lines[0].replaceAll(".*\"epsilon\":([0-9.]+).*", "$1"));
+    assertTrue(withReleases > 1.04 && lines[0].contains("\"releases\":2"), lines[0]);
+    double sigma = Double.parseDouble(lines[1].replaceAll(".*\"noiseMultiplier\":([0-9.]+).*", "$1"));
+    assertTrue(sigma > 4.0, "the releases leave less for the training: " + lines[1]);
+    assertEquals(2, Main.run("privacy", "plan", "--sampling-rate", "0.01", "--noise-multiplier", "4", "--steps", "1",
+        "--delta", "1e-5", "--releases", "-1"), "negative releases are refused");
+  }
+
+  @Test
   void jobRun_missingJobFile_exitCode2WithOneLine() {
     assertEquals(2, Main.run("job", "run", "--config", dir.resolve("none.yaml").toString(),
         dir.resolve("job.yaml").toString()));

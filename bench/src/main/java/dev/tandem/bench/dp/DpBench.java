@@ -265,9 +265,7 @@ public final class DpBench {
       Files.write(f, lines.get(s), StandardCharsets.UTF_8);
       data.put(s, LocalData.load(DataSourceConfig.of(f, Datasets.CHURN_ID).withTestFraction(0.2)));
     }
-    Map<String, DpSpec.Range> ranges = Map.of("SeniorCitizen", new DpSpec.Range(0, 1),
-        "tenure", new DpSpec.Range(0, 72), "MonthlyCharges", new DpSpec.Range(0, 120),
-        "TotalCharges", new DpSpec.Range(0, 9000));
+    Map<String, DpSpec.Range> ranges = Datasets.churnRanges();
     return new Case("IBM telco churn", sites, data, Datasets.churnFeatures(), Datasets.churnLabel(), ranges, 256,
         1.0, 0.5);
   }
@@ -277,16 +275,7 @@ public final class DpBench {
         "id");
     Map<String, LocalData> data = new LinkedHashMap<>();
     files.forEach((site, f) -> data.put(site, LocalData.load(DataSourceConfig.of(f, "id").withTestFraction(0.2))));
-    Map<String, DpSpec.Range> ranges = new LinkedHashMap<>();
-    ranges.put("age", new DpSpec.Range(0, 100));
-    ranges.put("sex", new DpSpec.Range(0, 1));
-    ranges.put("trestbps", new DpSpec.Range(0, 250));
-    ranges.put("chol", new DpSpec.Range(0, 700));
-    ranges.put("fbs", new DpSpec.Range(0, 1));
-    ranges.put("thalach", new DpSpec.Range(0, 250));
-    ranges.put("exang", new DpSpec.Range(0, 1));
-    ranges.put("oldpeak", new DpSpec.Range(-3, 7));
-    ranges.put("ca", new DpSpec.Range(0, 3));
+    Map<String, DpSpec.Range> ranges = Datasets.heartRanges();
     return new Case("UCI heart", List.copyOf(files.keySet()), data, Datasets.heartFeatures(), Datasets.heartLabel(),
         ranges, 32, 0.5, 0.2);
   }

@@ -37,7 +37,7 @@ public final class Baseline {
     EncodedData trainData = EncodedData.of(train, encoder, spec.label());
     JobSpec central = new JobSpec(spec.jobId(), spec.purpose(), spec.model(), spec.features(), spec.label(),
         spec.sites(), 1, epochs, spec.learningRate(), spec.batchSize(), 1, spec.seed(),
-        new PrivacySpec(false, spec.privacy().dp()));
+        new PrivacySpec(false, spec.privacy().dp() == null ? null : spec.privacy().dp().withDistributed(false)));
     ModelArchitecture arch = ModelArchitecture.of(spec.model(), encoder.dimension());
     double[] params = new LocalTrainer().train(central, arch.initialParameters(spec.seed()), trainData, spec.seed())
         .parameters();

@@ -1,5 +1,6 @@
 package dev.tandem.cli.privacy;
 
+import dev.tandem.model.DpSpec;
 import dev.tandem.crypto.dp.PrivacyPlanner;
 import dev.tandem.crypto.dp.PrivacySpent;
 import dev.tandem.crypto.dp.RdpAccountant;
@@ -26,13 +27,15 @@ public final class PrivacyCommand {
    */
   @Command(name = "plan",
       customSynopsis = "tandem privacy plan --sampling-rate=Q (--noise-multiplier=SIGMA | --target-epsilon=E)"
-          + " --steps=T --delta=D [--json]",
+          + " --steps=T --delta=D [--releases=N] [--json]",
       description = {
           "Privacy of DP-SGD (Poisson-subsampled Gaussian mechanism): RDP accountant",
           "as in Opacus and dp_accounting, (epsilon, delta) by Balle et al. 2020.",
           "With --noise-multiplier: prints epsilon and the optimal RDP order.",
           "With --target-epsilon: prints the smallest noise multiplier that meets",
-          "it (within 0.1%% relative)."})
+          "it (within 0.1%% relative).",
+          "--releases N adds N released aggregates (a DP job's statistics and its",
+          "final evaluation: 2), each a Gaussian mechanism of noise multiplier 10."})
   static final class Plan implements Callable<Integer> {
     static final int BAD_INPUT = 2;
 
@@ -54,6 +57,10 @@ public final class PrivacyCommand {
 
     @Option(names = "--delta", paramLabel = "D", description = "delta, in (0, 1)")
     String delta;
+
+    @Option(names = "--releases", paramLabel = "N",
+        description = "released aggregates on top of the steps (statistics, evaluation; a DP job makes 2), >= 0")
+    String releases;
 
     @Option(names = "--json", description = "print one JSON object")
     boolean json;
@@ -78,30 +85,35 @@ public final class PrivacyCommand {
         if (!(d > 0 && d < 1)) {
           throw new BadInput("--delta must be in (0, 1), got " + delta);
         }
+        long r = releases == null ? 0 : integer("--releases", releases);
+        if (r < 0) {
+          throw new BadInput("--releases must be >= 0, got " + releases);
+        }
+        RdpAccountant base = RdpAccountant.empty().compose(1.0, DpSpec.RELEASE_NOISE_MULTIPLIER, r);
         if ((noiseMultiplier == null) == (targetEpsilon == null)) {
           throw new BadInput("give exactly one of --noise-multiplier and --target-epsilon");
         }
         if (noiseMultiplier != null) {
           double sigma = positive("--noise-multiplier", noiseMultiplier);
-          PrivacySpent spent = RdpAccountant.empty().compose(q, sigma, t).spent(d);
+          PrivacySpent spent = base.compose(q, sigma, t).spent(d);
           out.println(json
-              ? json(q, sigma, null, t, spent)
+              ? json(q, sigma, null, t, r, spent)
               : "epsilon " + show(spent.epsilon()) + " at delta " + show(d) + " (optimal RDP order "
-                  + show(spent.optimalOrder()) + ")");
+                  + show(spent.optimalOrder()) + ")" + withReleases(r));
         } else {
           double target = positive("--target-epsilon", targetEpsilon);
           double sigma;
           try {
-            sigma = PrivacyPlanner.noiseMultiplierFor(target, q, t, d);
+            sigma = PrivacyPlanner.noiseMultiplierFor(target, q, t, d, base);
           } catch (IllegalArgumentException e) {
             throw new BadInput(e.getMessage());
           }
-          PrivacySpent spent = RdpAccountant.empty().compose(q, sigma, t).spent(d);
+          PrivacySpent spent = base.compose(q, sigma, t).spent(d);
           out.println(json
-              ? json(q, sigma, target, t, spent)
+              ? json(q, sigma, target, t, r, spent)
               : "noise multiplier " + show(sigma) + " (epsilon " + show(spent.epsilon()) + " <= target "
                   + show(target) + " at delta " + show(d) + ", optimal RDP order " + show(spent.optimalOrder())
-                  + ")");
+                  + ")" + withReleases(r));
         }
         out.flush();
         return 0;
@@ -142,6 +154,11 @@ public final class PrivacyCommand {
       }
     }
 
+    private static String withReleases(long r) {
+      return r == 0 ? "" : ", " + r + " release" + (r == 1 ? "" : "s") + " at noise multiplier "
+          + show(DpSpec.RELEASE_NOISE_MULTIPLIER) + " included";
+    }
+
     /** Six significant digits, plain where short. */
     static String show(double v) {
       if (!Double.isFinite(v)) {
@@ -150,7 +167,7 @@ public final class PrivacyCommand {
       return new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toString();
     }
 
-    static String json(double q, double sigma, Double target, long steps, PrivacySpent spent) {
+    static String json(double q, double sigma, Double target, long steps, long releases, PrivacySpent spent) {
       StringBuilder sb = new StringBuilder("{");
       sb.append("\"samplingRate\":").append(jsonNumber(q));
       if (target != null) {
@@ -158,6 +175,7 @@ public final class PrivacyCommand {
       }
       sb.append(",\"noiseMultiplier\":").append(jsonNumber(sigma));
       sb.append(",\"steps\":").append(steps);
+      sb.append(",\"releases\":").append(releases);
       sb.append(",\"delta\":").append(jsonNumber(spent.delta()));
       sb.append(",\"epsilon\":").append(jsonNumber(spent.epsilon()));
       sb.append(",\"optimalOrder\":").append(jsonNumber(spent.optimalOrder()));

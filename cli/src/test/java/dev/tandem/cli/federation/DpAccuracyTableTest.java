@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tandem.cli.demo.Baseline;
 import dev.tandem.crypto.dp.PrivacyPlanner;
 import dev.tandem.model.DpSpec;
+import dev.tandem.node.privacy.DpReleases;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.LabelSpec;
@@ -35,7 +36,8 @@ class DpAccuracyTableTest {
   static final List<String> SITES = List.of("site-a", "site-b", "site-c");
   static final double[] EPSILONS = {1, 3, 8, Double.POSITIVE_INFINITY};
 
-  private record Case(String name, Path csv, String id, List<FeatureSpec> features, LabelSpec label) {}
+  private record Case(String name, Path csv, String id, List<FeatureSpec> features, LabelSpec label,
+      Map<String, DpSpec.Range> ranges) {}
 
   private double[] aucs(Case c) throws Exception {
     Map<String, DataSourceConfig> configs = LocalFederation.splitByHash(c.csv(), c.id(), SITES,
@@ -58,9 +60,10 @@ class DpAccuracyTableTest {
         for (int n : sizes) {
           double q = Math.min(1.0, batch / (double) n);
           long steps = rounds * Math.max(1, Math.round(1 / q));
-          sigma = Math.max(sigma, PrivacyPlanner.noiseMultiplierFor(EPSILONS[k], q, steps, 1e-5) * 1.002);
+          sigma = Math.max(sigma, PrivacyPlanner.noiseMultiplierFor(EPSILONS[k], q, steps, 1e-5,
+              DpReleases.accountant(DpReleases.RELEASES_PER_JOB)) * 1.002);
         }
-        privacy = new PrivacySpec(true, new DpSpec(sigma, 1.0, 1e-5));
+        privacy = new PrivacySpec(true, new DpSpec(sigma, 1.0, 1e-5, false, c.ranges()));
       }
       JobSpec spec = new JobSpec("", "credit-risk", ModelSpec.logisticRegression(1e-4), c.features(), c.label(),
           SITES, rounds, 1, lr, batch, 3, 5, privacy);
@@ -73,6 +76,27 @@ class DpAccuracyTableTest {
     return out;
   }
 
+  /**
+   * The credit features' ranges as a job would declare them: the UCI codebook's domains (amounts in NT
+   * dollars, the PAY_* statuses -2..9), not read from the data.
+   */
+  private static Map<String, DpSpec.Range> creditRanges(List<FeatureSpec> credit) {
+    Map<String, DpSpec.Range> r = new java.util.TreeMap<>();
+    for (FeatureSpec f : credit) {
+      String n = f.name();
+      DpSpec.Range range = n.equals("LIMIT_BAL") ? new DpSpec.Range(0, 1_000_000)
+          : n.equals("SEX") ? new DpSpec.Range(1, 2)
+          : n.equals("EDUCATION") ? new DpSpec.Range(0, 6)
+          : n.equals("MARRIAGE") ? new DpSpec.Range(0, 3)
+          : n.equals("AGE") ? new DpSpec.Range(18, 100)
+          : n.startsWith("PAY_AMT") ? new DpSpec.Range(0, 1_000_000)
+          : n.startsWith("PAY_") ? new DpSpec.Range(-2, 9)
+          : new DpSpec.Range(-200_000, 1_000_000); // BILL_AMT*
+      r.put(n, range);
+    }
+    return r;
+  }
+
   @Test
   void aucAtEpsilon1_3_8_andWithoutDp_onChurnAndDefaultCredit() throws Exception {
     List<FeatureSpec> credit = new ArrayList<>();
@@ -82,9 +106,10 @@ class DpAccuracyTableTest {
       credit.add(FeatureSpec.numeric(f));
     }
     List<Case> cases = List.of(
-        new Case("churn", Datasets.churnCsv(), Datasets.CHURN_ID, Datasets.churnFeatures(), Datasets.churnLabel()),
+        new Case("churn", Datasets.churnCsv(), Datasets.CHURN_ID, Datasets.churnFeatures(), Datasets.churnLabel(),
+            Datasets.churnRanges()),
         new Case("default-credit", Datasets.file("credit/uci_default_credit_card.csv"), "ID", credit,
-            LabelSpec.positiveIf("default.payment.next.month", "1")));
+            LabelSpec.positiveIf("default.payment.next.month", "1"), creditRanges(credit)));
     StringBuilder table = new StringBuilder(
         "| data (3 sites) | epsilon 1 | epsilon 3 | epsilon 8 | no DP |\n|---|---|---|---|---|\n");
     for (Case c : cases) {

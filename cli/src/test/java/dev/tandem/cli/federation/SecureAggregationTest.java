@@ -36,11 +36,13 @@ class SecureAggregationTest {
     JobSpec plain = new JobSpec("", "churn", ModelSpec.logisticRegression(1e-4), Datasets.churnFeatures(),
         Datasets.churnLabel(), sites, 3, 1, 0.05, 32, 2, 9);
     double[] plainModel;
+    double plainAuc;
     try (LocalFederation fed = new LocalFederation(dir.resolve("plain"), configs)) {
       LocalFederation.Outcome out = fed.run(plain);
       assertEquals("SUCCEEDED", out.finished().getState(), out.finished().getReason());
       assertFalse(out.model().metrics().secureAggregation());
       plainModel = out.model().parameters();
+      plainAuc = out.model().metrics().auc();
     }
     Map<String, OutboundRecorder> recorders = new LinkedHashMap<>();
     sites.forEach(s -> recorders.put(s, new OutboundRecorder()));
@@ -55,15 +57,19 @@ class SecureAggregationTest {
         assertEquals(plainModel[i], secureModel[i], 1e-5, "parameter " + i
             + ": the securely aggregated model is plain FedAvg up to the fixed-point precision");
       }
+      assertEquals(plainAuc, out.model().metrics().auc(), 1e-3, "the held-out AUC from the secure sum of histograms");
       for (String site : sites) {
         Set<Class<?>> kinds = new HashSet<>();
         recorders.get(site).sent.forEach(s -> kinds.add(s.message().getClass()));
-        assertEquals(Set.of(SubscribeRequest.class, StatsReport.class, SecAggMessage.class, EvaluationReport.class,
-            HeadToSign.class), kinds, site + " sent its update only masked");
+        // feature moments, updates and evaluation metrics all leave masked: no StatsReport, no EvaluationReport
+        assertEquals(Set.of(SubscribeRequest.class, SecAggMessage.class, HeadToSign.class), kinds,
+            site + " sent its moments, update and metrics only masked");
+        assertFalse(kinds.contains(StatsReport.class) || kinds.contains(EvaluationReport.class));
         List<ContributionLog.Entry> log = fed.node(site).contributions().entries();
         for (String stage : List.of("secagg-advertise_keys", "secagg-share_keys", "secagg-masked_input",
             "secagg-unmasking")) {
-          assertEquals(3, log.stream().filter(e -> e.kind().equals(stage)).count(), site + " " + stage);
+          // one statistics phase, three training rounds, three evaluations
+          assertEquals(7, log.stream().filter(e -> e.kind().equals(stage)).count(), site + " " + stage);
         }
         assertTrue(log.stream().allMatch(e -> e.outcome().equals("accepted")), log.toString());
       }

@@ -120,7 +120,9 @@ public final class JobRunner implements Runnable {
     } catch (QuorumLost e) {
       finish(JobState.FAILED, e.getMessage(), lastVersion);
     } catch (SecureRound.RoundAborted e) {
-      finish(JobState.FAILED, e.getMessage(), lastVersion);
+      StringBuilder why = new StringBuilder(e.getMessage());
+      new TreeMap<>(lastExcluded).forEach((site, reason) -> why.append("; ").append(site).append(": ").append(reason));
+      finish(JobState.FAILED, why.toString(), lastVersion);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       finish(JobState.FAILED, "the coordinator is shutting down", lastVersion);
@@ -323,7 +325,7 @@ public final class JobRunner implements Runnable {
         ScoreHistogram h = ScoreHistogram.of(e.positiveHistogram(), e.negativeHistogram());
         merged = merged == null ? h : merged.merge(h);
       }
-      return new Evaluated(n, correct, logLoss, merged);
+      return new Evaluated(n, correct, logLoss, merged, List.of());
     }
     int bins = dp ? MetricsVector.DP_BINS : ScoreHistogram.DEFAULT_BINS;
     double lossScale = dp ? MetricsVector.DP_LOSS_CLIP : 1;
@@ -339,12 +341,13 @@ public final class JobRunner implements Runnable {
       secureRound = null;
     }
     MetricsVector.Metrics m = MetricsVector.decode(summed.sum(), bins, lossScale);
-    return new Evaluated(m.samples(), m.correct(), m.logLossSum(), m.histogram());
+    return new Evaluated(m.samples(), m.correct(), m.logLossSum(), m.histogram(), summed.privacy());
   }
 
   /** Held-out metrics summed over the sites; {@link #NONE} when the round was not evaluated. */
-  private record Evaluated(long samples, long correct, double logLossSum, ScoreHistogram histogram) {
-    static final Evaluated NONE = new Evaluated(0, 0, 0, null);
+  private record Evaluated(long samples, long correct, double logLossSum, ScoreHistogram histogram,
+      List<JobEvent.SitePrivacy> privacy) {
+    static final Evaluated NONE = new Evaluated(0, 0, 0, null, List.of());
   }
 
   private Set<String> connectedParticipants() {
@@ -394,9 +397,18 @@ public final class JobRunner implements Runnable {
     double logLoss = evaluated.logLossSum();
     ScoreHistogram merged = evaluated.histogram();
     double auc = merged == null || n == 0 ? Double.NaN : merged.auc();
+    // under DP an evaluation is charged too: a contributor's spend as it reported with its evaluation
+    Map<String, JobEvent.SitePrivacy> privacy = new TreeMap<>();
+    aggregate.privacy().forEach(p -> privacy.put(p.site(), p));
+    for (JobEvent.SitePrivacy p : evaluated.privacy()) {
+      JobEvent.SitePrivacy trained = privacy.get(p.site());
+      if (trained != null && p.epsilon() > trained.epsilon()) {
+        privacy.put(p.site(), p);
+      }
+    }
     return new JobEvent.RoundCompleted(round, aggregate.contributors(), aggregate.samples(), aggregate.trainLoss(),
         n, auc, n == 0 ? Double.NaN : logLoss / n, n == 0 ? Double.NaN : (double) correct / n, version,
-        spec.privacy().secureAggregation(), aggregate.privacy());
+        spec.privacy().secureAggregation(), List.copyOf(privacy.values()));
   }
 
   private void requireQuorum(int count, String what) throws QuorumLost {

@@ -159,6 +159,11 @@ final class SecureRound {
     }
     Map<String, Answers.SecAgg> adverts = stages.collect(opening, round, Set.copyOf(config.participants()),
         openingTask);
+    if (adverts.size() < config.threshold()) {
+      throw new RoundAborted("only " + adverts.size() + " sites answered the " + opening.name().toLowerCase()
+          + " phase of round " + config.roundId() + "; its secure aggregation needs at least t = "
+          + config.threshold());
+    }
     RoundState state = close();
     List<AdvertiseKeys> advertisements = server.advertisements();
     SecAggTask.Builder share = SecAggTask.newBuilder().setStage(SecAggStage.SHARE_KEYS);

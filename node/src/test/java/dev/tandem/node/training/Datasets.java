@@ -1,5 +1,6 @@
 package dev.tandem.node.training;
 
+import dev.tandem.model.DpSpec;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.LabelSpec;
@@ -114,6 +115,30 @@ public final class Datasets {
             "Bank transfer (automatic)", "Credit card (automatic)")),
         FeatureSpec.numeric("MonthlyCharges"),
         FeatureSpec.numeric("TotalCharges"));
+  }
+
+  /**
+   * Public ranges of the churn numeric features, as a DP job declares them (privacy.dp.featureRanges):
+   * the domain of each column, not read from the data.
+   */
+  public static Map<String, DpSpec.Range> churnRanges() {
+    return Map.of("SeniorCitizen", new DpSpec.Range(0, 1), "tenure", new DpSpec.Range(0, 72),
+        "MonthlyCharges", new DpSpec.Range(0, 120), "TotalCharges", new DpSpec.Range(0, 9000));
+  }
+
+  /** Public ranges of the heart numeric features (clinical domains), as a DP job declares them. */
+  public static Map<String, DpSpec.Range> heartRanges() {
+    Map<String, DpSpec.Range> r = new LinkedHashMap<>();
+    r.put("age", new DpSpec.Range(0, 100));
+    r.put("sex", new DpSpec.Range(0, 1));
+    r.put("trestbps", new DpSpec.Range(0, 250));
+    r.put("chol", new DpSpec.Range(0, 700));
+    r.put("fbs", new DpSpec.Range(0, 1));
+    r.put("thalach", new DpSpec.Range(0, 250));
+    r.put("exang", new DpSpec.Range(0, 1));
+    r.put("oldpeak", new DpSpec.Range(-3, 7));
+    r.put("ca", new DpSpec.Range(0, 3));
+    return r;
   }
 
   /** Churn = Yes. */
