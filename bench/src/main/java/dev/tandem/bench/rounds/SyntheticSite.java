@@ -84,6 +84,16 @@ final class SyntheticSite implements AutoCloseable {
     try {
       switch (t.getKindCase()) {
         case STATS -> {
+          if (t.getStats().hasSecagg()) {
+            long[] counts = new long[numericFeatures];
+            java.util.Arrays.fill(counts, 100);
+            double[] sums = new double[numericFeatures];
+            double[] squares = new double[numericFeatures];
+            java.util.Arrays.fill(squares, 100);
+            begin(t, t.getStats().getSecagg(),
+                dev.tandem.model.aggregate.MomentsVector.encode(100, counts, sums, squares));
+            return;
+          }
           StatsReport.Builder b = StatsReport.newBuilder().setTaskId(t.getTaskId()).setJobId(t.getJobId())
               .setRound(t.getRound()).setRecordCount(100);
           for (int i = 0; i < numericFeatures; i++) {
@@ -98,7 +108,7 @@ final class SyntheticSite implements AutoCloseable {
             w[i] = random.nextDouble(-1, 1);
           }
           if (!t.getTrain().hasSecagg()) {
-            if (t.getRound() == dropRound) {
+            if (dropRound > 0 && t.getRound() == dropRound) {
               close();
               return;
             }
@@ -119,7 +129,7 @@ final class SyntheticSite implements AutoCloseable {
             case SHARE_KEYS -> send(t, SecAggStage.SHARE_KEYS, secure.shareKeys(t.getJobId(), messages,
                 t.getSecagg().getCertificatesList().stream().map(ByteString::toByteArray).toList()));
             case MASKED_INPUT -> {
-              if (t.getRound() == dropRound) {
+              if (dropRound > 0 && t.getRound() == dropRound) {
                 close(); // the worst case for the coordinator: keys shared, input never sent
                 return;
               }
@@ -131,6 +141,14 @@ final class SyntheticSite implements AutoCloseable {
           }
         }
         case EVALUATE -> {
+          if (t.getEvaluate().hasSecagg()) {
+            dev.tandem.model.metrics.ScoreHistogram h =
+                new dev.tandem.model.metrics.ScoreHistogram(t.getEvaluate().getBins());
+            h.add(0.9, true);
+            h.add(0.1, false);
+            begin(t, t.getEvaluate().getSecagg(), dev.tandem.model.aggregate.MetricsVector.encode(2, 1, 1, 1, 1, h));
+            return;
+          }
           EvaluationReport.Builder b = EvaluationReport.newBuilder().setTaskId(t.getTaskId())
               .setJobId(t.getJobId()).setRound(t.getRound()).setSampleCount(2).setPositives(1).setLogLossSum(1)
               .setCorrect(1).setLocalAuc(0.5);
@@ -144,6 +162,13 @@ final class SyntheticSite implements AutoCloseable {
         System.err.println("site " + site + ": " + e);
       }
     }
+  }
+
+  /** Opens this site's part of a statistics or evaluation secure aggregation with {@code input}. */
+  private void begin(Task t, SecAggParams p, double[] input) {
+    SecAggConfig config = new SecAggConfig(p.getRoundId(), p.getParticipantsList(), p.getThreshold(),
+        new FixedPoint(p.getFractionalBits(), p.getClip()), p.getVectorLength());
+    send(t, SecAggStage.ADVERTISE_KEYS, List.of(secure.begin(t.getJobId(), config, input)));
   }
 
   private void send(Task t, SecAggStage stage, List<byte[]> payload) {
