@@ -235,8 +235,9 @@ public final class DpBench {
             .share(shares).addTo(inputs[i]);
       }
     }
-    // as the coordinator's statistics round: range 2^42, 8 fractional bits (sums of squares of raw values)
-    double[] sum = secagg.round(secagg.config(spec.jobId() + "/stats", inputs[0].length, 0x1p42, 8), inputs,
+    // as the coordinator's statistics round (sums of squares of raw values need the ring's whole range)
+    double[] sum = secagg.round(secagg.config(spec.jobId() + "/stats", inputs[0].length,
+        MomentsVector.clip(inputs.length), MomentsVector.FRACTIONAL_BITS), inputs,
         java.util.Set.of(), java.util.Set.of());
     return MomentsVector.normalization(sum, spec);
   }

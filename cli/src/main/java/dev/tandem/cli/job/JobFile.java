@@ -159,6 +159,8 @@ public final class JobFile {
   private static final Set<String> LABEL_KEYS = Set.of("column", "positive", "positiveAbove");
   private static final Set<String> PRIVACY_KEYS = Set.of("secureAggregation", "dp");
   private static final Set<String> DP_KEYS = Set.of("noiseMultiplier", "maxGradNorm", "delta");
+  /** Keys of privacy.dp that are not numbers. */
+  private static final Set<String> DP_OTHER_KEYS = Set.of("distributed", "featureRanges");
   private static final Set<String> INTEGERS = Set.of("rounds", "localEpochs", "batchSize", "minSites", "seed");
 
   /**
@@ -217,9 +219,21 @@ public final class JobFile {
       }
       JsonNode d = p.path("dp");
       if (!d.isMissingNode() && !d.isNull()) {
-        known(d, "privacy.dp", DP_KEYS, lines);
+        Set<String> dpKeys = new java.util.HashSet<>(DP_KEYS);
+        dpKeys.addAll(DP_OTHER_KEYS);
+        known(d, "privacy.dp", dpKeys, lines);
         for (String key : DP_KEYS) {
           number(d, "privacy.dp", key, false, lines);
+        }
+        JsonNode distributed = d.path("distributed");
+        if (!distributed.isMissingNode() && !distributed.isBoolean()) {
+          throw new IllegalArgumentException(lines.at("privacy.dp.distributed")
+              + "privacy.dp.distributed must be true or false, got '" + distributed.asText() + "'");
+        }
+        JsonNode ranges = d.path("featureRanges");
+        if (!ranges.isMissingNode() && !ranges.isObject()) {
+          throw new IllegalArgumentException(lines.at("privacy.dp.featureRanges")
+              + "privacy.dp.featureRanges must map each numeric feature to [lower, upper]");
         }
       }
     }

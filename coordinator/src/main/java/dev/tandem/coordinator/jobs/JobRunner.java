@@ -284,9 +284,9 @@ public final class JobRunner implements Runnable {
 
   /** The statistics phase under secure aggregation: the normalization from the sum of the moments vectors. */
   private Normalization secureNormalization() throws InterruptedException, QuorumLost, SecureRound.RoundAborted {
-    SecureRound secure = SecureRound.start(spec.jobId() + "/stats", secureParticipants("the statistics phase"),
-        spec.minSites(), MomentsVector.length(numericFeatures), SecureRound.MOMENTS_CLIP,
-        SecureRound.MOMENTS_FRACTIONAL_BITS);
+    Map<String, X509Certificate> participants = secureParticipants("the statistics phase");
+    SecureRound secure = SecureRound.start(spec.jobId() + "/stats", participants, spec.minSites(),
+        MomentsVector.length(numericFeatures), MomentsVector.clip(participants.size()), MomentsVector.FRACTIONAL_BITS);
     Task.Builder stats = Task.newBuilder().setStats(StatsTask.newBuilder().setSecagg(secure.params()));
     secureRound = secure;
     SecureRound.Summed summed;

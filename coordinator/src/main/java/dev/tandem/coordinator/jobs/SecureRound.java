@@ -47,10 +47,6 @@ final class SecureRound {
   static final double CLIP = 1 << 30;
   /** Fixed-point precision: 2^-16 on n * w, far below the noise of training. */
   static final int FRACTIONAL_BITS = 16;
-  /** Range of a moments input: sums of squares of raw values reach 10^12. */
-  static final double MOMENTS_CLIP = 0x1p42;
-  /** Precision of a moments input: 2^-8 on sums of thousands of values. */
-  static final int MOMENTS_FRACTIONAL_BITS = 8;
 
   /** The sum of the survivors' inputs, who they are, and what each said it spent. */
   record Summed(double[] sum, List<String> contributors, List<SitePrivacy> privacy) {

@@ -18,7 +18,28 @@ import java.util.Objects;
  * the sums back by M and M^2. Without DP the scale is 1 and nothing is clipped. Stateless.
  */
 public final class MomentsVector {
+  /**
+   * Fixed-point precision of a moments vector in the secure aggregation ring: 2^-4 on sums of thousands
+   * of values leaves the means and variances exact to far below any feature's spread.
+   */
+  public static final int FRACTIONAL_BITS = 4;
+
   private MomentsVector() {
+  }
+
+  /**
+   * The largest value a moments vector of a round of {@code sites} sites may hold: as large as the ring
+   * allows at {@link #FRACTIONAL_BITS} (2^56 for 3 sites), since sums of squares of raw amounts reach
+   * 10^15 (default credit's limits).
+   *
+   * @throws IllegalArgumentException when sites &lt; 1
+   */
+  public static double clip(int sites) {
+    if (sites < 1) {
+      throw new IllegalArgumentException("sites must be >= 1, got " + sites);
+    }
+    int siteBits = 32 - Integer.numberOfLeadingZeros(sites);
+    return Math.scalb(1.0, 62 - FRACTIONAL_BITS - siteBits);
   }
 
   /** The summed moments, decoded. */

@@ -43,6 +43,12 @@ final class EvaluateHandler implements JobTaskHandler {
   @Override
   public void handle(Task task, JobSpec job) {
     EvaluateTask t = task.getEvaluate();
+    ConsentGate.Consented view = context.select(job);
+    Optional<Refusal> small = admission.evaluationCohort(job, view);
+    if (small.isPresent()) {
+      context.answers().decline(task, small.get());
+      return;
+    }
     boolean masked = t.hasSecagg();
     Optional<Refusal> clear = admission.maskedOnly(job, masked, "evaluation metrics");
     if (clear.isPresent()) {
@@ -54,12 +60,6 @@ final class EvaluateHandler implements JobTaskHandler {
     if (bins > ScoreHistogram.DEFAULT_BINS) {
       context.answers().decline(task, Refusal.precondition("the task asks for " + bins
           + " histogram bins; this node sends at most " + ScoreHistogram.DEFAULT_BINS));
-      return;
-    }
-    ConsentGate.Consented view = context.select(job);
-    Optional<Refusal> small = admission.evaluationCohort(job, view);
-    if (small.isPresent()) {
-      context.answers().decline(task, small.get());
       return;
     }
     Selections.Encoded enc = selections.encoded(job, Wire.fromProto(t.getNormalization()), view.data());

@@ -36,16 +36,16 @@ final class StatsHandler implements JobTaskHandler {
 
   @Override
   public void handle(Task task, JobSpec job) {
-    boolean masked = task.getStats().hasSecagg();
-    Optional<Refusal> clear = admission.maskedOnly(job, masked, "feature moments");
-    if (clear.isPresent()) {
-      context.answers().decline(task, clear.get());
-      return;
-    }
     ConsentGate.Consented view = context.select(job);
     Optional<Refusal> small = admission.trainingCohort(job, view);
     if (small.isPresent()) {
       context.answers().decline(task, small.get());
+      return;
+    }
+    boolean masked = task.getStats().hasSecagg();
+    Optional<Refusal> clear = admission.maskedOnly(job, masked, "feature moments");
+    if (clear.isPresent()) {
+      context.answers().decline(task, clear.get());
       return;
     }
     List<FeatureSpec> numeric = job.numericFeatures();

@@ -13,7 +13,9 @@ import dev.tandem.model.Normalization;
 import dev.tandem.model.PrivacySpec;
 import dev.tandem.model.aggregate.MetricsVector;
 import dev.tandem.model.aggregate.MomentsVector;
+import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.ConsentPolicy;
+import dev.tandem.node.policy.SitePolicy;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.privacy.DpReleases;
 import dev.tandem.node.privacy.PrivacyBudgets;
@@ -65,10 +67,18 @@ class MaskedReleasesTest {
   }
 
   private NodeHarness node(double testFraction) throws Exception {
+    return node(testFraction, false);
+  }
+
+  /** A node for churn; {@code allowPlain}: its policy lets a plain job's aggregates leave unmasked. */
+  private NodeHarness node(double testFraction, boolean allowPlain) throws Exception {
     DataSourceConfig source = DataSourceConfig.of(csv(), "id").withTestFraction(testFraction);
-    NodeHarness node = new NodeHarness(dir, source, c -> new dev.tandem.node.config.NodeConfig(c.site(),
-        c.coordinator(), c.tls(), c.data(), c.databaseUrl(), c.maxMessageBytes(), PrivacyBudgets.defaults(),
-        new ConsentPolicy(Set.of("churn"), Set.of(), 5)));
+    NodeHarness node = new NodeHarness(dir, source, c -> {
+      NodeConfig n = new NodeConfig(c.site(), c.coordinator(), c.tls(), c.data(), c.databaseUrl(),
+          c.maxMessageBytes(), PrivacyBudgets.defaults(), new ConsentPolicy(Set.of("churn"), Set.of(), 5));
+      return allowPlain ? n.withPolicy(new SitePolicy(n.policy().defaults(),
+          Map.of("churn", n.policy().forPurpose("churn").withSecureAggregation(false)))) : n;
+    });
     node.grant("churn", node.data.trainIds());
     node.grant("churn", node.data.testIds());
     node.clock.advance(Duration.ofMinutes(1));
@@ -125,7 +135,8 @@ class MaskedReleasesTest {
     DpSpec dp = new DpSpec(1.1, 1, 1e-5, false, Map.of("f", new DpSpec.Range(0, 10),
         "g", new DpSpec.Range(0, 100)));
     JobSpec job = job(new PrivacySpec(false, dp));
-    try (NodeHarness node = node(0)) {
+    // a plain DP job, so the test can read what the node releases: its noisy moments
+    try (NodeHarness node = node(0, true)) {
       node.handle(task(job, "s1", 0).setStats(StatsTask.getDefaultInstance()).build());
       StatsReport before = node.coordinator.last(StatsReport.class);
       node.stores.consent().revoke("C-07", "churn", "test", "v1");

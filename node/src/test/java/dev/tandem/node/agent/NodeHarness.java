@@ -156,6 +156,11 @@ final class NodeHarness implements AutoCloseable {
         .setModel(Wire.parameters(model))).build();
   }
 
+  /** A STATS task that opens a secure aggregation with {@code params}. */
+  Task stats(JobSpec job, int round, dev.tandem.proto.v1.SecAggParams params) {
+    return task(job, round).setStats(StatsTask.newBuilder().setSecagg(params)).build();
+  }
+
   /** A STATS task. */
   Task stats(JobSpec job, int round) {
     return task(job, round).setStats(StatsTask.getDefaultInstance()).build();

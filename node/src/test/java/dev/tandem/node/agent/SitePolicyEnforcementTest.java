@@ -187,8 +187,13 @@ class SitePolicyEnforcementTest {
   @Test
   void stats_jobThatMeetsThePolicy_answered() throws Exception {
     try (NodeHarness node = node(churn(p -> p.withColumns(Set.of("f", "y"))))) {
-      node.handle(node.stats(job(PrivacySpec.secure()), 0));
-      assertEquals(TRAIN_ROWS, node.coordinator.last(StatsReport.class).getRecordCount());
+      JobSpec job = job(PrivacySpec.secure());
+      // the moments leave only as a masked input: the node answers the secure statistics phase
+      node.handle(node.stats(job, 0, dev.tandem.proto.v1.SecAggParams.newBuilder().setRoundId(job.jobId() + "/stats")
+          .addAllParticipants(job.sites()).setThreshold(2).setFractionalBits(4).setClip(0x1p50)
+          .setVectorLength(dev.tandem.model.aggregate.MomentsVector.length(job.numericFeatures().size())).build()));
+      assertEquals(dev.tandem.proto.v1.SecAggStage.ADVERTISE_KEYS,
+          node.coordinator.last(dev.tandem.proto.v1.SecAggMessage.class).getStage());
     }
   }
 }
