@@ -197,7 +197,10 @@ public final class DpBench {
       double[][] inputs = new double[n][];
       for (int i = 0; i < n; i++) {
         TrainResult r = trainer.train(spec, global, train.get(i), spec.seed() * 1_000_003L + round, shares);
-        inputs[i] = SecureRounds.input(r.parameters(), r.sampleCount(), r.meanLoss(), 1 << 30);
+        // as the node's DP decorator sends it: weighted by the public batch size, no loss
+        int weight = spec.privacy().dp() == null ? r.sampleCount() : spec.batchSize();
+        inputs[i] = SecureRounds.input(r.parameters(), weight, spec.privacy().dp() == null ? r.meanLoss() : 0,
+            1 << 30);
       }
       SecAggConfig config = secagg.config(spec.jobId() + "/r" + round, global.length + 2);
       double[] sum = secagg.round(config, inputs, java.util.Set.of(), java.util.Set.of());

@@ -16,7 +16,8 @@ import java.util.Objects;
  * charges the round to the purpose's ledger before training (a crash after training cannot leave a
  * spend unrecorded), refuses the round when the purpose's budget or the site policy's per-job epsilon
  * ({@code dp.maxEpsilonPerJob}, at the budget's delta) would be exceeded, and withholds the exact
- * training loss from what is sent. A job without DP passes through unchanged.
+ * training loss and record count from what is sent (the update is weighted by the job's batch size). A
+ * job without DP passes through unchanged.
  *
  * <p>Called from one worker thread at a time; the ledger is thread-safe.
  */
@@ -67,8 +68,9 @@ public final class DpTraining implements LocalTraining {
     if (!(outcome instanceof RoundOutcome.Trained trained)) {
       return outcome;
     }
-    // Under DP only the parameters are protected: the exact training loss is not sent.
+    // Under DP only the parameters are protected: neither the exact training loss nor the exact record
+    // count is sent. The update's FedAvg weight is the job's public batch size instead of the count.
     TrainResult r = trained.result();
-    return new RoundOutcome.Trained(new TrainResult(r.parameters(), r.sampleCount(), 0), spent);
+    return new RoundOutcome.Trained(new TrainResult(r.parameters(), job.batchSize(), 0), spent);
   }
 }

@@ -75,6 +75,7 @@ class DpTrainingTest {
     RoundOutcome.Trained t = assertInstanceOf(RoundOutcome.Trained.class,
         dp.train(job(new PrivacySpec(true, new DpSpec(1.1, 1, 1e-5))), 1, new double[2], data()));
     assertEquals(0, t.result().meanLoss(), "the exact loss does not leave under DP");
+    assertEquals(10, t.result().sampleCount(), "nor the record count (100): the weight is the batch size");
     assertTrue(t.spent().epsilon() > 0 && t.spent().differentiallyPrivate());
     assertEquals(t.spent().epsilon(), ledger.spentOnJob("job-1", 1e-5).epsilon(), 1e-12);
   }
