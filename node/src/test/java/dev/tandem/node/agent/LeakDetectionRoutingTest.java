@@ -17,6 +17,10 @@ import dev.tandem.node.watch.Access;
 import dev.tandem.node.watch.Alert;
 import dev.tandem.node.watch.LeakRule;
 import dev.tandem.node.watch.WatchConfig;
+import dev.tandem.model.aggregate.MomentsVector;
+import dev.tandem.proto.v1.SecAggMessage;
+import dev.tandem.proto.v1.SecAggParams;
+import dev.tandem.proto.v1.SecAggStage;
 import dev.tandem.proto.v1.StatsReport;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TaskDeclined;
@@ -72,6 +76,14 @@ class LeakDetectionRoutingTest {
     return node;
   }
 
+  /** The statistics task of a secure job, with the round's secure aggregation parameters. */
+  private static Task secureStats(NodeHarness node, JobSpec job) {
+    return node.stats(job, 0, SecAggParams.newBuilder().setRoundId(job.jobId() + "/stats")
+        .addAllParticipants(job.sites()).setThreshold(2).setFractionalBits(MomentsVector.FRACTIONAL_BITS)
+        .setClip(MomentsVector.clip(job.sites().size()))
+        .setVectorLength(MomentsVector.length(job.numericFeatures().size())).build());
+  }
+
   @Test
   void stats_partnerBlockedByAScrapingAlert_permissionDeniedNamingItOthersServedUntilCleared() throws Exception {
     try (NodeHarness node = node()) {
@@ -85,11 +97,12 @@ class LeakDetectionRoutingTest {
       Alert alert = node.stores.watch().blocking("b").orElseThrow();
       assertEquals(LeakRule.OUTSIDE_INTERSECTION, alert.rule());
 
-      node.handle(node.stats(job("job-ab", List.of("a", "b"), List.of("f")), 0));
+      node.handle(secureStats(node, job("job-ab", List.of("a", "b"), List.of("f"))));
       TaskDeclined d = node.coordinator.last(TaskDeclined.class);
       assertEquals("PERMISSION_DENIED", d.getCode(), d.getReason());
       assertTrue(d.getReason().contains("leak alert " + alert.id()), d.getReason());
-      assertTrue(node.coordinator.received.stream().noneMatch(m -> m instanceof StatsReport), "nothing left");
+      assertTrue(node.coordinator.received.stream().noneMatch(m -> m instanceof StatsReport || m instanceof SecAggMessage),
+          "nothing left");
 
       // so is a vertical job with it
       node.handle(Task.newBuilder().setTaskId("v1").setJobId("vjob").setVerticalJob(VerticalJobSpec.newBuilder()
@@ -101,13 +114,15 @@ class LeakDetectionRoutingTest {
       assertEquals("PERMISSION_DENIED", v.getCode(), v.getReason());
       assertTrue(v.getReason().contains("leak alert " + alert.id()), v.getReason());
 
-      node.handle(node.stats(job("job-ac", List.of("a", "c"), List.of("f")), 0));
-      assertEquals(node.data.trainSize(), node.coordinator.last(StatsReport.class).getRecordCount(), "partner c unaffected");
+      // a secure job's moments leave only as a masked input: serving the phase starts with the node's keys
+      node.handle(secureStats(node, job("job-ac", List.of("a", "c"), List.of("f"))));
+      assertEquals(SecAggStage.ADVERTISE_KEYS, node.coordinator.last(SecAggMessage.class).getStage(),
+          "partner c unaffected");
 
       node.stores.watch().clear(alert.id(), "operator");
       int before = node.coordinator.received.size();
-      node.handle(node.stats(job("job-ab", List.of("a", "b"), List.of("f")), 0));
-      assertTrue(node.coordinator.received.get(before) instanceof StatsReport, "served again once cleared: "
+      node.handle(secureStats(node, job("job-ab", List.of("a", "b"), List.of("f"))));
+      assertTrue(node.coordinator.received.get(before) instanceof SecAggMessage, "served again once cleared: "
           + node.coordinator.received.get(before));
     }
   }
