@@ -296,13 +296,18 @@ final class JdbcAccessWatch implements AccessWatch {
     if (a.subjects().isEmpty()) {
       return;
     }
-    try (PreparedStatement ps = connection.prepareStatement("MERGE INTO watch_subjects(partner, purpose,"
-        + " window_start, pseudonym) KEY(partner, purpose, window_start, pseudonym) VALUES (?, ?, ?, ?)")) {
+    // portable (H2, PostgreSQL): insert unless already there
+    try (PreparedStatement ps = connection.prepareStatement("INSERT INTO watch_subjects(partner, purpose,"
+        + " window_start, pseudonym) SELECT ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM watch_subjects WHERE"
+        + " partner = ? AND purpose = ? AND window_start = ? AND pseudonym = ?)")) {
       for (String subject : new java.util.LinkedHashSet<>(a.subjects())) {
-        ps.setString(1, a.partner());
-        ps.setString(2, a.purpose());
-        ps.setLong(3, w);
-        ps.setString(4, pseudonyms.apply(subject));
+        String pseudonym = pseudonyms.apply(subject);
+        for (int base : new int[] {0, 4}) {
+          ps.setString(base + 1, a.partner());
+          ps.setString(base + 2, a.purpose());
+          ps.setLong(base + 3, w);
+          ps.setString(base + 4, pseudonym);
+        }
         ps.addBatch();
       }
       ps.executeBatch();
@@ -322,7 +327,7 @@ final class JdbcAccessWatch implements AccessWatch {
   private double baseline(String column, String partner, String purpose, AccessKind kind, long w) {
     long from = w - config.window().toSeconds() * config.baselineWindows();
     List<Object> args = new ArrayList<>(List.of(partner, from, w));
-    return aggregate("SELECT COALESCE(AVG(CAST(total AS DOUBLE)), 0) FROM (SELECT SUM(" + column + ") AS total"
+    return aggregate("SELECT COALESCE(AVG(total * 1.0), 0) FROM (SELECT SUM(" + column + ") AS total"
         + " FROM watch_counts WHERE partner = ? AND window_start >= ? AND window_start < ? AND requests > 0"
         + filters(purpose, kind, args) + " GROUP BY window_start) t", args);
   }
@@ -347,7 +352,7 @@ final class JdbcAccessWatch implements AccessWatch {
 
   private double distinctBaseline(String partner, String purpose, long w) {
     long from = w - config.window().toSeconds() * config.baselineWindows();
-    return aggregate("SELECT COALESCE(AVG(CAST(n AS DOUBLE)), 0) FROM (SELECT COUNT(*) AS n FROM watch_subjects"
+    return aggregate("SELECT COALESCE(AVG(n * 1.0), 0) FROM (SELECT COUNT(*) AS n FROM watch_subjects"
         + " WHERE partner = ? AND purpose = ? AND window_start >= ? AND window_start < ? GROUP BY window_start) t",
         List.of(partner, purpose, from, w));
   }
