@@ -13,8 +13,8 @@ import java.util.function.Function;
  * entry, and an open alert blocks the partner's further requests until an operator clears it
  * (docs/LEAK_DETECTION.md).
  *
- * <p>The request paths call it at one point each: the task router (horizontal tasks, refusals of
- * scoring tasks), the scoring responder (after it knows which ids it holds) and the admin API. Counters
+ * <p>The request paths call it at one point each: the task router (horizontal tasks, vertical jobs'
+ * stages, refusals of scoring tasks), the scoring responder (after it knows which ids it holds) and the admin API. Counters
  * and alerts live in the node's database (tables {@code watch_*}). Thread-safe. Methods throw
  * {@link IllegalStateException} for a database failure.
  */
