@@ -112,7 +112,7 @@ class VerticalScoringTest {
     for (String party : List.of(BANK, TELCO, SHOP)) {
       if (!party.equals(site)) {
         r.addSealedIds(Envelope.newBuilder().setFromSite(OUTSIDER).setToSite(party)
-            .setSealed(ByteString.copyFromUtf8(String.join(",", ids))));
+            .setSealed(ByteString.copyFromUtf8("ids:" + String.join(",", ids))));
       }
     }
     return r.build();
@@ -151,13 +151,13 @@ class VerticalScoringTest {
       assertEquals(List.of(TELCO, SHOP), toBank.stream().map(Envelope::getFromSite).toList(),
           "the model's party order, senders stamped by the coordinator");
       assertTrue(toBank.stream().allMatch(e -> e.getToSite().equals(BANK)));
-      assertEquals("telco scored c1,c2", toBank.get(0).getSealed().toStringUtf8());
-      assertEquals("shop scored c1,c2", toBank.get(1).getSealed().toStringUtf8());
+      assertEquals("telco scored ids:c1,c2", toBank.get(0).getSealed().toStringUtf8());
+      assertEquals("shop scored ids:c1,c2", toBank.get(1).getSealed().toStringUtf8());
       ScoreResponse telcoGets = fromTelco.get(30, TimeUnit.SECONDS);
       List<Envelope> toTelco = telcoGets.getPartialsList();
       assertArrayEquals(new long[] {mask(BANK, 0) + mask(SHOP, 0)}, maskSums(telcoGets));
       assertEquals(List.of(BANK, SHOP), toTelco.stream().map(Envelope::getFromSite).toList());
-      assertEquals("bank scored c3", toTelco.get(0).getSealed().toStringUtf8());
+      assertEquals("bank scored ids:c3", toTelco.get(0).getSealed().toStringUtf8());
 
       Task task = shop.tasks().stream().filter(t -> t.getVertical().getRequester().getSite().equals(BANK))
           .findFirst().orElseThrow();
