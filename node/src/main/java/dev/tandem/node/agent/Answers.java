@@ -22,6 +22,8 @@ import dev.tandem.node.store.ContributionLog;
  */
 final class Answers {
   private static final Logger LOG = Logger.getLogger(Answers.class.getName());
+  /** The outcome of an answer the coordinator accepted. */
+  static final String ACCEPTED = "accepted";
 
   private final Supplier<FederationBlockingStub> stub;
   private final ContributionLog log;
@@ -44,9 +46,18 @@ final class Answers {
    */
   <M extends MessageLite> boolean send(String jobId, int round, String kind, long samples, M message,
       Function<FederationBlockingStub, ?> call) {
+    return sendFor(jobId, round, kind, samples, message, call).equals(ACCEPTED);
+  }
+
+  /**
+   * Sends {@code message} with {@code call} and records it as {@code kind}; returns {@link #ACCEPTED}
+   * or why the coordinator refused it.
+   */
+  <M extends MessageLite> String sendFor(String jobId, int round, String kind, long samples, M message,
+      Function<FederationBlockingStub, ?> call) {
     String outcome = call(() -> call.apply(stub.get()));
     record(jobId, round, kind, samples, message, outcome);
-    return outcome.equals("accepted");
+    return outcome;
   }
 
   /** Declines a task whose preconditions do not hold ({@code FAILED_PRECONDITION}). */
@@ -77,7 +88,7 @@ final class Answers {
   private static String call(Runnable call) {
     try {
       call.run();
-      return "accepted";
+      return ACCEPTED;
     } catch (StatusRuntimeException e) {
       LOG.warning(() -> "the coordinator refused an answer: " + e.getStatus().getCode() + " "
           + e.getStatus().getDescription());

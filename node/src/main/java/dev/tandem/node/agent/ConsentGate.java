@@ -13,6 +13,7 @@ import dev.tandem.node.vertical.EpochUse;
 import dev.tandem.node.vertical.VerticalConsent;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,8 +28,9 @@ import java.util.logging.Logger;
  * <p>A job is refused (once, audited) when its purpose is not one the node serves or it names a
  * partner the node does not accept; otherwise accepted (once, audited). Each task works on the
  * records whose consent for the job's purpose is in force when the task arrives, so a revocation
- * takes effect at the next round. Each contributed round is audited with a Merkle root over the
- * pseudonyms of the records used, and the log head is then countersigned by the coordinator. A
+ * takes effect at the next round. Each contributed round is audited, before its answer leaves, with a
+ * Merkle root over the pseudonyms of the records used; a refused answer is then recorded as such, and the
+ * log head is countersigned by the coordinator. A
  * vertical job is served through {@link #vertical}: its other parties are the partners, and its
  * contribution is audited at its end with one entry per epoch (round = epoch) over the subjects
  * that epoch used, consent having been re-read at each epoch's start.
@@ -110,15 +112,28 @@ final class ConsentGate {
     return data.retain(granted::contains);
   }
 
-  /** Audits a round the coordinator accepted, then has the coordinator countersign the log head. */
-  void contributed(JobSpec job, int round, Consented c, Double epsilon, byte[] sent, HeadCountersigner signer) {
-    contributed(new RoundContribution(job.purpose(), job.jobId(), round, job.jobId() + "/v" + round,
+  /**
+   * Audits a round's contribution before its answer ({@code sent}) leaves the node (write-ahead):
+   * once the coordinator may read it, it is a use of the records, whatever the coordinator answers.
+   * The outcome is recorded after the send with {@link #answered}.
+   */
+  void contributing(JobSpec job, int round, Consented c, Double epsilon, byte[] sent) {
+    audit.roundContributed(new RoundContribution(job.purpose(), job.jobId(), round, job.jobId() + "/v" + round,
         c.at(), c.data().trainSize(), RoundContribution.subjectSet(pseudonyms, c.data().trainIds()), epsilon,
-        Answers.sha256Bytes(sent)), signer);
+        Answers.sha256Bytes(sent)));
   }
 
-  private void contributed(RoundContribution contribution, HeadCountersigner signer) {
-    audit.roundContributed(contribution);
+  /**
+   * Records the outcome of an answer audited before it left: {@code ANSWER_REFUSED {job, round,
+   * reason, sentSha256}} if the coordinator refused it (the entry before it still stands: the
+   * coordinator may have read the answer), then has the coordinator countersign the log head.
+   *
+   * @param outcome {@code "accepted"} or why the coordinator refused the answer (as {@link Answers} says)
+   */
+  void answered(String jobId, int round, String outcome, byte[] sent, HeadCountersigner signer) {
+    if (!Answers.ACCEPTED.equals(outcome)) {
+      audit.answerRefused(jobId, round, outcome, HexFormat.of().formatHex(Answers.sha256Bytes(sent)));
+    }
     countersign(signer);
   }
 
@@ -133,7 +148,8 @@ final class ConsentGate {
   /**
    * This gate as a vertical job needs it: the other parties are the partners, every consented record
    * of both splits counts towards the floor, and a job's contribution is audited epoch by epoch over
-   * the subjects each epoch used, the head then countersigned through {@code signer}.
+   * the subjects each epoch used before its storing answer leaves; the outcome is then recorded and the
+   * head countersigned through {@code signer}.
    */
   VerticalConsent vertical(HeadCountersigner signer) {
     return new VerticalConsent() {
@@ -164,7 +180,12 @@ final class ConsentGate {
               e.consentAt(), e.subjectIds().size(), RoundContribution.subjectSet(pseudonyms, e.subjectIds()), null,
               Answers.sha256Bytes(e.sent())));
         }
-        countersign(signer);
+      }
+
+      @Override
+      public void answered(VerticalJobSpec job, int epoch, boolean accepted, byte[] sent) {
+        ConsentGate.this.answered(job.jobId(), epoch, accepted ? Answers.ACCEPTED : "refused by the coordinator", sent,
+            signer);
       }
     };
   }

@@ -21,8 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * This node's side of a secure round: {@link #begin} advertises its keys for an input (a trained
  * update, the feature moments or the evaluation metrics), and each SECAGG task then answers one stage
- * (key shares, masked input, unmasking). A training round is audited as contributed once the
- * coordinator has accepted the masked input.
+ * (key shares, masked input, unmasking). A training round is audited as contributed before its masked
+ * input is sent, and a refusal of that input by the coordinator is recorded after.
  */
 final class SecAggHandler implements JobTaskHandler {
   private final TaskContext context;
@@ -89,12 +89,16 @@ final class SecAggHandler implements JobTaskHandler {
       context.answers().decline(task, "secure aggregation refused: " + e.getMessage());
       return;
     }
-    boolean accepted = submit(task, job, t.getStage(), 0, payload, RoundOutcome.Spent.NONE);
     Pending p = pending.get(job.jobId());
-    if (accepted && t.getStage() == SecAggStage.MASKED_INPUT && p != null && p.round() == task.getRound()) {
+    boolean input = t.getStage() == SecAggStage.MASKED_INPUT && p != null && p.round() == task.getRound();
+    if (input) {
+      // write-ahead: the masked input is a use of the records once it leaves, whatever the answer
       pending.remove(job.jobId());
-      context.gate().contributed(job, p.round(), p.consented(), p.privacy().auditedEpsilon(), payload.get(0),
-          context.countersigner());
+      context.gate().contributing(job, p.round(), p.consented(), p.privacy().auditedEpsilon(), payload.get(0));
+    }
+    String outcome = submit(task, job, t.getStage(), 0, payload, RoundOutcome.Spent.NONE);
+    if (input) {
+      context.gate().answered(job.jobId(), p.round(), outcome, payload.get(0), context.countersigner());
     }
   }
 
@@ -104,12 +108,12 @@ final class SecAggHandler implements JobTaskHandler {
     pending.remove(jobId);
   }
 
-  private boolean submit(Task task, JobSpec job, SecAggStage stage, long samples, List<byte[]> payload,
+  private String submit(Task task, JobSpec job, SecAggStage stage, long samples, List<byte[]> payload,
       RoundOutcome.Spent privacy) {
     SecAggMessage m = SecAggMessage.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
         .setRound(task.getRound()).setStage(stage).setEpsilonSpent(privacy.epsilon()).setDelta(privacy.delta())
         .addAllPayload(payload.stream().map(ByteString::copyFrom).toList()).build();
-    return context.answers().send(job.jobId(), task.getRound(), "secagg-" + stage.name().toLowerCase(), samples, m,
+    return context.answers().sendFor(job.jobId(), task.getRound(), "secagg-" + stage.name().toLowerCase(), samples, m,
         stub -> stub.submitSecAgg(m));
   }
 }

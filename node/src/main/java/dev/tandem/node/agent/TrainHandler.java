@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Answers a TRAIN task: trains the global model on the consented records with the node's
  * {@link LocalTraining} (differential privacy is a decorator there), then sends the update in the
- * clear or starts the round's secure aggregation. A plain update is audited once accepted.
+ * clear or starts the round's secure aggregation. A plain update is audited before it is sent, and a
+ * refusal by the coordinator recorded after.
  */
 final class TrainHandler implements JobTaskHandler {
   private final TaskContext context;
@@ -69,11 +70,12 @@ final class TrainHandler implements JobTaskHandler {
         .setRound(task.getRound()).setSampleCount(r.sampleCount())
         .setParameters(Wire.parameters(r.parameters())).setTrainLoss(r.meanLoss())
         .setEpsilonSpent(privacy.epsilon()).setDelta(privacy.delta()).build();
-    if (context.answers().send(job.jobId(), task.getRound(), "update", r.sampleCount(), update,
-        stub -> stub.submitUpdate(update))) {
-      context.gate().contributed(job, task.getRound(), view, privacy.auditedEpsilon(), update.toByteArray(),
-          context.countersigner());
-    }
+    byte[] sent = update.toByteArray();
+    // write-ahead: the use is audited before the update leaves, its outcome after
+    context.gate().contributing(job, task.getRound(), view, privacy.auditedEpsilon(), sent);
+    String answer = context.answers().sendFor(job.jobId(), task.getRound(), "update", r.sampleCount(), update,
+        stub -> stub.submitUpdate(update));
+    context.gate().answered(job.jobId(), task.getRound(), answer, sent, context.countersigner());
   }
 
   @Override

@@ -24,5 +24,10 @@ public enum AuditEntryType {
    * The node made a subject-access report: its pseudonym and the log head the report was made from,
    * so that the report cannot later be cut back to an earlier head.
    */
-  SUBJECT_ACCESS_REPORTED
+  SUBJECT_ACCESS_REPORTED,
+  /**
+   * The coordinator refused an answer that had left the node; the entry auditing the answer's use
+   * (written before it left) still stands, since the coordinator may have read it.
+   */
+  ANSWER_REFUSED
 }

@@ -42,7 +42,7 @@ public interface AuditLog extends AutoCloseable {
 
   /**
    * Appends an entry of type {@link AuditEntryType#CONSENT_CHANGED}, {@link AuditEntryType#JOB_ACCEPTED},
-   * {@link AuditEntryType#JOB_REFUSED}, {@link AuditEntryType#ERASURE},
+   * {@link AuditEntryType#JOB_REFUSED}, {@link AuditEntryType#ANSWER_REFUSED}, {@link AuditEntryType#ERASURE},
    * {@link AuditEntryType#SUBJECT_ACCESS_REPORTED}, {@link AuditEntryType#LEAK_ALERT} or
    * {@link AuditEntryType#LEAK_ALERT_CLEARED} with {@code payload}
    * written as canonical JSON (keys sorted). Values may be strings, numbers, booleans, null,
@@ -58,6 +58,14 @@ public interface AuditLog extends AutoCloseable {
 
   /** Appends {@code JOB_REFUSED {job, purpose, reason}}; the purpose may be null if the job named none. */
   AuditEntry jobRefused(String jobId, String purpose, String reason);
+
+  /**
+   * Appends {@code ANSWER_REFUSED {job, round, reason, sentSha256}}: the coordinator refused an
+   * answer already audited as a use (it was sent, so the coordinator may have read it).
+   *
+   * @param sentSha256 hex SHA-256 of the bytes sent, as in the entry that audited the use
+   */
+  AuditEntry answerRefused(String jobId, int round, String reason, String sentSha256);
 
   /**
    * Appends {@code ROUND_CONTRIBUTED} and keeps the round's sorted leaf hashes (pseudonymous) so

@@ -41,7 +41,7 @@ final class JdbcAuditLog implements AuditLog {
   private static final Set<String> TRANSIENT = Set.of("HYT00", "55P03", "40001", "40P01");
   private static final Set<AuditEntryType> GENERIC = Set.of(AuditEntryType.LEAK_ALERT,
       AuditEntryType.LEAK_ALERT_CLEARED, AuditEntryType.CONSENT_CHANGED,
-      AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ERASURE,
+      AuditEntryType.JOB_ACCEPTED, AuditEntryType.JOB_REFUSED, AuditEntryType.ANSWER_REFUSED, AuditEntryType.ERASURE,
       AuditEntryType.SUBJECT_ACCESS_REPORTED);
   /** The entries whose payload commits to a subject set kept in {@code audit_round_subjects}. */
   private static final Set<AuditEntryType> WITH_SUBJECTS = Set.of(AuditEntryType.ROUND_CONTRIBUTED,
@@ -190,6 +190,16 @@ final class JdbcAuditLog implements AuditLog {
     p.put("purpose", purpose);
     p.put("reason", requireText("reason", reason));
     return append(AuditEntryType.JOB_REFUSED, p);
+  }
+
+  @Override
+  public AuditEntry answerRefused(String jobId, int round, String reason, String sentSha256) {
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("job", requireText("jobId", jobId));
+    p.put("round", round);
+    p.put("reason", requireText("reason", reason));
+    p.put("sentSha256", requireText("sentSha256", sentSha256));
+    return append(AuditEntryType.ANSWER_REFUSED, p);
   }
 
   @Override

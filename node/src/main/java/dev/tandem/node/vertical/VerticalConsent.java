@@ -31,10 +31,21 @@ public interface VerticalConsent {
   /**
    * Audits the node's contribution to a vertical job, one entry per epoch (round = epoch, the
    * subjects whose records that epoch used, committed by their pseudonyms, and the consent instant
-   * of the epoch's start), then has the coordinator countersign the log head.
+   * of the epoch's start), before the answer that stores the model piece leaves (write-ahead);
+   * {@link #answered} records the outcome.
    *
    * @param modelVersion the model version every epoch went into
    * @param epochs what each epoch used, in order
    */
   void contributed(VerticalJobSpec job, String modelVersion, List<EpochUse> epochs);
+
+  /**
+   * Records the outcome of the answer audited by {@link #contributed}: an {@code ANSWER_REFUSED}
+   * entry if the coordinator refused it (the contribution entries stand: it may have read the answer),
+   * then has the coordinator countersign the log head.
+   *
+   * @param epoch the epoch of the answer
+   * @param sent the bytes sent
+   */
+  void answered(VerticalJobSpec job, int epoch, boolean accepted, byte[] sent);
 }

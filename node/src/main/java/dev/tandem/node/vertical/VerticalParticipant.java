@@ -39,7 +39,7 @@ import java.util.logging.Logger;
  * consented or aligned records, a final intersection that is not a subset of this node's, or a stage
  * out of order, INVALID_ARGUMENT for a malformed spec or envelope or a message the protocol refuses.
  * A declined stage ends the node's part in the job. The model piece is stored at SSHE_STORE and the
- * contribution audited, one entry per epoch, once the coordinator has accepted that answer; the
+ * contribution audited, one entry per epoch, before that answer leaves (a refusal of it recorded after); the
  * session ends with the evaluation's last stage, SSHE_EVAL_AUC.
  *
  * <p>Not thread-safe: the agent's single worker thread (never a gRPC thread) calls {@link #handle}.
@@ -279,8 +279,9 @@ public final class VerticalParticipant implements AutoCloseable {
   }
 
   /**
-   * SSHE_STORE: stores this party's model piece, answers, and once the coordinator accepted the answer
-   * audits the contribution, one entry per epoch, so that every stored piece is audited. The
+   * SSHE_STORE: stores this party's model piece, audits the contribution, one entry per epoch, before
+   * the answer leaves, so that every answer the coordinator may read is audited, then answers and
+   * records a refusal of the answer. The
    * evaluation that follows uses the last epoch's rows again and stores nothing.
    */
   private void store(Task task) throws Refusal {
@@ -298,13 +299,15 @@ public final class VerticalParticipant implements AutoCloseable {
           + ": " + ex.getMessage());
     }
     VerticalMessage answer = finish(task, stored.answer());
+    byte[] sent = answer.toByteArray();
+    // write-ahead: once the answer leaves, the coordinator may read it, whatever it answers
+    s.sent(t.getEpoch(), sent);
+    consent.contributed(s.spec, stored.piece().version(), s.uses(sent));
     boolean accepted = transport.submit(task, answer);
+    consent.answered(s.spec, t.getEpoch(), accepted, sent);
     if (!accepted) {
       end(s.jobId());
-      return;
     }
-    s.sent(t.getEpoch(), answer.toByteArray());
-    consent.contributed(s.spec, stored.piece().version(), s.uses(answer.toByteArray()));
   }
 
   private static VerticalMessage finish(Task task, VerticalMessage.Builder answer) {

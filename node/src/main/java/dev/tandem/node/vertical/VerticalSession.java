@@ -287,7 +287,7 @@ final class VerticalSession implements AutoCloseable {
     uses.put(epoch, new EpochUse.Builder(epoch, epochConsentAt, used));
   }
 
-  /** Records the bytes of an answer to a stage of {@code epoch} that the coordinator accepted. */
+  /** Records the bytes of an answer to a stage of {@code epoch} that leaves (or left) for the coordinator. */
   void sent(int epoch, byte[] answer) {
     EpochUse.Builder use = uses.get(epoch);
     if (use != null) {

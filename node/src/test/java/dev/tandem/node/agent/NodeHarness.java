@@ -25,6 +25,7 @@ import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TaskDeclined;
 import dev.tandem.proto.v1.TrainTask;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -37,6 +38,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -47,6 +49,8 @@ final class NodeHarness implements AutoCloseable {
   /** What the node sent to the coordinator, in order of arrival. */
   static final class Coordinator extends FederationGrpc.FederationImplBase {
     final List<MessageLite> received = new CopyOnWriteArrayList<>();
+    /** Answers it keeps (it has read them) but refuses with FAILED_PRECONDITION; none unless a test sets it. */
+    volatile Predicate<MessageLite> refuse = m -> false;
 
     @Override
     public void submitStats(StatsReport r, StreamObserver<Ack> out) {
@@ -75,6 +79,10 @@ final class NodeHarness implements AutoCloseable {
 
     private void ack(MessageLite m, StreamObserver<Ack> out) {
       received.add(m);
+      if (refuse.test(m)) {
+        out.onError(Status.FAILED_PRECONDITION.withDescription("refused by the test coordinator").asRuntimeException());
+        return;
+      }
       out.onNext(Ack.getDefaultInstance());
       out.onCompleted();
     }

@@ -73,6 +73,8 @@ final class Federation implements AutoCloseable {
     VerticalMessage last;
     Declined declined;
     final String site;
+    /** A stage whose answers the coordinator reads but refuses; none unless a test sets it. */
+    VerticalStage refuse;
 
     Captured(String site) {
       this.site = site;
@@ -82,7 +84,7 @@ final class Federation implements AutoCloseable {
     public boolean submit(Task task, VerticalMessage answer) {
       answers.add(answer);
       last = answer;
-      return true;
+      return answer.getStage() != refuse;
     }
 
     @Override

@@ -23,6 +23,8 @@ final class TestConsent implements VerticalConsent {
   private final Predicate<String> consented;
   private final int minCohort;
   final List<Contribution> contributions = new ArrayList<>();
+  /** "job/epoch" of each audited answer the coordinator refused. */
+  final List<String> refusedAnswers = new ArrayList<>();
   /** Subjects whose consent the test withdrew. */
   final Set<String> revoked = new java.util.HashSet<>();
 
@@ -55,6 +57,13 @@ final class TestConsent implements VerticalConsent {
     for (EpochUse e : epochs) {
       contributions.add(new Contribution(job.jobId(), e.epoch(), modelVersion, e.consentAt(), e.subjectIds(),
           e.sent()));
+    }
+  }
+
+  @Override
+  public void answered(VerticalJobSpec job, int epoch, boolean accepted, byte[] sent) {
+    if (!accepted) {
+      refusedAnswers.add(job.jobId() + "/" + epoch);
     }
   }
 }

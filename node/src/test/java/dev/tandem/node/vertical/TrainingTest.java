@@ -35,6 +35,27 @@ class TrainingTest {
   @TempDir Path dir;
 
   @Test
+  void store_coordinatorReadsAHostsStoreAnswerAndRefusesIt_everyEpochStillAudited_refusalRecorded() {
+    try (Federation f = new Federation(dir, 10, 3)) {
+      f.setup();
+      f.align();
+      f.train();
+      Federation.Site telco = f.sites.get("telco");
+      telco.transport().refuse = VerticalStage.SSHE_STORE;
+      f.store();
+
+      // write-ahead: the answer left, so the coordinator may have read it; each epoch's use is audited
+      assertEquals(3, telco.consent().contributions.size(), "one entry per epoch, though the answer was refused");
+      VerticalMessage stored = telco.transport().answers.stream()
+          .filter(m -> m.getStage() == VerticalStage.SSHE_STORE).findFirst().orElseThrow();
+      assertTrue(Arrays.equals(stored.toByteArray(), telco.consent().contributions.get(2).sent()));
+      assertEquals(List.of(Federation.JOB + "/3"), telco.consent().refusedAnswers);
+      assertTrue(telco.participant().session(Federation.JOB).isEmpty(), "a refused answer ends the node's part");
+      assertEquals(List.of(), f.sites.get("bank").consent().refusedAnswers);
+    }
+  }
+
+  @Test
   void run_guestAndTwoHosts_learnsStoresEveryPieceAndAuditsEachEpoch() {
     try (Federation f = new Federation(dir, 10, 3)) {
       f.setup();
