@@ -101,6 +101,8 @@ final class NodeHarness implements AutoCloseable {
   final MutableClock clock = new MutableClock(Instant.parse("2026-06-01T00:00:00Z"));
   final Coordinator coordinator = new Coordinator();
   final NodeConfig config;
+  /** The federation's PKI, whose CA issued the node's certificate (tests issue the other sites' from it). */
+  final TestPki pki;
   final NodeStores stores;
   final LocalData data;
   private final Server server;
@@ -116,7 +118,7 @@ final class NodeHarness implements AutoCloseable {
    * certificate and database under {@code dir}, reading {@code data}.
    */
   NodeHarness(Path dir, dev.tandem.node.data.DataSourceConfig source, UnaryOperator<NodeConfig> configure) {
-    TestPki pki = TestPki.create();
+    pki = TestPki.create();
     TestPki.SiteFiles f = pki.writeSite(dir.resolve("a"), pki.node("a"));
     config = configure.apply(new NodeConfig("a", "localhost:1",
         new NodeConfig.TlsFiles(f.cert(), f.key(), f.ca(), f.crl()), source,
@@ -167,6 +169,11 @@ final class NodeHarness implements AutoCloseable {
   /** A STATS task that opens a secure aggregation with {@code params}. */
   Task stats(JobSpec job, int round, dev.tandem.proto.v1.SecAggParams params) {
     return task(job, round).setStats(StatsTask.newBuilder().setSecagg(params)).build();
+  }
+
+  /** A SECAGG task of {@code round}'s secure aggregation. */
+  Task secagg(JobSpec job, int round, dev.tandem.proto.v1.SecAggTask secagg) {
+    return task(job, round).setSecagg(secagg).build();
   }
 
   /** A STATS task. */

@@ -19,7 +19,23 @@ import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.policy.SitePolicy;
 import dev.tandem.node.privacy.PrivacyBudgets;
+import com.google.protobuf.ByteString;
+import dev.tandem.certs.CrlSource;
+import dev.tandem.certs.FederationTrust;
+import dev.tandem.certs.IssuedCertificate;
+import dev.tandem.certs.Pem;
+import dev.tandem.certs.Role;
+import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
+import dev.tandem.crypto.secagg.FixedPoint;
+import dev.tandem.crypto.secagg.SealedShares;
+import dev.tandem.crypto.secagg.SecAggConfig;
+import dev.tandem.node.secagg.SecureRounds;
 import dev.tandem.proto.v1.ModelUpdate;
+import dev.tandem.proto.v1.SecAggMessage;
+import dev.tandem.proto.v1.SecAggParams;
+import dev.tandem.proto.v1.SecAggStage;
+import dev.tandem.proto.v1.SecAggTask;
+import java.security.SecureRandom;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,6 +116,60 @@ class WriteAheadAuditTest {
       AuditVerification access = AuditVerifier.verifySubjectAccess(export, report, node.stores.federationCa(),
           AuditVerifier.Options.strict().allowingUncountersigned());
       assertTrue(access.valid(), access.describe());
+    }
+  }
+
+  @Test
+  void secureRound_coordinatorReadsMaskedInputAndRefusesIt_roundStillAudited_refusalRecorded() throws Exception {
+    JobSpec job = new JobSpec("job-s", "churn", ModelSpec.logisticRegression(0), List.of(FeatureSpec.numeric("f")),
+        LabelSpec.positiveIf("y", "1"), List.of("a", "b", "c"), 3, 1, 0.5, 4, 1, 7, PrivacySpec.none());
+    try (NodeHarness node = node()) {
+      node.coordinator.refuse = m -> m instanceof SecAggMessage s && s.getStage() == SecAggStage.MASKED_INPUT;
+      SecAggParams params = SecAggParams.newBuilder().setRoundId("job-s/r1").addAllParticipants(List.of("a", "b", "c"))
+          .setThreshold(2).setFractionalBits(16).setClip(1 << 30).setVectorLength(4).build();
+      node.handle(node.train(job, 1, Normalization.identity(1), new double[2]).toBuilder()
+          .setTrain(node.train(job, 1, Normalization.identity(1), new double[2]).getTrain().toBuilder()
+              .setSecagg(params)).build());
+      byte[] advertA = node.coordinator.last(SecAggMessage.class).getPayload(0).toByteArray();
+      SecAggConfig config = new SecAggConfig("job-s/r1", List.of("a", "b", "c"), 2, new FixedPoint(16, 1 << 30), 4);
+      Map<String, IssuedCertificate> certs = Map.of("b", node.pki.node("b"), "c", node.pki.node("c"));
+      Map<String, SecureRounds> others = new java.util.LinkedHashMap<>();
+      for (String site : List.of("b", "c")) {
+        others.put(site, new SecureRounds(site, new EcdsaKeyAdvertisementSigner(certs.get(site).privateKey()),
+            FederationTrust.trustManager(node.pki.ca().certificate(), CrlSource.fixed(node.pki.ca().crl()), Role.NODE),
+            node.pki.ca().certificate(), new SecureRandom()));
+      }
+      List<byte[]> adverts = List.of(advertA, others.get("b").begin("job-s", config, new double[] {1, 2, 3, 4}),
+          others.get("c").begin("job-s", config, new double[] {1, 2, 3, 4}));
+      List<byte[]> ders = List.of(Pem.readCertificate(node.config.tls().cert()).getEncoded(),
+          certs.get("b").certificate().getEncoded(), certs.get("c").certificate().getEncoded());
+      SecAggTask.Builder shareKeys = SecAggTask.newBuilder().setStage(SecAggStage.SHARE_KEYS);
+      adverts.forEach(a -> shareKeys.addMessages(ByteString.copyFrom(a)));
+      ders.forEach(d -> shareKeys.addCertificates(ByteString.copyFrom(d)));
+      node.handle(node.secagg(job, 1, shareKeys.build()));
+      assertEquals(SecAggStage.SHARE_KEYS, node.coordinator.last(SecAggMessage.class).getStage());
+      SecAggTask.Builder masked = SecAggTask.newBuilder().setStage(SecAggStage.MASKED_INPUT);
+      for (SecureRounds other : others.values()) {
+        for (byte[] share : other.shareKeys("job-s", adverts, ders)) {
+          if (SealedShares.fromBytes(share).recipient().equals("a")) {
+            masked.addMessages(ByteString.copyFrom(share));
+          }
+        }
+      }
+      assertEquals(List.of(AuditEntryType.JOB_ACCEPTED), types(node), "nothing used yet: only keys left");
+      node.handle(node.secagg(job, 1, masked.build()));
+      SecAggMessage read = node.coordinator.last(SecAggMessage.class);
+      assertEquals(SecAggStage.MASKED_INPUT, read.getStage());
+
+      assertEquals(List.of(AuditEntryType.JOB_ACCEPTED, AuditEntryType.ROUND_CONTRIBUTED,
+          AuditEntryType.ANSWER_REFUSED), types(node));
+      String sent = HexFormat.of().formatHex(Answers.sha256Bytes(read.getPayload(0).toByteArray()));
+      AuditEntry refused = node.stores.audit().entries().stream()
+          .filter(e -> e.type() == AuditEntryType.ANSWER_REFUSED).findFirst().orElseThrow();
+      assertTrue(refused.payload().contains(sent), refused.payload());
+      SubjectAccessReport report = node.stores.subjectAccess().report("C-03");
+      assertEquals(1, report.rounds().size(), report.rounds().toString());
+      assertTrue(report.rounds().get(0).used(), "the refused-but-sent masked input is a use of the record");
     }
   }
 
