@@ -113,8 +113,11 @@ class CertificateRequestTest {
     Path key = dir.resolve("bank-1.key");
     generated.key().writeEncryptedTo(key, "correct horse battery".toCharArray());
     assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
-    String text = Files.readString(key);
-    assertTrue(text.startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"), text);
+    // the file is a PKCS#8 EncryptedPrivateKeyInfo, and it does not read without the passphrase
+    try (org.bouncycastle.openssl.PEMParser pem = new org.bouncycastle.openssl.PEMParser(Files.newBufferedReader(key))) {
+      assertTrue(pem.readObject() instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo);
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> Pem.readPrivateKey(key));
 
     Path passphraseFile = dir.resolve("passphrase");
     Files.writeString(passphraseFile, "correct horse battery\n");

@@ -117,7 +117,11 @@ class CliCommandsTest {
     assertEquals(0, Main.run("certs", "request", "--site", "bank-1", "--role", "node", "--encrypt",
         "--passphrase-file", passphrase.toString(), "--out", dir.toString()));
     Path key = dir.resolve("bank-1.key");
-    assertTrue(Files.readString(key).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    // the file is a PKCS#8 EncryptedPrivateKeyInfo, and it does not read without the passphrase
+    try (org.bouncycastle.openssl.PEMParser pem = new org.bouncycastle.openssl.PEMParser(Files.newBufferedReader(key))) {
+      assertTrue(pem.readObject() instanceof org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo);
+    }
+    org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> Pem.readPrivateKey(key));
     assertEquals(CertificateRequest.read(dir.resolve("bank-1.csr")).publicKey().getAlgorithm(),
         Pem.readPrivateKey(key, KeyPassphrase.fromFile(passphrase)).getAlgorithm());
     assertEquals(1, Main.run("certs", "request", "--site", "bank-1", "--role", "node", "--out", dir.toString()),
