@@ -3,20 +3,15 @@ package dev.tandem.cli.alerts;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.tandem.certs.testing.TestPki;
-import dev.tandem.cli.Main;
+import dev.tandem.cli.testing.CliRun;
 import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.admin.AdminServer;
 import dev.tandem.node.admin.NodeStatus;
 import dev.tandem.node.config.NodeConfig;
-import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.watch.Access;
 import dev.tandem.node.watch.AccessKind;
 import dev.tandem.node.watch.AccessWatch;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import org.junit.jupiter.api.Test;
@@ -26,31 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertsCommandTest {
   @TempDir Path dir;
 
-  /** Runs the command line, returning its exit code and what it printed to stdout and stderr. */
   private static String[] run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new String[] {Integer.toString(code), o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8)};
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+    CliRun.Result r = CliRun.run(args);
+    return new String[] {Integer.toString(r.code()), r.out(), r.err()};
   }
 
   @Test
   void alerts_listAndClear_throughTheAdminApi() {
-    TestPki pki = TestPki.create();
-    TestPki.SiteFiles files = pki.writeSite(dir.resolve("pki"), pki.node("operator"));
-    NodeConfig config = new NodeConfig("operator", "127.0.0.1:7443",
-        new NodeConfig.TlsFiles(files.cert(), files.key(), files.ca(), files.crl()),
-        DataSourceConfig.of(dir.resolve("records.csv"), "id"), NodeConfig.databaseUrl(dir, "node-db"),
-        NodeConfig.DEFAULT_MAX_MESSAGE_BYTES);
+    NodeConfig config = CliRun.nodeConfig(dir, "operator");
     Path token = dir.resolve("admin-token");
     try (NodeStores stores = NodeStores.open(config, Clock.systemUTC());
         AdminServer server = AdminServer.start(AdminConfig.loopback(0, token), stores,
