@@ -145,7 +145,7 @@ public final class PaillierPublicKey {
    */
   public PaillierCiphertext encryptHiding(BigInteger plaintext, SecureRandom random) {
     requirePlaintext(plaintext);
-    return encryptWith(plaintext, newObfuscatorNaive(Objects.requireNonNull(random, "random")));
+    return encryptWith(plaintext, newObfuscatorHiding(Objects.requireNonNull(random, "random")));
   }
 
   /**
@@ -358,7 +358,7 @@ public final class PaillierPublicKey {
   }
 
   /** Returns textbook randomness r^n mod n^2 for a uniform unit r of Z_n (see {@link #encryptHiding}). */
-  Obfuscator newObfuscatorNaive(SecureRandom random) {
+  Obfuscator newObfuscatorHiding(SecureRandom random) {
     BigInteger r;
     do {
       r = new BigInteger(n.bitLength(), random);

@@ -42,7 +42,7 @@ class PaillierHomomorphicTest {
   @Test
   void encrypt_everyRandomnessVariant_decryptsCorrectly() {
     BigInteger m = TestKeys.randomPlaintext(pub);
-    Obfuscator[] variants = {pub.newObfuscatorNaive(TestKeys.RANDOM),
+    Obfuscator[] variants = {pub.newObfuscatorHiding(TestKeys.RANDOM),
         pub.newObfuscatorWithoutTable(TestKeys.RANDOM), pub.newObfuscator(TestKeys.RANDOM)};
     for (Obfuscator o : variants) {
       assertEquals(m, key.decrypt(pub.encryptWith(m, o)));

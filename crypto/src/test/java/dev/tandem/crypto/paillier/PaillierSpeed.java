@@ -53,7 +53,7 @@ public final class PaillierSpeed {
     rate("  modPow squaring (intrinsic Montgomery)", 20, i -> a.modPow(BigInteger.ONE.shiftLeft(1000), pub.nSquared()), 1000);
 
     System.out.println("encryption, one thread:");
-    rate("  naive r^n mod n^2 (2048-bit exponent)", 30, i -> pub.encryptWith(m, pub.newObfuscatorNaive(random)));
+    rate("  naive r^n mod n^2 (2048-bit exponent)", 30, i -> pub.encryptWith(m, pub.newObfuscatorHiding(random)));
     rate("  short exponent h_s^a, modPow (448 bits)", 120, i -> pub.encryptWith(m, pub.newObfuscatorWithoutTable(random)));
     start = System.nanoTime();
     cpu = OS.getProcessCpuTime();

@@ -5,21 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.math.BigInteger;
 import java.security.SecureRandom;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class PreparedBasesTest {
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static PaillierPrivateKey secret;
-  private static PaillierPublicKey key;
-
-  @BeforeAll
-  static void keys() {
-    secret = PaillierPrivateKey.generate(PaillierParameters.BITS_1024_TESTING_ONLY, RANDOM);
-    key = secret.publicKey();
-  }
+  private static final SecureRandom RANDOM = TestKeys.RANDOM;
+  private final PaillierPrivateKey secret = TestKeys.testing();
+  private final PaillierPublicKey key = secret.publicKey();
 
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 13, 40})

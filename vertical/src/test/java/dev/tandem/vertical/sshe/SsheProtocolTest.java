@@ -159,6 +159,27 @@ class SsheProtocolTest {
     assertTrue(e.getMessage().contains("the job asks for"), e.getMessage());
   }
 
+  /**
+   * A party that sends a key without a valid proof that gcd(n, phi(n)) = 1 (a forged root, or the
+   * proof cut off) is refused before anyone converts under its key.
+   */
+  @Test
+  void accept_featuresWithABadModulusProof_refused() {
+    SsheMessage honest = host.features().get(0);
+    byte[] payload = honest.payload();
+    int proofStart = 4 + java.nio.ByteBuffer.wrap(payload).getInt();
+    byte[] forged = payload.clone();
+    forged[proofStart + 10] ^= 1;
+    SsheProtocolException e = assertThrows(SsheProtocolException.class, () -> guest.accept(wire(
+        new SsheMessage(honest.kind(), 0, 0, 1, 0, 1, forged))));
+    assertTrue(e.getMessage().contains("key is refused") && e.getMessage().contains("n-th root"), e.getMessage());
+    byte[] cut = Arrays.copyOf(payload, proofStart + 5);
+    SsheProtocolException short_ = assertThrows(SsheProtocolException.class, () -> guest.accept(wire(
+        new SsheMessage(honest.kind(), 0, 0, 1, 0, 1, cut))));
+    assertTrue(short_.getMessage().contains("proof"), short_.getMessage());
+    guest.accept(wire(honest)); // the refusals changed nothing
+  }
+
   @Test
   void steps_outOfOrderOrEarly_refused() {
     assertThrows(IllegalStateException.class, () -> guest.forward(0, 0), "forward before setup");

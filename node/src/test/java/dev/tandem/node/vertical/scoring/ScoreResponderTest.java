@@ -289,6 +289,16 @@ class ScoreResponderTest {
         () -> responder.answer(askOperator("c1"))).code());
   }
 
+  /** A task that lies about how many ids the requester sealed is refused (the masks are counted per id). */
+  @Test
+  void answer_countOtherThanTheIdsSealed_refused() {
+    Task honest = askOperator("c1", "c2");
+    Task lying = honest.toBuilder().setVertical(honest.getVertical().toBuilder().setScoreCount(3)).build();
+    ScoreRefusal r = assertThrows(ScoreRefusal.class, () -> new ScoreResponder(sites.operator.context()).answer(lying));
+    assertEquals("INVALID_ARGUMENT", r.code());
+    assertTrue(r.reason().contains("counts 3 ids"), r.reason());
+  }
+
   /** Ids that do not open (sealed for another request, or by another site) are refused. */
   @Test
   void answer_idsSealedForAnotherRequest_refused() {
