@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "certs",
     description = "Manage the federation CA: create it, sign site requests (or issue), revoke site certificates, inspect files.",
-    subcommands = {InitCommand.class, RequestCommand.class, SignCommand.class, IssueCommand.class, RevokeCommand.class, ShowCommand.class,
+    subcommands = {InitCommand.class, RequestCommand.class, SignCommand.class, IssueCommand.class, RevokeCommand.class, CrlCommand.class, ShowCommand.class,
         ListCommand.class})
 public final class CertsCommand implements Callable<Integer> {
   @Spec
