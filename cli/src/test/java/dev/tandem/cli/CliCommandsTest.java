@@ -146,6 +146,14 @@ class CliCommandsTest {
         "an existing key is never overwritten");
   }
 
+  @Test
+  void commandGroupWithoutASubcommand_namesEverySubcommandAndFails() {
+    String err = stderrOf(() -> assertEquals(1, Main.run("certs")));
+    assertTrue(err.contains("tandem certs: missing subcommand (init, request, sign, issue, revoke, crl, show, list)"), err);
+    err = stderrOf(() -> assertEquals(1, Main.run("consent")));
+    assertTrue(err.contains("missing subcommand (import, grant, revoke, erase)"), err);
+  }
+
   private static String stderrOf(Runnable r) {
     java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
     java.io.PrintStream old = System.err;
