@@ -53,7 +53,7 @@ class JobFileTest {
   @Test
   void parse_differentialPrivacyInsteadOfDp_refusedWithTheKnownKeys() {
     says(refused(HEAD + "features: [tenure]\nprivacy: {differentialPrivacy: {noiseMultiplier: 1.1}}\n"),
-        "line 6", "unknown key 'privacy.differentialPrivacy'", "known: [dp, secureAggregation]");
+        "line 6", "unknown key 'privacy.differentialPrivacy' (did you mean 'dp'? known: [dp, secureAggregation])");
     says(refused(HEAD + "features: [tenure]\nprivacy: {dp: {noiseMultiplyer: 1.1, maxGradNorm: 1}}\n"),
         "unknown key 'privacy.dp.noiseMultiplyer' (did you mean 'noiseMultiplier'?");
     says(refused(HEAD + "features: [{name: Contract, categorys: [a]}]\n"),

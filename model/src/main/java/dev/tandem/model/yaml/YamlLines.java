@@ -136,15 +136,17 @@ public final class YamlLines {
   }
 
   /**
-   * The known key {@code key} is most probably a typo of: equal ignoring case, or within an edit distance
-   * of a third of its length (at least 1, at most 3); empty when none is that close.
+   * The known key {@code key} is most probably a typo of: equal ignoring case, the initials of its words
+   * ({@code differentialPrivacy} for {@code dp}), or within an edit distance of a third of its length (at
+   * least 1, at most 3); empty when none is that close.
    */
   public static Optional<String> suggestion(String key, Collection<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     int limit = Math.min(3, Math.max(1, key.length() / 3));
+    String initials = initials(key);
     for (String k : new TreeSet<>(known)) {
-      if (k.equalsIgnoreCase(key)) {
+      if (k.equalsIgnoreCase(key) || (k.length() > 1 && k.equalsIgnoreCase(initials))) {
         return Optional.of(k);
       }
       int d = distance(key.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
@@ -154,6 +156,19 @@ public final class YamlLines {
       }
     }
     return Optional.ofNullable(best);
+  }
+
+  /** The first letter of each camelCase, snake_case or kebab-case word of {@code key}. */
+  private static String initials(String key) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      boolean start = i == 0 || Character.isUpperCase(c) || key.charAt(i - 1) == '_' || key.charAt(i - 1) == '-';
+      if (start && Character.isLetter(c)) {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */

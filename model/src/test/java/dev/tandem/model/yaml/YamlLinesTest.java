@@ -22,7 +22,8 @@ class YamlLinesTest {
     assertEquals(Optional.of("minCohort"), YamlLines.suggestion("minCohrt", known));
     assertEquals(Optional.of("minCohort"), YamlLines.suggestion("mincohort", known));
     assertEquals(Optional.of("purposes"), YamlLines.suggestion("purpose", known));
-    assertEquals(Optional.empty(), YamlLines.suggestion("differentialPrivacy", Set.of("dp", "secureAggregation")));
+    assertEquals(Optional.of("dp"), YamlLines.suggestion("differentialPrivacy", Set.of("dp", "secureAggregation")));
+    assertEquals(Optional.empty(), YamlLines.suggestion("noise", Set.of("dp", "secureAggregation")));
   }
 
   @Test

@@ -76,9 +76,9 @@ import java.util.Map;
  *   hours: "06:00-22:00"       # optional: access outside these hours raises an alert
  * </pre>
  *
- * <p>{@code admin} is null when the API is off (the programmatic constructors). Unknown keys at the top
- * level and in {@code tls}, {@code privacy}, {@code consent}, {@code vertical}, {@code policy} and {@code watch} are refused, with the
- * file and line; so are values of the wrong type and impossible settings.
+ * <p>{@code admin} is null when the API is off (the programmatic constructors). Unknown keys at every
+ * depth are refused with the file, the line and the key probably meant; so are values of the wrong
+ * type, numbers outside their range and impossible settings.
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
     String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin,
