@@ -141,6 +141,24 @@ class CheckCommandTest {
   }
 
   @Test
+  void check_verticalJobAgainstTheGuestsData_itsOwnFeaturesChecked() throws Exception {
+    Path job = write("vertical.yaml", """
+        purpose: churn
+        guest: {site: bank, features: [tenure, {name: plan, categories: [Gold, Silver]}]}
+        hosts: [{site: operator, features: [spend]}]
+        label: {column: y, positive: ["1"]}
+        seed: 7
+        """);
+    CliRun.Result r = CliRun.run("config", "check", job.toString(), "--node", node("").toString());
+    assertEquals(1, r.code(), r.out());
+    says(r.out(), "vertical job for purpose 'churn', parties [bank, operator]");
+    says(r.err(), "site 'bank' cannot encode feature 'plan' has categories [Gold, Silver]", "'gold'", "1 problem");
+    r = CliRun.run("config", "check", write("vertical.yaml", Files.readString(job).replace("Gold, Silver",
+        "gold, silver")).toString(), "--node", node("").toString());
+    assertEquals(0, r.code(), r.err());
+  }
+
+  @Test
   void check_jobTheNodesPolicyDeclines_problem() throws Exception {
     Path nodeYaml = node("policy: {purposes: {churn: {columns: [plan, y]}}}\n");
     CliRun.Result r = CliRun.run("config", "check", job("[tenure]").toString(), "--node", nodeYaml.toString());
