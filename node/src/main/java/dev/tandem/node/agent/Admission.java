@@ -1,12 +1,17 @@
 package dev.tandem.node.agent;
 
+import dev.tandem.model.FeatureCheck;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
+import dev.tandem.model.RowView;
 import dev.tandem.proto.v1.TrainTask;
 import dev.tandem.node.policy.SitePolicy;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The site's policy for horizontal jobs ({@link SitePolicy}), checked in one place: every guard a task must pass before a
@@ -14,7 +19,8 @@ import java.util.Optional;
  *
  * <p>A job is admitted when this site is one of its participants, the {@link ConsentGate} serves its
  * purpose and partners (that decision is audited once per job), and the site has every column the job
- * names and some training records; the gate applies the site policy's job rules (partners, columns,
+ * names, records it can encode for the job's features ({@link FeatureCheck}: a refusal the gate audits),
+ * and some training records; the gate applies the site policy's job rules (partners, columns,
  * secure aggregation, differential privacy). Each task then passes the checks of its kind: the
  * purpose's training or evaluation cohort, and secure aggregation when the policy or the job requires
  * it. The per-job epsilon is checked where the ledger is ({@code DpTraining}).
@@ -22,6 +28,13 @@ import java.util.Optional;
 final class Admission {
   private final TaskContext context;
   private final SitePolicy policy;
+  /** The data check's verdict per feature list: the records do not change while the node runs. */
+  private final Map<List<FeatureSpec>, Optional<String>> checked = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<List<FeatureSpec>, Optional<String>> eldest) {
+      return size() > 32;
+    }
+  };
 
   Admission(TaskContext context, SitePolicy policy) {
     this.context = context;
@@ -34,9 +47,15 @@ final class Admission {
     if (!job.sites().contains(site)) {
       return Optional.of(Refusal.permission("site '" + site + "' is not a participant of job " + job.jobId()));
     }
-    Optional<String> policy = context.gate().refusal(job);
+    // the records are read only for a job the policy admits
+    AtomicReference<Optional<String>> data = new AtomicReference<>(Optional.empty());
+    Optional<String> policy = context.gate().refusal(job, () -> {
+      data.set(encodable(job));
+      return data.get();
+    });
     if (policy.isPresent()) {
-      return Optional.of(Refusal.permission(policy.get()));
+      return Optional.of(policy.equals(data.get()) ? Refusal.precondition(policy.get())
+          : Refusal.permission(policy.get()));
     }
     List<String> missing = new ArrayList<>();
     for (FeatureSpec f : job.features()) {
@@ -54,6 +73,32 @@ final class Admission {
       return Optional.of(Refusal.precondition("site '" + site + "' has no training records"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Why this site's records cannot be encoded for the job's features ({@link FeatureCheck}: a numeric
+   * feature that does not parse, categories the values are not among, beyond
+   * {@link FeatureCheck#DEFAULT_MAX_UNREADABLE_SHARE} of the present values); empty when they can, or when
+   * a column is missing (refused on its own). The reason holds no record value and no count. Computed
+   * once per feature list.
+   */
+  Optional<String> encodable(JobSpec job) {
+    for (FeatureSpec f : job.features()) {
+      if (!context.data().hasColumn(f.name())) {
+        return Optional.empty();
+      }
+    }
+    synchronized (checked) {
+      return checked.computeIfAbsent(job.features(), features -> {
+        List<RowView> rows = new ArrayList<>(context.data().train());
+        rows.addAll(context.data().test());
+        List<FeatureCheck.Problem> problems = FeatureCheck.check(features, rows,
+            FeatureCheck.DEFAULT_MAX_UNREADABLE_SHARE);
+        return problems.isEmpty() ? Optional.empty() : Optional.of("site '" + context.site()
+            + "' cannot encode the job's features from its records: " + String.join("; ",
+            problems.stream().map(FeatureCheck.Problem::reason).toList()));
+      });
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.tandem.node.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.model.yaml.YamlLines;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.certs.KeyPassphrase;
@@ -75,9 +76,9 @@ import java.util.Map;
  *   hours: "06:00-22:00"       # optional: access outside these hours raises an alert
  * </pre>
  *
- * <p>{@code admin} is null when the API is off (the programmatic constructors). Unknown keys at the top
- * level and in {@code tls}, {@code privacy}, {@code consent}, {@code vertical}, {@code policy} and {@code watch} are refused, with the
- * file and line; so are values of the wrong type and impossible settings.
+ * <p>{@code admin} is null when the API is off (the programmatic constructors). Unknown keys at every
+ * depth are refused with the file, the line and the key probably meant; so are values of the wrong
+ * type, numbers outside their range and impossible settings.
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
     String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin,
@@ -213,11 +214,28 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
   }
 
   /**
-   * Reads the YAML file.
+   * Reads the YAML file. Every key is checked: an unknown or misspelt key at any depth, a value of the
+   * wrong type or a number outside its range is refused with the file, the line and (for a typo) the
+   * key it probably meant.
    *
    * @throws IllegalArgumentException naming the file and the bad or missing key
    */
   public static NodeConfig load(Path file) {
+    return load(file, true);
+  }
+
+  /**
+   * Reads and checks the YAML file as {@link #load} does, without creating anything: the database's
+   * password and key files are neither read nor created, so its {@link #databaseUrl()} holds no secret
+   * and is for display only ({@code tandem config check}).
+   *
+   * @throws IllegalArgumentException naming the file, the line and the bad or missing key
+   */
+  public static NodeConfig check(Path file) {
+    return load(file, false);
+  }
+
+  private static NodeConfig load(Path file, boolean openDatabase) {
     JsonNode root;
     YamlLines lines;
     try {
@@ -232,37 +250,44 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     }
     Path dir = file.toAbsolutePath().getParent();
     try {
-      root.fieldNames().forEachRemaining(k -> {
-        if (!KEYS.contains(k)) {
-          throw new IllegalArgumentException(lines.at(k) + "unknown key '" + k + "' (known: " + new TreeSet<>(KEYS)
-              + ")");
-        }
-      });
+      lines.requireKnown(root, "", KEYS);
       JsonNode tls = required(root, "tls");
       known(tls, "tls", Set.of("cert", "key", "ca", "crl", "keyPassphraseFile"), lines);
       JsonNode data = required(root, "data");
+      known(data, "data", DATA_KEYS, lines);
       Map<String, String> columns = new LinkedHashMap<>();
-      data.path("columns").fields().forEachRemaining(e -> columns.put(e.getKey(), e.getValue().asText()));
+      JsonNode columnMap = data.path("columns");
+      if (!columnMap.isMissingNode() && !columnMap.isNull()) {
+        if (!columnMap.isObject()) {
+          throw lines.error("data.columns", "must be a mapping of federation feature name to local column");
+        }
+        columnMap.fieldNames().forEachRemaining(k -> columns.put(k, lines.requiredText(columnMap, "data.columns", k)));
+      }
+      String testCsv = lines.text(data, "data", "testCsv", null);
       DataSourceConfig source = new DataSourceConfig(
-          resolve(dir, required(data, "csv").asText()),
-          required(data, "idColumn").asText(),
+          resolve(dir, lines.requiredText(data, "data", "csv")),
+          lines.requiredText(data, "data", "idColumn"),
           columns,
-          data.hasNonNull("testCsv") ? resolve(dir, data.get("testCsv").asText()) : null,
-          data.path("testFraction").asDouble(0.2),
-          data.path("splitSeed").asLong(0));
+          testCsv == null ? null : resolve(dir, testCsv),
+          lines.decimal(data, "data", "testFraction", 0, false, 0.99, 0.2),
+          lines.whole(data, "data", "splitSeed", Long.MIN_VALUE, Long.MAX_VALUE, 0));
+      String crl = lines.text(tls, "tls", "crl", null);
+      String passphrase = lines.text(tls, "tls", "keyPassphraseFile", null);
       NodeConfig config = new NodeConfig(
-          required(root, "site").asText(),
-          required(root, "coordinator").asText(),
-          new TlsFiles(resolve(dir, required(tls, "cert").asText()), resolve(dir, required(tls, "key").asText()),
-              resolve(dir, required(tls, "ca").asText()),
-              tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null,
-              tls.hasNonNull("keyPassphraseFile") ? resolve(dir, tls.get("keyPassphraseFile").asText()) : null),
+          lines.requiredText(root, "", "site"),
+          lines.requiredText(root, "", "coordinator"),
+          new TlsFiles(resolve(dir, lines.requiredText(tls, "tls", "cert")),
+              resolve(dir, lines.requiredText(tls, "tls", "key")),
+              resolve(dir, lines.requiredText(tls, "tls", "ca")),
+              crl == null ? null : resolve(dir, crl),
+              passphrase == null ? null : resolve(dir, passphrase)),
           source,
-          databaseUrl(dir, required(root, "database").asText(), databaseKeyFile(dir, root, lines)),
-          root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES),
+          openDatabase ? databaseUrl(dir, lines.requiredText(root, "", "database"), databaseKeyFile(dir, root, lines))
+              : displayUrl(dir, lines.requiredText(root, "", "database"), databaseKeyFile(dir, root, lines)),
+          lines.integer(root, "", "maxMessageBytes", 1024, Integer.MAX_VALUE, DEFAULT_MAX_MESSAGE_BYTES),
           budgets(root.path("privacy"), lines),
           consent(root.path("consent"), lines),
-          admin(dir, root.path("admin")),
+          admin(dir, root.path("admin"), lines),
           vertical(root.path("vertical"), lines));
       return config.withPolicy(PolicyYaml.read(root.path("policy"), lines, config.consent(), config.privacy(),
           keyFloor(config.vertical()))).withWatch(WatchConfig.read(root.path("watch"), lines));
@@ -271,24 +296,23 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     }
   }
 
-  private static AdminConfig admin(Path dir, JsonNode a) {
-    return new AdminConfig(a.path("host").asText(AdminConfig.DEFAULT_HOST),
-        a.path("port").asInt(AdminConfig.DEFAULT_PORT), resolve(dir, a.path("tokenFile").asText("admin-token")));
+  private static AdminConfig admin(Path dir, JsonNode a, YamlLines lines) {
+    if (!a.isMissingNode() && !a.isNull()) {
+      known(a, "admin", Set.of("host", "port", "tokenFile"), lines);
+    }
+    return new AdminConfig(lines.text(a, "admin", "host", AdminConfig.DEFAULT_HOST),
+        lines.integer(a, "admin", "port", 0, 65535, AdminConfig.DEFAULT_PORT),
+        resolve(dir, lines.text(a, "admin", "tokenFile", "admin-token")));
   }
+
+  private static final Set<String> DATA_KEYS = Set.of("csv", "testCsv", "idColumn", "columns", "testFraction",
+      "splitSeed");
 
   private static final Set<String> KEYS = Set.of("site", "coordinator", "tls", "data", "database",
       "databaseKeyFile", "maxMessageBytes", "privacy", "consent", "vertical", "admin", "policy", "watch");
 
   private static void known(JsonNode node, String path, Set<String> keys, YamlLines lines) {
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(lines.at(path) + path + " must be a mapping of " + new TreeSet<>(keys));
-    }
-    node.fieldNames().forEachRemaining(k -> {
-      if (!keys.contains(k)) {
-        throw new IllegalArgumentException(lines.at(path + "." + k) + "unknown key '" + path + "." + k
-            + "' (known: " + new TreeSet<>(keys) + ")");
-      }
-    });
+    lines.requireKnown(node, path, keys);
   }
 
   private static double number(JsonNode node, String path, String key, double fallback, YamlLines lines) {
@@ -296,11 +320,8 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     if (v.isMissingNode()) {
       return fallback;
     }
-    if (!v.isNumber()) {
-      throw new IllegalArgumentException(lines.at(path + "." + key) + path + "." + key + " must be a number, got '"
-          + v.asText() + "'");
-    }
-    return v.doubleValue();
+    return "delta".equals(key) ? lines.decimal(node, path, key, 0, true, 0.999999, fallback)
+        : lines.decimal(node, path, key, 0, true, Double.MAX_VALUE, fallback);
   }
 
   private static ConsentPolicy consent(JsonNode c, YamlLines lines) {
@@ -308,64 +329,28 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
       return ConsentPolicy.servingNothing();
     }
     known(c, "consent", Set.of("purposes", "partners", "minCohort"), lines);
-    JsonNode min = c.path("minCohort");
-    if (!min.isMissingNode() && !min.isInt()) {
-      throw new IllegalArgumentException(lines.at("consent.minCohort") + "consent.minCohort must be a whole number,"
-          + " got '" + min.asText() + "'");
-    }
+    int minCohort = lines.integer(c, "consent", "minCohort", 1, Integer.MAX_VALUE, ConsentPolicy.DEFAULT_MIN_COHORT);
     Set<String> purposes = new TreeSet<>();
     c.path("purposes").forEach(p -> purposes.add(p.asText()));
     Set<String> partners = new TreeSet<>();
     c.path("partners").forEach(p -> partners.add(p.asText()));
-    return new ConsentPolicy(purposes, partners, c.path("minCohort").asInt(ConsentPolicy.DEFAULT_MIN_COHORT));
+    return new ConsentPolicy(purposes, partners, minCohort);
   }
 
   private static final Set<String> VERTICAL_KEYS = Set.of("minBatchSize", "maxPeerSetFactor", "allowTestingKeys",
       "maxScoredPerDay");
 
   private static VerticalPolicy vertical(JsonNode v, YamlLines lines) {
-    try {
-      return vertical(v);
-    } catch (IllegalArgumentException e) {
-      String key = e.getMessage().startsWith("unknown key '") ? e.getMessage().split("'")[1]
-          : e.getMessage().split(" ")[0];
-      throw new IllegalArgumentException(lines.at(key) + e.getMessage(), e);
-    }
-  }
-
-  private static VerticalPolicy vertical(JsonNode v) {
     if (v.isMissingNode() || v.isNull()) {
       return VerticalPolicy.defaults();
     }
-    if (!v.isObject()) {
-      throw new IllegalArgumentException("vertical must be a mapping of " + new TreeSet<>(VERTICAL_KEYS));
-    }
-    v.fieldNames().forEachRemaining(k -> {
-      if (!VERTICAL_KEYS.contains(k)) {
-        throw new IllegalArgumentException("unknown key 'vertical." + k + "' (known: " + new TreeSet<>(VERTICAL_KEYS)
-            + ")");
-      }
-    });
-    JsonNode min = v.path("minBatchSize");
-    JsonNode factor = v.path("maxPeerSetFactor");
-    JsonNode testing = v.path("allowTestingKeys");
-    JsonNode scored = v.path("maxScoredPerDay");
-    if (!scored.isMissingNode() && !scored.isInt()) {
-      throw new IllegalArgumentException("vertical.maxScoredPerDay must be an integer, got '" + scored.asText() + "'");
-    }
-    if (!min.isMissingNode() && !min.isInt()) {
-      throw new IllegalArgumentException("vertical.minBatchSize must be an integer, got '" + min.asText() + "'");
-    }
-    if (!factor.isMissingNode() && !factor.isNumber()) {
-      throw new IllegalArgumentException("vertical.maxPeerSetFactor must be a number, got '" + factor.asText() + "'");
-    }
-    if (!testing.isMissingNode() && !testing.isBoolean()) {
-      throw new IllegalArgumentException("vertical.allowTestingKeys must be true or false, got '" + testing.asText()
-          + "'");
-    }
-    return new VerticalPolicy(min.asInt(VerticalPolicy.DEFAULT_MIN_BATCH_SIZE),
-        testing.asBoolean(false), factor.asDouble(VerticalPolicy.DEFAULT_MAX_PEER_SET_FACTOR),
-        scored.asInt(VerticalPolicy.DEFAULT_MAX_SCORED_PER_DAY));
+    known(v, "vertical", VERTICAL_KEYS, lines);
+    return new VerticalPolicy(
+        lines.integer(v, "vertical", "minBatchSize", 1, Integer.MAX_VALUE, VerticalPolicy.DEFAULT_MIN_BATCH_SIZE),
+        lines.bool(v, "vertical", "allowTestingKeys", false),
+        lines.decimal(v, "vertical", "maxPeerSetFactor", 1, false, 1e6, VerticalPolicy.DEFAULT_MAX_PEER_SET_FACTOR),
+        lines.integer(v, "vertical", "maxScoredPerDay", 1, Integer.MAX_VALUE,
+            VerticalPolicy.DEFAULT_MAX_SCORED_PER_DAY));
   }
 
   private static PrivacyBudgets budgets(JsonNode p, YamlLines lines) {
@@ -411,6 +396,11 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
           + " database; with a jdbc: URL as database, encryption at rest is that database's own setting");
     }
     return resolve(dir, k.asText());
+  }
+
+  private static String displayUrl(Path dir, String database, Path keyFile) {
+    return database.startsWith("jdbc:") ? database : "jdbc:h2:file:" + resolve(dir, database).toAbsolutePath()
+        + (keyFile == null ? "" : ";CIPHER=AES");
   }
 
   /** A plain path becomes an embedded H2 database file; a {@code jdbc:} URL is used as it is. */
