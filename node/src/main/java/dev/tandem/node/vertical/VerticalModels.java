@@ -64,28 +64,7 @@ public final class VerticalModels implements AutoCloseable {
    */
   public static VerticalModels open(String jdbcUrl, Clock clock) {
     Objects.requireNonNull(clock, "clock");
-    Connection c = NodeDatabase.open(jdbcUrl,
-        """
-            CREATE TABLE IF NOT EXISTS vertical_models (
-              version VARCHAR(256) PRIMARY KEY,
-              job_id VARCHAR(64) NOT NULL,
-              purpose VARCHAR(256) NOT NULL,
-              role VARCHAR(8) NOT NULL,
-              piece_json CHARACTER LARGE OBJECT NOT NULL,
-              created TIMESTAMP NOT NULL)""",
-        """
-            CREATE TABLE IF NOT EXISTS vertical_scoring_keys (
-              version VARCHAR(256) PRIMARY KEY,
-              seal_private VARBINARY(64) NOT NULL,
-              peers_json CHARACTER LARGE OBJECT NOT NULL,
-              intersection_json CHARACTER LARGE OBJECT NOT NULL)""",
-        """
-            CREATE TABLE IF NOT EXISTS vertical_scoring_volume (
-              requester VARCHAR(256) NOT NULL,
-              purpose VARCHAR(256) NOT NULL,
-              utc_day DATE NOT NULL,
-              ids BIGINT NOT NULL,
-              PRIMARY KEY (requester, purpose, utc_day))""");
+    Connection c = NodeDatabase.open(jdbcUrl);
     return new VerticalModels(c, clock);
   }
 
