@@ -151,6 +151,14 @@ public final class NodeDatabase {
     return StoreDatabase.redact(jdbcUrl);
   }
 
+  /**
+   * Whether {@code e} is a unique or primary key violation (SQLSTATE 23505 on H2 and PostgreSQL;
+   * PostgreSQL's driver does not throw {@link java.sql.SQLIntegrityConstraintViolationException}).
+   */
+  public static boolean isDuplicateKey(SQLException e) {
+    return "23505".equals(e.getSQLState());
+  }
+
   /** The exception a store throws for a failed statement: "node database error: " and the database's message. */
   public static IllegalStateException error(SQLException e) {
     return new IllegalStateException("node database error: " + e.getMessage(), e);

@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -92,9 +91,10 @@ public final class VerticalModels implements AutoCloseable {
       ps.setString(5, json);
       ps.setTimestamp(6, Timestamp.from(clock.instant()));
       ps.executeUpdate();
-    } catch (SQLIntegrityConstraintViolationException e) {
-      throw new IllegalStateException("a model piece of version " + piece.version() + " is already stored", e);
     } catch (SQLException e) {
+      if (NodeDatabase.isDuplicateKey(e)) {
+        throw new IllegalStateException("a model piece of version " + piece.version() + " is already stored", e);
+      }
       throw NodeDatabase.error(e);
     }
   }
@@ -144,9 +144,10 @@ public final class VerticalModels implements AutoCloseable {
       ps.setString(3, MAPPER.writeValueAsString(peers));
       ps.setString(4, MAPPER.writeValueAsString(new TreeSet<>(keys.intersection())));
       ps.executeUpdate();
-    } catch (SQLIntegrityConstraintViolationException e) {
-      throw new IllegalStateException("scoring keys of version " + version + " are already stored", e);
     } catch (SQLException e) {
+      if (NodeDatabase.isDuplicateKey(e)) {
+        throw new IllegalStateException("scoring keys of version " + version + " are already stored", e);
+      }
       throw NodeDatabase.error(e);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the scoring keys of " + version + ": " + e.getMessage(), e);
