@@ -32,8 +32,11 @@ import org.flywaydb.core.api.FlywayException;
  * after being idle, the next call takes a fresh one from the pool, never inside a transaction.
  */
 public final class StoreDatabase {
-  /** How long a store's connection may sit idle before its next use checks it. */
-  private static final long IDLE_CHECK_MILLIS = 1_000;
+  /**
+   * How long a store's connection may sit idle before its next use checks it (one round trip to the
+   * server): a server restarted in between is noticed there, not by the store's statement.
+   */
+  private static final long IDLE_CHECK_MILLIS = 100;
   private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(;PASSWORD=|[?&]password=)[^;&]*");
   private static final Map<String, StoreDatabase> OPEN = new HashMap<>();
   private static final AtomicInteger POOLS = new AtomicInteger();
@@ -178,11 +181,10 @@ public final class StoreDatabase {
         return held; // inside a transaction: the same connection or the transaction's failure
       }
       if (held != null && (held.isClosed() || now - lastUse > IDLE_CHECK_MILLIS && !held.isValid(5))) {
-        try {
-          held.close();
-        } catch (SQLException broken) {
-          // a broken connection goes back to the pool to be discarded
-        }
+        // the server went away (restarted, or the network failed): the pool's idle connections are as
+        // dead as this one, and would be handed out unchecked if they were used less than 500 ms ago
+        db.pool.evictConnection(held);
+        db.pool.getHikariPoolMXBean().softEvictConnections();
         held = null;
       }
       if (held == null) {
