@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.certs.KeyPassphrase;
 import dev.tandem.certs.Pem;
 import dev.tandem.coordinator.store.EmbeddedDatabase;
+import dev.tandem.db.DatabaseUrls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -117,7 +118,9 @@ public record CoordinatorConfig(
    *                                 # keyPassphraseFile: key.pass (optional, for an encrypted key;
    *                                 # else TANDEM_KEY_PASSPHRASE); other keys in tls are refused
    * sites: [branch-north, branch-south]
-   * database: coordinator-db          # a path (embedded H2) or a jdbc: URL
+   * database: coordinator-db          # a path (embedded H2) or a jdbc: URL, or for a database server:
+   * # database: {url: jdbc:postgresql://db.example:5432/tandem_coordinator, user: tandem,
+   * #            passwordFile: coordinator-db.password}   # the password file owner-only (0600)
    * roundTimeoutSeconds: 120
    * connectTimeoutSeconds: 60
    * maxMessageBytes: 134217728       # default 128 MiB; larger messages are refused (RESOURCE_EXHAUSTED)
@@ -161,12 +164,42 @@ public record CoordinatorConfig(
               tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null,
               tls.hasNonNull("keyPassphraseFile") ? resolve(dir, tls.get("keyPassphraseFile").asText()) : null),
           new TreeSet<>(sites),
-          databaseUrl(dir, required(root, "database").asText()),
+          database(dir, required(root, "database"), text),
           Duration.ofMillis((long) (root.path("roundTimeoutSeconds").asDouble(120) * 1000)),
           Duration.ofMillis((long) (root.path("connectTimeoutSeconds").asDouble(60) * 1000)),
           root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "passwordFile");
+
+  /**
+   * The {@code database} key: a path or a {@code jdbc:} URL ({@link #databaseUrl}), or a mapping
+   * {@code {url, user, passwordFile}} for a database server (the password read from an owner-only
+   * file).
+   */
+  private static String database(Path dir, JsonNode d, String text) {
+    if (d.isTextual()) {
+      return databaseUrl(dir, d.asText());
+    }
+    if (!d.isObject()) {
+      throw new IllegalArgumentException("database must be a path, a jdbc: URL or a mapping of "
+          + new TreeSet<>(DATABASE_KEYS));
+    }
+    d.fieldNames().forEachRemaining(k -> {
+      if (!DATABASE_KEYS.contains(k)) {
+        throw new IllegalArgumentException(lineOf(text, "database", k) + "unknown key 'database." + k + "' (known: "
+            + new TreeSet<>(DATABASE_KEYS) + ")");
+      }
+    });
+    try {
+      return DatabaseUrls.withCredentials(required(d, "url").asText(),
+          d.hasNonNull("user") ? d.get("user").asText() : null,
+          d.hasNonNull("passwordFile") ? resolve(dir, d.get("passwordFile").asText()) : null);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(lineOf(text, "database", "url") + e.getMessage(), e);
     }
   }
 

@@ -7,6 +7,7 @@ import dev.tandem.certs.KeyPassphrase;
 import dev.tandem.certs.Pem;
 import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.consent.ConsentPolicy;
+import dev.tandem.db.DatabaseUrls;
 import dev.tandem.node.db.NodeDatabase;
 import dev.tandem.node.db.OwnerOnlyFiles;
 import dev.tandem.node.data.DataSourceConfig;
@@ -40,7 +41,9 @@ import java.util.Map;
  *   testFraction: 0.2          # held-out share, split by a hash of the id
  *   splitSeed: 7
  *   columns: {tenure: tenure_months}   # federation feature name: local column (optional)
- * database: node-db            # a path (embedded H2) or a jdbc: URL
+ * database: node-db            # a path (embedded H2) or a jdbc: URL, or for a database server:
+ * # database: {url: jdbc:postgresql://db.example:5432/tandem_node, user: tandem,
+ * #            passwordFile: node-db.password}   # the password file owner-only (0600)
  * databaseKeyFile: node-db.key # optional: encrypt the embedded database at rest (H2 CIPHER=AES) with
  *                              # the key in this file (created owner-only with a new database)
  * maxMessageBytes: 134217728   # default 128 MiB: a vertical job's SSHE_SETUP relays every party's encrypted features
@@ -258,7 +261,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
               tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null,
               tls.hasNonNull("keyPassphraseFile") ? resolve(dir, tls.get("keyPassphraseFile").asText()) : null),
           source,
-          databaseUrl(dir, required(root, "database").asText(), databaseKeyFile(dir, root, lines)),
+          database(dir, required(root, "database"), databaseKeyFile(dir, root, lines), lines),
           root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES),
           budgets(root.path("privacy"), lines),
           consent(root.path("consent"), lines),
@@ -406,11 +409,32 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
       throw new IllegalArgumentException(lines.at("databaseKeyFile") + "databaseKeyFile must be a file name, got '"
           + k.asText() + "'");
     }
-    if (root.path("database").asText().startsWith("jdbc:")) {
+    if (root.path("database").asText().startsWith("jdbc:") || root.path("database").isObject()) {
       throw new IllegalArgumentException(lines.at("databaseKeyFile") + "databaseKeyFile encrypts the embedded"
           + " database; with a jdbc: URL as database, encryption at rest is that database's own setting");
     }
     return resolve(dir, k.asText());
+  }
+
+  private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "passwordFile");
+
+  /**
+   * The {@code database} key: a path or a {@code jdbc:} URL ({@link #databaseUrl}), or a mapping
+   * {@code {url, user, passwordFile}} for a database server (the password read from an owner-only
+   * file).
+   */
+  private static String database(Path dir, JsonNode d, Path keyFile, YamlLines lines) {
+    if (d.isTextual()) {
+      return databaseUrl(dir, d.asText(), keyFile);
+    }
+    known(d, "database", DATABASE_KEYS, lines);
+    try {
+      return DatabaseUrls.withCredentials(required(d, "url").asText(),
+          d.hasNonNull("user") ? d.get("user").asText() : null,
+          d.hasNonNull("passwordFile") ? resolve(dir, d.get("passwordFile").asText()) : null);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(lines.at("database.url") + e.getMessage(), e);
+    }
   }
 
   /** A plain path becomes an embedded H2 database file; a {@code jdbc:} URL is used as it is. */
