@@ -32,6 +32,14 @@ import org.flywaydb.core.api.FlywayException;
  * after being idle, the next call takes a fresh one from the pool, never inside a transaction.
  */
 public final class StoreDatabase {
+  static {
+    // HikariCP's pool start and stop lines would follow every store opened; its warnings stay
+    String key = "org.slf4j.simpleLogger.log.com.zaxxer.hikari";
+    if (System.getProperty(key) == null) {
+      System.setProperty(key, "warn");
+    }
+  }
+
   /**
    * How long a store's connection may sit idle before its next use checks it (one round trip to the
    * server): a server restarted in between is noticed there, not by the store's statement.
@@ -84,7 +92,7 @@ public final class StoreDatabase {
         config.setPoolName("tandem-" + schema + "-db-" + POOLS.incrementAndGet());
         config.setDataSource(new ConnectorDataSource(connector));
         config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(1);
+        config.setMinimumIdle(0); // each store holds its own connection; none kept idle beside them
         config.setConnectionTimeout(10_000);
         config.setValidationTimeout(5_000);
         config.setInitializationFailTimeout(-1);
