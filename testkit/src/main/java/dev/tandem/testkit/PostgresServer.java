@@ -185,7 +185,7 @@ public final class PostgresServer implements AutoCloseable {
   private void run(String... command) {
     List<String> argv = new ArrayList<>();
     if (root()) {
-      argv.addAll(List.of("runuser", "-u", "nobody", "--"));
+      argv.addAll(List.of(runuser(), "-u", "nobody", "--"));
     }
     argv.addAll(List.of(command));
     Path out = work.resolve("command.out");
@@ -213,6 +213,16 @@ public final class PostgresServer implements AutoCloseable {
   private static String tail(Path log) throws IOException {
     String s = Files.readString(log);
     return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+  }
+
+  /** util-linux's runuser, also where sbin is not on the PATH. */
+  private static String runuser() {
+    for (String dir : new String[] {"/usr/sbin", "/sbin", "/usr/bin", "/bin"}) {
+      if (Files.isExecutable(Path.of(dir, "runuser"))) {
+        return dir + "/runuser";
+      }
+    }
+    return "runuser";
   }
 
   private static boolean root() {
