@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.certs.KeyPassphrase;
 import dev.tandem.certs.Pem;
 import dev.tandem.coordinator.store.EmbeddedDatabase;
+import dev.tandem.db.DatabaseUrls;
 import dev.tandem.model.yaml.YamlLines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -186,8 +187,7 @@ public record CoordinatorConfig(
               crl == null ? null : resolve(dir, crl),
               passphrase == null ? null : resolve(dir, passphrase)),
           new TreeSet<>(sites),
-          openDatabase ? databaseUrl(dir, lines.requiredText(root, "", "database"))
-              : displayUrl(dir, lines.requiredText(root, "", "database")),
+          database(dir, root.get("database"), lines, openDatabase),
           seconds(lines, root, "roundTimeoutSeconds", 120),
           seconds(lines, root, "connectTimeoutSeconds", 60),
           lines.integer(root, "", "maxMessageBytes", 1024, Integer.MAX_VALUE, DEFAULT_MAX_MESSAGE_BYTES));
@@ -203,6 +203,36 @@ public record CoordinatorConfig(
   private static Duration seconds(YamlLines lines, JsonNode root, String key, double fallback) {
     double s = lines.decimal(root, "", key, 0, true, 7 * 24 * 3600, fallback);
     return Duration.ofMillis(Math.max(1, (long) (s * 1000)));
+  }
+
+  private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "passwordFile");
+
+  /**
+   * The {@code database} key: a path or a {@code jdbc:} URL ({@link #databaseUrl}), or a mapping
+   * {@code {url, user, passwordFile}} for a database server (the password read from an owner-only
+   * file). With {@code open} false the URL is for display and holds no password.
+   */
+  private static String database(Path dir, JsonNode d, YamlLines lines, boolean open) {
+    if (d == null || d.isNull()) {
+      throw new IllegalArgumentException("missing key 'database'");
+    }
+    if (d.isTextual()) {
+      return open ? databaseUrl(dir, d.asText()) : displayUrl(dir, d.asText());
+    }
+    if (!d.isObject()) {
+      throw lines.error("database", "must be a path, a jdbc: URL or a mapping of " + new TreeSet<>(DATABASE_KEYS));
+    }
+    lines.requireKnown(d, "database", DATABASE_KEYS);
+    String url = lines.requiredText(d, "database", "url");
+    String user = lines.text(d, "database", "user", null);
+    String passwordFile = lines.text(d, "database", "passwordFile", null);
+    String withCredentials;
+    try {
+      withCredentials = DatabaseUrls.withCredentials(url, user, passwordFile == null ? null : resolve(dir, passwordFile));
+    } catch (IllegalArgumentException e) {
+      throw lines.error("database.url", e.getMessage());
+    }
+    return open ? withCredentials : url;
   }
 
   private static String displayUrl(Path dir, String database) {

@@ -8,6 +8,7 @@ import dev.tandem.certs.KeyPassphrase;
 import dev.tandem.certs.Pem;
 import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.consent.ConsentPolicy;
+import dev.tandem.db.DatabaseUrls;
 import dev.tandem.node.db.NodeDatabase;
 import dev.tandem.node.db.OwnerOnlyFiles;
 import dev.tandem.node.data.DataSourceConfig;
@@ -41,7 +42,9 @@ import java.util.Map;
  *   testFraction: 0.2          # held-out share, split by a hash of the id
  *   splitSeed: 7
  *   columns: {tenure: tenure_months}   # federation feature name: local column (optional)
- * database: node-db            # a path (embedded H2) or a jdbc: URL
+ * database: node-db            # a path (embedded H2) or a jdbc: URL, or for a database server:
+ * # database: {url: jdbc:postgresql://db.example:5432/tandem_node, user: tandem,
+ * #            passwordFile: node-db.password}   # the password file owner-only (0600)
  * databaseKeyFile: node-db.key # optional: encrypt the embedded database at rest (H2 CIPHER=AES) with
  *                              # the key in this file (created owner-only with a new database)
  * maxMessageBytes: 134217728   # default 128 MiB: a vertical job's SSHE_SETUP relays every party's encrypted features
@@ -282,8 +285,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
               crl == null ? null : resolve(dir, crl),
               passphrase == null ? null : resolve(dir, passphrase)),
           source,
-          openDatabase ? databaseUrl(dir, lines.requiredText(root, "", "database"), databaseKeyFile(dir, root, lines))
-              : displayUrl(dir, lines.requiredText(root, "", "database"), databaseKeyFile(dir, root, lines)),
+          database(dir, root.get("database"), databaseKeyFile(dir, root, lines), lines, openDatabase),
           lines.integer(root, "", "maxMessageBytes", 1024, Integer.MAX_VALUE, DEFAULT_MAX_MESSAGE_BYTES),
           budgets(root.path("privacy"), lines),
           consent(root.path("consent"), lines),
@@ -391,7 +393,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
       throw new IllegalArgumentException(lines.at("databaseKeyFile") + "databaseKeyFile must be a file name, got '"
           + k.asText() + "'");
     }
-    if (root.path("database").asText().startsWith("jdbc:")) {
+    if (root.path("database").asText().startsWith("jdbc:") || root.path("database").isObject()) {
       throw new IllegalArgumentException(lines.at("databaseKeyFile") + "databaseKeyFile encrypts the embedded"
           + " database; with a jdbc: URL as database, encryption at rest is that database's own setting");
     }
@@ -401,6 +403,36 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
   private static String displayUrl(Path dir, String database, Path keyFile) {
     return database.startsWith("jdbc:") ? database : "jdbc:h2:file:" + resolve(dir, database).toAbsolutePath()
         + (keyFile == null ? "" : ";CIPHER=AES");
+  }
+
+  private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "passwordFile");
+
+  /**
+   * The {@code database} key: a path or a {@code jdbc:} URL ({@link #databaseUrl}), or a mapping
+   * {@code {url, user, passwordFile}} for a database server (the password read from an owner-only
+   * file). With {@code open} false the URL is for display and holds no password.
+   */
+  private static String database(Path dir, JsonNode d, Path keyFile, YamlLines lines, boolean open) {
+    if (d == null || d.isNull()) {
+      throw new IllegalArgumentException("missing key 'database'");
+    }
+    if (d.isTextual()) {
+      return open ? databaseUrl(dir, d.asText(), keyFile) : displayUrl(dir, d.asText(), keyFile);
+    }
+    if (!d.isObject()) {
+      throw lines.error("database", "must be a path, a jdbc: URL or a mapping of " + new java.util.TreeSet<>(DATABASE_KEYS));
+    }
+    known(d, "database", DATABASE_KEYS, lines);
+    String url = lines.requiredText(d, "database", "url");
+    String user = lines.text(d, "database", "user", null);
+    String passwordFile = lines.text(d, "database", "passwordFile", null);
+    String withCredentials;
+    try {
+      withCredentials = DatabaseUrls.withCredentials(url, user, passwordFile == null ? null : resolve(dir, passwordFile));
+    } catch (IllegalArgumentException e) {
+      throw lines.error("database.url", e.getMessage());
+    }
+    return open ? withCredentials : url;
   }
 
   /** A plain path becomes an embedded H2 database file; a {@code jdbc:} URL is used as it is. */

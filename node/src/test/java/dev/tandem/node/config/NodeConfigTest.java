@@ -82,6 +82,39 @@ class NodeConfigTest {
     assertTrue(capText.getMessage().contains("vertical.maxScoredPerDay must be a whole number"), capText.getMessage());
   }
 
+  /** BASE with its database line replaced by {@code database}. */
+  private NodeConfig loadWithDatabase(String database) throws Exception {
+    Path file = dir.resolve("bank.yaml");
+    Files.writeString(file, BASE.replace("database: db\n", database));
+    return NodeConfig.load(file);
+  }
+
+  @Test
+  void load_databaseServerMapping_urlWithTheUserAndThePasswordFromItsOwnerOnlyFile() throws Exception {
+    Path password = dir.resolve("node-db.password");
+    Files.writeString(password, "s3cr&t\n");
+    Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    NodeConfig c = loadWithDatabase("""
+        database:
+          url: jdbc:postgresql://db.example:5432/tandem_node
+          user: tandem
+          passwordFile: node-db.password
+        """);
+    assertEquals("jdbc:postgresql://db.example:5432/tandem_node?user=tandem&password=s3cr%26t", c.databaseUrl());
+    assertFalse(c.toString().contains("s3cr"), c.toString());
+
+    says(assertThrows(IllegalArgumentException.class, () -> loadWithDatabase(
+        "database:\n  url: jdbc:postgresql://db/x\n  pasword: p\n")), "line 7", "unknown key 'database.pasword'");
+    says(assertThrows(IllegalArgumentException.class, () -> loadWithDatabase(
+        "database: {url: 'jdbc:postgresql://db/x?password=p'}\n")), "must not carry the user or password");
+    Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    says(assertThrows(IllegalArgumentException.class, () -> loadWithDatabase(
+        "database: {url: 'jdbc:postgresql://db/x', user: u, passwordFile: node-db.password}\n")),
+        "open to other users than its owner: chmod 600");
+    says(assertThrows(IllegalArgumentException.class, () -> loadWithDatabase(
+        "database: {url: 'jdbc:postgresql://db/x'}\ndatabaseKeyFile: k\n")), "databaseKeyFile encrypts the embedded");
+  }
+
   private IllegalArgumentException refused(String extra) {
     return assertThrows(IllegalArgumentException.class, () -> load(extra));
   }
