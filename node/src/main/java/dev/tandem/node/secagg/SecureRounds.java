@@ -126,10 +126,17 @@ public final class SecureRounds {
     return out;
   }
 
-  /** Masks this site's input with the shares the other sites sealed to it. */
-  public byte[] maskInput(String jobId, List<byte[]> shares) {
+  /**
+   * Masks this site's input with the shares the other sites sealed to it. Returns the masked input,
+   * then a complaint (signed evidence) about each site whose shares do not open or are not the ones
+   * it committed to: the coordinator drops that site instead of this one.
+   */
+  public List<byte[]> maskInput(String jobId, List<byte[]> shares) {
     Round r = require(jobId);
-    return r.client.maskInput(r.input, shares.stream().map(SealedShares::fromBytes).toList()).toBytes();
+    List<byte[]> out = new ArrayList<>();
+    out.add(r.client.maskInput(r.input, shares.stream().map(SealedShares::fromBytes).toList()).toBytes());
+    r.client.complaints().forEach(c -> out.add(c.toBytes()));
+    return out;
   }
 
   /** Answers the unmasking stage and ends the round. */
