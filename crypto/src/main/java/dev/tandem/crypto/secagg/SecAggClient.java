@@ -187,8 +187,9 @@ public final class SecAggClient {
   /**
    * Round 2: opens the shares addressed to this site, fixes U2 as their senders plus this site,
    * and returns the masked input. Signed shares that do not open, or do not match their sender's
-   * commitments, become {@link #complaints()} (their sender stays in U2: the coordinator drops it on
-   * the evidence, and the other sites' shares remove its pairwise masks).
+   * commitments, become {@link #complaints()}: the coordinator drops their sender on the evidence, so
+   * this site adds no pairwise mask with it (the other sites' shares of its key remove the masks of
+   * the sites that did).
    *
    * @throws IllegalArgumentException if the update's length is not the round's vector length or a
    *     coordinate is NaN or infinite (the client stays in this stage and may be called again)
@@ -212,9 +213,11 @@ public final class SecAggClient {
       MaskPrg prg = new MaskPrg();
       prg.add(selfMaskSeed, masked);
       Arrays.fill(selfMaskSeed, (byte) 0);
+      Set<String> accused = new TreeSet<>();
+      complaints.forEach(c -> accused.add(c.accused()));
       for (String peer : sharers) {
-        if (peer.equals(siteId)) {
-          continue;
+        if (peer.equals(siteId) || accused.contains(peer)) {
+          continue; // no pairwise mask with a site this site complains about: it is dropped
         }
         byte[] seed = pairwiseSeed(peer);
         if (config.indexOf(peer) < index) {

@@ -372,6 +372,12 @@ public final class SecAggServer {
       Arrays.fill(seed, (byte) 0);
     }
     for (String dropped : dropped()) {
+      // A survivor that proved the dropped site's shares bad added no pairwise mask with it.
+      Set<String> maskedWith = new TreeSet<>(u3);
+      maskedWith.removeIf(survivor -> badSenders.getOrDefault(survivor, Set.of()).contains(dropped));
+      if (maskedWith.isEmpty()) {
+        continue;
+      }
       byte[] privateKey = reconstruct(checked, UnmaskingShares::keyShares, dropped, "masking key");
       MaskingKeys keys = MaskingKeys.fromPrivateKeyInsecure(privateKey);
       Arrays.fill(privateKey, (byte) 0);
@@ -380,7 +386,7 @@ public final class SecAggServer {
             + ": the key shares of " + dropped + " reconstruct a key other than the one it advertised");
       }
       int droppedIndex = config.indexOf(dropped);
-      for (String survivor : u3) {
+      for (String survivor : maskedWith) {
         byte[] seed;
         try {
           seed = keys.pairwiseSeed(advertisements.get(survivor).maskKey(), config.roundId(), dropped, survivor);

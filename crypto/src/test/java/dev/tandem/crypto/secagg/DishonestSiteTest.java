@@ -169,6 +169,56 @@ class DishonestSiteTest {
   }
 
   @Test
+  void maskInput_badSharesToEveryone_cheatDroppedRoundCompletes() {
+    // Nobody holds a good share of the cheat's key, but nobody masked with it either.
+    TestFederation f = TestFederation.create(5, 3, 20, 112);
+    String cheat = f.site(3);
+    f.sharesTamper = s -> s.sender().equals(cheat) ? garbled(f, s) : s;
+    f.advertise(Set.of());
+    f.shareKeys(Set.of());
+    f.maskInputs(Set.of());
+    RoundState end = f.unmask(Set.of());
+    assertEquals(Stage.COMPLETE, end.stage(), end.abortDetail());
+    assertEquals(Set.of(cheat), end.misbehaved().keySet());
+    assertArrayEquals(f.expectedEncodedSum(without(f, cheat)), f.server.encodedSum());
+  }
+
+  @Test
+  void unmask_dealerCommittedToAnotherSeed_abortsNamingItWithNoSum() {
+    // A site commits to a self-mask seed other than the one it shares: its input cannot be
+    // unmasked and checked, so the round ends without a sum, naming it (limit (2) of the design).
+    TestFederation f = TestFederation.create(5, 3, 20, 113);
+    String cheat = f.site(4);
+    AdvertiseKeys[] original = new AdvertiseKeys[1];
+    f.advertiseTamper = ad -> {
+      if (!ad.siteId().equals(cheat)) {
+        return ad;
+      }
+      original[0] = ad;
+      byte[] seed = ad.selfMaskCommitment();
+      seed[0] ^= 1;
+      byte[] payload = AdvertiseKeys.signedPayload(ad.roundId(), cheat, ad.maskKey(), seed, ad.sealKeys(),
+          ad.shareCommitments());
+      return new AdvertiseKeys(ad.roundId(), cheat, ad.maskKey(), seed, ad.sealKeys(), ad.shareCommitments(),
+          f.signAs(cheat, payload));
+    };
+    f.advertise(Set.of());
+    List<AdvertiseKeys> received = f.broadcast();
+    for (String site : f.config.participants()) {
+      List<AdvertiseKeys> view = site.equals(cheat)
+          ? received.stream().map(a -> a.siteId().equals(cheat) ? original[0] : a).toList() : received;
+      f.server.acceptShares(site, f.clients.get(site).shareKeys(view));
+    }
+    f.server.closeStage();
+    f.maskInputs(Set.of());
+    RoundState end = f.unmask(Set.of());
+    assertEquals(Stage.ABORTED, end.stage());
+    assertEquals(SecAggException.Reason.MALFORMED, end.abortReason());
+    assertTrue(end.abortDetail().contains(cheat + " dealt shares"), end.abortDetail());
+    assertThrows(SecAggException.class, f.server::sum);
+  }
+
+  @Test
   void maskInput_badSharesToSoManyThatFewerThanTHoldItsKey_abortsNamingTheCheatWithNoSum() {
     // The limit: the cheat's pairwise masks are removed with its key, rebuilt from good shares; with
     // fewer than t good shares left the round cannot be checked, so it aborts (naming the cheat)
