@@ -278,8 +278,12 @@ public final class SecAggServer {
 
   /**
    * Closes the current stage: with at least t answers the round moves to the next stage (and after
-   * UNMASKING computes the sum and completes), otherwise it aborts with BELOW_THRESHOLD. Shares that
-   * reconstruct inconsistently, or to a key other than the one advertised, abort it with MALFORMED.
+   * UNMASKING computes the sum and completes), otherwise it aborts with BELOW_THRESHOLD. Closing
+   * MASKED_INPUT leaves the sites proven to cheat out of U3, and aborts with BELOW_THRESHOLD if fewer
+   * than t remain. After UNMASKING, shares that do not open their dealers' commitments are ignored;
+   * fewer than t checked shares of a secret abort with BELOW_THRESHOLD, and checked shares that
+   * rebuild a secret other than the committed one (or the advertised key) abort with MALFORMED
+   * naming their dealer: no sum is ever produced unchecked.
    *
    * @return the new state
    * @throws SecAggException WRONG_STAGE if the round has already ended
