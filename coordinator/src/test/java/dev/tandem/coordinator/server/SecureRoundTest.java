@@ -14,6 +14,7 @@ import dev.tandem.crypto.secagg.FixedPoint;
 import dev.tandem.crypto.secagg.SealedShares;
 import dev.tandem.crypto.secagg.SecAggClient;
 import dev.tandem.crypto.secagg.SecAggConfig;
+import dev.tandem.crypto.secagg.ShareComplaint;
 import dev.tandem.crypto.secagg.UnmaskingShares;
 import dev.tandem.crypto.seal.SealedMessage;
 import dev.tandem.model.JobSpec;
@@ -68,7 +69,9 @@ class SecureRoundTest {
     /** It seals garbage (signed, as it must be to be relayed) to the first site. */
     BAD_SEALED_SHARES,
     /** It reveals a forged share of the first site's self-mask seed. */
-    FORGED_UNMASKING_SHARE
+    FORGED_UNMASKING_SHARE,
+    /** It sends, with its masked input, a made-up complaint about the first site's (good) shares. */
+    FALSE_COMPLAINT
   }
 
   private static final class SecureSite {
@@ -203,7 +206,19 @@ class SecureRoundTest {
             }
             input[s.parameters.length] = s.samples;
             input[s.parameters.length + 1] = 0.5 * s.samples;
-            s.send(SecAggStage.MASKED_INPUT, maskedWithComplaints(s, input, messages));
+            List<byte[]> payload = maskedWithComplaints(s, input, messages);
+            if (cheat == Cheat.FALSE_COMPLAINT && s.node.site.equals(cheater)) {
+              SealedShares fromFirst = messages.stream().map(SealedShares::fromBytes)
+                  .filter(x -> x.sender().equals(SITES.get(0))).findFirst().orElseThrow();
+              byte[] madeUpKey = new byte[32];
+              new SecureRandom().nextBytes(madeUpKey);
+              payload.add(new ShareComplaint(cheater, fromFirst, madeUpKey).toBytes());
+              StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                  () -> s.send(SecAggStage.MASKED_INPUT, payload));
+              assertTrue(refused.getStatus().getDescription().contains("not evidence"), refused.getMessage());
+              continue;
+            }
+            s.send(SecAggStage.MASKED_INPUT, payload);
           }
           case UNMASK -> {
             UnmaskingShares shares = s.client.unmask(Set.copyOf(t.getSecagg().getSurvivorsList()));
@@ -418,7 +433,7 @@ class SecureRoundTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"BAD_SEALED_SHARES", "FORGED_UNMASKING_SHARE"})
+  @CsvSource({"BAD_SEALED_SHARES", "FALSE_COMPLAINT", "FORGED_UNMASKING_SHARE"})
   void secureRound_oneDishonestSite_completesWithTheCheckedSumAndNamesIt(Cheat cheat) throws Exception {
     // Before: bad sealed shares made their honest recipient abort (it left the round), and a forged
     // unmasking share aborted the whole round. Now the cheat is named and the round goes on.
@@ -428,13 +443,14 @@ class SecureRoundTest {
       StoredModel m = round(f, Drop.NONE, Set.of(), notices, cheat, cheater).orElseThrow(
           () -> new AssertionError("the round failed: " + notices));
       Set<String> contributors = new TreeSet<>(SITES);
-      if (cheat == Cheat.BAD_SEALED_SHARES) {
+      if (cheat != Cheat.FORGED_UNMASKING_SHARE) {
         contributors.remove(cheater); // dropped like a dropout: its input is not in the sum
       }
       assertEquals(List.copyOf(contributors), m.metrics().sites());
       assertArrayEquals(expected(contributors), m.parameters(), 1e-4);
-      assertTrue(notices.stream().anyMatch(n -> n.startsWith(cheater + ": excluded from secure aggregation")
-          && n.contains("for cheating")), notices.toString());
+      String named = cheat == Cheat.FALSE_COMPLAINT ? "answer refused: secure aggregation: " : "excluded from secure"
+          + " aggregation";
+      assertTrue(notices.stream().anyMatch(n -> n.startsWith(cheater + ": " + named)), notices.toString());
       assertTrue(notices.stream().noneMatch(n -> n.startsWith("s1: ")), "the honest victim is not blamed: " + notices);
     }
   }
