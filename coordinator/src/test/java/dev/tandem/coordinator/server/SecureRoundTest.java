@@ -66,6 +66,8 @@ class SecureRoundTest {
   /** How the one dishonest site of a training round cheats, if any. */
   enum Cheat {
     NONE,
+    /** Its signed advertisement leaves out the commitments to the first site's shares. */
+    BAD_ADVERTISEMENT,
     /** It seals garbage (signed, as it must be to be relayed) to the first site. */
     BAD_SEALED_SHARES,
     /** It reveals a forged share of the first site's self-mask seed. */
@@ -138,6 +140,7 @@ class SecureRoundTest {
         () -> first(sites).node.stub.submitStats(CoordinatorServerTest.stats(firstStats))),
         "plain statistics are refused in a secure job");
     secureSum(new ArrayList<>(sites.values()), statsTasks, s -> moments(s));
+    Set<String> outOfRound = new TreeSet<>();
     // stage 1: train (here: a fixed vector) and advertise keys
     for (SecureSite s : sites.values()) {
       Task t = s.node.next();
@@ -153,7 +156,22 @@ class SecureRoundTest {
       if (leaves(drop, Drop.ADVERTISE, dropped, s)) {
         continue;
       }
-      s.send(SecAggStage.ADVERTISE_KEYS, List.of(s.client.advertise().toBytes()));
+      AdvertiseKeys ad = s.client.advertise();
+      if (cheat == Cheat.BAD_ADVERTISEMENT && s.node.site.equals(cheater)) {
+        // it commits to shares for every site but the first, and signs that
+        Map<String, byte[]> commitments = new java.util.TreeMap<>(ad.shareCommitments());
+        commitments.remove(SITES.get(0));
+        AdvertiseKeys draft = new AdvertiseKeys(ad.roundId(), ad.siteId(), ad.maskKey(), ad.selfMaskCommitment(),
+            ad.sealKeys(), commitments, new byte[] {0});
+        AdvertiseKeys bad = new AdvertiseKeys(ad.roundId(), ad.siteId(), ad.maskKey(), ad.selfMaskCommitment(),
+            ad.sealKeys(), commitments, new EcdsaKeyAdvertisementSigner(s.cert.privateKey()).sign(draft.signedPayload()));
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+            () -> s.send(SecAggStage.ADVERTISE_KEYS, List.of(bad.toBytes())));
+        assertTrue(refused.getStatus().getDescription().contains("commits to shares for"), refused.getMessage());
+        outOfRound.add(s.node.site); // the round goes on without it
+        continue;
+      }
+      s.send(SecAggStage.ADVERTISE_KEYS, List.of(ad.toBytes()));
     }
     // a plain update is refused in a secure job
     SecureSite first = sites.values().stream().filter(x -> !dropped.contains(x.node.site)).findFirst().orElseThrow();
@@ -165,7 +183,7 @@ class SecureRoundTest {
     Map<SecureSite, Task> early = new HashMap<>();
     for (Drop stage : List.of(Drop.SHARE, Drop.MASKED, Drop.UNMASK)) {
       for (SecureSite s : sites.values()) {
-        if (s.node.channel.isShutdown() || early.containsKey(s)) {
+        if (s.node.channel.isShutdown() || early.containsKey(s) || outOfRound.contains(s.node.site)) {
           continue;
         }
         Task t = s.node.next();
@@ -173,8 +191,8 @@ class SecureRoundTest {
           aborted = true;
           continue;
         }
-        if (stage == Drop.UNMASK && s.node.site.equals(cheater) && t.hasEvaluate()) {
-          early.put(s, t); // excluded from the round, it is not asked to unmask: it goes on to evaluate
+        if (s.node.site.equals(cheater) && t.hasEvaluate()) {
+          early.put(s, t); // excluded from the round, it is asked nothing more: it goes on to evaluate
           continue;
         }
         assertTrue(t.hasSecagg(), "expected a secure aggregation task, got " + t.getKindCase());
@@ -433,7 +451,7 @@ class SecureRoundTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource({"BAD_SEALED_SHARES", "FALSE_COMPLAINT", "FORGED_UNMASKING_SHARE"})
+  @CsvSource({"BAD_ADVERTISEMENT", "BAD_SEALED_SHARES", "FALSE_COMPLAINT", "FORGED_UNMASKING_SHARE"})
   void secureRound_oneDishonestSite_completesWithTheCheckedSumAndNamesIt(Cheat cheat) throws Exception {
     // Before: bad sealed shares made their honest recipient abort (it left the round), and a forged
     // unmasking share aborted the whole round. Now the cheat is named and the round goes on.
@@ -448,8 +466,8 @@ class SecureRoundTest {
       }
       assertEquals(List.copyOf(contributors), m.metrics().sites());
       assertArrayEquals(expected(contributors), m.parameters(), 1e-4);
-      String named = cheat == Cheat.FALSE_COMPLAINT ? "answer refused: secure aggregation: " : "excluded from secure"
-          + " aggregation";
+      String named = cheat == Cheat.FALSE_COMPLAINT || cheat == Cheat.BAD_ADVERTISEMENT
+          ? "answer refused: secure aggregation: " : "excluded from secure aggregation";
       assertTrue(notices.stream().anyMatch(n -> n.startsWith(cheater + ": " + named)), notices.toString());
       assertTrue(notices.stream().noneMatch(n -> n.startsWith("s1: ")), "the honest victim is not blamed: " + notices);
     }
