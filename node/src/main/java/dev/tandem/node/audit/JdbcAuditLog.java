@@ -45,7 +45,7 @@ final class JdbcAuditLog implements AuditLog {
       AuditEntryType.SUBJECT_ACCESS_REPORTED);
   /** The entries whose payload commits to a subject set kept in {@code audit_round_subjects}. */
   private static final Set<AuditEntryType> WITH_SUBJECTS = Set.of(AuditEntryType.ROUND_CONTRIBUTED,
-      AuditEntryType.SUBJECTS_SCORED);
+      AuditEntryType.RECORDS_USED, AuditEntryType.SUBJECTS_SCORED);
 
   private final Connection connection;
   private final String site;
@@ -169,6 +169,7 @@ final class JdbcAuditLog implements AuditLog {
       throw new IllegalArgumentException(type + " entries are written by " + switch (type) {
         case ROUND_CONTRIBUTED -> "roundContributed";
         case SUBJECTS_SCORED -> "subjectsScored";
+        case RECORDS_USED -> "recordsUsed";
         default -> "countersign";
       });
     }
@@ -219,6 +220,25 @@ final class JdbcAuditLog implements AuditLog {
     p.put("epsilon", c.epsilon());
     p.put("sentSha256", EntryCodec.hex(c.sentSha256()));
     return append(AuditEntryType.ROUND_CONTRIBUTED, EntryCodec.canonicalJson(p), seq -> keepSubjects(root, subjects));
+  }
+
+  @Override
+  public AuditEntry recordsUsed(RecordsUsed u) {
+    Objects.requireNonNull(u, "use");
+    MerkleSet subjects = u.subjects();
+    String root = EntryCodec.hex(subjects.root());
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("purpose", u.purpose());
+    p.put("job", u.jobId());
+    p.put("round", u.round());
+    p.put("use", u.use());
+    p.put("consentAt", u.consentAt().toString());
+    p.put("records", subjects.size());
+    p.put("merkleRoot", root);
+    p.put("leafCount", subjects.size());
+    p.put("epsilon", u.epsilon());
+    p.put("sentSha256", EntryCodec.hex(u.sentSha256()));
+    return append(AuditEntryType.RECORDS_USED, EntryCodec.canonicalJson(p), seq -> keepSubjects(root, subjects));
   }
 
   @Override
