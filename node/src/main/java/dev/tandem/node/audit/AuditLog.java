@@ -120,7 +120,11 @@ public interface AuditLog extends AutoCloseable {
    */
   Optional<MerkleSet> subjectSet(long seq);
 
-  /** A journal that records the consent registry's changes in this log. */
+  /**
+   * A journal that records the consent registry's changes in this log, each entry written in the
+   * registry's own transaction, so that a change and its entry commit together. The registry must keep
+   * its tables in this log's database.
+   */
   ConsentJournal consentJournal();
 
   /** Everything an auditor needs to verify this log offline. */
