@@ -39,11 +39,19 @@ final class ScoringAudit {
    * answer left and may have been read), then has the head countersigned.
    */
   static void answered(ScoringContext context, String jobId, int round, boolean accepted, byte[] sent) {
-    if (accepted) {
-      return;
+    if (!accepted) {
+      refused(context, jobId, round, "refused by the coordinator (scoring answer)", sent);
     }
-    context.stores.audit().answerRefused(jobId, round,
-        "refused by the coordinator (scoring answer)", HexFormat.of().formatHex(sha256(sent)));
+  }
+
+  /**
+   * Records that a message audited by {@link #scored} before it left was not accepted:
+   * {@code ANSWER_REFUSED {job, round, reason, sentSha256}}, then has the head countersigned.
+   *
+   * @param reason why, naming no subject
+   */
+  static void refused(ScoringContext context, String jobId, int round, String reason, byte[] sent) {
+    context.stores.audit().answerRefused(jobId, round, reason, HexFormat.of().formatHex(sha256(sent)));
     context.countersignHead();
   }
 

@@ -144,6 +144,9 @@ public final class VerticalScorer implements SubjectScorer {
     try {
       response = federation.get().scoreSubjects(request);
     } catch (StatusRuntimeException e) {
+      // the request left (audited above) and may have been read: its failure is recorded after it
+      ScoringAudit.refused(context, piece.jobId(), 0, "refused: " + e.getStatus().getCode() + " (scoring request)",
+          request.toByteArray());
       throw fromStatus(e.getStatus(), version);
     }
     Map<String, Envelope> bySender = new LinkedHashMap<>();
