@@ -141,10 +141,11 @@ final class ConsentGate {
 
   /**
    * Records the outcome of an answer audited before it left: {@code ANSWER_REFUSED {job, round,
-   * reason, sentSha256}} if the coordinator refused it (the entry before it still stands: the
+   * reason, sentSha256}} if the coordinator refused it or the send failed (the entry before it still stands: the
    * coordinator may have read the answer), then has the coordinator countersign the log head.
    *
-   * @param outcome {@code "accepted"} or why the coordinator refused the answer (as {@link Answers} says)
+   * @param outcome {@code "accepted"}, or why the answer was not accepted (refused by the coordinator, or the
+   *     send failed, as {@link Answers#outcome} says)
    */
   void answered(String jobId, int round, String outcome, byte[] sent, HeadCountersigner signer) {
     if (!Answers.ACCEPTED.equals(outcome)) {

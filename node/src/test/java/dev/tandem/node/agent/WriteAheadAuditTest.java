@@ -269,6 +269,23 @@ class WriteAheadAuditTest {
   }
 
   @Test
+  void evaluation_sendFails_useAudited_failureRecordedAsSuch() throws Exception {
+    try (NodeHarness node = node(40, 0.5)) {
+      node.coordinator.refuse = m -> m instanceof EvaluationReport;
+      node.coordinator.refusal = io.grpc.Status.UNAVAILABLE.withDescription("connection reset");
+      node.handle(node.evaluate(JOB, 3, Normalization.identity(1), new double[] {0.5, -0.1}));
+      EvaluationReport read = node.coordinator.last(EvaluationReport.class);
+      assertEquals(List.of(AuditEntryType.JOB_ACCEPTED, AuditEntryType.RECORDS_USED, AuditEntryType.ANSWER_REFUSED),
+          types(node));
+      AuditEntry failed = node.stores.audit().entries().stream()
+          .filter(e -> e.type() == AuditEntryType.ANSWER_REFUSED).findFirst().orElseThrow();
+      assertTrue(failed.payload().contains("\"reason\":\"send failed: UNAVAILABLE connection reset\""),
+          failed.payload());
+      assertTrue(failed.payload().contains(HexFormat.of().formatHex(Answers.sha256Bytes(read.toByteArray()))));
+    }
+  }
+
+  @Test
   void stats_coordinatorAccepts_useAudited_noRefusalEntry() throws Exception {
     try (NodeHarness node = node()) {
       node.handle(node.stats(JOB, 0));

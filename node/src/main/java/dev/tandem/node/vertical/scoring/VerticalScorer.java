@@ -145,8 +145,11 @@ public final class VerticalScorer implements SubjectScorer {
       response = federation.get().scoreSubjects(request);
     } catch (StatusRuntimeException e) {
       // the request left (audited above) and may have been read: its failure is recorded after it
-      ScoringAudit.refused(context, piece.jobId(), 0, "refused: " + e.getStatus().getCode() + " (scoring request)",
-          request.toByteArray());
+      Status.Code code = e.getStatus().getCode();
+      boolean lost = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+          || code == Status.Code.CANCELLED;
+      ScoringAudit.refused(context, piece.jobId(), 0, (lost ? "send failed: " : "refused: ") + code
+          + " (scoring request)", request.toByteArray());
       throw fromStatus(e.getStatus(), version);
     }
     Map<String, Envelope> bySender = new LinkedHashMap<>();
