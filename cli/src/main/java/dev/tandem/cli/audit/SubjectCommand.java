@@ -16,10 +16,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code audit subject}: in which rounds and scorings a subject's data was used, under which consent, with proofs. */
+/**
+ * {@code audit subject}: in which rounds, statistics, evaluations and scorings a subject's data was used, under
+ * which consent, with proofs.
+ */
 @Command(name = "subject",
-    description = "Answer a subject-access request: every round the node contributed to and every scoring it took"
-        + " part in, whether the subject's records were used (Merkle inclusion proof) or not (absence proof), and"
+    description = "Answer a subject-access request: every round the node contributed to, every statistics or"
+        + " evaluation answer it sent and every scoring it took part in, whether the subject's records were used (Merkle inclusion proof) or not (absence proof), and"
         + " the consent in force.")
 final class SubjectCommand extends AuditSubcommand {
   @Option(names = "--config", required = true, paramLabel = "NODE.yaml", description = "The node's configuration.")
@@ -40,16 +43,23 @@ final class SubjectCommand extends AuditSubcommand {
     }
     long used = report.rounds().stream().filter(SubjectAccessReport.RoundUse::used).count();
     long scored = report.scorings().stream().filter(SubjectAccessReport.ScoringUse::used).count();
+    long other = report.uses().stream().filter(SubjectAccessReport.DataUse::used).count();
     stdout.println("subject pseudonym " + report.pseudonym() + " at site '" + report.site() + "'"
         + (report.erased() ? " (erased)" : "") + ": used in " + used + " of " + report.rounds().size()
-        + " contributed rounds and " + scored + " of " + report.scorings().size() + " scorings (log head "
-        + report.headSeq() + ")");
+        + " contributed rounds, " + other + " of " + report.uses().size() + " statistics and evaluation answers and "
+        + scored + " of " + report.scorings().size() + " scorings (log head " + report.headSeq() + ")");
     for (SubjectAccessReport.RoundUse u : report.rounds()) {
       StringBuilder line = new StringBuilder("  entry ").append(u.seq()).append(": job ").append(u.jobId())
           .append(" round ").append(u.round());
       if (u.modelVersion() != null) {
         line.append(" (model ").append(u.modelVersion()).append(')');
       }
+      describe(line, report, u.purpose(), u.consentAt(), u.consent(), u.proof(), u.usedWithoutConsent(report.erased()));
+      stdout.println(line);
+    }
+    for (SubjectAccessReport.DataUse u : report.uses()) {
+      StringBuilder line = new StringBuilder("  entry ").append(u.seq()).append(": ").append(u.use())
+          .append(" of job ").append(u.jobId()).append(" round ").append(u.round());
       describe(line, report, u.purpose(), u.consentAt(), u.consent(), u.proof(), u.usedWithoutConsent(report.erased()));
       stdout.println(line);
     }

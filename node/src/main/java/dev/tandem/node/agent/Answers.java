@@ -4,11 +4,13 @@ import com.google.protobuf.MessageLite;
 import dev.tandem.proto.v1.FederationGrpc.FederationBlockingStub;
 import dev.tandem.proto.v1.Task;
 import dev.tandem.proto.v1.TaskDeclined;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -51,7 +53,7 @@ final class Answers {
 
   /**
    * Sends {@code message} with {@code call} and records it as {@code kind}; returns {@link #ACCEPTED}
-   * or why the coordinator refused it.
+   * or why it was not accepted ({@link #outcome}: refused by the coordinator, or the send failed).
    */
   <M extends MessageLite> String sendFor(String jobId, int round, String kind, long samples, M message,
       Function<FederationBlockingStub, ?> call) {
@@ -85,14 +87,19 @@ final class Answers {
     decline(task, refusal.code(), refusal.reason(), refusal.epsilonLeft());
   }
 
+  /** Status codes of a call that may not have reached the coordinator, or whose answer did not come back. */
+  private static final Set<Status.Code> SEND_FAILED = Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED,
+      Status.Code.CANCELLED);
+
   private static String call(Runnable call) {
     try {
       call.run();
       return ACCEPTED;
     } catch (StatusRuntimeException e) {
-      LOG.warning(() -> "the coordinator refused an answer: " + e.getStatus().getCode() + " "
-          + e.getStatus().getDescription());
-      return "refused: " + e.getStatus().getCode() + " " + e.getStatus().getDescription();
+      String outcome = (SEND_FAILED.contains(e.getStatus().getCode()) ? "send failed: " : "refused: ")
+          + e.getStatus().getCode() + " " + e.getStatus().getDescription();
+      LOG.warning(() -> "an answer to the coordinator was not accepted: " + outcome);
+      return outcome;
     }
   }
 
@@ -102,7 +109,11 @@ final class Answers {
         sha256(message.toByteArray()), outcome));
   }
 
-  /** Runs {@code call} and says "accepted" or why the coordinator refused it. */
+  /**
+   * Runs {@code call} and says "accepted", or why it was not: {@code "refused: CODE description"} if the
+   * coordinator refused it, {@code "send failed: CODE description"} if the call failed on the way
+   * (UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED: the answer may or may not have arrived).
+   */
   static String outcome(Runnable call) {
     return call(call);
   }

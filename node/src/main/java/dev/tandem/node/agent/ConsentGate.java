@@ -4,6 +4,7 @@ import dev.tandem.model.JobSpec;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.audit.AuditLog;
 import dev.tandem.node.audit.HeadCountersigner;
+import dev.tandem.node.audit.RecordsUsed;
 import dev.tandem.node.audit.RoundContribution;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.consent.ConsentRegistry;
@@ -29,7 +30,8 @@ import java.util.logging.Logger;
  * partner the node does not accept; otherwise accepted (once, audited). Each task works on the
  * records whose consent for the job's purpose is in force when the task arrives, so a revocation
  * takes effect at the next round. Each contributed round is audited, before its answer leaves, with a
- * Merkle root over the pseudonyms of the records used; a refused answer is then recorded as such, and the
+ * Merkle root over the pseudonyms of the records used; so is each statistics or evaluation answer
+ * ({@code RECORDS_USED}). A refused answer is then recorded as such, and the
  * log head is countersigned by the coordinator. A
  * vertical job is served through {@link #vertical}: its other parties are the partners, and its
  * contribution is audited at its end with one entry per epoch (round = epoch) over the subjects
@@ -137,11 +139,26 @@ final class ConsentGate {
   }
 
   /**
+   * Audits a statistics or evaluation answer ({@code sent}) before it leaves the node (write-ahead),
+   * as {@link #contributing} does for a training round: {@code RECORDS_USED} over the subjects of
+   * {@code subjectIds} (the training split for statistics, the held-out split for evaluation). The
+   * outcome is recorded after the send with {@link #answered}.
+   *
+   * @param use {@link RecordsUsed#STATISTICS} or {@link RecordsUsed#EVALUATION}
+   */
+  void using(JobSpec job, int round, String use, Consented c, Collection<String> subjectIds, Double epsilon,
+      byte[] sent) {
+    audit.recordsUsed(new RecordsUsed(job.purpose(), job.jobId(), round, use, c.at(),
+        RoundContribution.subjectSet(pseudonyms, subjectIds), epsilon, Answers.sha256Bytes(sent)));
+  }
+
+  /**
    * Records the outcome of an answer audited before it left: {@code ANSWER_REFUSED {job, round,
-   * reason, sentSha256}} if the coordinator refused it (the entry before it still stands: the
+   * reason, sentSha256}} if the coordinator refused it or the send failed (the entry before it still stands: the
    * coordinator may have read the answer), then has the coordinator countersign the log head.
    *
-   * @param outcome {@code "accepted"} or why the coordinator refused the answer (as {@link Answers} says)
+   * @param outcome {@code "accepted"}, or why the answer was not accepted (refused by the coordinator, or the
+   *     send failed, as {@link Answers#outcome} says)
    */
   void answered(String jobId, int round, String outcome, byte[] sent, HeadCountersigner signer) {
     if (!Answers.ACCEPTED.equals(outcome)) {

@@ -3,6 +3,7 @@ package dev.tandem.node.agent;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.aggregate.MetricsVector;
 import dev.tandem.model.metrics.ScoreHistogram;
+import dev.tandem.node.audit.RecordsUsed;
 import dev.tandem.node.privacy.DpReleases;
 import dev.tandem.node.training.Evaluation;
 import dev.tandem.node.training.Evaluator;
@@ -22,6 +23,9 @@ import java.util.Optional;
  * task that asks for them in the clear is declined. Under differential privacy each record's loss is
  * clipped, the histogram has {@link MetricsVector#DP_BINS} bins, the release is charged to the ledger and
  * the site adds its share of the Gaussian noise ({@link DpReleases}).
+ *
+ * <p>The answer (the report, or the masked input) is audited as a use of the held-out records
+ * ({@code RECORDS_USED}, evaluation) before it leaves, and a refusal by the coordinator recorded after.
  */
 final class EvaluateHandler implements JobTaskHandler {
   private final TaskContext context;
@@ -83,20 +87,22 @@ final class EvaluateHandler implements JobTaskHandler {
         releases.addNoise(v, MetricsVector.SENSITIVITY, shares);
       }
       if (masked) {
-        secure.begin(task, job, t.getSecagg(), v, 0, spent);
+        Double epsilon = spent.auditedEpsilon();
+        secure.begin(task, job, t.getSecagg(), v, 0, spent, sent -> context.gate().using(job, task.getRound(),
+            RecordsUsed.EVALUATION, view, view.data().testIds(), epsilon, sent));
         return;
       }
       MetricsVector.Metrics m = MetricsVector.decode(v, bins, lossScale);
-      sendReport(task, job, m.samples(), m.positives(), m.logLossSum(), Math.min(m.samples(), m.correct()), 0,
-          m.histogram());
+      sendReport(task, job, view, spent, m.samples(), m.positives(), m.logLossSum(),
+          Math.min(m.samples(), m.correct()), 0, m.histogram());
       return;
     }
-    sendReport(task, job, e.sampleCount(), e.positives(), e.logLossSum(), e.correct(),
+    sendReport(task, job, view, spent, e.sampleCount(), e.positives(), e.logLossSum(), e.correct(),
         Double.isNaN(e.auc()) ? 0 : e.auc(), e.histogram());
   }
 
-  private void sendReport(Task task, JobSpec job, long samples, long positives, double logLossSum, long correct,
-      double localAuc, ScoreHistogram h) {
+  private void sendReport(Task task, JobSpec job, ConsentGate.Consented view, RoundOutcome.Spent spent, long samples,
+      long positives, double logLossSum, long correct, double localAuc, ScoreHistogram h) {
     EvaluationReport.Builder b = EvaluationReport.newBuilder().setTaskId(task.getTaskId()).setJobId(job.jobId())
         .setRound(task.getRound()).setSampleCount(samples).setPositives(Math.min(positives, samples))
         .setLogLossSum(logLossSum).setCorrect(correct).setLocalAuc(localAuc);
@@ -107,7 +113,12 @@ final class EvaluateHandler implements JobTaskHandler {
       b.addNegativeHistogram(v);
     }
     EvaluationReport report = b.build();
-    context.answers().send(job.jobId(), task.getRound(), "evaluation", samples, report,
+    byte[] sent = report.toByteArray();
+    // write-ahead: the use is audited before the report leaves, its outcome after
+    context.gate().using(job, task.getRound(), RecordsUsed.EVALUATION, view, view.data().testIds(),
+        spent.auditedEpsilon(), sent);
+    String outcome = context.answers().sendFor(job.jobId(), task.getRound(), "evaluation", samples, report,
         stub -> stub.submitEvaluation(report));
+    context.gate().answered(job.jobId(), task.getRound(), outcome, sent, context.countersigner());
   }
 }

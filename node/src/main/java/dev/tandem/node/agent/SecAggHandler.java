@@ -17,20 +17,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * This node's side of a secure round: {@link #begin} advertises its keys for an input (a trained
  * update, the feature moments or the evaluation metrics), and each SECAGG task then answers one stage
- * (key shares, masked input, unmasking). A training round is audited as contributed before its masked
- * input is sent, and a refusal of that input by the coordinator is recorded after.
+ * (key shares, masked input, unmasking). The masked input is the use of the records: it is audited
+ * (a training round as contributed, statistics and evaluation as records used) before it is sent, and a
+ * refusal of it by the coordinator is recorded after.
  */
 final class SecAggHandler implements JobTaskHandler {
   private final TaskContext context;
   private final SecureRounds secure;
-  /** Per job: the consented selection and privacy spent of a secure round until its masked input is sent. */
+  /** Per job: how to audit a secure round's masked input (given the bytes sent), until it is sent. */
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
 
-  private record Pending(int round, ConsentGate.Consented consented, RoundOutcome.Spent privacy) {}
+  private record Pending(int round, Consumer<byte[]> audit) {}
 
   SecAggHandler(TaskContext context, SecureRounds secure) {
     this.context = context;
@@ -47,16 +49,20 @@ final class SecAggHandler implements JobTaskHandler {
       context.answers().decline(task, "cannot take part in secure aggregation: " + e.getMessage());
       return;
     }
-    pending.put(job.jobId(), new Pending(task.getRound(), view, privacy));
-    begin(task, job, p, input, r.sampleCount(), privacy);
+    begin(task, job, p, input, r.sampleCount(), privacy,
+        sent -> context.gate().contributing(job, task.getRound(), view, privacy.auditedEpsilon(), sent));
   }
 
   /**
    * Starts the secure round {@code p} that {@code task} opened (statistics, training or evaluation) with
    * this node's {@code input}: advertises its keys. Declines the task when the input does not fit the
    * round.
+   *
+   * @param audit audits the use of the records behind {@code input}, given the masked input's bytes, just
+   *     before they are sent
    */
-  void begin(Task task, JobSpec job, SecAggParams p, double[] input, long samples, RoundOutcome.Spent privacy) {
+  void begin(Task task, JobSpec job, SecAggParams p, double[] input, long samples, RoundOutcome.Spent privacy,
+      Consumer<byte[]> audit) {
     byte[] advertisement;
     try {
       SecAggConfig config = new SecAggConfig(p.getRoundId(), p.getParticipantsList(), p.getThreshold(),
@@ -67,6 +73,7 @@ final class SecAggHandler implements JobTaskHandler {
       context.answers().decline(task, "cannot take part in secure aggregation: " + e.getMessage());
       return;
     }
+    pending.put(job.jobId(), new Pending(task.getRound(), audit));
     submit(task, job, SecAggStage.ADVERTISE_KEYS, samples, List.of(advertisement), privacy);
   }
 
@@ -94,7 +101,7 @@ final class SecAggHandler implements JobTaskHandler {
     if (input) {
       // write-ahead: the masked input is a use of the records once it leaves, whatever the answer
       pending.remove(job.jobId());
-      context.gate().contributing(job, p.round(), p.consented(), p.privacy().auditedEpsilon(), payload.get(0));
+      p.audit().accept(payload.get(0));
     }
     String outcome = submit(task, job, t.getStage(), 0, payload, RoundOutcome.Spent.NONE);
     if (input) {

@@ -4,6 +4,7 @@ import dev.tandem.model.DpSpec;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.aggregate.MomentsVector;
+import dev.tandem.node.audit.RecordsUsed;
 import dev.tandem.node.privacy.DpReleases;
 import dev.tandem.node.training.FeatureMoments;
 import dev.tandem.node.training.RoundOutcome;
@@ -20,6 +21,9 @@ import java.util.Optional;
  * secure aggregation ({@link MomentsVector}); a task that asks for them in the clear is declined. Under
  * differential privacy each value is first clipped to its feature's declared range, the release is
  * charged to the ledger, and the site adds its share of the Gaussian noise ({@link DpReleases}).
+ *
+ * <p>The answer (the report, or the masked input) is audited as a use of the training records
+ * ({@code RECORDS_USED}, statistics) before it leaves, and a refusal by the coordinator recorded after.
  */
 final class StatsHandler implements JobTaskHandler {
   private final TaskContext context;
@@ -75,8 +79,10 @@ final class StatsHandler implements JobTaskHandler {
     if (job.privacy().dp() != null) {
       releases.addNoise(v, MomentsVector.sensitivity(numeric.size()), shares);
     }
+    Double epsilon = spent.auditedEpsilon();
     if (masked) {
-      secure.begin(task, job, task.getStats().getSecagg(), v, 0, spent);
+      secure.begin(task, job, task.getStats().getSecagg(), v, 0, spent, sent -> context.gate().using(job,
+          task.getRound(), RecordsUsed.STATISTICS, view, view.data().trainIds(), epsilon, sent));
       return;
     }
     MomentsVector.Moments out = MomentsVector.decode(v, scales);
@@ -87,7 +93,11 @@ final class StatsHandler implements JobTaskHandler {
           .setSumSquares(out.sumSquares()[i]));
     }
     StatsReport report = b.build();
-    context.answers().send(job.jobId(), task.getRound(), "stats", view.data().trainSize(), report,
+    byte[] sent = report.toByteArray();
+    // write-ahead: the use is audited before the report leaves, its outcome after
+    context.gate().using(job, task.getRound(), RecordsUsed.STATISTICS, view, view.data().trainIds(), epsilon, sent);
+    String outcome = context.answers().sendFor(job.jobId(), task.getRound(), "stats", view.data().trainSize(), report,
         stub -> stub.submitStats(report));
+    context.gate().answered(job.jobId(), task.getRound(), outcome, sent, context.countersigner());
   }
 }

@@ -3,21 +3,25 @@ package dev.tandem.node.audit;
 import dev.tandem.node.consent.ConsentChange;
 import dev.tandem.node.consent.ConsentImport;
 import dev.tandem.node.consent.ConsentJournal;
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Writes the consent registry's changes into the audit log, by pseudonym only. */
+/**
+ * Writes the consent registry's changes into the audit log, by pseudonym only, inside the registry's
+ * transaction ({@link JdbcAuditLog#appendIn}): a change and its entry commit together or not at all.
+ */
 final class AuditConsentJournal implements ConsentJournal {
-  private final AuditLog log;
+  private final JdbcAuditLog log;
 
-  AuditConsentJournal(AuditLog log) {
+  AuditConsentJournal(JdbcAuditLog log) {
     this.log = log;
   }
 
   @Override
-  public void changed(ConsentChange c) {
+  public void changed(Connection tx, ConsentChange c) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("change", "decision");
     p.put("subject", c.pseudonym());
@@ -25,11 +29,11 @@ final class AuditConsentJournal implements ConsentJournal {
     p.put("state", c.state().id());
     p.put("since", c.since().toString());
     p.put("policyVersion", c.policyVersion());
-    log.append(AuditEntryType.CONSENT_CHANGED, p);
+    log.appendIn(tx, AuditEntryType.CONSENT_CHANGED, p);
   }
 
   @Override
-  public void imported(ConsentImport s) {
+  public void imported(Connection tx, ConsentImport s) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("change", "import");
     p.put("rows", s.rows());
@@ -38,15 +42,15 @@ final class AuditConsentJournal implements ConsentJournal {
     p.put("skippedErased", s.skippedErased());
     p.put("purposes", new ArrayList<>(new java.util.TreeSet<>(s.purposes())));
     p.put("sha256", s.sha256());
-    log.append(AuditEntryType.CONSENT_CHANGED, p);
+    log.appendIn(tx, AuditEntryType.CONSENT_CHANGED, p);
   }
 
   @Override
-  public void erased(String pseudonym, Instant at, long consentRowsDeleted) {
+  public void erased(Connection tx, String pseudonym, Instant at, long consentRowsDeleted) {
     Map<String, Object> p = new LinkedHashMap<>();
     p.put("subject", pseudonym);
     p.put("at", at.toString());
     p.put("consentRowsDeleted", consentRowsDeleted);
-    log.append(AuditEntryType.ERASURE, p);
+    log.appendIn(tx, AuditEntryType.ERASURE, p);
   }
 }

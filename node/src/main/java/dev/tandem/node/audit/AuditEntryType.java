@@ -29,5 +29,10 @@ public enum AuditEntryType {
    * The coordinator refused an answer that had left the node; the entry auditing the answer's use
    * (written before it left) still stands, since the coordinator may have read it.
    */
-  ANSWER_REFUSED
+  ANSWER_REFUSED,
+  /**
+   * The node used records for a job's statistics or evaluation: a Merkle root over the pseudonyms of
+   * the records used, written before the answer left.
+   */
+  RECORDS_USED
 }

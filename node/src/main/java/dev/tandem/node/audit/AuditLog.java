@@ -49,7 +49,7 @@ public interface AuditLog extends AutoCloseable {
    * lists and maps. Never put a subject id in a payload: the log cannot forget it.
    *
    * @throws IllegalArgumentException for the other types (use {@link #roundContributed},
-   *     {@link #subjectsScored} and {@link #countersign}) or a payload over 1,000,000 characters
+   *     {@link #recordsUsed}, {@link #subjectsScored} and {@link #countersign}) or a payload over 1,000,000 characters
    */
   AuditEntry append(AuditEntryType type, Map<String, ?> payload);
 
@@ -72,6 +72,12 @@ public interface AuditLog extends AutoCloseable {
    * that subject-access proofs can be made later.
    */
   AuditEntry roundContributed(RoundContribution contribution);
+
+  /**
+   * Appends {@code RECORDS_USED} and keeps the sorted leaf hashes of the records used (pseudonymous),
+   * so that subject-access reports cover statistics and evaluation as they cover training.
+   */
+  AuditEntry recordsUsed(RecordsUsed use);
 
   /**
    * Appends {@code SUBJECTS_SCORED} and keeps the scored subjects' sorted leaf hashes
@@ -106,7 +112,7 @@ public interface AuditLog extends AutoCloseable {
   List<HeadCountersignature> countersignatures();
 
   /**
-   * The subject set of a {@code ROUND_CONTRIBUTED} or {@code SUBJECTS_SCORED} entry, rebuilt from
+   * The subject set of a {@code ROUND_CONTRIBUTED}, {@code RECORDS_USED} or {@code SUBJECTS_SCORED} entry, rebuilt from
    * the stored leaves and checked against the entry's root.
    *
    * @return empty if there is no such entry
@@ -114,7 +120,11 @@ public interface AuditLog extends AutoCloseable {
    */
   Optional<MerkleSet> subjectSet(long seq);
 
-  /** A journal that records the consent registry's changes in this log. */
+  /**
+   * A journal that records the consent registry's changes in this log, each entry written in the
+   * registry's own transaction, so that a change and its entry commit together. The registry must keep
+   * its tables in this log's database.
+   */
   ConsentJournal consentJournal();
 
   /** Everything an auditor needs to verify this log offline. */

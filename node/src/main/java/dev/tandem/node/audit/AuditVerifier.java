@@ -515,12 +515,17 @@ public final class AuditVerifier {
           return f;
         }
       }
+      for (SubjectAccessReport.DataUse u : report.uses()) {
+        Optional<Failure> f = use(covered, pseudonym, u.seq(), AuditEntryType.RECORDS_USED, u.used(), u.proof(),
+            p -> misstated(u, p).or(() -> misstatedConsentAt(u.consentAt(), p)));
+        if (f.isPresent()) {
+          return f;
+        }
+      }
       for (long seq = 1; seq < report.anchorSeq(); seq++) {
         AuditEntryType type = types.get(seq);
-        if ((type == AuditEntryType.ROUND_CONTRIBUTED || type == AuditEntryType.SUBJECTS_SCORED)
-            && !covered.contains(seq)) {
-          return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the report omits "
-              + (type == AuditEntryType.ROUND_CONTRIBUTED ? "round" : "scoring") + " entry " + seq));
+        if (type != null && SubjectAccess.isUse(type) && !covered.contains(seq)) {
+          return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the report omits " + what(type) + " entry " + seq));
         }
       }
       return Optional.empty();
@@ -558,7 +563,7 @@ public final class AuditVerifier {
     /** Checks one cited use: the entry's type, that it is cited once, stated as signed, and the proof. */
     private Optional<Failure> use(Set<Long> covered, byte[] pseudonym, long seq, AuditEntryType type, boolean used,
         SetProof proof, Function<JsonNode, Optional<String>> misstated) {
-      String what = type == AuditEntryType.ROUND_CONTRIBUTED ? "round" : "scoring";
+      String what = what(type);
       JsonNode p = payloads.get(seq);
       if (p == null || types.get(seq) != type) {
         return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the report cites entry " + seq
@@ -583,6 +588,26 @@ public final class AuditVerifier {
       if (!proof.verify(pseudonym, root, leafCount)) {
         return Optional.of(new Failure(seq, Problem.BAD_PROOF, "the " + (used ? "inclusion" : "absence")
             + " proof does not hold against the signed root of the " + what));
+      }
+      return Optional.empty();
+    }
+
+    private static String what(AuditEntryType type) {
+      return switch (type) {
+        case ROUND_CONTRIBUTED -> "round";
+        case RECORDS_USED -> "statistics or evaluation";
+        default -> "scoring";
+      };
+    }
+
+    private static Optional<String> misstated(SubjectAccessReport.DataUse u, JsonNode p) {
+      if (!u.purpose().equals(p.path("purpose").asText())) {
+        return Optional.of("purpose '" + u.purpose() + "' but the entry says '" + p.path("purpose").asText() + "'");
+      }
+      if (!u.jobId().equals(p.path("job").asText()) || u.round() != p.path("round").asLong(-1)
+          || !u.use().equals(p.path("use").asText())) {
+        return Optional.of(u.use() + " of job " + u.jobId() + " round " + u.round() + " but the entry says "
+            + p.path("use").asText() + " of job " + p.path("job").asText() + " round " + p.path("round").asText());
       }
       return Optional.empty();
     }

@@ -32,7 +32,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** {@link AuditLog} in a SQL database over JDBC; one connection used under this object's lock. */
+/**
+ * {@link AuditLog} in a SQL database over JDBC; one connection used under this object's lock, except
+ * that consent entries are written on the consent registry's connection, in its transaction
+ * ({@link #appendIn}).
+ */
 final class JdbcAuditLog implements AuditLog {
   static final int MAX_PAYLOAD = 1_000_000;
   private static final int APPEND_ATTEMPTS = 8;
@@ -45,7 +49,7 @@ final class JdbcAuditLog implements AuditLog {
       AuditEntryType.SUBJECT_ACCESS_REPORTED);
   /** The entries whose payload commits to a subject set kept in {@code audit_round_subjects}. */
   private static final Set<AuditEntryType> WITH_SUBJECTS = Set.of(AuditEntryType.ROUND_CONTRIBUTED,
-      AuditEntryType.SUBJECTS_SCORED);
+      AuditEntryType.RECORDS_USED, AuditEntryType.SUBJECTS_SCORED);
 
   private final Connection connection;
   private final String site;
@@ -53,10 +57,13 @@ final class JdbcAuditLog implements AuditLog {
   private final String signer;
   private final X509Certificate ca;
   private final Clock clock;
+  /** The database's URL as the driver gives it, to check that a consent transaction is on the same database. */
+  private final String databaseUrl;
 
   private JdbcAuditLog(Connection connection, String site, PrivateKey key, String signer, X509Certificate ca,
-      Clock clock) {
+      Clock clock) throws SQLException {
     this.connection = connection;
+    this.databaseUrl = connection.getMetaData().getURL();
     this.site = site;
     this.key = key;
     this.signer = signer;
@@ -142,6 +149,7 @@ final class JdbcAuditLog implements AuditLog {
       throw new IllegalArgumentException(type + " entries are written by " + switch (type) {
         case ROUND_CONTRIBUTED -> "roundContributed";
         case SUBJECTS_SCORED -> "subjectsScored";
+        case RECORDS_USED -> "recordsUsed";
         default -> "countersign";
       });
     }
@@ -192,6 +200,25 @@ final class JdbcAuditLog implements AuditLog {
     p.put("epsilon", c.epsilon());
     p.put("sentSha256", EntryCodec.hex(c.sentSha256()));
     return append(AuditEntryType.ROUND_CONTRIBUTED, EntryCodec.canonicalJson(p), seq -> keepSubjects(root, subjects));
+  }
+
+  @Override
+  public AuditEntry recordsUsed(RecordsUsed u) {
+    Objects.requireNonNull(u, "use");
+    MerkleSet subjects = u.subjects();
+    String root = EntryCodec.hex(subjects.root());
+    Map<String, Object> p = new LinkedHashMap<>();
+    p.put("purpose", u.purpose());
+    p.put("job", u.jobId());
+    p.put("round", u.round());
+    p.put("use", u.use());
+    p.put("consentAt", u.consentAt().toString());
+    p.put("records", subjects.size());
+    p.put("merkleRoot", root);
+    p.put("leafCount", subjects.size());
+    p.put("epsilon", u.epsilon());
+    p.put("sentSha256", EntryCodec.hex(u.sentSha256()));
+    return append(AuditEntryType.RECORDS_USED, EntryCodec.canonicalJson(p), seq -> keepSubjects(root, subjects));
   }
 
   @Override
@@ -388,40 +415,16 @@ final class JdbcAuditLog implements AuditLog {
   private static final String ENTRY_COLUMNS = "seq, at, type, payload, prev_hash, hash, signature, signer";
 
   private synchronized AuditEntry append(AuditEntryType type, String payload, Extra extra) {
-    if (payload.length() > MAX_PAYLOAD) {
-      throw new IllegalArgumentException("audit payload is " + payload.length() + " characters, at most " + MAX_PAYLOAD);
-    }
+    checkSize(payload);
     for (int attempt = 1; ; attempt++) {
       try {
         connection.setAutoCommit(false);
-        lockForAppend();
-        Optional<AuditEntry> last = last();
-        long seq = last.map(e -> e.seq() + 1).orElse(1L);
-        byte[] prev = last.map(AuditEntry::hash).orElse(EntryCodec.ZERO_HASH);
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        if (last.isPresent() && now.isBefore(last.get().time())) {
-          now = last.get().time();
-        }
-        String time = EntryCodec.formatTime(now);
-        byte[] hash = EntryCodec.entryHash(seq, time, type.name(), payload, prev);
-        byte[] signature = EntryCodec.sign(key, hash);
-        try (PreparedStatement ps = connection.prepareStatement(
-            "INSERT INTO audit_entries(" + ENTRY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-          ps.setLong(1, seq);
-          ps.setString(2, time);
-          ps.setString(3, type.name());
-          ps.setString(4, payload);
-          ps.setString(5, EntryCodec.hex(prev));
-          ps.setString(6, EntryCodec.hex(hash));
-          ps.setString(7, Base64.getEncoder().encodeToString(signature));
-          ps.setString(8, signer);
-          ps.executeUpdate();
-        }
+        AuditEntry entry = insert(connection, type, payload);
         if (extra != null) {
-          extra.run(seq);
+          extra.run(entry.seq());
         }
         connection.commit();
-        return new AuditEntry(seq, now, type, payload, prev, hash, signature, signer);
+        return entry;
       } catch (SQLException e) {
         rollback();
         if (TRANSIENT.contains(e.getSQLState()) && attempt < APPEND_ATTEMPTS) {
@@ -443,7 +446,76 @@ final class JdbcAuditLog implements AuditLog {
     }
   }
 
-  private void lockForAppend() throws SQLException {
+  /**
+   * Appends a {@code CONSENT_CHANGED} or {@code ERASURE} entry in the consent registry's open
+   * transaction {@code tx} (auto-commit off, on this log's database) without committing it: the entry
+   * becomes visible when, and only if, the registry commits the change it records. Until then {@code tx}
+   * holds the append lock, so the entry keeps its place in the chain. Not retried: a failure rolls the
+   * whole change back.
+   *
+   * @throws IllegalStateException if the database fails, or {@code tx} is not in a transaction on this
+   *     log's database
+   */
+  AuditEntry appendIn(Connection tx, AuditEntryType type, Map<String, ?> payload) {
+    Objects.requireNonNull(tx, "tx");
+    if (type != AuditEntryType.CONSENT_CHANGED && type != AuditEntryType.ERASURE) {
+      throw new IllegalArgumentException(type + " entries are not written in a consent transaction");
+    }
+    String json = EntryCodec.canonicalJson(Objects.requireNonNull(payload, "payload"));
+    checkSize(json);
+    try {
+      if (tx.getAutoCommit()) {
+        throw new IllegalStateException("a consent change's audit entry is written inside the change's transaction;"
+            + " the connection has auto-commit on");
+      }
+      if (!tx.getMetaData().getURL().equals(databaseUrl)) {
+        throw new IllegalStateException("the consent registry's database is not the audit log's: a change and its"
+            + " entry could not commit together (open both on the node's databaseUrl)");
+      }
+      return insert(tx, type, json);
+    } catch (SQLException e) {
+      throw NodeDatabase.error(e);
+    }
+  }
+
+  private static void checkSize(String payload) {
+    if (payload.length() > MAX_PAYLOAD) {
+      throw new IllegalArgumentException("audit payload is " + payload.length() + " characters, at most " + MAX_PAYLOAD);
+    }
+  }
+
+  /**
+   * Inserts the next entry on {@code c}, in its open transaction, after taking the append lock (held
+   * until that transaction ends); does not commit.
+   */
+  private AuditEntry insert(Connection c, AuditEntryType type, String payload) throws SQLException {
+    lockForAppend(c);
+    Optional<AuditEntry> last = last(c);
+    long seq = last.map(e -> e.seq() + 1).orElse(1L);
+    byte[] prev = last.map(AuditEntry::hash).orElse(EntryCodec.ZERO_HASH);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    if (last.isPresent() && now.isBefore(last.get().time())) {
+      now = last.get().time();
+    }
+    String time = EntryCodec.formatTime(now);
+    byte[] hash = EntryCodec.entryHash(seq, time, type.name(), payload, prev);
+    byte[] signature = EntryCodec.sign(key, hash);
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO audit_entries(" + ENTRY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      ps.setLong(1, seq);
+      ps.setString(2, time);
+      ps.setString(3, type.name());
+      ps.setString(4, payload);
+      ps.setString(5, EntryCodec.hex(prev));
+      ps.setString(6, EntryCodec.hex(hash));
+      ps.setString(7, Base64.getEncoder().encodeToString(signature));
+      ps.setString(8, signer);
+      ps.executeUpdate();
+    }
+    return new AuditEntry(seq, now, type, payload, prev, hash, signature, signer);
+  }
+
+  private static void lockForAppend(Connection connection) throws SQLException {
     try (Statement s = connection.createStatement();
         ResultSet rs = s.executeQuery("SELECT id FROM audit_append_lock WHERE id = 1 FOR UPDATE")) {
       if (!rs.next()) {
@@ -462,6 +534,10 @@ final class JdbcAuditLog implements AuditLog {
   }
 
   private Optional<AuditEntry> last() throws SQLException {
+    return last(connection);
+  }
+
+  private static Optional<AuditEntry> last(Connection connection) throws SQLException {
     try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(
         "SELECT " + ENTRY_COLUMNS + " FROM audit_entries ORDER BY seq DESC FETCH FIRST 1 ROWS ONLY")) {
       return rs.next() ? Optional.of(entry(rs)) : Optional.empty();

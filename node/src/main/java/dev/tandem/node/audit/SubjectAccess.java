@@ -17,11 +17,11 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Answers a subject-access request from the node's audit log: in which training rounds and
- * scorings (jobs, model versions, purposes) the subject's records were used, under which consent,
+ * Answers a subject-access request from the node's audit log: in which training rounds, statistics,
+ * evaluations and scorings (jobs, model versions, purposes) the subject's records were used, under which consent,
  * with a proof for every one either way.
  *
- * <p>Covers every {@code ROUND_CONTRIBUTED} and {@code SUBJECTS_SCORED} entry, whatever its
+ * <p>Covers every {@code ROUND_CONTRIBUTED}, {@code RECORDS_USED} and {@code SUBJECTS_SCORED} entry, whatever its
  * purpose, so that absence is proven for purposes the subject never consented to as well. Thread-safe if its collaborators are.
  */
 public final class SubjectAccess {
@@ -59,7 +59,7 @@ public final class SubjectAccess {
       AuditEntry appended = log.append(AuditEntryType.SUBJECT_ACCESS_REPORTED, anchor);
       if (appended.seq() == report.headSeq() + 1 || attempt == 3
           || log.entries().stream().noneMatch(e -> e.seq() > report.headSeq() && e.seq() < appended.seq()
-              && (e.type() == AuditEntryType.ROUND_CONTRIBUTED || e.type() == AuditEntryType.SUBJECTS_SCORED))) {
+              && isUse(e.type()))) {
         return report.anchoredAt(appended.seq()); // else a use was appended meanwhile: make it again
       }
     }
@@ -71,8 +71,9 @@ public final class SubjectAccess {
     Map<String, MerkleSet> sets = new HashMap<>();
     List<SubjectAccessReport.RoundUse> rounds = new ArrayList<>();
     List<SubjectAccessReport.ScoringUse> scorings = new ArrayList<>();
+    List<SubjectAccessReport.DataUse> uses = new ArrayList<>();
     for (AuditEntry e : entries) {
-      if (e.type() != AuditEntryType.ROUND_CONTRIBUTED && e.type() != AuditEntryType.SUBJECTS_SCORED) {
+      if (!isUse(e.type())) {
         continue;
       }
       JsonNode p;
@@ -98,12 +99,21 @@ public final class SubjectAccess {
       if (e.type() == AuditEntryType.ROUND_CONTRIBUTED) {
         rounds.add(new SubjectAccessReport.RoundUse(e.seq(), purpose, job, p.path("round").asInt(), modelVersion,
             consentAt, proof.present(), inForce, proof));
+      } else if (e.type() == AuditEntryType.RECORDS_USED) {
+        uses.add(new SubjectAccessReport.DataUse(e.seq(), purpose, job, p.path("round").asInt(),
+            p.path("use").asText(), consentAt, proof.present(), inForce, proof));
       } else {
         scorings.add(new SubjectAccessReport.ScoringUse(e.seq(), purpose, job, modelVersion, p.path("role").asText(),
             p.path("requester").asText(), consentAt, proof.present(), inForce, proof));
       }
     }
     return new SubjectAccessReport(log.site(), HexFormat.of().formatHex(pseudonym), clock.instant(), headSeq, erased,
-        rounds, scorings);
+        rounds, scorings, uses, 0);
+  }
+
+  /** The entries that record a use of records, which a report covers one by one. */
+  static boolean isUse(AuditEntryType type) {
+    return type == AuditEntryType.ROUND_CONTRIBUTED || type == AuditEntryType.RECORDS_USED
+        || type == AuditEntryType.SUBJECTS_SCORED;
   }
 }

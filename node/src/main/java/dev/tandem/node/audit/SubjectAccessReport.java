@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A node's answer to a subject-access request: for every round the node contributed to, and for
- * every scoring it took part in, whether the subject's records were used (with a Merkle inclusion
+ * A node's answer to a subject-access request: for every round the node contributed to, every
+ * statistics or evaluation answer it sent, and every scoring it took part in, whether the subject's records were used (with a Merkle inclusion
  * proof) or not (with an absence proof) against the signed entry, and the consent in force when
  * consent was evaluated. Holds the
  * subject's pseudonym, never the id. {@link AuditVerifier#verifySubjectAccess} checks it against an
@@ -35,26 +35,30 @@ import java.util.Objects;
  * @param erased whether the subject has been erased (consent is then no longer known)
  * @param rounds one per {@code ROUND_CONTRIBUTED} entry up to {@code headSeq}, by seq
  * @param scorings one per {@code SUBJECTS_SCORED} entry up to {@code headSeq}, by seq
+ * @param uses one per {@code RECORDS_USED} entry (statistics, evaluation) up to {@code headSeq}, by seq
  * @param anchorSeq the {@code SUBJECT_ACCESS_REPORTED} entry the node appended when it made the
  *     report, committing to the pseudonym, {@code headSeq} and that entry's hash; every use before
  *     it is covered (0: not anchored, which no verifier accepts)
  */
 public record SubjectAccessReport(String site, String pseudonym, Instant generatedAt, long headSeq, boolean erased,
-    List<RoundUse> rounds, List<ScoringUse> scorings, long anchorSeq) {
+    List<RoundUse> rounds, List<ScoringUse> scorings, List<DataUse> uses, long anchorSeq) {
   /** Value of the {@code format} field. */
   public static final String FORMAT = "tandem-subject-access";
-  /** Value of the {@code version} field: 3 (version 2 had no anchor, version 1 no scorings). */
-  public static final int VERSION = 3;
+  /**
+   * Value of the {@code version} field: 4 (version 3 had no {@code uses}, version 2 no anchor, version 1
+   * no scorings).
+   */
+  public static final int VERSION = 4;
 
-  /** A report not yet anchored in the log ({@code anchorSeq} 0). */
+  /** A report that lists no statistics or evaluation use. */
   public SubjectAccessReport(String site, String pseudonym, Instant generatedAt, long headSeq, boolean erased,
-      List<RoundUse> rounds, List<ScoringUse> scorings) {
-    this(site, pseudonym, generatedAt, headSeq, erased, rounds, scorings, 0);
+      List<RoundUse> rounds, List<ScoringUse> scorings, long anchorSeq) {
+    this(site, pseudonym, generatedAt, headSeq, erased, rounds, scorings, List.of(), anchorSeq);
   }
 
   /** This report, anchored at entry {@code seq}. */
   public SubjectAccessReport anchoredAt(long seq) {
-    return new SubjectAccessReport(site, pseudonym, generatedAt, headSeq, erased, rounds, scorings, seq);
+    return new SubjectAccessReport(site, pseudonym, generatedAt, headSeq, erased, rounds, scorings, uses, seq);
   }
 
   /** @throws IllegalArgumentException naming the bad field */
@@ -68,6 +72,7 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
     }
     rounds = List.copyOf(rounds);
     scorings = List.copyOf(scorings);
+    uses = List.copyOf(uses);
   }
 
   /**
@@ -151,6 +156,38 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
     }
   }
 
+  /**
+   * The subject and one answer of a job's statistics or evaluation.
+   *
+   * @param seq the use's audit entry
+   * @param purpose the job's purpose
+   * @param jobId the job
+   * @param round the round of the task answered
+   * @param use {@link RecordsUsed#STATISTICS} or {@link RecordsUsed#EVALUATION}
+   * @param consentAt when consent was evaluated for the task
+   * @param used whether the subject's records were used
+   * @param consent the decision in force at {@code consentAt}, or null if none (or erased)
+   * @param proof inclusion proof if used, absence proof otherwise
+   */
+  public record DataUse(long seq, String purpose, String jobId, int round, String use, Instant consentAt,
+      boolean used, ConsentInForce consent, SetProof proof) {
+    public DataUse {
+      if (seq < 1) {
+        throw new IllegalArgumentException("seq must be at least 1, got " + seq);
+      }
+      Purposes.check(purpose);
+      Objects.requireNonNull(jobId, "jobId");
+      Objects.requireNonNull(use, "use");
+      Objects.requireNonNull(consentAt, "consentAt");
+      checkProof(use, seq, used, proof);
+    }
+
+    /** Whether the records were used although no grant was in force (never for an erased subject's past uses). */
+    public boolean usedWithoutConsent(boolean erased) {
+      return SubjectAccessReport.usedWithoutConsent(used, consent, erased);
+    }
+  }
+
   private static void checkProof(String what, long seq, boolean used, SetProof proof) {
     Objects.requireNonNull(proof, "proof");
     if (proof.present() != used) {
@@ -193,6 +230,16 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
       n.put("modelVersion", u.modelVersion());
       n.put("role", u.role());
       n.put("requester", u.requester());
+      writeUse(n, u.consentAt(), u.used(), u.consent(), u.proof());
+    }
+    ArrayNode other = root.putArray("uses");
+    for (DataUse u : uses) {
+      ObjectNode n = other.addObject();
+      n.put("seq", u.seq());
+      n.put("purpose", u.purpose());
+      n.put("job", u.jobId());
+      n.put("round", u.round());
+      n.put("use", u.use());
       writeUse(n, u.consentAt(), u.used(), u.consent(), u.proof());
     }
     try {
@@ -257,8 +304,9 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
       throw new IllegalArgumentException("not a subject-access report: " + e.getMessage(), e);
     }
     try {
-      if (!FORMAT.equals(root.path("format").asText()) || root.path("version").asInt() != VERSION) {
-        throw new IllegalArgumentException("not a " + FORMAT + " version " + VERSION + " file");
+      int version = root.path("version").asInt();
+      if (!FORMAT.equals(root.path("format").asText()) || (version != VERSION && version != 3)) {
+        throw new IllegalArgumentException("not a " + FORMAT + " version 3 or " + VERSION + " file");
       }
       List<RoundUse> rounds = new ArrayList<>();
       for (JsonNode n : array(root, "rounds")) {
@@ -272,10 +320,17 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
             ProofJson.text(n, "modelVersion"), ProofJson.text(n, "role"), ProofJson.text(n, "requester"),
             Instant.parse(ProofJson.text(n, "consentAt")), used(n), consent(n), ProofJson.read(n.get("proof"))));
       }
+      // version 3 predates statistics and evaluation entries: the verifier still requires every one covered
+      List<DataUse> uses = new ArrayList<>();
+      for (JsonNode n : version == 3 ? EntryCodec.JSON.createArrayNode() : array(root, "uses")) {
+        uses.add(new DataUse(ProofJson.number(n, "seq"), ProofJson.text(n, "purpose"), ProofJson.text(n, "job"),
+            Math.toIntExact(ProofJson.number(n, "round")), ProofJson.text(n, "use"),
+            Instant.parse(ProofJson.text(n, "consentAt")), used(n), consent(n), ProofJson.read(n.get("proof"))));
+      }
       JsonNode erased = root.get("erased");
       return new SubjectAccessReport(ProofJson.text(root, "site"), ProofJson.text(root, "pseudonym"),
           EntryCodec.parseTime(ProofJson.text(root, "generatedAt")), ProofJson.number(root, "headSeq"),
-          erased != null && erased.asBoolean(), rounds, scorings, ProofJson.number(root, "anchorSeq"));
+          erased != null && erased.asBoolean(), rounds, scorings, uses, ProofJson.number(root, "anchorSeq"));
     } catch (DateTimeParseException | ArithmeticException e) {
       throw new IllegalArgumentException("malformed subject-access report: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {

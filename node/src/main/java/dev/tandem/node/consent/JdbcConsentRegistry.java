@@ -31,7 +31,8 @@ import java.util.TreeSet;
 /**
  * {@link ConsentRegistry} in a SQL database over JDBC: table {@code consent_events} (one row per
  * decision) and {@code consent_erasures} (tombstones by pseudonym). One connection, used under
- * this object's lock.
+ * this object's lock; each change is one transaction on it, which the {@link ConsentJournal} writes
+ * its record into before the commit.
  */
 final class JdbcConsentRegistry implements ConsentRegistry {
   /** Most problems an import failure lists. */
@@ -88,7 +89,7 @@ final class JdbcConsentRegistry implements ConsentRegistry {
         bind(ps, 0, consent);
         ps.executeUpdate();
       }
-      journal.changed(new ConsentChange(pseudonym, consent.purpose(), consent.state(), consent.since(),
+      journal.changed(connection, new ConsentChange(pseudonym, consent.purpose(), consent.state(), consent.since(),
           consent.policyVersion()));
       return consent;
     });
@@ -168,7 +169,7 @@ final class JdbcConsentRegistry implements ConsentRegistry {
       revoked -= revokedAgain;
       ConsentImport summary = new ConsentImport(rows, granted, revoked, skipped, grantedAgain + revokedAgain, purposes,
           HexFormat.of().formatHex(sha.digest()));
-      journal.imported(summary);
+      journal.imported(connection, summary);
       return summary;
     });
   }
@@ -334,7 +335,7 @@ final class JdbcConsentRegistry implements ConsentRegistry {
         ps.setObject(2, utc(now));
         ps.executeUpdate();
       }
-      journal.erased(pseudonym, now, deleted);
+      journal.erased(connection, pseudonym, now, deleted);
       return true;
     });
   }

@@ -7,6 +7,7 @@
  * CSV all or nothing, and erases subjects (a tombstone by pseudonym keeps them out).
  * {@link dev.tandem.node.consent.Pseudonyms} maps subject ids to HMAC pseudonyms under a per-node
  * secret. Every change is reported to a {@link dev.tandem.node.consent.ConsentJournal}, which the
- * audit log implements.
+ * audit log implements by writing the change's entry in the change's own transaction (one commit for
+ * both).
  */
 package dev.tandem.node.consent;

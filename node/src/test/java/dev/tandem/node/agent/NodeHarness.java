@@ -51,6 +51,8 @@ final class NodeHarness implements AutoCloseable {
     final List<MessageLite> received = new CopyOnWriteArrayList<>();
     /** Answers it keeps (it has read them) but refuses with FAILED_PRECONDITION; none unless a test sets it. */
     volatile Predicate<MessageLite> refuse = m -> false;
+    /** What it answers to those it refuses (a transport failure such as UNAVAILABLE plays a lost answer). */
+    volatile Status refusal = Status.FAILED_PRECONDITION.withDescription("refused by the test coordinator");
 
     @Override
     public void submitStats(StatsReport r, StreamObserver<Ack> out) {
@@ -80,7 +82,7 @@ final class NodeHarness implements AutoCloseable {
     private void ack(MessageLite m, StreamObserver<Ack> out) {
       received.add(m);
       if (refuse.test(m)) {
-        out.onError(Status.FAILED_PRECONDITION.withDescription("refused by the test coordinator").asRuntimeException());
+        out.onError(refusal.asRuntimeException());
         return;
       }
       out.onNext(Ack.getDefaultInstance());

@@ -193,17 +193,17 @@ class ConsentRegistryTest {
     registry.close();
     ConsentJournal failing = new ConsentJournal() {
       @Override
-      public void changed(ConsentChange change) {
+      public void changed(java.sql.Connection tx, ConsentChange change) {
         throw new IllegalStateException("audit log unavailable");
       }
 
       @Override
-      public void imported(ConsentImport summary) {
+      public void imported(java.sql.Connection tx, ConsentImport summary) {
         throw new IllegalStateException("audit log unavailable");
       }
 
       @Override
-      public void erased(String pseudonym, Instant at, long rows) {
+      public void erased(java.sql.Connection tx, String pseudonym, Instant at, long rows) {
         throw new IllegalStateException("audit log unavailable");
       }
     };

@@ -1,5 +1,6 @@
 package dev.tandem.node.consent;
 
+import java.sql.Connection;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,17 +14,17 @@ final class RecordingJournal implements ConsentJournal {
   final List<Erasure> erasures = new ArrayList<>();
 
   @Override
-  public void changed(ConsentChange change) {
+  public void changed(Connection tx, ConsentChange change) {
     changes.add(change);
   }
 
   @Override
-  public void imported(ConsentImport summary) {
+  public void imported(Connection tx, ConsentImport summary) {
     imports.add(summary);
   }
 
   @Override
-  public void erased(String pseudonym, Instant at, long consentRowsDeleted) {
+  public void erased(Connection tx, String pseudonym, Instant at, long consentRowsDeleted) {
     erasures.add(new Erasure(pseudonym, at, consentRowsDeleted));
   }
 }

@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  * of the id whose consent for the model's purpose is in force now, {@code -} when it holds none or has
  * no such consent (the requester cannot tell which). The records scored are audited
  * ({@code SUBJECTS_SCORED}) before the answer is sent, so nothing leaves unaudited; an answer the
- * coordinator then refuses stays in the log. The answer carries no record count.
+ * coordinator then refuses stays in the log, followed by an {@code ANSWER_REFUSED} entry. The answer carries no record count.
  *
  * <p>Thread-safe.
  */
@@ -67,9 +67,9 @@ public final class ScoreResponder {
    * are declined (INTERNAL for a failure, whose details go to the node's log only).
    */
   public void respond(Task task, VerticalTransport transport) {
-    VerticalMessage answer;
+    Answer answer;
     try {
-      answer = answer(task);
+      answer = prepare(task);
     } catch (ScoreRefusal r) {
       LOG.warning(() -> "declining scoring task " + task.getTaskId() + ": " + r.code() + " " + r.reason());
       transport.decline(task, r.code(), r.reason());
@@ -80,8 +80,18 @@ public final class ScoreResponder {
           + task.getVertical().getModelVersion() + "' (its log has the details)");
       return;
     }
-    transport.submit(task, answer);
+    boolean accepted = transport.submit(task, answer.message());
+    if (answer.auditedJob() != null) {
+      // the entry written before the answer left stands either way; a refusal is recorded after it
+      ScoringAudit.answered(context, answer.auditedJob(), task.getRound(), accepted, answer.message().toByteArray());
+    }
   }
+
+  /**
+   * An answer and, if it used records and so was audited ({@code SUBJECTS_SCORED}) before it leaves, the
+   * job of the model scored with (else null).
+   */
+  private record Answer(VerticalMessage message, String auditedJob) {}
 
   /**
    * The answer to {@code task}: one envelope of partial scores, to the requester. Audits the records
@@ -90,6 +100,10 @@ public final class ScoreResponder {
    * @throws ScoreRefusal with the status code name and reason to decline with
    */
   VerticalMessage answer(Task task) throws ScoreRefusal {
+    return prepare(task).message();
+  }
+
+  private Answer prepare(Task task) throws ScoreRefusal {
     VerticalTask t = task.getVertical();
     if (!task.hasVertical() || t.getStage() != VerticalStage.VERTICAL_SCORE) {
       throw ScoreRefusal.malformed("task " + task.getTaskId() + " is not a VERTICAL_SCORE task");
@@ -175,7 +189,7 @@ public final class ScoreResponder {
     if (!used.isEmpty()) {
       ScoringAudit.scored(context, piece, SubjectsScored.PARTY, requester, at, used, answer.toByteArray());
     }
-    return answer;
+    return new Answer(answer, used.isEmpty() ? null : piece.jobId());
   }
 
   /**

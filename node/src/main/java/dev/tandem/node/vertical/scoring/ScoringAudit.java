@@ -8,6 +8,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HexFormat;
 
 /**
  * Writes a scoring into the audit log as a use of the records ({@link AuditLog#subjectsScored}):
@@ -29,6 +30,28 @@ final class ScoringAudit {
       Instant consentAt, Collection<String> subjectIds, byte[] sent) {
     context.stores.audit().subjectsScored(new SubjectsScored(piece.purpose(), piece.jobId(), piece.version(), role,
         requester, consentAt, RoundContribution.subjectSet(context.stores.pseudonyms(), subjectIds), sha256(sent)));
+    context.countersignHead();
+  }
+
+  /**
+   * Records the outcome of an answer audited by {@link #scored} before it left: if the coordinator did
+   * not accept it, {@code ANSWER_REFUSED {job, round, reason, sentSha256}} (the scoring entry stands: the
+   * answer left and may have been read), then has the head countersigned.
+   */
+  static void answered(ScoringContext context, String jobId, int round, boolean accepted, byte[] sent) {
+    if (!accepted) {
+      refused(context, jobId, round, "refused by the coordinator (scoring answer)", sent);
+    }
+  }
+
+  /**
+   * Records that a message audited by {@link #scored} before it left was not accepted:
+   * {@code ANSWER_REFUSED {job, round, reason, sentSha256}}, then has the head countersigned.
+   *
+   * @param reason why, naming no subject
+   */
+  static void refused(ScoringContext context, String jobId, int round, String reason, byte[] sent) {
+    context.stores.audit().answerRefused(jobId, round, reason, HexFormat.of().formatHex(sha256(sent)));
     context.countersignHead();
   }
 

@@ -144,6 +144,12 @@ public final class VerticalScorer implements SubjectScorer {
     try {
       response = federation.get().scoreSubjects(request);
     } catch (StatusRuntimeException e) {
+      // the request left (audited above) and may have been read: its failure is recorded after it
+      Status.Code code = e.getStatus().getCode();
+      boolean lost = code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED
+          || code == Status.Code.CANCELLED;
+      ScoringAudit.refused(context, piece.jobId(), 0, (lost ? "send failed: " : "refused: ") + code
+          + " (scoring request)", request.toByteArray());
       throw fromStatus(e.getStatus(), version);
     }
     Map<String, Envelope> bySender = new LinkedHashMap<>();

@@ -379,15 +379,48 @@ class ScoreResponderTest {
     assertEquals(head, sites.operator.stores().audit().head().seq(), "a declined task writes nothing");
   }
 
-  /** Keeps what a responder sends. */
+  @Test
+  void respond_coordinatorReadsTheAnswerAndRefusesIt_scoringStillAudited_refusalRecorded_subjectAccessListsIt() {
+    Recording transport = new Recording();
+    transport.accept = false;
+    long before = sites.operator.stores().audit().head().seq();
+    new ScoreResponder(sites.operator.context()).respond(askOperator("c1", "c3", "c4"), transport);
+    VerticalMessage read = transport.submitted.get(0);
+
+    List<AuditEntry> after = sites.operator.stores().audit().entries().stream().filter(e -> e.seq() > before)
+        .filter(e -> e.type() != AuditEntryType.HEAD_COUNTERSIGNED).toList();
+    assertEquals(List.of(AuditEntryType.SUBJECTS_SCORED, AuditEntryType.ANSWER_REFUSED),
+        after.stream().map(AuditEntry::type).toList());
+    String sent = HexFormat.of().formatHex(ScoringAudit.sha256(read.toByteArray()));
+    JsonObject scored = new JsonObject(after.get(0).payload());
+    assertEquals(sent, scored.getString("sentSha256"), "the scoring entry names the bytes the coordinator read");
+    assertEquals(1, scored.getInteger("records"), "c1 only: c3 revoked, c4 not held");
+    JsonObject refused = new JsonObject(after.get(1).payload());
+    assertEquals(sent, refused.getString("sentSha256"));
+    assertEquals(JOB, refused.getString("job"));
+    List<AuditEntry> all = sites.operator.stores().audit().entries();
+    assertEquals(AuditEntryType.HEAD_COUNTERSIGNED, all.get(all.size() - 1).type(), "the refusal is countersigned");
+
+    dev.tandem.node.audit.SubjectAccessReport report = sites.operator.stores().subjectAccess().report("c1");
+    assertEquals(1, report.scorings().size(), report.scorings().toString());
+    assertEquals(after.get(0).seq(), report.scorings().get(0).seq());
+    assertTrue(report.scorings().get(0).used(), "the refused-but-sent answer is a use of c1's record");
+    assertFalse(sites.operator.stores().subjectAccess().report("c3").scorings().get(0).used(), "c3 is revoked");
+    String export = sites.operator.stores().audit().export().toJson();
+    AuditVerification v = AuditVerifier.verifySubjectAccess(export, report, sites.pki.ca().certificate());
+    assertTrue(v.valid(), v.describe());
+  }
+
+  /** Keeps what a responder sends; the coordinator accepts it unless {@link #accept} is false. */
   static final class Recording implements VerticalTransport {
     final List<VerticalMessage> submitted = new ArrayList<>();
     final List<String> declined = new ArrayList<>();
+    boolean accept = true;
 
     @Override
     public boolean submit(Task task, VerticalMessage answer) {
       submitted.add(answer);
-      return true;
+      return accept;
     }
 
     @Override

@@ -252,6 +252,28 @@ class VerticalScorerTest {
   }
 
   @Test
+  void score_coordinatorReadsTheRequestAndRefusesIt_requestStillAudited_refusalRecorded() throws Exception {
+    coordinator = r -> {
+      throw Status.FAILED_PRECONDITION.withDescription("refused after reading it").asRuntimeException();
+    };
+    long before = sites.bank.stores().audit().head().seq();
+    assertThrows(ScoringException.class, () -> bankScorer().score(VERSION, List.of("c1", "c2", "c3", "c4")));
+    String sent = HexFormat.of().formatHex(ScoringAudit.sha256(lastRequest.toByteArray()));
+
+    List<AuditEntry> after = sites.bank.stores().audit().entries().stream().filter(e -> e.seq() > before)
+        .filter(e -> e.type() != AuditEntryType.HEAD_COUNTERSIGNED).toList();
+    assertEquals(List.of(AuditEntryType.SUBJECTS_SCORED, AuditEntryType.ANSWER_REFUSED),
+        after.stream().map(AuditEntry::type).toList());
+    assertEquals(sent, new JsonObject(after.get(0).payload()).getString("sentSha256"));
+    JsonObject refused = new JsonObject(after.get(1).payload());
+    assertEquals(sent, refused.getString("sentSha256"));
+    assertTrue(refused.getString("reason").contains("FAILED_PRECONDITION"), refused.getString("reason"));
+    dev.tandem.node.audit.SubjectAccessReport report = sites.bank.stores().subjectAccess().report("c1");
+    assertTrue(report.scorings().stream().anyMatch(u -> u.seq() == after.get(0).seq() && u.used()),
+        "the refused request is a use of c1's record: " + report.scorings());
+  }
+
+  @Test
   void score_coordinatorRefuses_isMappedWithItsDescription() {
     Map<Status, ScoringException.Reason> cases = Map.of(
         Status.FAILED_PRECONDITION.withDescription("site 'operator' declined"), ScoringException.Reason.REFUSED,
