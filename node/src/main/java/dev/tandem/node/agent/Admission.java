@@ -3,10 +3,13 @@ package dev.tandem.node.agent;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.proto.v1.TrainTask;
+import dev.tandem.node.data.LocalData;
 import dev.tandem.node.policy.SitePolicy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The site's policy for horizontal jobs ({@link SitePolicy}), checked in one place: every guard a task must pass before a
@@ -20,6 +23,7 @@ import java.util.Optional;
  * it. The per-job epsilon is checked where the ledger is ({@code DpTraining}).
  */
 final class Admission {
+  private static final Logger LOG = Logger.getLogger(Admission.class.getName());
   private final TaskContext context;
   private final SitePolicy policy;
 
@@ -38,19 +42,28 @@ final class Admission {
     if (policy.isPresent()) {
       return Optional.of(Refusal.permission(policy.get()));
     }
+    LocalData data;
+    try {
+      data = context.data(job);
+    } catch (RuntimeException e) {
+      // the reason stays in the node's log: a file line or a database message is not the coordinator's
+      LOG.log(Level.WARNING, "site '" + site + "' cannot read its data for job " + job.jobId(), e);
+      return Optional.of(Refusal.precondition("site '" + site + "' cannot read its data source (the node's log"
+          + " says why)"));
+    }
     List<String> missing = new ArrayList<>();
     for (FeatureSpec f : job.features()) {
-      if (!context.data().hasColumn(f.name())) {
+      if (!data.hasColumn(f.name())) {
         missing.add(f.name());
       }
     }
-    if (!context.data().hasColumn(job.label().column())) {
+    if (!data.hasColumn(job.label().column())) {
       missing.add(job.label().column());
     }
     if (!missing.isEmpty()) {
       return Optional.of(Refusal.precondition("site '" + site + "' has no column for " + String.join(", ", missing)));
     }
-    if (context.data().trainSize() == 0) {
+    if (data.trainSize() == 0) {
       return Optional.of(Refusal.precondition("site '" + site + "' has no training records"));
     }
     return Optional.empty();

@@ -9,7 +9,10 @@ import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.db.NodeDatabase;
 import dev.tandem.node.db.OwnerOnlyFiles;
+import dev.tandem.node.data.CsvSource;
+import dev.tandem.node.data.DataSource;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.data.SqlSource;
 import dev.tandem.node.policy.SitePolicy;
 import dev.tandem.node.vertical.VerticalPolicy;
 import dev.tandem.node.watch.WatchConfig;
@@ -35,8 +38,11 @@ import java.util.Map;
  *                              # keyPassphraseFile: key.pass  (optional: the passphrase of an encrypted
  *                              # key; else TANDEM_KEY_PASSPHRASE)
  * data:
- *   csv: branch-north.csv
+ *   csv: branch-north.csv      # or sql: a query (docs/DATA_SOURCES.md)
+ *                              # sql: {url: "jdbc:postgresql://db:5432/bank", user: tandem,
+ *                              #       passwordFile: db.pass, query: "SELECT ... ORDER BY id"}
  *   idColumn: customerID
+ *   testCsv: held-out.csv      # optional, or testSql: {...}: a held-out source of the same layout
  *   testFraction: 0.2          # held-out share, split by a hash of the id
  *   splitSeed: 7
  *   columns: {tenure: tenure_months}   # federation feature name: local column (optional)
@@ -76,7 +82,7 @@ import java.util.Map;
  * </pre>
  *
  * <p>{@code admin} is null when the API is off (the programmatic constructors). Unknown keys at the top
- * level and in {@code tls}, {@code privacy}, {@code consent}, {@code vertical}, {@code policy} and {@code watch} are refused, with the
+ * level and in {@code tls}, {@code data} (and its {@code sql}), {@code privacy}, {@code consent}, {@code vertical}, {@code policy} and {@code watch} are refused, with the
  * file and line; so are values of the wrong type and impossible settings.
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
@@ -240,16 +246,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
       });
       JsonNode tls = required(root, "tls");
       known(tls, "tls", Set.of("cert", "key", "ca", "crl", "keyPassphraseFile"), lines);
-      JsonNode data = required(root, "data");
-      Map<String, String> columns = new LinkedHashMap<>();
-      data.path("columns").fields().forEachRemaining(e -> columns.put(e.getKey(), e.getValue().asText()));
-      DataSourceConfig source = new DataSourceConfig(
-          resolve(dir, required(data, "csv").asText()),
-          required(data, "idColumn").asText(),
-          columns,
-          data.hasNonNull("testCsv") ? resolve(dir, data.get("testCsv").asText()) : null,
-          data.path("testFraction").asDouble(0.2),
-          data.path("splitSeed").asLong(0));
+      DataSourceConfig source = data(dir, required(root, "data"), lines);
       NodeConfig config = new NodeConfig(
           required(root, "site").asText(),
           required(root, "coordinator").asText(),
@@ -269,6 +266,86 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static final Set<String> DATA_KEYS = Set.of("csv", "sql", "idColumn", "columns", "testCsv", "testSql",
+      "testFraction", "splitSeed");
+  private static final Set<String> SQL_KEYS = Set.of("url", "user", "passwordFile", "query");
+
+  /** The data section: exactly one of csv and sql, at most one of testCsv and testSql; every key known. */
+  private static DataSourceConfig data(Path dir, JsonNode data, YamlLines lines) {
+    known(data, "data", DATA_KEYS, lines);
+    DataSource source = source(dir, data, "csv", "sql", lines);
+    if (source == null) {
+      throw new IllegalArgumentException(lines.at("data") + "data needs a source: csv (a file) or sql (a query)");
+    }
+    DataSource heldOut = source(dir, data, "testCsv", "testSql", lines);
+    Map<String, String> columns = new LinkedHashMap<>();
+    JsonNode mapping = data.path("columns");
+    if (!mapping.isMissingNode() && !mapping.isNull()) {
+      if (!mapping.isObject()) {
+        throw new IllegalArgumentException(lines.at("data.columns")
+            + "data.columns must be a mapping of federation name to local column");
+      }
+      mapping.fields().forEachRemaining(e -> columns.put(e.getKey(), text(e.getValue(), "data.columns." + e.getKey(),
+          lines)));
+    }
+    JsonNode seed = data.path("splitSeed");
+    if (!seed.isMissingNode() && !seed.isIntegralNumber()) {
+      throw new IllegalArgumentException(lines.at("data.splitSeed") + "data.splitSeed must be a whole number, got '"
+          + seed.asText() + "'");
+    }
+    try {
+      return new DataSourceConfig(source, text(required(data, "idColumn"), "data.idColumn", lines), columns, heldOut,
+          number(data, "data", "testFraction", DataSourceConfig.DEFAULT_TEST_FRACTION, lines), seed.asLong(0));
+    } catch (IllegalArgumentException e) {
+      String msg = e.getMessage();
+      throw new IllegalArgumentException((msg.startsWith("line ") ? "" : lines.at("data")) + "data: " + msg, e);
+    }
+  }
+
+  /** The file under {@code csvKey} or the query under {@code sqlKey}; null when neither is set, refused when both are. */
+  private static DataSource source(Path dir, JsonNode data, String csvKey, String sqlKey, YamlLines lines) {
+    boolean csv = data.hasNonNull(csvKey);
+    boolean sql = data.hasNonNull(sqlKey);
+    if (csv && sql) {
+      throw new IllegalArgumentException(lines.at("data." + sqlKey) + "data." + csvKey + " and data." + sqlKey
+          + " are both set: a source is one file or one query");
+    }
+    if (csv) {
+      return new CsvSource(resolve(dir, text(data.get(csvKey), "data." + csvKey, lines)));
+    }
+    if (!sql) {
+      return null;
+    }
+    String path = "data." + sqlKey;
+    JsonNode q = data.get(sqlKey);
+    known(q, path, SQL_KEYS, lines);
+    String url = text(required(q, "url", path, lines), path + ".url", lines);
+    if (!url.startsWith("jdbc:")) {
+      throw new IllegalArgumentException(lines.at(path + ".url") + path + ".url must be a jdbc: URL, e.g."
+          + " jdbc:postgresql://host:5432/database");
+    }
+    String user = q.hasNonNull("user") ? text(q.get("user"), path + ".user", lines) : null;
+    Path password = q.hasNonNull("passwordFile") ? resolve(dir, text(q.get("passwordFile"), path + ".passwordFile",
+        lines)) : null;
+    return new SqlSource(url, user, password, text(required(q, "query", path, lines), path + ".query", lines));
+  }
+
+  private static JsonNode required(JsonNode node, String key, String path, YamlLines lines) {
+    JsonNode v = node.get(key);
+    if (v == null || v.isNull()) {
+      throw new IllegalArgumentException(lines.at(path) + "missing key '" + path + "." + key + "'");
+    }
+    return v;
+  }
+
+  /** A non-blank text value. */
+  private static String text(JsonNode v, String path, YamlLines lines) {
+    if (!v.isTextual() || v.asText().isBlank()) {
+      throw new IllegalArgumentException(lines.at(path) + path + " must be non-blank text, got '" + v.asText() + "'");
+    }
+    return v.asText();
   }
 
   private static AdminConfig admin(Path dir, JsonNode a) {

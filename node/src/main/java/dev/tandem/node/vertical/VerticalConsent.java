@@ -35,9 +35,11 @@ public interface VerticalConsent {
    * {@link #answered} records the outcome.
    *
    * @param modelVersion the model version every epoch went into
+   * @param dataVersion the version of the data snapshot the job read
    * @param epochs what each epoch used, in order
    */
-  void contributed(VerticalJobSpec job, String modelVersion, List<EpochUse> epochs);
+  void contributed(VerticalJobSpec job, String modelVersion, dev.tandem.node.data.DataVersion dataVersion,
+      List<EpochUse> epochs);
 
   /**
    * Records the outcome of the answer audited by {@link #contributed}: an {@code ANSWER_REFUSED}

@@ -82,8 +82,12 @@ final class VerticalSession implements AutoCloseable {
   /** This party's side of the training, from SSHE_SETUP on. */
   SsheParty sshe;
 
+  /** The snapshot of the node's data the job reads (consent is re-read on it at every epoch). */
+  final dev.tandem.node.data.LocalData data;
+
   VerticalSession(VerticalJobSpec spec, dev.tandem.proto.v1.VerticalJobSpec wire, String site,
-      Map<String, RowView> candidates, SecureRandom random, Tap tap) {
+      dev.tandem.node.data.LocalData data, Map<String, RowView> candidates, SecureRandom random, Tap tap) {
+    this.data = data;
     this.declaredRecords = candidates.size();
     this.spec = spec;
     this.wire = wire;

@@ -53,7 +53,8 @@ final class TestConsent implements VerticalConsent {
   }
 
   @Override
-  public void contributed(VerticalJobSpec job, String modelVersion, List<EpochUse> epochs) {
+  public void contributed(VerticalJobSpec job, String modelVersion, dev.tandem.node.data.DataVersion dataVersion,
+      List<EpochUse> epochs) {
     for (EpochUse e : epochs) {
       contributions.add(new Contribution(job.jobId(), e.epoch(), modelVersion, e.consentAt(), e.subjectIds(),
           e.sent()));
