@@ -1,5 +1,6 @@
 package dev.tandem.node.vertical;
 
+import dev.tandem.node.data.DataVersion;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.data.LocalData;
 import java.time.Instant;
@@ -38,7 +39,7 @@ public interface VerticalConsent {
    * @param dataVersion the version of the data snapshot the job read
    * @param epochs what each epoch used, in order
    */
-  void contributed(VerticalJobSpec job, String modelVersion, dev.tandem.node.data.DataVersion dataVersion,
+  void contributed(VerticalJobSpec job, String modelVersion, DataVersion dataVersion,
       List<EpochUse> epochs);
 
   /**

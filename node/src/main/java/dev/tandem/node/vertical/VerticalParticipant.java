@@ -226,7 +226,7 @@ public final class VerticalParticipant implements AutoCloseable {
     try {
       data = this.data.forJob(spec.jobId());
     } catch (RuntimeException e) {
-      LOG.log(java.util.logging.Level.WARNING, "site '" + site + "' cannot read its data for job " + spec.jobId(), e);
+      LOG.log(Level.WARNING, "site '" + site + "' cannot read its data for job " + spec.jobId(), e);
       throw Refusal.precondition("site '" + site + "' cannot read its data source (the node's log says why)");
     }
     List<String> missing = data.missingColumns(columns);

@@ -1,5 +1,6 @@
 package dev.tandem.node.vertical;
 
+import dev.tandem.node.data.LocalData;
 import com.google.protobuf.ByteString;
 import dev.tandem.crypto.psi.PsiParty;
 import dev.tandem.crypto.seal.Opener;
@@ -83,10 +84,10 @@ final class VerticalSession implements AutoCloseable {
   SsheParty sshe;
 
   /** The snapshot of the node's data the job reads (consent is re-read on it at every epoch). */
-  final dev.tandem.node.data.LocalData data;
+  final LocalData data;
 
   VerticalSession(VerticalJobSpec spec, dev.tandem.proto.v1.VerticalJobSpec wire, String site,
-      dev.tandem.node.data.LocalData data, Map<String, RowView> candidates, SecureRandom random, Tap tap) {
+      LocalData data, Map<String, RowView> candidates, SecureRandom random, Tap tap) {
     this.data = data;
     this.declaredRecords = candidates.size();
     this.spec = spec;
