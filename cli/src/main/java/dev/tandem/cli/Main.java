@@ -3,6 +3,7 @@ package dev.tandem.cli;
 import dev.tandem.cli.alerts.AlertsCommand;
 import dev.tandem.cli.audit.AuditCommand;
 import dev.tandem.cli.certs.CertsCommand;
+import dev.tandem.cli.config.ConfigCommand;
 import dev.tandem.cli.consent.ConsentCommand;
 import dev.tandem.cli.demo.DemoCommand;
 import dev.tandem.cli.job.JobCommand;
@@ -21,6 +22,7 @@ import picocli.CommandLine.Command;
     description = "Federated, consent-bound, privacy-preserving analytics.",
     subcommands = {DemoCommand.class, CertsCommand.class, CoordinatorCommand.class, NodeCommand.class,
         JobCommand.class, ModelCommand.class, ConsentCommand.class, AuditCommand.class, PrivacyCommand.class, ScoreCommand.class, AlertsCommand.class,
+        ConfigCommand.class,
         CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}

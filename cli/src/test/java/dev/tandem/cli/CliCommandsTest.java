@@ -75,6 +75,24 @@ class CliCommandsTest {
     assertEquals(0, Main.run("certs", "show", bank + "/bank-1.pem"));
   }
 
+  /** A CRL is valid 30 days and sites fail closed after it: `certs crl` re-signs it, keeping every revocation. */
+  @Test
+  void certsCrl_resignsWithAFreshNextUpdateAndTheSameRevocations() throws Exception {
+    String ca = dir.resolve("ca").toString();
+    assertEquals(0, Main.run("certs", "init", "--dir", ca));
+    assertEquals(0, Main.run("certs", "issue", "--dir", ca, "--site", "bank-1", "--role", "node",
+        "--out", dir.resolve("bank").toString()));
+    assertEquals(0, Main.run("certs", "revoke", "--dir", ca, "--site", "bank-1"));
+    java.security.cert.X509CRL before = Pem.readCrl(dir.resolve("ca/crl.pem"));
+    Thread.sleep(1100); // CRL times have second precision
+    assertEquals(0, Main.run("certs", "crl", "--dir", ca));
+    java.security.cert.X509CRL after = Pem.readCrl(dir.resolve("ca/crl.pem"));
+    assertTrue(after.getThisUpdate().after(before.getThisUpdate()), "a fresh thisUpdate");
+    assertTrue(after.getNextUpdate().after(before.getNextUpdate()), "a later nextUpdate");
+    after.verify(Pem.readCertificate(dir.resolve("ca/ca.pem")).getPublicKey());
+    assertTrue(after.isRevoked(Pem.readCertificate(dir.resolve("bank/bank-1.pem"))), "still revoked");
+  }
+
   @Test
   void certsSign_requestForAnotherSiteOrRole_refusedAndNothingIssued() throws Exception {
     String ca = dir.resolve("ca").toString();
@@ -126,6 +144,14 @@ class CliCommandsTest {
         Pem.readPrivateKey(key, KeyPassphrase.fromFile(passphrase)).getAlgorithm());
     assertEquals(1, Main.run("certs", "request", "--site", "bank-1", "--role", "node", "--out", dir.toString()),
         "an existing key is never overwritten");
+  }
+
+  @Test
+  void commandGroupWithoutASubcommand_namesEverySubcommandAndFails() {
+    String err = stderrOf(() -> assertEquals(1, Main.run("certs")));
+    assertTrue(err.contains("tandem certs: missing subcommand (init, request, sign, issue, revoke, crl, show, list)"), err);
+    err = stderrOf(() -> assertEquals(1, Main.run("consent")));
+    assertTrue(err.contains("missing subcommand (import, grant, revoke, erase)"), err);
   }
 
   private static String stderrOf(Runnable r) {

@@ -133,7 +133,7 @@ final class SyntheticSite implements AutoCloseable {
                 close(); // the worst case for the coordinator: keys shared, input never sent
                 return;
               }
-              send(t, SecAggStage.MASKED_INPUT, List.of(secure.maskInput(t.getJobId(), messages)));
+              send(t, SecAggStage.MASKED_INPUT, secure.maskInput(t.getJobId(), messages));
             }
             case UNMASKING -> send(t, SecAggStage.UNMASKING,
                 List.of(secure.unmask(t.getJobId(), Set.copyOf(t.getSecagg().getSurvivorsList()))));

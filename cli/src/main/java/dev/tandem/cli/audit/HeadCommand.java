@@ -1,5 +1,6 @@
 package dev.tandem.cli.audit;
 
+import dev.tandem.cli.CoordinatorAddress;
 import dev.tandem.coordinator.config.CoordinatorConfig;
 import dev.tandem.node.audit.CoordinatorHead;
 import dev.tandem.node.config.NodeConfig;
@@ -56,8 +57,7 @@ final class HeadCommand extends AuditSubcommand {
       }
     } else {
       CoordinatorConfig c = CoordinatorConfig.load(config);
-      String host = "0.0.0.0".equals(c.host()) ? "127.0.0.1" : c.host();
-      ManagedChannel channel = MtlsChannels.toCoordinator(host + ":" + c.port(), c.tls().cert(), c.tls().privateKey(),
+      ManagedChannel channel = MtlsChannels.toCoordinator(CoordinatorAddress.dialTarget(c), c.tls().cert(), c.tls().privateKey(),
           c.tls().ca(), c.tls().crl(), 1 << 20);
       try {
         r = call(() -> JobsGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)

@@ -37,7 +37,9 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,6 +71,17 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--churn-only", description = "skip the vertical credit-risk and health-risk jobs")
   boolean churnOnly;
+
+  @Option(names = "--database", paramLabel = "MEMBER=JDBC_URL",
+      description = "keep this member's database (coordinator or a site) on a database server, e.g."
+          + " coordinator=jdbc:postgresql://localhost:5432/tandem_coordinator (repeatable; default: embedded H2)")
+  Map<String, String> databases = new LinkedHashMap<>();
+
+  @Option(names = "--database-user", description = "the user for the --database servers")
+  String databaseUser;
+
+  @Option(names = "--database-password-file", description = "the owner-only file with that user's password")
+  Path databasePasswordFile;
 
   /**
    * A bundled vertical job and the whole table it splits.
@@ -122,7 +135,8 @@ public final class DemoCommand implements Callable<Integer> {
     DemoFederation fed;
     try (InputStream csv = DemoCommand.class.getResourceAsStream("/demo/ibm_telco_churn.csv")) {
       fed = DemoFederation.create(work, SITES, csv, ID_COLUMN,
-          new DemoFederation.Timeouts(Duration.ofSeconds(120), Duration.ofSeconds(120)), tables.sites());
+          new DemoFederation.Timeouts(Duration.ofSeconds(120), Duration.ofSeconds(120)), tables.sites(),
+          new DemoFederation.Databases(databases, databaseUser, databasePasswordFile));
     }
     out.println("federation CA, certificates and configs written under " + work);
     List<RoundMetrics> history = new ArrayList<>();

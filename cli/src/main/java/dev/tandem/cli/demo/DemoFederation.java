@@ -34,8 +34,37 @@ public final class DemoFederation {
   private final Path work;
   private final List<String> sites;
   private final List<PartySite> parties;
+  private final Databases databases;
 
-  private DemoFederation(Path work, List<String> sites, List<PartySite> parties) {
+  /**
+   * Where the members keep their databases: by default an embedded H2 file each under its folder
+   * ({@code db/NAME}); a member named in {@code urls} uses that database server URL instead, with
+   * {@code user} and the password in {@code passwordFile} (the {@code database:} mapping of the
+   * configuration).
+   */
+  public record Databases(Map<String, String> urls, String user, Path passwordFile) {
+    public static final Databases EMBEDDED = new Databases(Map.of(), null, null);
+
+    public Databases {
+      urls = Map.copyOf(urls);
+      if (!urls.isEmpty() && (user == null || passwordFile == null)) {
+        throw new IllegalArgumentException("a database server needs a user and a password file");
+      }
+    }
+
+    /** The value of the {@code database:} key of {@code member}'s configuration. */
+    String yaml(String member) {
+      String url = urls.get(member);
+      if (url == null) {
+        return "db/" + member;
+      }
+      return "{url: '" + url.replace("'", "''") + "', user: '" + user.replace("'", "''") + "', passwordFile: '"
+          + passwordFile.toAbsolutePath().toString().replace("'", "''") + "'}";
+    }
+  }
+
+  private DemoFederation(Path work, List<String> sites, List<PartySite> parties, Databases databases) {
+    this.databases = databases;
     this.work = work;
     this.sites = List.copyOf(sites);
     this.parties = List.copyOf(parties);
@@ -85,6 +114,17 @@ public final class DemoFederation {
    */
   public static DemoFederation create(Path work, List<String> sites, InputStream csv, String idColumn,
       Timeouts timeouts, List<PartySite> parties) throws IOException {
+    return create(work, sites, csv, idColumn, timeouts, parties, Databases.EMBEDDED);
+  }
+
+  /**
+   * Creates the federation as {@link #create(Path, List, InputStream, String, Timeouts, List)} does,
+   * its members' databases where {@code databases} puts them.
+   *
+   * @throws IllegalArgumentException if {@code databases} names a member the federation does not have
+   */
+  public static DemoFederation create(Path work, List<String> sites, InputStream csv, String idColumn,
+      Timeouts timeouts, List<PartySite> parties, Databases databases) throws IOException {
     List<String> members = new ArrayList<>(sites);
     for (PartySite p : parties) {
       if (members.contains(p.site()) || p.site().equals(COORDINATOR)) {
@@ -92,7 +132,13 @@ public final class DemoFederation {
       }
       members.add(p.site());
     }
-    DemoFederation fed = new DemoFederation(work, sites, parties);
+    for (String named : databases.urls().keySet()) {
+      if (!named.equals(COORDINATOR) && !members.contains(named)) {
+        throw new IllegalArgumentException("a database is given for '" + named + "', which is not a member of the"
+            + " demo federation (" + COORDINATOR + ", " + String.join(", ", members) + ")");
+      }
+    }
+    DemoFederation fed = new DemoFederation(work, sites, parties, databases);
     FederationCa ca = FederationCa.create("tandem-demo");
     Path caDir = work.resolve("ca");
     ca.save(caDir);
@@ -107,10 +153,10 @@ public final class DemoFederation {
         port: 0
         tls: {cert: coordinator.pem, key: coordinator.key, ca: ca.pem, crl: ../ca/crl.pem}
         sites: [%s]
-        database: db/coordinator
+        database: %s
         roundTimeoutSeconds: %d
         connectTimeoutSeconds: %d
-        """.formatted(String.join(", ", members), timeouts.round().toSeconds(), timeouts.connect().toSeconds()));
+        """.formatted(String.join(", ", members), databases.yaml(COORDINATOR), timeouts.round().toSeconds(), timeouts.connect().toSeconds()));
     Map<String, List<String>> rowsBySite = split(csv, idColumn, sites);
     for (String site : sites) {
       Path dir = work.resolve("sites").resolve(site);
@@ -183,13 +229,13 @@ public final class DemoFederation {
           idColumn: %s
           testFraction: %s
           splitSeed: 7
-        database: db/%s
+        database: %s
         consent:
           purposes: [%s]
           partners: [%s]
           minCohort: 50
         admin: {port: 0, tokenFile: admin-token}
-        """.formatted(site, coordinatorPort, site, site, site, idColumn, testFraction, site,
+        """.formatted(site, coordinatorPort, site, site, site, idColumn, testFraction, databases.yaml(site),
         String.join(", ", purposes), String.join(", ", partners)) + policy);
   }
 

@@ -1,5 +1,6 @@
 package dev.tandem.cli.job;
 
+import dev.tandem.cli.CoordinatorAddress;
 import dev.tandem.coordinator.config.CoordinatorConfig;
 import dev.tandem.model.JobSpec;
 import dev.tandem.proto.v1.JobFinished;
@@ -30,7 +31,7 @@ public final class JobCommand {
     public Integer call() {
       JobFile.Definition job = JobFile.loadDefinition(jobFile);
       CoordinatorConfig c = CoordinatorConfig.load(config);
-      try (JobClient client = JobClient.connect(c.host() + ":" + c.port(), c.tls().cert(), c.tls().privateKey(),
+      try (JobClient client = JobClient.connect(CoordinatorAddress.dialTarget(c), c.tls().cert(), c.tls().privateKey(),
           c.tls().ca(), c.tls().crl())) {
         String id;
         int rounds;

@@ -68,7 +68,7 @@ public final class ModelCommand {
     @Option(names = "--config", required = true, description = "the coordinator's YAML file")
     Path config;
 
-    @Parameters(index = "0", paramLabel = "VERSION", description = "e.g. churn-1a2b3c4d/v20, or a job id for its latest")
+    @Parameters(index = "0", paramLabel = "VERSION", description = "e.g. churn-1a2b3c4d/v20, a job id for its latest, or a purpose for its latest")
     String version;
 
     @Option(names = "--out", required = true, description = "the JSON file to write")
@@ -86,7 +86,8 @@ public final class ModelCommand {
   }
 
   /**
-   * The horizontal version named {@code version}, or the latest of the job so named.
+   * The horizontal version named {@code version}, or the latest of the job so named, or else the latest
+   * of the purpose so named.
    *
    * @throws IllegalArgumentException if there is none, or it is a vertical model (no weights here)
    */
@@ -95,10 +96,13 @@ public final class ModelCommand {
       throw new IllegalArgumentException("'" + version + "' is a vertical model: the coordinator holds none of its"
           + " weights (each party keeps its own piece in its node database); score with it through `tandem score`");
     }
-    return registry.version(version).or(() -> {
-      List<StoredModel> all = registry.versions(version);
-      return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
-    }).orElseThrow(() -> new IllegalArgumentException("no model version or job '" + version
-        + "'; see `tandem model list`"));
+    return registry.version(version).or(() -> latest(registry.versions(version)))
+        .or(() -> latest(registry.versions(null).stream().filter(m -> m.job().purpose().equals(version)).toList()))
+        .orElseThrow(() -> new IllegalArgumentException("no model version, job or purpose '" + version
+            + "'; see `tandem model list`"));
+  }
+
+  private static Optional<StoredModel> latest(List<StoredModel> models) {
+    return models.stream().max(Comparator.comparing(StoredModel::created).thenComparing(StoredModel::round));
   }
 }

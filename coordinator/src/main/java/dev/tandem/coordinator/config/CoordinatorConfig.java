@@ -1,14 +1,13 @@
 package dev.tandem.coordinator.config;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonStreamContext;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.certs.KeyPassphrase;
 import dev.tandem.certs.Pem;
 import dev.tandem.coordinator.store.EmbeddedDatabase;
+import dev.tandem.db.DatabaseUrls;
+import dev.tandem.model.yaml.YamlLines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -123,9 +122,27 @@ public record CoordinatorConfig(
    * maxMessageBytes: 134217728       # default 128 MiB; larger messages are refused (RESOURCE_EXHAUSTED)
    * </pre>
    *
+   * <p>Every key is checked: an unknown or misspelt key at any depth, a value of the wrong type or a
+   * number out of its range (port 0..65535, timeouts in (0, 7 days], maxMessageBytes at least 1024) is
+   * refused with its line.
+   *
    * @throws IllegalArgumentException naming the file and the bad or missing key
    */
   public static CoordinatorConfig load(Path file) {
+    return load(file, true);
+  }
+
+  /**
+   * Reads and checks the YAML file as {@link #load} does, without creating the embedded database's
+   * password file: the {@link #databaseUrl()} holds no secret and is for display only.
+   *
+   * @throws IllegalArgumentException naming the file, the line and the bad or missing key
+   */
+  public static CoordinatorConfig check(Path file) {
+    return load(file, false);
+  }
+
+  private static CoordinatorConfig load(Path file, boolean openDatabase) {
     JsonNode root;
     String text;
     try {
@@ -138,36 +155,88 @@ public record CoordinatorConfig(
       throw new IllegalArgumentException(file + ": expected a YAML mapping");
     }
     Path dir = file.toAbsolutePath().getParent();
+    YamlLines lines = YamlLines.of(text);
     try {
-      JsonNode tls = required(root, "tls");
-      if (!tls.isObject()) {
-        throw new IllegalArgumentException("tls must be a mapping of " + new TreeSet<>(TLS_KEYS));
+      lines.requireKnown(root, "", KEYS);
+      JsonNode tls = root.get("tls");
+      if (tls == null || tls.isNull()) {
+        throw new IllegalArgumentException("missing key 'tls'");
       }
-      tls.fieldNames().forEachRemaining(k -> {
-        if (!TLS_KEYS.contains(k)) {
-          throw new IllegalArgumentException(lineOf(text, "tls", k) + "unknown key 'tls." + k + "' (known: "
-              + new TreeSet<>(TLS_KEYS) + ")");
-        }
-      });
+      lines.requireKnown(tls, "tls", TLS_KEYS);
+      JsonNode siteList = required(root, "sites");
+      if (!siteList.isArray()) {
+        throw lines.error("sites", "must be a list of node site ids");
+      }
       List<String> sites = new ArrayList<>();
-      required(root, "sites").forEach(n -> sites.add(n.asText()));
+      for (int i = 0; i < siteList.size(); i++) {
+        JsonNode s = siteList.get(i);
+        if (!s.isTextual() || s.asText().isBlank()) {
+          throw lines.error("sites[" + i + "]", "must be a site id, got '" + s.asText() + "'");
+        }
+        sites.add(s.asText());
+      }
+      String crl = lines.text(tls, "tls", "crl", null);
+      String passphrase = lines.text(tls, "tls", "keyPassphraseFile", null);
       return new CoordinatorConfig(
-          root.path("host").asText("127.0.0.1"),
-          root.path("port").asInt(DEFAULT_PORT),
+          lines.text(root, "", "host", "127.0.0.1"),
+          lines.integer(root, "", "port", 0, 65535, DEFAULT_PORT),
           new TlsFiles(
-              resolve(dir, required(tls, "cert").asText()),
-              resolve(dir, required(tls, "key").asText()),
-              resolve(dir, required(tls, "ca").asText()),
-              tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null,
-              tls.hasNonNull("keyPassphraseFile") ? resolve(dir, tls.get("keyPassphraseFile").asText()) : null),
+              resolve(dir, lines.requiredText(tls, "tls", "cert")),
+              resolve(dir, lines.requiredText(tls, "tls", "key")),
+              resolve(dir, lines.requiredText(tls, "tls", "ca")),
+              crl == null ? null : resolve(dir, crl),
+              passphrase == null ? null : resolve(dir, passphrase)),
           new TreeSet<>(sites),
-          databaseUrl(dir, required(root, "database").asText()),
-          Duration.ofMillis((long) (root.path("roundTimeoutSeconds").asDouble(120) * 1000)),
-          Duration.ofMillis((long) (root.path("connectTimeoutSeconds").asDouble(60) * 1000)),
-          root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES));
+          database(dir, root.get("database"), lines, openDatabase),
+          seconds(lines, root, "roundTimeoutSeconds", 120),
+          seconds(lines, root, "connectTimeoutSeconds", 60),
+          lines.integer(root, "", "maxMessageBytes", 1024, Integer.MAX_VALUE, DEFAULT_MAX_MESSAGE_BYTES));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The top-level keys of the coordinator's YAML. */
+  private static final Set<String> KEYS = Set.of("host", "port", "tls", "sites", "database", "roundTimeoutSeconds",
+      "connectTimeoutSeconds", "maxMessageBytes");
+
+  private static Duration seconds(YamlLines lines, JsonNode root, String key, double fallback) {
+    double s = lines.decimal(root, "", key, 0, true, 7 * 24 * 3600, fallback);
+    return Duration.ofMillis(Math.max(1, (long) (s * 1000)));
+  }
+
+  private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "passwordFile");
+
+  /**
+   * The {@code database} key: a path or a {@code jdbc:} URL ({@link #databaseUrl}), or a mapping
+   * {@code {url, user, passwordFile}} for a database server (the password read from an owner-only
+   * file). With {@code open} false the URL is for display and holds no password.
+   */
+  private static String database(Path dir, JsonNode d, YamlLines lines, boolean open) {
+    if (d == null || d.isNull()) {
+      throw new IllegalArgumentException("missing key 'database'");
+    }
+    if (d.isTextual()) {
+      return open ? databaseUrl(dir, d.asText()) : displayUrl(dir, d.asText());
+    }
+    if (!d.isObject()) {
+      throw lines.error("database", "must be a path, a jdbc: URL or a mapping of " + new TreeSet<>(DATABASE_KEYS));
+    }
+    lines.requireKnown(d, "database", DATABASE_KEYS);
+    String url = lines.requiredText(d, "database", "url");
+    String user = lines.text(d, "database", "user", null);
+    String passwordFile = lines.text(d, "database", "passwordFile", null);
+    String withCredentials;
+    try {
+      withCredentials = DatabaseUrls.withCredentials(url, user, passwordFile == null ? null : resolve(dir, passwordFile));
+    } catch (IllegalArgumentException e) {
+      throw lines.error("database.url", e.getMessage());
+    }
+    return open ? withCredentials : url;
+  }
+
+  private static String displayUrl(Path dir, String database) {
+    return database.startsWith("jdbc:") ? database : "jdbc:h2:file:" + resolve(dir, database).toAbsolutePath();
   }
 
   /**
@@ -180,23 +249,6 @@ public record CoordinatorConfig(
       return database;
     }
     return EmbeddedDatabase.url(resolve(baseDir, database));
-  }
-
-  /** "line N: " of {@code key} in the top-level mapping {@code section}; empty when not found. */
-  private static String lineOf(String yaml, String section, String key) {
-    try (JsonParser p = new YAMLFactory().createParser(yaml)) {
-      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-        JsonStreamContext c = p.getParsingContext();
-        if (t == JsonToken.FIELD_NAME && key.equals(c.getCurrentName()) && c.getParent() != null
-            && c.getParent().getParent() != null && c.getParent().getParent().inRoot()
-            && section.equals(c.getParent().getCurrentName())) {
-          return "line " + p.getTokenLocation().getLineNr() + ": ";
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      return "";
-    }
-    return "";
   }
 
   private static JsonNode required(JsonNode node, String key) {

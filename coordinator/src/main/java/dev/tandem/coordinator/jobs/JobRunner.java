@@ -58,6 +58,20 @@ public final class JobRunner implements Runnable {
   private final ModelArchitecture architecture;
   private volatile Phase<?> current;
   private volatile SecureRound secureRound;
+  /** The phase machinery a secure round runs its stages with; a proven cheat becomes a site notice. */
+  private final SecureRound.Stages secureStages = new SecureRound.Stages() {
+    @Override
+    public Map<String, Answers.SecAgg> collect(Kind kind, int round, Set<String> expected,
+        Function<String, Task.Builder> taskFor) throws InterruptedException {
+      return JobRunner.this.collect(kind, round, expected, taskFor);
+    }
+
+    @Override
+    public void cheated(int round, String site, String what) {
+      LOG.warning("job " + spec.jobId() + " round " + round + ": site " + site + " " + what);
+      events.publish(new JobEvent.SiteNotice(round, site, what));
+    }
+  };
   /** Why sites sat out the last phase, for the job's failure reason. */
   private volatile Map<String, String> lastExcluded = Map.of();
 
@@ -266,7 +280,7 @@ public final class JobRunner implements Runnable {
         .setSecagg(secure.params()));
     secureRound = secure;
     try {
-      return secure.run(round, this::collect, site -> train.clone());
+      return secure.run(round, secureStages, site -> train.clone());
     } finally {
       secureRound = null;
     }
@@ -291,7 +305,7 @@ public final class JobRunner implements Runnable {
     secureRound = secure;
     SecureRound.Summed summed;
     try {
-      summed = secure.sum(0, this::collect, Kind.STATS, site -> stats.clone());
+      summed = secure.sum(0, secureStages, Kind.STATS, site -> stats.clone());
     } finally {
       secureRound = null;
     }
@@ -336,7 +350,7 @@ public final class JobRunner implements Runnable {
     secureRound = secure;
     SecureRound.Summed summed;
     try {
-      summed = secure.sum(round, this::collect, Kind.EVALUATE, site -> Task.newBuilder().setEvaluate(task.clone()));
+      summed = secure.sum(round, secureStages, Kind.EVALUATE, site -> Task.newBuilder().setEvaluate(task.clone()));
     } finally {
       secureRound = null;
     }

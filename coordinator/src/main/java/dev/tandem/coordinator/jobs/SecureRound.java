@@ -14,6 +14,7 @@ import dev.tandem.crypto.secagg.SealedShares;
 import dev.tandem.crypto.secagg.SecAggConfig;
 import dev.tandem.crypto.secagg.SecAggException;
 import dev.tandem.crypto.secagg.SecAggServer;
+import dev.tandem.crypto.secagg.ShareComplaint;
 import dev.tandem.crypto.secagg.Stage;
 import dev.tandem.crypto.secagg.UnmaskingShares;
 import dev.tandem.proto.v1.SecAggParams;
@@ -66,11 +67,15 @@ final class SecureRound {
   interface Stages {
     Map<String, Answers.SecAgg> collect(Kind kind, int round, Set<String> expected,
         Function<String, Task.Builder> taskFor) throws InterruptedException;
+
+    /** Reports a site proven to have cheated in round {@code round}, and what it did. */
+    void cheated(int round, String site, String what);
   }
 
   private final SecAggServer server;
   private final SecAggConfig config;
   private final Map<String, X509Certificate> certificates;
+  private final Set<String> reported = new TreeSet<>();
 
   private SecureRound(SecAggConfig config, Map<String, X509Certificate> certificates) {
     this.config = config;
@@ -160,7 +165,7 @@ final class SecureRound {
           + " phase of round " + config.roundId() + "; its secure aggregation needs at least t = "
           + config.threshold());
     }
-    RoundState state = close();
+    RoundState state = close(round, stages);
     List<AdvertiseKeys> advertisements = server.advertisements();
     SecAggTask.Builder share = SecAggTask.newBuilder().setStage(SecAggStage.SHARE_KEYS);
     for (AdvertiseKeys a : advertisements) {
@@ -169,17 +174,17 @@ final class SecureRound {
     }
     Task.Builder shareTask = Task.newBuilder().setSecagg(share);
     stages.collect(Kind.SECAGG_SHARE, round, state.expected(), site -> shareTask.clone());
-    state = close();
+    state = close(round, stages);
     stages.collect(Kind.SECAGG_MASKED, round, state.expected(), site -> {
       SecAggTask.Builder t = SecAggTask.newBuilder().setStage(SecAggStage.MASKED_INPUT);
       server.sharesFor(site).forEach(s -> t.addMessages(ByteString.copyFrom(s.toBytes())));
       return Task.newBuilder().setSecagg(t);
     });
-    state = close();
+    state = close(round, stages);
     Task.Builder unmaskTask = Task.newBuilder().setSecagg(
         SecAggTask.newBuilder().setStage(SecAggStage.UNMASKING).addAllSurvivors(server.survivors()));
     stages.collect(Kind.SECAGG_UNMASK, round, state.expected(), site -> unmaskTask.clone());
-    state = close();
+    state = close(round, stages);
     double[] sum = server.sum();
     List<SitePrivacy> privacy = new ArrayList<>();
     for (String site : state.masked()) {
@@ -201,7 +206,15 @@ final class SecureRound {
       switch (kind) {
         case STATS, TRAIN, EVALUATE -> server.acceptAdvertise(site, AdvertiseKeys.fromBytes(single(payload)));
         case SECAGG_SHARE -> server.acceptShares(site, payload.stream().map(SealedShares::fromBytes).toList());
-        case SECAGG_MASKED -> server.acceptMaskedInput(site, MaskedInput.fromBytes(single(payload)));
+        case SECAGG_MASKED -> {
+          // the masked input, then the site's complaints about the shares sealed to it, if any
+          if (payload.isEmpty()) {
+            throw new Rejection(Reason.MALFORMED, "the masked input stage takes a masked input, got nothing");
+          }
+          List<ShareComplaint> complaints = payload.subList(1, payload.size()).stream()
+              .map(ShareComplaint::fromBytes).toList();
+          server.acceptMaskedInput(site, MaskedInput.fromBytes(payload.get(0)), complaints);
+        }
         case SECAGG_UNMASK -> server.acceptUnmasking(site, UnmaskingShares.fromBytes(single(payload)));
         default -> throw new Rejection(Reason.WRONG_ROUND, "no secure aggregation message is expected now");
       }
@@ -222,10 +235,18 @@ final class SecureRound {
     return payload.get(0);
   }
 
-  private RoundState close() throws RoundAborted {
+  /** Closes the stage, reports each newly proven cheat, and throws if the round aborted. */
+  private RoundState close(int round, Stages stages) throws RoundAborted {
     RoundState s = server.closeStage();
+    s.misbehaved().forEach((site, what) -> {
+      if (reported.add(site)) {
+        stages.cheated(round, site, "excluded from secure aggregation " + config.roundId()
+            + " for cheating: it " + what);
+      }
+    });
     if (s.stage() == Stage.ABORTED) {
-      throw new RoundAborted("secure aggregation aborted: " + s.abortDetail());
+      throw new RoundAborted("secure aggregation aborted: " + s.abortDetail()
+          + (s.misbehaved().isEmpty() ? "" : "; sites proven to cheat: " + s.misbehaved().keySet()));
     }
     return s;
   }

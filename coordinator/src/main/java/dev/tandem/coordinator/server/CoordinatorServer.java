@@ -5,6 +5,7 @@ import dev.tandem.certs.FederationTrust;
 import dev.tandem.certs.IssuedCertificate;
 import dev.tandem.certs.Pem;
 import dev.tandem.certs.Role;
+import dev.tandem.certs.StartCheck;
 import dev.tandem.coordinator.config.CoordinatorConfig;
 import dev.tandem.coordinator.grpc.FederationService;
 import dev.tandem.coordinator.grpc.JobsService;
@@ -60,6 +61,10 @@ public final class CoordinatorServer implements AutoCloseable {
 
   /** Starts a coordinator from its configuration; jobs left running by a previous process are marked failed. */
   public static CoordinatorServer start(CoordinatorConfig config, Clock clock) throws IOException {
+    // a node certificate, a foreign one or a missing CRL stops the start with its reason (the CRL's
+    // nextUpdate by the system clock, as at every handshake)
+    StartCheck.ownCertificate(config.tls().cert(), config.tls().ca(), config.tls().crl(), Role.COORDINATOR, null,
+        Clock.systemUTC());
     X509Certificate ca = Pem.readCertificate(config.tls().ca());
     CrlSource crls = config.tls().crl() == null ? CrlSource.none() : CrlSource.file(config.tls().crl(), ca);
     IssuedCertificate own = new IssuedCertificate(Pem.readCertificate(config.tls().cert()),

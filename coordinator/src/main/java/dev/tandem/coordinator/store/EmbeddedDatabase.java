@@ -1,5 +1,6 @@
 package dev.tandem.coordinator.store;
 
+import dev.tandem.db.StoreDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -121,7 +122,7 @@ public final class EmbeddedDatabase {
 
   /** {@code jdbcUrl} with its password hidden, for messages. */
   public static String redact(String jdbcUrl) {
-    return jdbcUrl == null ? null : PASSWORD.matcher(jdbcUrl).replaceAll(";PASSWORD=(hidden)");
+    return StoreDatabase.redact(jdbcUrl);
   }
 
   private static Path embeddedFile(String jdbcUrl) {

@@ -10,6 +10,7 @@ import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.Wire;
 import java.nio.ByteBuffer;
+import dev.tandem.db.StoreDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,6 +32,9 @@ import java.util.Optional;
  * model has empty normalization and parameters, its parties as sites and its intersection size.
  */
 public final class JdbcModelRegistry implements ModelRegistry {
+  /** The most connections on the coordinator's database at once (the registry holds one; the CLI's reads). */
+  private static final int POOL_SIZE = 4;
+
   private final Connection connection;
 
   private JdbcModelRegistry(Connection connection) {
@@ -44,57 +48,14 @@ public final class JdbcModelRegistry implements ModelRegistry {
    */
   public static JdbcModelRegistry open(String jdbcUrl) {
     try {
-      Connection c = EmbeddedDatabase.connect(jdbcUrl);
-      try (Statement s = c.createStatement()) {
-        s.execute("""
-            CREATE TABLE IF NOT EXISTS jobs (
-              job_id VARCHAR(64) PRIMARY KEY,
-              purpose VARCHAR(128) NOT NULL,
-              spec BYTEA NOT NULL,
-              state VARCHAR(16) NOT NULL,
-              reason VARCHAR(4000),
-              created TIMESTAMP NOT NULL,
-              finished TIMESTAMP)""");
-        s.execute("""
-            CREATE TABLE IF NOT EXISTS model_versions (
-              version VARCHAR(80) PRIMARY KEY,
-              job_id VARCHAR(64) NOT NULL REFERENCES jobs(job_id),
-              round INT NOT NULL,
-              created TIMESTAMP NOT NULL,
-              sites VARCHAR(4000) NOT NULL,
-              train_samples BIGINT NOT NULL,
-              train_loss DOUBLE PRECISION NOT NULL,
-              eval_samples BIGINT NOT NULL,
-              auc DOUBLE PRECISION NOT NULL,
-              log_loss DOUBLE PRECISION NOT NULL,
-              accuracy DOUBLE PRECISION NOT NULL,
-              norm_mean BYTEA NOT NULL,
-              norm_scale BYTEA NOT NULL,
-              parameters BYTEA NOT NULL,
-              secure_aggregation BOOLEAN NOT NULL)""");
-        // columns added after the first release: databases created before get them here
-        s.execute("ALTER TABLE jobs ADD COLUMN IF NOT EXISTS kind VARCHAR(16) DEFAULT '" + HORIZONTAL + "' NOT NULL");
-        s.execute("ALTER TABLE model_versions ADD COLUMN IF NOT EXISTS intersection BIGINT DEFAULT 0 NOT NULL");
-        s.execute("""
-            CREATE TABLE IF NOT EXISTS countersigned_heads (
-              site VARCHAR(64) PRIMARY KEY,
-              seq BIGINT NOT NULL,
-              head_hash BYTEA NOT NULL,
-              at TIMESTAMP NOT NULL)""");
-        s.execute("""
-            CREATE TABLE IF NOT EXISTS version_privacy (
-              version VARCHAR(80) NOT NULL REFERENCES model_versions(version),
-              site VARCHAR(64) NOT NULL,
-              epsilon DOUBLE PRECISION NOT NULL,
-              delta DOUBLE PRECISION NOT NULL,
-              PRIMARY KEY (version, site))""");
-      }
-      return new JdbcModelRegistry(c);
-    } catch (SQLException e) {
+      return new JdbcModelRegistry(StoreDatabase.open(jdbcUrl, "coordinator", POOL_SIZE,
+          () -> EmbeddedDatabase.connect(jdbcUrl)));
+    } catch (SQLException | IllegalStateException e) {
       throw new IllegalStateException("cannot open the coordinator database " + EmbeddedDatabase.redact(jdbcUrl) + ": "
           + EmbeddedDatabase.redact(e.getMessage()), e);
     }
   }
+
 
   private static final String HORIZONTAL = "HORIZONTAL";
   private static final String VERTICAL = "VERTICAL";

@@ -14,6 +14,9 @@ import dev.tandem.crypto.secagg.FixedPoint;
 import dev.tandem.crypto.secagg.SealedShares;
 import dev.tandem.crypto.secagg.SecAggClient;
 import dev.tandem.crypto.secagg.SecAggConfig;
+import dev.tandem.crypto.secagg.ShareComplaint;
+import dev.tandem.crypto.secagg.UnmaskingShares;
+import dev.tandem.crypto.seal.SealedMessage;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.PrivacySpec;
 import dev.tandem.proto.Wire;
@@ -60,6 +63,19 @@ class SecureRoundTest {
   /** Stage at which sites leave: they answer every stage before it and none after. */
   enum Drop { NONE, ADVERTISE, SHARE, MASKED, UNMASK }
 
+  /** How the one dishonest site of a training round cheats, if any. */
+  enum Cheat {
+    NONE,
+    /** Its signed advertisement leaves out the commitments to the first site's shares. */
+    BAD_ADVERTISEMENT,
+    /** It seals garbage (signed, as it must be to be relayed) to the first site. */
+    BAD_SEALED_SHARES,
+    /** It reveals a forged share of the first site's self-mask seed. */
+    FORGED_UNMASKING_SHARE,
+    /** It sends, with its masked input, a made-up complaint about the first site's (good) shares. */
+    FALSE_COMPLAINT
+  }
+
   private static final class SecureSite {
     final ScriptedNode node;
     final IssuedCertificate cert;
@@ -90,6 +106,16 @@ class SecureRoundTest {
   /** Runs one secure round where {@code dropped} sites leave at {@code drop}; returns the stored model. */
   private Optional<StoredModel> round(TestFederation f, Drop drop, Set<String> dropped, List<String> notices)
       throws Exception {
+    return round(f, drop, dropped, notices, Cheat.NONE, null);
+  }
+
+  /**
+   * Runs one secure round where {@code dropped} sites leave at {@code drop} and {@code cheater} cheats
+   * in the training round as {@code cheat} says; returns the stored model. {@code notices} gets the
+   * job's end, then every site event.
+   */
+  private Optional<StoredModel> round(TestFederation f, Drop drop, Set<String> dropped, List<String> notices,
+      Cheat cheat, String cheater) throws Exception {
     Map<String, SecureSite> sites = new LinkedHashMap<>();
     for (int i = 0; i < SITES.size(); i++) {
       String s = SITES.get(i);
@@ -114,6 +140,7 @@ class SecureRoundTest {
         () -> first(sites).node.stub.submitStats(CoordinatorServerTest.stats(firstStats))),
         "plain statistics are refused in a secure job");
     secureSum(new ArrayList<>(sites.values()), statsTasks, s -> moments(s));
+    Set<String> outOfRound = new TreeSet<>();
     // stage 1: train (here: a fixed vector) and advertise keys
     for (SecureSite s : sites.values()) {
       Task t = s.node.next();
@@ -129,7 +156,22 @@ class SecureRoundTest {
       if (leaves(drop, Drop.ADVERTISE, dropped, s)) {
         continue;
       }
-      s.send(SecAggStage.ADVERTISE_KEYS, List.of(s.client.advertise().toBytes()));
+      AdvertiseKeys ad = s.client.advertise();
+      if (cheat == Cheat.BAD_ADVERTISEMENT && s.node.site.equals(cheater)) {
+        // it commits to shares for every site but the first, and signs that
+        Map<String, byte[]> commitments = new java.util.TreeMap<>(ad.shareCommitments());
+        commitments.remove(SITES.get(0));
+        AdvertiseKeys draft = new AdvertiseKeys(ad.roundId(), ad.siteId(), ad.maskKey(), ad.selfMaskCommitment(),
+            ad.sealKeys(), commitments, new byte[] {0});
+        AdvertiseKeys bad = new AdvertiseKeys(ad.roundId(), ad.siteId(), ad.maskKey(), ad.selfMaskCommitment(),
+            ad.sealKeys(), commitments, new EcdsaKeyAdvertisementSigner(s.cert.privateKey()).sign(draft.signedPayload()));
+        StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+            () -> s.send(SecAggStage.ADVERTISE_KEYS, List.of(bad.toBytes())));
+        assertTrue(refused.getStatus().getDescription().contains("commits to shares for"), refused.getMessage());
+        outOfRound.add(s.node.site); // the round goes on without it
+        continue;
+      }
+      s.send(SecAggStage.ADVERTISE_KEYS, List.of(ad.toBytes()));
     }
     // a plain update is refused in a secure job
     SecureSite first = sites.values().stream().filter(x -> !dropped.contains(x.node.site)).findFirst().orElseThrow();
@@ -138,14 +180,19 @@ class SecureRoundTest {
             .setParameters(Wire.parameters(new double[] {1, 2, 3})).build()));
     assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, plain.getStatus().getCode());
     boolean aborted = false;
+    Map<SecureSite, Task> early = new HashMap<>();
     for (Drop stage : List.of(Drop.SHARE, Drop.MASKED, Drop.UNMASK)) {
       for (SecureSite s : sites.values()) {
-        if (s.node.channel.isShutdown()) {
+        if (s.node.channel.isShutdown() || early.containsKey(s) || outOfRound.contains(s.node.site)) {
           continue;
         }
         Task t = s.node.next();
         if (t.hasEnded()) {
           aborted = true;
+          continue;
+        }
+        if (s.node.site.equals(cheater) && t.hasEvaluate()) {
+          early.put(s, t); // excluded from the round, it is asked nothing more: it goes on to evaluate
           continue;
         }
         assertTrue(t.hasSecagg(), "expected a secure aggregation task, got " + t.getKindCase());
@@ -164,7 +211,11 @@ class SecureRoundTest {
               s.keys.put(a.siteId(), c.getPublicKey());
               adverts.add(a);
             }
-            s.send(SecAggStage.SHARE_KEYS, s.client.shareKeys(adverts).stream().map(SealedShares::toBytes).toList());
+            List<SealedShares> out = s.client.shareKeys(adverts);
+            if (cheat == Cheat.BAD_SEALED_SHARES && s.node.site.equals(cheater)) {
+              out = out.stream().map(x -> x.recipient().equals(SITES.get(0)) ? garbled(s, x) : x).toList();
+            }
+            s.send(SecAggStage.SHARE_KEYS, out.stream().map(SealedShares::toBytes).toList());
           }
           case MASKED -> {
             double[] input = new double[s.parameters.length + 2];
@@ -173,11 +224,29 @@ class SecureRoundTest {
             }
             input[s.parameters.length] = s.samples;
             input[s.parameters.length + 1] = 0.5 * s.samples;
-            s.send(SecAggStage.MASKED_INPUT, List.of(s.client.maskInput(input,
-                messages.stream().map(SealedShares::fromBytes).toList()).toBytes()));
+            List<byte[]> payload = maskedWithComplaints(s, input, messages);
+            if (cheat == Cheat.FALSE_COMPLAINT && s.node.site.equals(cheater)) {
+              SealedShares fromFirst = messages.stream().map(SealedShares::fromBytes)
+                  .filter(x -> x.sender().equals(SITES.get(0))).findFirst().orElseThrow();
+              byte[] madeUpKey = new byte[32];
+              new SecureRandom().nextBytes(madeUpKey);
+              payload.add(new ShareComplaint(cheater, fromFirst, madeUpKey).toBytes());
+              StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                  () -> s.send(SecAggStage.MASKED_INPUT, payload));
+              assertTrue(refused.getStatus().getDescription().contains("not evidence"), refused.getMessage());
+              continue;
+            }
+            s.send(SecAggStage.MASKED_INPUT, payload);
           }
-          case UNMASK -> s.send(SecAggStage.UNMASKING,
-              List.of(s.client.unmask(Set.copyOf(t.getSecagg().getSurvivorsList())).toBytes()));
+          case UNMASK -> {
+            UnmaskingShares shares = s.client.unmask(Set.copyOf(t.getSecagg().getSurvivorsList()));
+            if (cheat == Cheat.FORGED_UNMASKING_SHARE && s.node.site.equals(cheater)) {
+              Map<String, byte[]> selfMask = shares.selfMaskShares();
+              selfMask.get(SITES.get(0))[0] ^= 1;
+              shares = new UnmaskingShares(shares.roundId(), shares.siteId(), selfMask, shares.keyShares());
+            }
+            s.send(SecAggStage.UNMASKING, List.of(shares.toBytes()));
+          }
           default -> throw new AssertionError(stage);
         }
       }
@@ -189,15 +258,21 @@ class SecureRoundTest {
       List<SecureSite> live = sites.values().stream().filter(s -> !s.node.channel.isShutdown()).toList();
       List<Task> evaluate = new ArrayList<>();
       for (SecureSite s : live) {
-        Task t = s.node.next();
+        Task t = early.containsKey(s) ? early.get(s) : s.node.next();
+        if (t.hasEnded()) {
+          aborted = true; // the round aborted after the last stage
+          break;
+        }
         assertTrue(t.hasEvaluate() && t.getEvaluate().hasSecagg(), "then the sites evaluate under secure"
             + " aggregation, got " + t.getKindCase());
         evaluate.add(t);
       }
-      assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, CoordinatorServerTest.codeOf(
-          () -> live.get(0).node.stub.submitEvaluation(CoordinatorServerTest.evaluation(evaluate.get(0)))),
-          "a plain evaluation report is refused in a secure job");
-      secureSum(live, evaluate, s -> metrics(evaluate.get(0).getEvaluate().getBins()));
+      if (!aborted) {
+        assertEquals(io.grpc.Status.Code.FAILED_PRECONDITION, CoordinatorServerTest.codeOf(
+            () -> live.get(0).node.stub.submitEvaluation(CoordinatorServerTest.evaluation(evaluate.get(0)))),
+            "a plain evaluation report is refused in a secure job");
+        secureSum(live, evaluate, s -> metrics(evaluate.get(0).getEvaluate().getBins()));
+      }
     }
     List<dev.tandem.proto.v1.JobEvent> events = new ArrayList<>();
     java.util.Iterator<dev.tandem.proto.v1.JobEvent> it = JobsGrpc.newBlockingStub(op)
@@ -213,10 +288,31 @@ class SecureRoundTest {
     op.shutdownNow();
     sites.values().forEach(s -> s.node.close());
     notices.add(end.getState() + " " + end.getReason());
+    events.stream().filter(e -> e.hasSiteEvent())
+        .forEach(e -> notices.add(e.getSiteEvent().getSite() + ": " + e.getSiteEvent().getWhat()));
     if (!"SUCCEEDED".equals(end.getState())) {
       return Optional.empty();
     }
     return f.server.registry().version(end.getFinalModelVersion());
+  }
+
+  /** The masked input, then the complaints, as the node sends them. */
+  private static List<byte[]> maskedWithComplaints(SecureSite s, double[] input, List<byte[]> messages) {
+    List<byte[]> payload = new ArrayList<>();
+    payload.add(s.client.maskInput(input, messages.stream().map(SealedShares::fromBytes).toList()).toBytes());
+    s.client.complaints().forEach(c -> payload.add(c.toBytes()));
+    return payload;
+  }
+
+  /** {@code shares} with a ciphertext byte flipped, signed by the (dishonest) sender with its own key. */
+  private static SealedShares garbled(SecureSite s, SealedShares shares) {
+    SealedMessage m = shares.sealed();
+    byte[] ciphertext = m.ciphertext();
+    ciphertext[7] ^= 0x10;
+    SealedShares unsigned = new SealedShares(new SealedMessage(m.sender(), m.recipient(), m.roundId(), m.purpose(),
+        m.nonce(), ciphertext), new byte[] {0});
+    return new SealedShares(unsigned.sealed(),
+        new EcdsaKeyAdvertisementSigner(s.cert.privateKey()).sign(unsigned.signedPayload()));
   }
 
   private static SecureSite first(Map<String, SecureSite> sites) {
@@ -273,8 +369,7 @@ class SecureRoundTest {
             }
             s.send(SecAggStage.SHARE_KEYS, s.client.shareKeys(adverts).stream().map(SealedShares::toBytes).toList());
           }
-          case MASKED -> s.send(SecAggStage.MASKED_INPUT, List.of(s.client.maskInput(input.apply(s),
-              messages.stream().map(SealedShares::fromBytes).toList()).toBytes()));
+          case MASKED -> s.send(SecAggStage.MASKED_INPUT, maskedWithComplaints(s, input.apply(s), messages));
           case UNMASK -> s.send(SecAggStage.UNMASKING,
               List.of(s.client.unmask(Set.copyOf(t.getSecagg().getSurvivorsList())).toBytes()));
           default -> throw new AssertionError(stage);
@@ -352,6 +447,44 @@ class SecureRoundTest {
       assertTrue(notices.get(0).startsWith("FAILED") && notices.get(0).contains("secure aggregation aborted"),
           notices.toString());
       assertTrue(f.server.registry().versions(null).isEmpty(), "no partial result is stored");
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"BAD_ADVERTISEMENT", "BAD_SEALED_SHARES", "FALSE_COMPLAINT", "FORGED_UNMASKING_SHARE"})
+  void secureRound_oneDishonestSite_completesWithTheCheckedSumAndNamesIt(Cheat cheat) throws Exception {
+    // Before: bad sealed shares made their honest recipient abort (it left the round), and a forged
+    // unmasking share aborted the whole round. Now the cheat is named and the round goes on.
+    String cheater = "s5";
+    try (TestFederation f = new TestFederation(dir, Set.copyOf(SITES), Duration.ofSeconds(20), 1 << 20).start()) {
+      List<String> notices = new ArrayList<>();
+      StoredModel m = round(f, Drop.NONE, Set.of(), notices, cheat, cheater).orElseThrow(
+          () -> new AssertionError("the round failed: " + notices));
+      Set<String> contributors = new TreeSet<>(SITES);
+      if (cheat != Cheat.FORGED_UNMASKING_SHARE) {
+        contributors.remove(cheater); // dropped like a dropout: its input is not in the sum
+      }
+      assertEquals(List.copyOf(contributors), m.metrics().sites());
+      assertArrayEquals(expected(contributors), m.parameters(), 1e-4);
+      String named = cheat == Cheat.FALSE_COMPLAINT || cheat == Cheat.BAD_ADVERTISEMENT
+          ? "answer refused: secure aggregation: " : "excluded from secure aggregation";
+      assertTrue(notices.stream().anyMatch(n -> n.startsWith(cheater + ": " + named)), notices.toString());
+      assertTrue(notices.stream().noneMatch(n -> n.startsWith("s1: ")), "the honest victim is not blamed: " + notices);
+    }
+  }
+
+  @Test
+  void secureRound_forgedShareAmongExactlyTUnmaskers_noModelVersionStored() throws Exception {
+    // The attack of issue #12: with exactly t = 3 unmaskers, s3 forges a share of s1's self-mask seed.
+    // The old code reconstructed a wrong seed and stored the wrong sum as a model version.
+    try (TestFederation f = new TestFederation(dir, Set.copyOf(SITES), Duration.ofSeconds(20), 1 << 20).start()) {
+      List<String> notices = new ArrayList<>();
+      assertTrue(round(f, Drop.UNMASK, Set.of("s4", "s5"), notices, Cheat.FORGED_UNMASKING_SHARE, "s3").isEmpty(),
+          "no model from a sum that could not be checked: " + notices);
+      assertTrue(notices.get(0).startsWith("FAILED") && notices.get(0).contains("no sum is produced")
+          && notices.get(0).contains("s3"), notices.toString());
+      assertTrue(notices.stream().anyMatch(n -> n.startsWith("s3: excluded from secure aggregation")), notices.toString());
+      assertTrue(f.server.registry().versions(null).isEmpty(), "no model version is stored");
     }
   }
 }

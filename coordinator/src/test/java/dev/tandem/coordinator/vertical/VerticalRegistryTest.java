@@ -17,6 +17,7 @@ import dev.tandem.model.ModelSpec;
 import dev.tandem.model.Normalization;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.proto.Wire;
+import dev.tandem.testkit.TestDatabases;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -28,13 +29,19 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Vertical jobs and versions in the coordinator's database, next to horizontal ones. */
+/** Vertical jobs and versions in the coordinator's database (embedded H2 and PostgreSQL), next to horizontal ones. */
+@ParameterizedClass
+@ValueSource(strings = {TestDatabases.H2, TestDatabases.POSTGRESQL})
 class VerticalRegistryTest {
+  @Parameter String database;
   @TempDir Path dir;
 
   private String url() {
-    return "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath();
+    return TestDatabases.url(database, dir, "db");
   }
 
   private static JobSpec churn() {
@@ -104,8 +111,11 @@ class VerticalRegistryTest {
       }
       try (PreparedStatement v = c.prepareStatement("""
           INSERT INTO model_versions VALUES ('churn/v1', 'churn', 1, ?, 'bank,telco', 10, 0.5, 10, 0.7, 0.6, 0.8,
-            X'', X'', X'', FALSE)""")) {
+            ?, ?, ?, FALSE)""")) {
         v.setTimestamp(1, Timestamp.from(at));
+        for (int i = 2; i <= 4; i++) {
+          v.setBytes(i, new byte[0]);
+        }
         v.executeUpdate();
       }
     }

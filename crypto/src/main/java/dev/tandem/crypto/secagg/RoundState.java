@@ -1,9 +1,11 @@
 package dev.tandem.crypto.secagg;
 
 import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -22,6 +24,9 @@ import java.util.TreeSet;
  * @param unmasked U4: the sites whose unmasking shares were accepted
  * @param abortReason why the round aborted; null unless the stage is ABORTED
  * @param abortDetail a description of the abort, empty unless the stage is ABORTED
+ * @param misbehaved the sites proven to have cheated, each with what it did: a site whose shares a
+ *     {@link ShareComplaint} shows bad (or that complained falsely) is dropped like a dropout; a site
+ *     that presented a share its dealer did not commit to has its shares ignored
  */
 public record RoundState(
     String roundId,
@@ -33,7 +38,8 @@ public record RoundState(
     Set<String> masked,
     Set<String> unmasked,
     SecAggException.Reason abortReason,
-    String abortDetail) {
+    String abortDetail,
+    Map<String, String> misbehaved) {
 
   /**
    * Validates and copies the fields.
@@ -51,6 +57,8 @@ public record RoundState(
     shared = sorted(shared, "shared");
     masked = sorted(masked, "masked");
     unmasked = sorted(unmasked, "unmasked");
+    Objects.requireNonNull(misbehaved, "misbehaved");
+    misbehaved = Collections.unmodifiableSortedMap(new TreeMap<>(misbehaved));
     if (!expected.containsAll(answered)) {
       throw new IllegalArgumentException("answered " + answered + " is not within expected " + expected);
     }
@@ -77,7 +85,8 @@ public record RoundState(
   RoundState withAnswer(String siteId) {
     Set<String> now = new TreeSet<>(answered);
     now.add(siteId);
-    return new RoundState(roundId, stage, expected, now, advertised, shared, masked, unmasked, abortReason, abortDetail);
+    return new RoundState(roundId, stage, expected, now, advertised, shared, masked, unmasked, abortReason, abortDetail,
+        misbehaved);
   }
 
   private static SortedSet<String> sorted(Set<String> sites, String name) {

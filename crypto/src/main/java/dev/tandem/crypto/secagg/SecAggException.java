@@ -22,7 +22,7 @@ public final class SecAggException extends RuntimeException {
     NOT_EXPECTED,
     /** Fewer than the threshold of sites remain. */
     BELOW_THRESHOLD,
-    /** An advertised key does not carry a valid signature of the site it claims to come from. */
+    /** An advertised key, or sealed shares, do not carry a valid signature of the site they claim to come from. */
     FORGED_KEY,
     /** A message cannot be parsed or contradicts the round (ids, lengths, sets, shares). */
     MALFORMED

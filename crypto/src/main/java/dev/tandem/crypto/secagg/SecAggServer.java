@@ -25,6 +25,14 @@ import java.util.TreeSet;
  * {@link #sharesFor(String)} (to each site of U2, in MASKED_INPUT) and {@link #survivors()} (to
  * U3, in UNMASKING). A refused message leaves the state unchanged. Thread-safe: every method is
  * synchronized.
+ *
+ * <p>A dishonest site is excluded, not fatal. Sealed shares are signed by their sender; a
+ * {@link ShareComplaint} that comes with a masked input is judged on the spot, and the guilty site
+ * (the sender of bad shares, or a false complainer) is left out of U3 like a site that dropped out:
+ * its input is not summed and the other sites' key shares remove its pairwise masks. Every unmasking
+ * share is checked against its dealer's signed commitment, so a forged one is ignored and its holder
+ * named; every reconstructed secret is checked against its commitment (b) or advertised key (s_sk),
+ * so no sum is produced that was not checked, whatever the number of shares.
  */
 public final class SecAggServer {
   private final SecAggConfig config;
@@ -34,7 +42,11 @@ public final class SecAggServer {
 
   private final Map<String, AdvertiseKeys> advertisements = new TreeMap<>();
   private final Map<String, List<SealedShares>> inboxes = new TreeMap<>();
-  private long[] maskedSum;
+  private final Map<String, MaskedInput> maskedInputs = new TreeMap<>();
+  private final Map<String, List<ShareComplaint>> complaints = new TreeMap<>();
+  /** Complainer to the senders its complaints proved guilty: it holds no good share of them. */
+  private final Map<String, Set<String>> badSenders = new TreeMap<>();
+  private final Map<String, String> misbehaved = new TreeMap<>();
   private final Map<String, UnmaskingShares> unmaskingShares = new TreeMap<>();
   private long[] result;
 
@@ -48,7 +60,7 @@ public final class SecAggServer {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
     Set<String> none = Set.of();
     state = new RoundState(config.roundId(), Stage.ADVERTISE_KEYS, Set.copyOf(config.participants()),
-        none, none, none, none, none, null, "");
+        none, none, none, none, none, null, "", Map.of());
     history.add(state);
   }
 
@@ -78,14 +90,18 @@ public final class SecAggServer {
     requireAnswer(Stage.ADVERTISE_KEYS, siteId);
     Objects.requireNonNull(message, "message");
     requireSameSender(siteId, message.siteId(), message.roundId(), "AdvertiseKeys");
-    if (MessageDigest.isEqual(message.sealKey(), message.maskKey())) {
-      throw refuse(SecAggException.Reason.MALFORMED, siteId, siteId + " advertises the same key for sealing and masking");
+    try {
+      message.checkFits(config);
+    } catch (IllegalArgumentException e) {
+      throw refuse(SecAggException.Reason.MALFORMED, siteId, e.getMessage());
     }
     for (AdvertiseKeys other : advertisements.values()) {
-      for (byte[] key : List.of(message.sealKey(), message.maskKey())) {
-        if (MessageDigest.isEqual(key, other.sealKey()) || MessageDigest.isEqual(key, other.maskKey())) {
-          throw refuse(SecAggException.Reason.MALFORMED, siteId,
-              siteId + " advertises a key already advertised by " + other.siteId());
+      for (byte[] key : message.publicKeys()) {
+        for (byte[] used : other.publicKeys()) {
+          if (MessageDigest.isEqual(key, used)) {
+            throw refuse(SecAggException.Reason.MALFORMED, siteId,
+                siteId + " advertises a key already advertised by " + other.siteId());
+          }
         }
       }
     }
@@ -107,10 +123,12 @@ public final class SecAggServer {
   }
 
   /**
-   * Accepts the sealed shares of {@code siteId}: exactly one message for every other site of U1.
+   * Accepts the sealed shares of {@code siteId}: exactly one message for every other site of U1,
+   * each signed by it.
    *
-   * @throws SecAggException WRONG_STAGE, DUPLICATE, NOT_EXPECTED (not in U1) or MALFORMED (another
-   *     sender or round, a recipient outside U1, missing or repeated)
+   * @throws SecAggException WRONG_STAGE, DUPLICATE, NOT_EXPECTED (not in U1), MALFORMED (another
+   *     sender or round, a recipient outside U1, missing or repeated) or FORGED_KEY (not signed by
+   *     the sender)
    */
   public synchronized RoundState acceptShares(String siteId, List<SealedShares> shares) {
     requireAnswer(Stage.SHARE_KEYS, siteId);
@@ -126,6 +144,10 @@ public final class SecAggServer {
       }
       if (!recipients.add(recipient)) {
         throw refuse(SecAggException.Reason.MALFORMED, siteId, siteId + " sealed shares for " + recipient + " twice");
+      }
+      if (!message.signedBySender(verifier)) {
+        throw refuse(SecAggException.Reason.FORGED_KEY, siteId,
+            "the shares " + siteId + " sealed for " + recipient + " are not signed by it");
       }
     }
     Set<String> missing = new TreeSet<>(state.advertised());
@@ -160,18 +182,63 @@ public final class SecAggServer {
    *     sender or round, or a length other than the round's vector length)
    */
   public synchronized RoundState acceptMaskedInput(String siteId, MaskedInput message) {
+    return acceptMaskedInput(siteId, message, List.of());
+  }
+
+  /**
+   * Accepts the masked input of {@code siteId} with its complaints about the shares sealed to it.
+   * Each complaint is judged at once: the guilty site (the accused, or the complainer if the shares
+   * are good) is named in {@link RoundState#misbehaved()} and left out of U3.
+   *
+   * @throws SecAggException as {@link #acceptMaskedInput(String, MaskedInput)}, and MALFORMED if a
+   *     complaint is not this site's, names a site outside U2 or twice, or is no evidence
+   */
+  public synchronized RoundState acceptMaskedInput(String siteId, MaskedInput message,
+      List<ShareComplaint> complaintsOfSite) {
     requireAnswer(Stage.MASKED_INPUT, siteId);
     Objects.requireNonNull(message, "message");
+    Objects.requireNonNull(complaintsOfSite, "complaints");
     requireSameSender(siteId, message.siteId(), message.roundId(), "MaskedInput");
     if (message.length() != config.vectorLength()) {
       throw refuse(SecAggException.Reason.MALFORMED, siteId, "masked input of " + siteId + " has "
           + message.length() + " coordinates, expected " + config.vectorLength());
     }
-    if (maskedSum == null) {
-      maskedSum = new long[config.vectorLength()];
+    Map<String, ShareComplaint.Verdict> verdicts = new TreeMap<>();
+    for (ShareComplaint complaint : complaintsOfSite) {
+      Objects.requireNonNull(complaint, "complaint");
+      String accused = complaint.accused();
+      if (!complaint.complainer().equals(siteId)) {
+        throw refuse(SecAggException.Reason.MALFORMED, siteId,
+            siteId + " sent a complaint of " + complaint.complainer());
+      }
+      if (!state.shared().contains(accused) || accused.equals(siteId)) {
+        throw refuse(SecAggException.Reason.MALFORMED, siteId,
+            siteId + " complains about " + accused + ", which did not share keys with it");
+      }
+      if (verdicts.containsKey(accused)) {
+        throw refuse(SecAggException.Reason.MALFORMED, siteId, siteId + " complains about " + accused + " twice");
+      }
+      try {
+        verdicts.put(accused, complaint.judge(config.roundId(), advertisements.get(siteId),
+            advertisements.get(accused), verifier));
+      } catch (SecAggException e) {
+        throw refuse(SecAggException.Reason.MALFORMED, siteId, e.getMessage());
+      }
     }
-    message.addTo(maskedSum);
+    maskedInputs.put(siteId, message);
+    complaints.put(siteId, List.copyOf(complaintsOfSite));
+    for (ShareComplaint.Verdict v : verdicts.values()) {
+      misbehaved.putIfAbsent(v.guilty(), v.offence());
+      if (!v.guilty().equals(siteId)) {
+        badSenders.computeIfAbsent(siteId, s -> new TreeSet<>()).add(v.guilty());
+      }
+    }
     return answered(siteId);
+  }
+
+  /** Returns the complaints accepted so far, by complainer: the evidence behind {@link RoundState#misbehaved()}. */
+  public synchronized Map<String, List<ShareComplaint>> complaints() {
+    return Map.copyOf(complaints);
   }
 
   /**
@@ -186,7 +253,7 @@ public final class SecAggServer {
 
   /**
    * Accepts the unmasking shares of {@code siteId}: self-mask shares for exactly U3 and key shares
-   * for exactly U2 minus U3.
+   * for exactly U2 minus U3, but for the sites whose bad shares this site proved.
    *
    * @throws SecAggException WRONG_STAGE, DUPLICATE, NOT_EXPECTED (not in U3) or MALFORMED (another
    *     sender or round, or other sets of shares)
@@ -200,6 +267,7 @@ public final class SecAggServer {
           + message.selfMaskShares().keySet() + ", expected the survivors " + state.masked());
     }
     Set<String> dropped = dropped();
+    dropped.removeAll(badSenders.getOrDefault(siteId, Set.of()));
     if (!message.keyShares().keySet().equals(dropped)) {
       throw refuse(SecAggException.Reason.MALFORMED, siteId, siteId + " sent key shares for "
           + message.keyShares().keySet() + ", expected the dropped sites " + dropped);
@@ -210,8 +278,12 @@ public final class SecAggServer {
 
   /**
    * Closes the current stage: with at least t answers the round moves to the next stage (and after
-   * UNMASKING computes the sum and completes), otherwise it aborts with BELOW_THRESHOLD. Shares that
-   * reconstruct inconsistently, or to a key other than the one advertised, abort it with MALFORMED.
+   * UNMASKING computes the sum and completes), otherwise it aborts with BELOW_THRESHOLD. Closing
+   * MASKED_INPUT leaves the sites proven to cheat out of U3, and aborts with BELOW_THRESHOLD if fewer
+   * than t remain. After UNMASKING, shares that do not open their dealers' commitments are ignored;
+   * fewer than t checked shares of a secret abort with BELOW_THRESHOLD, and checked shares that
+   * rebuild a secret other than the committed one (or the advertised key) abort with MALFORMED
+   * naming their dealer: no sum is ever produced unchecked.
    *
    * @return the new state
    * @throws SecAggException WRONG_STAGE if the round has already ended
@@ -235,7 +307,15 @@ public final class SecAggServer {
       }
       case MASKED_INPUT -> {
         inboxes.clear();
-        yield transition(Stage.UNMASKING, answered, state.advertised(), state.shared(), answered, Set.of());
+        Set<String> survivors = new TreeSet<>(answered);
+        survivors.removeAll(misbehaved.keySet());
+        maskedInputs.keySet().retainAll(survivors);
+        try {
+          config.requireQuorum(survivors, "sites sent masked inputs and were not proven to cheat " + misbehaved);
+        } catch (SecAggException e) {
+          yield abort(e.reason(), e.getMessage());
+        }
+        yield transition(Stage.UNMASKING, survivors, state.advertised(), state.shared(), survivors, Set.of());
       }
       case UNMASKING -> complete(answered);
       case COMPLETE, ABORTED -> throw new IllegalStateException("unreachable: stage " + stage + " is final");
@@ -275,27 +355,34 @@ public final class SecAggServer {
 
   /**
    * sum y_u - sum_{u in U3} PRG(b_u) - sum_{u in U3, v in U2 \ U3} (+/-) PRG(s_uv), with b_u and
-   * s_v_sk reconstructed from the shares of U4.
+   * s_v_sk reconstructed from the checked shares of U4.
    */
   private long[] removeMasks(Set<String> u4) {
     Set<String> u3 = state.masked();
-    int[] xs = u4.stream().mapToInt(config::indexOf).toArray();
-    Shamir.Reconstructor shamir = new Shamir.Reconstructor(xs, config.threshold());
-    List<Map<String, byte[]>> selfMaskShares = new ArrayList<>();
-    List<Map<String, byte[]>> keyShares = new ArrayList<>();
-    for (String holder : u4) {
-      selfMaskShares.add(unmaskingShares.get(holder).selfMaskShares());
-      keyShares.add(unmaskingShares.get(holder).keyShares());
+    Map<String, UnmaskingShares> checked = checkedShares(u4);
+    long[] sum = new long[config.vectorLength()];
+    for (String survivor : u3) {
+      maskedInputs.get(survivor).addTo(sum);
     }
-    long[] sum = maskedSum.clone();
     MaskPrg prg = new MaskPrg();
     for (String survivor : u3) {
-      byte[] seed = reconstruct(shamir, selfMaskShares, survivor, "self-mask seed");
+      byte[] seed = reconstruct(checked, UnmaskingShares::selfMaskShares, survivor, "self-mask seed");
+      if (!advertisements.get(survivor).opensSelfMaskSeed(seed)) {
+        throw new SecAggException(SecAggException.Reason.MALFORMED, survivor, "round " + config.roundId()
+            + ": " + survivor + " dealt shares, each as it committed to, that do not reconstruct the self-mask"
+            + " seed it committed to");
+      }
       prg.subtract(seed, sum);
       Arrays.fill(seed, (byte) 0);
     }
     for (String dropped : dropped()) {
-      byte[] privateKey = reconstruct(shamir, keyShares, dropped, "masking key");
+      // A survivor that proved the dropped site's shares bad added no pairwise mask with it.
+      Set<String> maskedWith = new TreeSet<>(u3);
+      maskedWith.removeIf(survivor -> badSenders.getOrDefault(survivor, Set.of()).contains(dropped));
+      if (maskedWith.isEmpty()) {
+        continue;
+      }
+      byte[] privateKey = reconstruct(checked, UnmaskingShares::keyShares, dropped, "masking key");
       MaskingKeys keys = MaskingKeys.fromPrivateKeyInsecure(privateKey);
       Arrays.fill(privateKey, (byte) 0);
       if (!MessageDigest.isEqual(keys.publicKey(), advertisements.get(dropped).maskKey())) {
@@ -303,7 +390,7 @@ public final class SecAggServer {
             + ": the key shares of " + dropped + " reconstruct a key other than the one it advertised");
       }
       int droppedIndex = config.indexOf(dropped);
-      for (String survivor : u3) {
+      for (String survivor : maskedWith) {
         byte[] seed;
         try {
           seed = keys.pairwiseSeed(advertisements.get(survivor).maskKey(), config.roundId(), dropped, survivor);
@@ -323,17 +410,67 @@ public final class SecAggServer {
     return sum;
   }
 
-  private byte[] reconstruct(
-      Shamir.Reconstructor shamir, List<Map<String, byte[]>> sharesByHolder, String site, String what) {
-    byte[][] ys = new byte[sharesByHolder.size()][];
-    for (int i = 0; i < ys.length; i++) {
-      ys[i] = sharesByHolder.get(i).get(site);
+  /**
+   * Returns the unmasking shares of the holders in {@code u4} whose every share opens its dealer's
+   * commitment; each other holder is named in {@link #misbehaved} and all its shares are ignored.
+   */
+  private Map<String, UnmaskingShares> checkedShares(Set<String> u4) {
+    Map<String, UnmaskingShares> checked = new TreeMap<>();
+    for (String holder : u4) {
+      UnmaskingShares shares = unmaskingShares.get(holder);
+      String forged = null;
+      for (Map.Entry<String, byte[]> e : shares.selfMaskShares().entrySet()) {
+        if (forged == null && !advertisements.get(e.getKey()).opensSelfMaskShare(holder, e.getValue())) {
+          forged = "the self-mask seed of " + e.getKey();
+        }
+      }
+      for (Map.Entry<String, byte[]> e : shares.keyShares().entrySet()) {
+        if (forged == null && !advertisements.get(e.getKey()).opensKeyShare(holder, e.getValue())) {
+          forged = "the masking key of " + e.getKey();
+        }
+      }
+      if (forged == null) {
+        checked.put(holder, shares);
+      } else {
+        misbehaved.putIfAbsent(holder, "revealed a share of " + forged + " other than the one its dealer committed"
+            + " to; its shares were ignored");
+      }
     }
+    return checked;
+  }
+
+  /**
+   * Reconstructs {@code site}'s secret from the checked shares of every holder that has one.
+   *
+   * @throws SecAggException BELOW_THRESHOLD if fewer than t checked shares remain (the secret, hence
+   *     the sum, could not be checked); MALFORMED naming the dealer if its committed shares are not
+   *     on one polynomial
+   */
+  private byte[] reconstruct(Map<String, UnmaskingShares> checked,
+      java.util.function.Function<UnmaskingShares, Map<String, byte[]>> kind, String site, String what) {
+    List<Integer> xs = new ArrayList<>();
+    List<byte[]> ys = new ArrayList<>();
+    checked.forEach((holder, shares) -> {
+      byte[] share = kind.apply(shares).get(site);
+      if (share != null) {
+        xs.add(config.indexOf(holder));
+        ys.add(share);
+      }
+    });
+    if (xs.size() < config.threshold()) {
+      throw new SecAggException(SecAggException.Reason.BELOW_THRESHOLD, site, "round " + config.roundId()
+          + ": only " + xs.size() + " checked shares of the " + what + " of " + site + " remain, threshold is "
+          + config.threshold() + (misbehaved.isEmpty() ? "" : "; cheating: " + misbehaved)
+          + "; no sum is produced");
+    }
+    Shamir.Reconstructor shamir = new Shamir.Reconstructor(xs.stream().mapToInt(Integer::intValue).toArray(),
+        config.threshold());
     try {
-      return shamir.reconstruct(ys);
+      return shamir.reconstruct(ys.toArray(byte[][]::new));
     } catch (IllegalArgumentException e) {
       throw new SecAggException(SecAggException.Reason.MALFORMED, site, "round " + config.roundId()
-          + ": the shares of the " + what + " of " + site + " are inconsistent", e);
+          + ": " + site + " dealt shares of its " + what + ", each as it committed to, that are not on one"
+          + " polynomial", e);
     }
   }
 
@@ -382,14 +519,15 @@ public final class SecAggServer {
 
   private RoundState transition(Stage next, Set<String> expected, Set<String> advertised,
       Set<String> shared, Set<String> masked, Set<String> unmasked) {
-    state = new RoundState(config.roundId(), next, expected, Set.of(), advertised, shared, masked, unmasked, null, "");
+    state = new RoundState(config.roundId(), next, expected, Set.of(), advertised, shared, masked, unmasked, null, "",
+        misbehaved);
     history.add(state);
     return state;
   }
 
   private RoundState abort(SecAggException.Reason reason, String detail) {
     state = new RoundState(config.roundId(), Stage.ABORTED, Set.of(), Set.of(), state.advertised(),
-        state.shared(), state.masked(), state.unmasked(), reason, detail);
+        state.shared(), state.masked(), state.unmasked(), reason, detail, misbehaved);
     history.add(state);
     clearSecrets();
     result = null;
@@ -399,7 +537,7 @@ public final class SecAggServer {
   private void clearSecrets() {
     inboxes.clear();
     unmaskingShares.clear();
-    maskedSum = null;
+    maskedInputs.clear();
   }
 
   @Override

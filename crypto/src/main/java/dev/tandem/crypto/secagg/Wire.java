@@ -9,7 +9,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The length-prefixed binary format of secure aggregation messages.
@@ -21,11 +26,13 @@ import java.util.Objects;
  */
 final class Wire {
   static final int MAGIC = 0x54534147;
-  static final byte VERSION = 1;
+  /** 2: signed sealed shares, per-sender seal keys and commitments in the advertisement, complaints. */
+  static final byte VERSION = 2;
   static final byte ADVERTISE_KEYS = 1;
   static final byte SEALED_SHARES = 2;
   static final byte MASKED_INPUT = 3;
   static final byte UNMASKING_SHARES = 4;
+  static final byte SHARE_COMPLAINT = 5;
   static final int MAX_ID_BYTES = 256;
 
   private Wire() {}
@@ -38,6 +45,52 @@ final class Wire {
       throw new IllegalArgumentException(name + " must be 1.." + MAX_ID_BYTES + " UTF-8 bytes, got " + length);
     }
     return value;
+  }
+
+  /**
+   * Copies a map from site id to fixed-length byte strings, sorted by site id.
+   *
+   * @throws IllegalArgumentException if an id is invalid, a value is null or of another length, or
+   *     the map holds more than 255 entries
+   */
+  static SortedMap<String, byte[]> copyFixed(String name, Map<String, byte[]> values, int length) {
+    Objects.requireNonNull(values, name);
+    TreeMap<String, byte[]> copy = new TreeMap<>();
+    values.forEach((site, value) -> {
+      checkId(name + " site", site);
+      Objects.requireNonNull(value, name + " of " + site);
+      if (value.length != length) {
+        throw new IllegalArgumentException(
+            name + " of " + site + " must be " + length + " bytes, got " + value.length);
+      }
+      copy.put(site, value.clone());
+    });
+    if (copy.size() > Shamir.MAX_PARTIES) {
+      throw new IllegalArgumentException(name + " holds " + copy.size() + " entries, at most " + Shamir.MAX_PARTIES);
+    }
+    return Collections.unmodifiableSortedMap(copy);
+  }
+
+  /** Returns whether two maps of byte strings hold the same keys and equal values. */
+  static boolean sameBytes(Map<String, byte[]> a, Map<String, byte[]> b) {
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, byte[]> e : a.entrySet()) {
+      if (!Arrays.equals(e.getValue(), b.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** A hash of a map of byte strings, consistent with {@link #sameBytes}. */
+  static int hashBytes(Map<String, byte[]> values) {
+    int hash = 0;
+    for (Map.Entry<String, byte[]> e : values.entrySet()) {
+      hash = 31 * hash + (e.getKey().hashCode() ^ Arrays.hashCode(e.getValue()));
+    }
+    return hash;
   }
 
   /** Writes one message. */
@@ -77,6 +130,13 @@ final class Wire {
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      return this;
+    }
+
+    /** Writes an int count, then (site id, bytes) pairs in the map's order. */
+    Writer map(Map<String, byte[]> values) {
+      integer(values.size());
+      values.forEach((site, value) -> string(site).bytes(value));
       return this;
     }
 
@@ -139,6 +199,20 @@ final class Wire {
         throw malformed("truncated in " + field);
       }
       return value;
+    }
+
+    /** Reads what {@link Writer#map} wrote, with values of exactly {@code length} bytes. */
+    SortedMap<String, byte[]> map(String field, int length) {
+      int count = integer(field + " count", 0, Shamir.MAX_PARTIES);
+      TreeMap<String, byte[]> values = new TreeMap<>();
+      for (int i = 0; i < count; i++) {
+        String site = id(field + " site");
+        byte[] value = bytes(field + " value", length, length);
+        if (values.put(site, value) != null) {
+          throw malformed(field + " repeats site " + site);
+        }
+      }
+      return values;
     }
 
     int integer(String field, int min, int max) {

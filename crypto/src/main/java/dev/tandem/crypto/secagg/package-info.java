@@ -10,6 +10,9 @@
  * {@link dev.tandem.crypto.secagg.FixedPoint} into Z_2^64 and masked with
  * {@link dev.tandem.crypto.secagg.MaskPrg} streams. The consistency-check round of the paper's
  * actively secure variant is omitted: the coordinator is trusted to announce the same survivors
- * to every site.
+ * to every site. A dishonest site is excluded, not fatal: sealed shares are signed, secrets and
+ * shares are committed to in the signed advertisement, bad shares are answered with a
+ * {@link dev.tandem.crypto.secagg.ShareComplaint} that anyone can judge, and every reconstruction is
+ * checked, so no unchecked sum is ever produced (docs/SECURE_AGGREGATION.md).
  */
 package dev.tandem.crypto.secagg;

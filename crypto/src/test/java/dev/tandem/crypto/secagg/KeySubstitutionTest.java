@@ -7,6 +7,7 @@ import dev.tandem.crypto.seal.SealKeyPair;
 import java.security.KeyPair;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -25,12 +26,16 @@ class KeySubstitutionTest {
           out.add(ad);
           continue;
         }
-        byte[] seal = sealKey ? coordinatorKey : ad.sealKey();
+        Map<String, byte[]> seal = new java.util.TreeMap<>(ad.sealKeys());
+        if (sealKey) {
+          seal.replaceAll((sender, key) -> coordinatorKey);
+        }
         byte[] mask = sealKey ? ad.maskKey() : coordinatorKey;
         byte[] signature = resignWith == null ? ad.signature()
-            : new EcdsaKeyAdvertisementSigner(resignWith.getPrivate())
-                .sign(AdvertiseKeys.signedPayload(ad.roundId(), ad.siteId(), seal, mask));
-        out.add(new AdvertiseKeys(ad.roundId(), ad.siteId(), seal, mask, signature));
+            : new EcdsaKeyAdvertisementSigner(resignWith.getPrivate()).sign(AdvertiseKeys.signedPayload(
+                ad.roundId(), ad.siteId(), mask, ad.selfMaskCommitment(), seal, ad.shareCommitments()));
+        out.add(new AdvertiseKeys(ad.roundId(), ad.siteId(), mask, ad.selfMaskCommitment(), seal,
+            ad.shareCommitments(), signature));
       }
       return out;
     };
@@ -69,7 +74,8 @@ class KeySubstitutionTest {
     AdvertiseKeys ad = f.clients.get(f.site(1)).advertise();
     byte[] wrongSignature = new EcdsaKeyAdvertisementSigner(f.identities.get(f.site(2)).getPrivate())
         .sign(ad.signedPayload());
-    AdvertiseKeys forged = new AdvertiseKeys(ad.roundId(), ad.siteId(), ad.sealKey(), ad.maskKey(), wrongSignature);
+    AdvertiseKeys forged = new AdvertiseKeys(ad.roundId(), ad.siteId(), ad.maskKey(), ad.selfMaskCommitment(),
+        ad.sealKeys(), ad.shareCommitments(), wrongSignature);
     SecAggException e = assertThrows(SecAggException.class, () -> f.server.acceptAdvertise(f.site(1), forged));
     assertEquals(SecAggException.Reason.FORGED_KEY, e.reason());
     assertEquals(Set.of(), f.server.state().answered());
@@ -81,8 +87,8 @@ class KeySubstitutionTest {
     TestFederation other = TestFederation.create(3, 2, 10, 44);
     f.advertise(Set.of());
     AdvertiseKeys replayed = other.clients.get(other.site(2)).advertise();
-    AdvertiseKeys relabelled = new AdvertiseKeys(f.config.roundId(), replayed.siteId(), replayed.sealKey(),
-        replayed.maskKey(), replayed.signature());
+    AdvertiseKeys relabelled = new AdvertiseKeys(f.config.roundId(), replayed.siteId(), replayed.maskKey(),
+        replayed.selfMaskCommitment(), replayed.sealKeys(), replayed.shareCommitments(), replayed.signature());
     f.broadcastTamper = ads -> ads.stream().map(ad -> ad.siteId().equals(f.site(2)) ? relabelled : ad).toList();
     List<AdvertiseKeys> received = f.broadcast();
     SecAggException e = assertThrows(SecAggException.class, () -> f.clients.get(f.site(1)).shareKeys(received));

@@ -82,7 +82,7 @@ class SecAggClientTest {
     byte[] ciphertext = sealed.ciphertext();
     ciphertext[3] ^= 1;
     SealedShares tampered = new SealedShares(new SealedMessage(sealed.sender(), sealed.recipient(),
-        sealed.roundId(), sealed.purpose(), sealed.nonce(), ciphertext));
+        sealed.roundId(), sealed.purpose(), sealed.nonce(), ciphertext), inbox.get(0).signature());
     SecAggException e = refused(SecAggException.Reason.MALFORMED,
         () -> f.clients.get(site).maskInput(f.updates.get(site), List.of(tampered, inbox.get(1))));
     assertEquals(sealed.sender(), e.siteId().orElseThrow());

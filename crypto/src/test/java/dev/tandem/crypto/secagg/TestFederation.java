@@ -33,6 +33,13 @@ final class TestFederation {
   /** The parsed messages the coordinator received, by site. */
   final Map<String, MaskedInput> maskedInputs = new TreeMap<>();
   final Map<String, UnmaskingShares> unmaskingShares = new TreeMap<>();
+  /** The complaints each site sent with its masked input. */
+  final Map<String, List<ShareComplaint>> complaints = new TreeMap<>();
+
+  /** Rewrites a site's own advertisement before it leaves, as a dishonest site would; identity by default. */
+  UnaryOperator<AdvertiseKeys> advertiseTamper = UnaryOperator.identity();
+  /** Rewrites a site's own sealed shares before they leave, as a dishonest sender would; identity by default. */
+  UnaryOperator<SealedShares> sharesTamper = UnaryOperator.identity();
 
   /** Rewrites the broadcast advertisements, as a dishonest coordinator would; identity by default. */
   UnaryOperator<List<AdvertiseKeys>> broadcastTamper = UnaryOperator.identity();
@@ -95,6 +102,11 @@ final class TestFederation {
     }
   }
 
+  /** Signs {@code payload} as {@code site}, with its identity key: what a dishonest site can always do. */
+  byte[] signAs(String site, byte[] payload) {
+    return new EcdsaKeyAdvertisementSigner(identities.get(site).getPrivate()).sign(payload);
+  }
+
   String site(int index) {
     return config.participants().get(index - 1);
   }
@@ -108,7 +120,7 @@ final class TestFederation {
   RoundState advertise(Set<String> silent) {
     for (String site : server.state().expected()) {
       if (!silent.contains(site)) {
-        byte[] wire = record(clients.get(site).advertise().toBytes());
+        byte[] wire = record(advertiseTamper.apply(clients.get(site).advertise()).toBytes());
         server.acceptAdvertise(site, AdvertiseKeys.fromBytes(wire));
       }
     }
@@ -131,7 +143,7 @@ final class TestFederation {
       if (!silent.contains(site)) {
         List<SealedShares> shares = new ArrayList<>();
         for (SealedShares out : clients.get(site).shareKeys(received)) {
-          shares.add(SealedShares.fromBytes(record(out.toBytes())));
+          shares.add(SealedShares.fromBytes(record(sharesTamper.apply(out).toBytes())));
         }
         server.acceptShares(site, shares);
       }
@@ -154,8 +166,13 @@ final class TestFederation {
       if (!silent.contains(site)) {
         MaskedInput masked = clients.get(site).maskInput(updates.get(site), inbox(site));
         MaskedInput received = MaskedInput.fromBytes(record(masked.toBytes()));
+        List<ShareComplaint> sent = new ArrayList<>();
+        for (ShareComplaint c : clients.get(site).complaints()) {
+          sent.add(ShareComplaint.fromBytes(record(c.toBytes())));
+        }
         maskedInputs.put(site, received);
-        server.acceptMaskedInput(site, received);
+        complaints.put(site, sent);
+        server.acceptMaskedInput(site, received, sent);
       }
     }
     return server.closeStage();

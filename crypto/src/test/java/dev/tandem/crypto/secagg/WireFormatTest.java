@@ -21,9 +21,11 @@ class WireFormatTest {
     return bytes;
   }
 
-  private static final AdvertiseKeys ADVERTISE = new AdvertiseKeys("r1", "site-a", KEY_A, KEY_B, filled(71, 3));
+  private static final AdvertiseKeys ADVERTISE = new AdvertiseKeys("r1", "site-a", KEY_B, filled(32, 9),
+      Map.of("site-b", KEY_A), Map.of("site-a", filled(64, 10), "site-b", filled(64, 11)), filled(71, 3));
   private static final SealedShares SHARES = new SealedShares(
-      new SealedMessage("site-a", "site-b", "r1", SealedShares.PURPOSE, filled(12, 4), filled(80, 5)));
+      new SealedMessage("site-a", "site-b", "r1", SealedShares.PURPOSE, filled(12, 4), filled(80, 5)), filled(70, 12));
+  private static final ShareComplaint COMPLAINT = new ShareComplaint("site-b", SHARES, filled(32, 13));
   private static final MaskedInput MASKED = new MaskedInput("r1", "site-a", new long[] {1, -1, Long.MIN_VALUE, 42});
   private static final UnmaskingShares UNMASKING = new UnmaskingShares("r1", "site-a",
       Map.of("site-a", filled(32, 6), "site-b", filled(32, 7)), Map.of("site-c", filled(32, 8)));
@@ -34,12 +36,15 @@ class WireFormatTest {
     assertEquals(SHARES, SealedShares.fromBytes(SHARES.toBytes()));
     assertEquals(MASKED, MaskedInput.fromBytes(MASKED.toBytes()));
     assertEquals(UNMASKING, UnmaskingShares.fromBytes(UNMASKING.toBytes()));
+    assertEquals(COMPLAINT, ShareComplaint.fromBytes(COMPLAINT.toBytes()));
+    assertTrue(ShareComplaint.isComplaint(COMPLAINT.toBytes()));
+    assertTrue(!ShareComplaint.isComplaint(MASKED.toBytes()));
   }
 
   @Test
   void toBytes_maskedInput_isHeaderIdsAndBigEndianLongs() {
     byte[] bytes = new MaskedInput("r", "s", new long[] {0x0102030405060708L}).toBytes();
-    byte[] expected = {0x54, 0x53, 0x41, 0x47, 1, 3, 0, 0, 0, 1, 'r', 0, 0, 0, 1, 's', 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8};
+    byte[] expected = {0x54, 0x53, 0x41, 0x47, 2, 3, 0, 0, 0, 1, 'r', 0, 0, 0, 1, 's', 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8};
     assertArrayEquals(expected, bytes);
   }
 
@@ -61,6 +66,7 @@ class WireFormatTest {
     assertEveryTruncationMalformed(SHARES.toBytes(), SealedShares::fromBytes);
     assertEveryTruncationMalformed(MASKED.toBytes(), MaskedInput::fromBytes);
     assertEveryTruncationMalformed(UNMASKING.toBytes(), UnmaskingShares::fromBytes);
+    assertEveryTruncationMalformed(COMPLAINT.toBytes(), ShareComplaint::fromBytes);
   }
 
   @Test
@@ -71,7 +77,7 @@ class WireFormatTest {
     magic[0] = 0;
     assertTrue(assertThrows(SecAggException.class, () -> MaskedInput.fromBytes(magic)).getMessage().contains("magic"));
     byte[] version = MASKED.toBytes();
-    version[4] = 2;
+    version[4] = 1; // the format before signed shares and commitments
     assertTrue(assertThrows(SecAggException.class, () -> MaskedInput.fromBytes(version)).getMessage().contains("version"));
   }
 
@@ -83,10 +89,10 @@ class WireFormatTest {
     SecAggException count = assertThrows(SecAggException.class, () -> MaskedInput.fromBytes(bytes));
     assertTrue(count.getMessage().contains("masked count"), count.getMessage());
     byte[] key = ADVERTISE.toBytes();
-    int keyLength = 6 + 4 + 2 + 4 + 6 + 3; // low byte of sealKey length
+    int keyLength = 6 + 4 + 2 + 4 + 6 + 3; // low byte of maskKey length
     key[keyLength] = 31;
     SecAggException field = assertThrows(SecAggException.class, () -> AdvertiseKeys.fromBytes(key));
-    assertTrue(field.getMessage().contains("sealKey"), field.getMessage());
+    assertTrue(field.getMessage().contains("maskKey"), field.getMessage());
   }
 
   @Test
@@ -114,13 +120,20 @@ class WireFormatTest {
 
   @Test
   void constructors_invalidFields_throwIllegalArgument() {
-    assertThrows(IllegalArgumentException.class, () -> new AdvertiseKeys("r", "s", new byte[31], KEY_B, new byte[8]));
-    assertThrows(IllegalArgumentException.class, () -> new AdvertiseKeys("r", "s", KEY_A, KEY_B, new byte[0]));
+    assertThrows(IllegalArgumentException.class, () -> new AdvertiseKeys("r", "s", new byte[31], KEY_B, Map.of(),
+        Map.of(), new byte[8]));
+    assertThrows(IllegalArgumentException.class, () -> new AdvertiseKeys("r", "s", KEY_A, KEY_B, Map.of(), Map.of(),
+        new byte[0]));
+    assertThrows(IllegalArgumentException.class, () -> new AdvertiseKeys("r", "s", KEY_A, KEY_B, Map.of("s", KEY_A),
+        Map.of(), new byte[8]));
+    assertThrows(IllegalArgumentException.class, () -> new ShareComplaint("site-c", SHARES, KEY_A));
     assertThrows(IllegalArgumentException.class, () -> new MaskedInput("r", "s", new long[0]));
     assertThrows(IllegalArgumentException.class, () -> new UnmaskingShares("r", "s", Map.of("x", new byte[31]), Map.of()));
     assertThrows(IllegalArgumentException.class, () -> new SealedShares(
-        new SealedMessage("a", "b", "r", "other", new byte[12], new byte[16])));
+        new SealedMessage("a", "b", "r", "other", new byte[12], new byte[16]), new byte[8]));
     assertThrows(IllegalArgumentException.class, () -> new SealedShares(
-        new SealedMessage("a", "a", "r", SealedShares.PURPOSE, new byte[12], new byte[16])));
+        new SealedMessage("a", "a", "r", SealedShares.PURPOSE, new byte[12], new byte[16]), new byte[8]));
+    assertThrows(IllegalArgumentException.class, () -> new SealedShares(
+        new SealedMessage("a", "b", "r", SealedShares.PURPOSE, new byte[12], new byte[16]), new byte[0]));
   }
 }

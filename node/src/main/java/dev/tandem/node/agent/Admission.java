@@ -1,13 +1,18 @@
 package dev.tandem.node.agent;
 
+import dev.tandem.model.FeatureCheck;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
+import dev.tandem.model.RowView;
 import dev.tandem.proto.v1.TrainTask;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.policy.SitePolicy;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -17,7 +22,8 @@ import java.util.logging.Logger;
  *
  * <p>A job is admitted when this site is one of its participants, the {@link ConsentGate} serves its
  * purpose and partners (that decision is audited once per job), and the site has every column the job
- * names and some training records; the gate applies the site policy's job rules (partners, columns,
+ * names, records it can encode for the job's features ({@link FeatureCheck}: a refusal the gate audits),
+ * and some training records; the gate applies the site policy's job rules (partners, columns,
  * secure aggregation, differential privacy). Each task then passes the checks of its kind: the
  * purpose's training or evaluation cohort, and secure aggregation when the policy or the job requires
  * it. The per-job epsilon is checked where the ledger is ({@code DpTraining}).
@@ -26,6 +32,14 @@ final class Admission {
   private static final Logger LOG = Logger.getLogger(Admission.class.getName());
   private final TaskContext context;
   private final SitePolicy policy;
+  /** The data check's verdict per feature list: the records do not change while the node runs. */
+  /** By data version and feature list. */
+  private final Map<List<Object>, Optional<String>> checked = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<List<Object>, Optional<String>> eldest) {
+      return size() > 32;
+    }
+  };
 
   Admission(TaskContext context, SitePolicy policy) {
     this.context = context;
@@ -38,13 +52,19 @@ final class Admission {
     if (!job.sites().contains(site)) {
       return Optional.of(Refusal.permission("site '" + site + "' is not a participant of job " + job.jobId()));
     }
-    Optional<String> policy = context.gate().refusal(job);
+    // the records are read only for a job the policy admits
+    AtomicReference<Optional<String>> data = new AtomicReference<>(Optional.empty());
+    Optional<String> policy = context.gate().refusal(job, () -> {
+      data.set(encodable(job));
+      return data.get();
+    });
     if (policy.isPresent()) {
-      return Optional.of(Refusal.permission(policy.get()));
+      return Optional.of(policy.equals(data.get()) ? Refusal.precondition(policy.get())
+          : Refusal.permission(policy.get()));
     }
-    LocalData data;
+    LocalData records;
     try {
-      data = context.data(job);
+      records = context.data(job);
     } catch (RuntimeException e) {
       // the reason stays in the node's log: a file line or a database message is not the coordinator's
       LOG.log(Level.WARNING, "site '" + site + "' cannot read its data for job " + job.jobId(), e);
@@ -53,20 +73,53 @@ final class Admission {
     }
     List<String> missing = new ArrayList<>();
     for (FeatureSpec f : job.features()) {
-      if (!data.hasColumn(f.name())) {
+      if (!records.hasColumn(f.name())) {
         missing.add(f.name());
       }
     }
-    if (!data.hasColumn(job.label().column())) {
+    if (!records.hasColumn(job.label().column())) {
       missing.add(job.label().column());
     }
     if (!missing.isEmpty()) {
       return Optional.of(Refusal.precondition("site '" + site + "' has no column for " + String.join(", ", missing)));
     }
-    if (data.trainSize() == 0) {
+    if (records.trainSize() == 0) {
       return Optional.of(Refusal.precondition("site '" + site + "' has no training records"));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Why this site's records cannot be encoded for the job's features ({@link FeatureCheck}: a numeric
+   * feature that does not parse, categories the values are not among, beyond
+   * {@link FeatureCheck#DEFAULT_MAX_UNREADABLE_SHARE} of the present values); empty when they can, or when
+   * a column is missing (refused on its own). The reason holds no record value and no count. Computed
+   * once per data version and feature list.
+   */
+  Optional<String> encodable(JobSpec job) {
+    LocalData data;
+    try {
+      data = context.data(job);
+    } catch (RuntimeException e) {
+      return Optional.empty(); // refused on its own, after the policy
+    }
+    for (FeatureSpec f : job.features()) {
+      if (!data.hasColumn(f.name())) {
+        return Optional.empty();
+      }
+    }
+    synchronized (checked) {
+      return checked.computeIfAbsent(List.of(data.version(), job.features()), key -> {
+        List<FeatureSpec> features = job.features();
+        List<RowView> rows = new ArrayList<>(data.train());
+        rows.addAll(data.test());
+        List<FeatureCheck.Problem> problems = FeatureCheck.check(features, rows,
+            FeatureCheck.DEFAULT_MAX_UNREADABLE_SHARE);
+        return problems.isEmpty() ? Optional.empty() : Optional.of("site '" + context.site()
+            + "' cannot encode the job's features from its records: " + String.join("; ",
+            problems.stream().map(FeatureCheck.Problem::reason).toList()));
+      });
+    }
   }
 
   /**

@@ -75,7 +75,15 @@ final class ConsentGate {
    * accept, or a rule of its site policy for the purpose. The first decision about a job is audited.
    */
   Optional<String> refusal(JobSpec job) {
-    return decide(job.jobId(), job.purpose(), job.sites(), () -> sitePolicy.refusal(site, job));
+    return refusal(job, Optional::empty);
+  }
+
+  /**
+   * As {@link #refusal(JobSpec)}, with {@code dataRefusal} (why the site's records cannot serve the job,
+   * asked only when the policy admits it) audited as the job's refusal too.
+   */
+  Optional<String> refusal(JobSpec job, Supplier<Optional<String>> dataRefusal) {
+    return decide(job.jobId(), job.purpose(), job.sites(), () -> sitePolicy.refusal(site, job).or(dataRefusal));
   }
 
   /**
@@ -83,7 +91,12 @@ final class ConsentGate {
    * first decision about a job is audited.
    */
   Optional<String> refusal(VerticalJobSpec job) {
-    return decide(job.jobId(), job.purpose(), job.sites(), () -> sitePolicy.refusal(site, job));
+    return refusal(job, Optional::empty);
+  }
+
+  /** As {@link #refusal(VerticalJobSpec)}, with {@code dataRefusal} audited as the job's refusal too. */
+  Optional<String> refusal(VerticalJobSpec job, Supplier<Optional<String>> dataRefusal) {
+    return decide(job.jobId(), job.purpose(), job.sites(), () -> sitePolicy.refusal(site, job).or(dataRefusal));
   }
 
   private Optional<String> decide(String jobId, String purpose, Collection<String> sites,
@@ -157,6 +170,11 @@ final class ConsentGate {
       @Override
       public Optional<String> refusal(VerticalJobSpec job) {
         return ConsentGate.this.refusal(job);
+      }
+
+      @Override
+      public Optional<String> refusal(VerticalJobSpec job, Supplier<Optional<String>> dataRefusal) {
+        return ConsentGate.this.refusal(job, dataRefusal);
       }
 
       @Override

@@ -6,6 +6,7 @@ import dev.tandem.node.vertical.scoring.SubjectScorer;
 import dev.tandem.node.vertical.scoring.VerticalScorer;
 
 import dev.tandem.certs.CrlSource;
+import dev.tandem.certs.StartCheck;
 import dev.tandem.certs.FederationTrust;
 import dev.tandem.certs.Pem;
 import dev.tandem.certs.Role;
@@ -150,6 +151,10 @@ public final class NodeAgent implements AutoCloseable {
    * @param interceptors applied to every outgoing call (tests use one to inspect what leaves)
    */
   public static NodeAgent start(NodeConfig config, List<ClientInterceptor> interceptors, Clock clock) {
+    // site: differing from the certificate, a coordinator certificate or a missing CRL stops the start
+    // with its reason (the CRL's nextUpdate by the system clock, as at every handshake)
+    StartCheck.ownCertificate(config.tls().cert(), config.tls().ca(), config.tls().crl(), Role.NODE, config.site(),
+        Clock.systemUTC());
     DataSnapshots data = DataSnapshots.of(config.data());
     LocalData first = data.latest();
     LOG.info(() -> "site '" + config.site() + "': " + first.trainSize() + " training and " + first.testSize()

@@ -79,7 +79,7 @@ final class SecAggHandler implements JobTaskHandler {
       payload = switch (t.getStage()) {
         case SHARE_KEYS -> secure.shareKeys(job.jobId(), messages,
             t.getCertificatesList().stream().map(ByteString::toByteArray).toList());
-        case MASKED_INPUT -> List.of(secure.maskInput(job.jobId(), messages));
+        case MASKED_INPUT -> secure.maskInput(job.jobId(), messages);
         case UNMASKING -> List.of(secure.unmask(job.jobId(), Set.copyOf(t.getSurvivorsList())));
         default -> throw new SecAggException(SecAggException.Reason.MALFORMED, null,
             "unknown secure aggregation stage " + t.getStage());

@@ -80,34 +80,7 @@ final class JdbcAuditLog implements AuditLog {
     }
     String site = SiteIdentity.fromCertificate(cert).siteId();
     String fingerprint = EntryCodec.fingerprint(cert);
-    Connection c = NodeDatabase.open(jdbcUrl,
-        """
-            CREATE TABLE IF NOT EXISTS audit_entries (
-              seq BIGINT PRIMARY KEY,
-              at VARCHAR(32) NOT NULL,
-              type VARCHAR(32) NOT NULL,
-              payload VARCHAR(1000000) NOT NULL,
-              prev_hash VARCHAR(64) NOT NULL,
-              hash VARCHAR(64) NOT NULL,
-              signer VARCHAR(64) NOT NULL,
-              signature VARCHAR(256) NOT NULL)""",
-        """
-            CREATE TABLE IF NOT EXISTS audit_certificates (
-              fingerprint VARCHAR(64) PRIMARY KEY,
-              pem VARCHAR(16000) NOT NULL)""",
-        """
-            CREATE TABLE IF NOT EXISTS audit_countersignatures (
-              seq BIGINT NOT NULL,
-              head_hash VARCHAR(64) NOT NULL,
-              certificate VARCHAR(16000) NOT NULL,
-              signature VARCHAR(256) NOT NULL,
-              PRIMARY KEY (seq, signature))""",
-        """
-            CREATE TABLE IF NOT EXISTS audit_round_subjects (
-              root VARCHAR(64) PRIMARY KEY,
-              leaf_count INT NOT NULL,
-              leaves BYTEA NOT NULL)""",
-        "CREATE TABLE IF NOT EXISTS audit_append_lock (id INT PRIMARY KEY)");
+    Connection c = NodeDatabase.open(jdbcUrl);
     try {
       ensureLockRow(c);
       JdbcAuditLog log = new JdbcAuditLog(c, site, nodeKey.privateKey(), fingerprint, federationCa, clock);

@@ -1,12 +1,14 @@
 package dev.tandem.node.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.model.yaml.YamlLines;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.certs.KeyPassphrase;
 import dev.tandem.certs.Pem;
 import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.consent.ConsentPolicy;
+import dev.tandem.db.DatabaseUrls;
 import dev.tandem.node.db.NodeDatabase;
 import dev.tandem.node.db.OwnerOnlyFiles;
 import dev.tandem.node.data.CsvSource;
@@ -46,7 +48,9 @@ import java.util.Map;
  *   testFraction: 0.2          # held-out share, split by a hash of the id
  *   splitSeed: 7
  *   columns: {tenure: tenure_months}   # federation feature name: local column (optional)
- * database: node-db            # a path (embedded H2) or a jdbc: URL
+ * database: node-db            # a path (embedded H2) or a jdbc: URL, or for a database server:
+ * # database: {url: jdbc:postgresql://db.example:5432/tandem_node, user: tandem,
+ * #            passwordFile: node-db.password}   # the password file owner-only (0600)
  * databaseKeyFile: node-db.key # optional: encrypt the embedded database at rest (H2 CIPHER=AES) with
  *                              # the key in this file (created owner-only with a new database)
  * maxMessageBytes: 134217728   # default 128 MiB: a vertical job's SSHE_SETUP relays every party's encrypted features
@@ -81,9 +85,9 @@ import java.util.Map;
  *   hours: "06:00-22:00"       # optional: access outside these hours raises an alert
  * </pre>
  *
- * <p>{@code admin} is null when the API is off (the programmatic constructors). Unknown keys at the top
- * level and in {@code tls}, {@code data} (and its {@code sql}), {@code privacy}, {@code consent}, {@code vertical}, {@code policy} and {@code watch} are refused, with the
- * file and line; so are values of the wrong type and impossible settings.
+ * <p>{@code admin} is null when the API is off (the programmatic constructors). Unknown keys at every
+ * depth are refused with the file, the line and the key probably meant; so are values of the wrong
+ * type, numbers outside their range and impossible settings.
  */
 public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSourceConfig data,
     String databaseUrl, int maxMessageBytes, PrivacyBudgets privacy, ConsentPolicy consent, AdminConfig admin,
@@ -219,11 +223,28 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
   }
 
   /**
-   * Reads the YAML file.
+   * Reads the YAML file. Every key is checked: an unknown or misspelt key at any depth, a value of the
+   * wrong type or a number outside its range is refused with the file, the line and (for a typo) the
+   * key it probably meant.
    *
    * @throws IllegalArgumentException naming the file and the bad or missing key
    */
   public static NodeConfig load(Path file) {
+    return load(file, true);
+  }
+
+  /**
+   * Reads and checks the YAML file as {@link #load} does, without creating anything: the database's
+   * password and key files are neither read nor created, so its {@link #databaseUrl()} holds no secret
+   * and is for display only ({@code tandem config check}).
+   *
+   * @throws IllegalArgumentException naming the file, the line and the bad or missing key
+   */
+  public static NodeConfig check(Path file) {
+    return load(file, false);
+  }
+
+  private static NodeConfig load(Path file, boolean openDatabase) {
     JsonNode root;
     YamlLines lines;
     try {
@@ -238,28 +259,26 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     }
     Path dir = file.toAbsolutePath().getParent();
     try {
-      root.fieldNames().forEachRemaining(k -> {
-        if (!KEYS.contains(k)) {
-          throw new IllegalArgumentException(lines.at(k) + "unknown key '" + k + "' (known: " + new TreeSet<>(KEYS)
-              + ")");
-        }
-      });
+      lines.requireKnown(root, "", KEYS);
       JsonNode tls = required(root, "tls");
       known(tls, "tls", Set.of("cert", "key", "ca", "crl", "keyPassphraseFile"), lines);
       DataSourceConfig source = data(dir, required(root, "data"), lines);
+      String crl = lines.text(tls, "tls", "crl", null);
+      String passphrase = lines.text(tls, "tls", "keyPassphraseFile", null);
       NodeConfig config = new NodeConfig(
-          required(root, "site").asText(),
-          required(root, "coordinator").asText(),
-          new TlsFiles(resolve(dir, required(tls, "cert").asText()), resolve(dir, required(tls, "key").asText()),
-              resolve(dir, required(tls, "ca").asText()),
-              tls.hasNonNull("crl") ? resolve(dir, tls.get("crl").asText()) : null,
-              tls.hasNonNull("keyPassphraseFile") ? resolve(dir, tls.get("keyPassphraseFile").asText()) : null),
+          lines.requiredText(root, "", "site"),
+          lines.requiredText(root, "", "coordinator"),
+          new TlsFiles(resolve(dir, lines.requiredText(tls, "tls", "cert")),
+              resolve(dir, lines.requiredText(tls, "tls", "key")),
+              resolve(dir, lines.requiredText(tls, "tls", "ca")),
+              crl == null ? null : resolve(dir, crl),
+              passphrase == null ? null : resolve(dir, passphrase)),
           source,
-          databaseUrl(dir, required(root, "database").asText(), databaseKeyFile(dir, root, lines)),
-          root.path("maxMessageBytes").asInt(DEFAULT_MAX_MESSAGE_BYTES),
+          database(dir, root.get("database"), databaseKeyFile(dir, root, lines), lines, openDatabase),
+          lines.integer(root, "", "maxMessageBytes", 1024, Integer.MAX_VALUE, DEFAULT_MAX_MESSAGE_BYTES),
           budgets(root.path("privacy"), lines),
           consent(root.path("consent"), lines),
-          admin(dir, root.path("admin")),
+          admin(dir, root.path("admin"), lines),
           vertical(root.path("vertical"), lines));
       return config.withPolicy(PolicyYaml.read(root.path("policy"), lines, config.consent(), config.privacy(),
           keyFloor(config.vertical()))).withWatch(WatchConfig.read(root.path("watch"), lines));
@@ -277,31 +296,20 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     known(data, "data", DATA_KEYS, lines);
     DataSource source = source(dir, data, "csv", "sql", lines);
     if (source == null) {
-      throw new IllegalArgumentException(lines.at("data") + "data needs a source: csv (a file) or sql (a query)");
+      throw lines.error("data", "needs a source: csv (a file) or sql (a query)");
     }
     DataSource heldOut = source(dir, data, "testCsv", "testSql", lines);
     Map<String, String> columns = new LinkedHashMap<>();
-    JsonNode mapping = data.path("columns");
-    if (!mapping.isMissingNode() && !mapping.isNull()) {
-      if (!mapping.isObject()) {
-        throw new IllegalArgumentException(lines.at("data.columns")
-            + "data.columns must be a mapping of federation name to local column");
+    JsonNode columnMap = data.path("columns");
+    if (!columnMap.isMissingNode() && !columnMap.isNull()) {
+      if (!columnMap.isObject()) {
+        throw lines.error("data.columns", "must be a mapping of federation feature name to local column");
       }
-      mapping.fields().forEachRemaining(e -> columns.put(e.getKey(), text(e.getValue(), "data.columns." + e.getKey(),
-          lines)));
+      columnMap.fieldNames().forEachRemaining(k -> columns.put(k, lines.requiredText(columnMap, "data.columns", k)));
     }
-    JsonNode seed = data.path("splitSeed");
-    if (!seed.isMissingNode() && !seed.isIntegralNumber()) {
-      throw new IllegalArgumentException(lines.at("data.splitSeed") + "data.splitSeed must be a whole number, got '"
-          + seed.asText() + "'");
-    }
-    try {
-      return new DataSourceConfig(source, text(required(data, "idColumn"), "data.idColumn", lines), columns, heldOut,
-          number(data, "data", "testFraction", DataSourceConfig.DEFAULT_TEST_FRACTION, lines), seed.asLong(0));
-    } catch (IllegalArgumentException e) {
-      String msg = e.getMessage();
-      throw new IllegalArgumentException((msg.startsWith("line ") ? "" : lines.at("data")) + "data: " + msg, e);
-    }
+    return new DataSourceConfig(source, lines.requiredText(data, "data", "idColumn"), columns, heldOut,
+        lines.decimal(data, "data", "testFraction", 0, false, 0.99, DataSourceConfig.DEFAULT_TEST_FRACTION),
+        lines.whole(data, "data", "splitSeed", Long.MIN_VALUE, Long.MAX_VALUE, 0));
   }
 
   /** The file under {@code csvKey} or the query under {@code sqlKey}; null when neither is set, refused when both are. */
@@ -309,11 +317,10 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     boolean csv = data.hasNonNull(csvKey);
     boolean sql = data.hasNonNull(sqlKey);
     if (csv && sql) {
-      throw new IllegalArgumentException(lines.at("data." + sqlKey) + "data." + csvKey + " and data." + sqlKey
-          + " are both set: a source is one file or one query");
+      throw lines.error("data." + sqlKey, "and data." + csvKey + " are both set: a source is one file or one query");
     }
     if (csv) {
-      return new CsvSource(resolve(dir, text(data.get(csvKey), "data." + csvKey, lines)));
+      return new CsvSource(resolve(dir, lines.requiredText(data, "data", csvKey)));
     }
     if (!sql) {
       return null;
@@ -321,51 +328,30 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     String path = "data." + sqlKey;
     JsonNode q = data.get(sqlKey);
     known(q, path, SQL_KEYS, lines);
-    String url = text(required(q, "url", path, lines), path + ".url", lines);
+    String url = lines.requiredText(q, path, "url");
     if (!url.startsWith("jdbc:")) {
-      throw new IllegalArgumentException(lines.at(path + ".url") + path + ".url must be a jdbc: URL, e.g."
-          + " jdbc:postgresql://host:5432/database");
+      throw lines.error(path + ".url", "must be a jdbc: URL, e.g. jdbc:postgresql://host:5432/database");
     }
-    String user = q.hasNonNull("user") ? text(q.get("user"), path + ".user", lines) : null;
-    Path password = q.hasNonNull("passwordFile") ? resolve(dir, text(q.get("passwordFile"), path + ".passwordFile",
-        lines)) : null;
-    return new SqlSource(url, user, password, text(required(q, "query", path, lines), path + ".query", lines));
+    String user = lines.text(q, path, "user", null);
+    String password = lines.text(q, path, "passwordFile", null);
+    return new SqlSource(url, user, password == null ? null : resolve(dir, password),
+        lines.requiredText(q, path, "query"));
   }
 
-  private static JsonNode required(JsonNode node, String key, String path, YamlLines lines) {
-    JsonNode v = node.get(key);
-    if (v == null || v.isNull()) {
-      throw new IllegalArgumentException(lines.at(path) + "missing key '" + path + "." + key + "'");
+  private static AdminConfig admin(Path dir, JsonNode a, YamlLines lines) {
+    if (!a.isMissingNode() && !a.isNull()) {
+      known(a, "admin", Set.of("host", "port", "tokenFile"), lines);
     }
-    return v;
-  }
-
-  /** A non-blank text value. */
-  private static String text(JsonNode v, String path, YamlLines lines) {
-    if (!v.isTextual() || v.asText().isBlank()) {
-      throw new IllegalArgumentException(lines.at(path) + path + " must be non-blank text, got '" + v.asText() + "'");
-    }
-    return v.asText();
-  }
-
-  private static AdminConfig admin(Path dir, JsonNode a) {
-    return new AdminConfig(a.path("host").asText(AdminConfig.DEFAULT_HOST),
-        a.path("port").asInt(AdminConfig.DEFAULT_PORT), resolve(dir, a.path("tokenFile").asText("admin-token")));
+    return new AdminConfig(lines.text(a, "admin", "host", AdminConfig.DEFAULT_HOST),
+        lines.integer(a, "admin", "port", 0, 65535, AdminConfig.DEFAULT_PORT),
+        resolve(dir, lines.text(a, "admin", "tokenFile", "admin-token")));
   }
 
   private static final Set<String> KEYS = Set.of("site", "coordinator", "tls", "data", "database",
       "databaseKeyFile", "maxMessageBytes", "privacy", "consent", "vertical", "admin", "policy", "watch");
 
   private static void known(JsonNode node, String path, Set<String> keys, YamlLines lines) {
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(lines.at(path) + path + " must be a mapping of " + new TreeSet<>(keys));
-    }
-    node.fieldNames().forEachRemaining(k -> {
-      if (!keys.contains(k)) {
-        throw new IllegalArgumentException(lines.at(path + "." + k) + "unknown key '" + path + "." + k
-            + "' (known: " + new TreeSet<>(keys) + ")");
-      }
-    });
+    lines.requireKnown(node, path, keys);
   }
 
   private static double number(JsonNode node, String path, String key, double fallback, YamlLines lines) {
@@ -373,11 +359,8 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     if (v.isMissingNode()) {
       return fallback;
     }
-    if (!v.isNumber()) {
-      throw new IllegalArgumentException(lines.at(path + "." + key) + path + "." + key + " must be a number, got '"
-          + v.asText() + "'");
-    }
-    return v.doubleValue();
+    return "delta".equals(key) ? lines.decimal(node, path, key, 0, true, 0.999999, fallback)
+        : lines.decimal(node, path, key, 0, true, Double.MAX_VALUE, fallback);
   }
 
   private static ConsentPolicy consent(JsonNode c, YamlLines lines) {
@@ -385,64 +368,28 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
       return ConsentPolicy.servingNothing();
     }
     known(c, "consent", Set.of("purposes", "partners", "minCohort"), lines);
-    JsonNode min = c.path("minCohort");
-    if (!min.isMissingNode() && !min.isInt()) {
-      throw new IllegalArgumentException(lines.at("consent.minCohort") + "consent.minCohort must be a whole number,"
-          + " got '" + min.asText() + "'");
-    }
+    int minCohort = lines.integer(c, "consent", "minCohort", 1, Integer.MAX_VALUE, ConsentPolicy.DEFAULT_MIN_COHORT);
     Set<String> purposes = new TreeSet<>();
     c.path("purposes").forEach(p -> purposes.add(p.asText()));
     Set<String> partners = new TreeSet<>();
     c.path("partners").forEach(p -> partners.add(p.asText()));
-    return new ConsentPolicy(purposes, partners, c.path("minCohort").asInt(ConsentPolicy.DEFAULT_MIN_COHORT));
+    return new ConsentPolicy(purposes, partners, minCohort);
   }
 
   private static final Set<String> VERTICAL_KEYS = Set.of("minBatchSize", "maxPeerSetFactor", "allowTestingKeys",
       "maxScoredPerDay");
 
   private static VerticalPolicy vertical(JsonNode v, YamlLines lines) {
-    try {
-      return vertical(v);
-    } catch (IllegalArgumentException e) {
-      String key = e.getMessage().startsWith("unknown key '") ? e.getMessage().split("'")[1]
-          : e.getMessage().split(" ")[0];
-      throw new IllegalArgumentException(lines.at(key) + e.getMessage(), e);
-    }
-  }
-
-  private static VerticalPolicy vertical(JsonNode v) {
     if (v.isMissingNode() || v.isNull()) {
       return VerticalPolicy.defaults();
     }
-    if (!v.isObject()) {
-      throw new IllegalArgumentException("vertical must be a mapping of " + new TreeSet<>(VERTICAL_KEYS));
-    }
-    v.fieldNames().forEachRemaining(k -> {
-      if (!VERTICAL_KEYS.contains(k)) {
-        throw new IllegalArgumentException("unknown key 'vertical." + k + "' (known: " + new TreeSet<>(VERTICAL_KEYS)
-            + ")");
-      }
-    });
-    JsonNode min = v.path("minBatchSize");
-    JsonNode factor = v.path("maxPeerSetFactor");
-    JsonNode testing = v.path("allowTestingKeys");
-    JsonNode scored = v.path("maxScoredPerDay");
-    if (!scored.isMissingNode() && !scored.isInt()) {
-      throw new IllegalArgumentException("vertical.maxScoredPerDay must be an integer, got '" + scored.asText() + "'");
-    }
-    if (!min.isMissingNode() && !min.isInt()) {
-      throw new IllegalArgumentException("vertical.minBatchSize must be an integer, got '" + min.asText() + "'");
-    }
-    if (!factor.isMissingNode() && !factor.isNumber()) {
-      throw new IllegalArgumentException("vertical.maxPeerSetFactor must be a number, got '" + factor.asText() + "'");
-    }
-    if (!testing.isMissingNode() && !testing.isBoolean()) {
-      throw new IllegalArgumentException("vertical.allowTestingKeys must be true or false, got '" + testing.asText()
-          + "'");
-    }
-    return new VerticalPolicy(min.asInt(VerticalPolicy.DEFAULT_MIN_BATCH_SIZE),
-        testing.asBoolean(false), factor.asDouble(VerticalPolicy.DEFAULT_MAX_PEER_SET_FACTOR),
-        scored.asInt(VerticalPolicy.DEFAULT_MAX_SCORED_PER_DAY));
+    known(v, "vertical", VERTICAL_KEYS, lines);
+    return new VerticalPolicy(
+        lines.integer(v, "vertical", "minBatchSize", 1, Integer.MAX_VALUE, VerticalPolicy.DEFAULT_MIN_BATCH_SIZE),
+        lines.bool(v, "vertical", "allowTestingKeys", false),
+        lines.decimal(v, "vertical", "maxPeerSetFactor", 1, false, 1e6, VerticalPolicy.DEFAULT_MAX_PEER_SET_FACTOR),
+        lines.integer(v, "vertical", "maxScoredPerDay", 1, Integer.MAX_VALUE,
+            VerticalPolicy.DEFAULT_MAX_SCORED_PER_DAY));
   }
 
   private static PrivacyBudgets budgets(JsonNode p, YamlLines lines) {
@@ -483,11 +430,46 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
       throw new IllegalArgumentException(lines.at("databaseKeyFile") + "databaseKeyFile must be a file name, got '"
           + k.asText() + "'");
     }
-    if (root.path("database").asText().startsWith("jdbc:")) {
+    if (root.path("database").asText().startsWith("jdbc:") || root.path("database").isObject()) {
       throw new IllegalArgumentException(lines.at("databaseKeyFile") + "databaseKeyFile encrypts the embedded"
           + " database; with a jdbc: URL as database, encryption at rest is that database's own setting");
     }
     return resolve(dir, k.asText());
+  }
+
+  private static String displayUrl(Path dir, String database, Path keyFile) {
+    return database.startsWith("jdbc:") ? database : "jdbc:h2:file:" + resolve(dir, database).toAbsolutePath()
+        + (keyFile == null ? "" : ";CIPHER=AES");
+  }
+
+  private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "passwordFile");
+
+  /**
+   * The {@code database} key: a path or a {@code jdbc:} URL ({@link #databaseUrl}), or a mapping
+   * {@code {url, user, passwordFile}} for a database server (the password read from an owner-only
+   * file). With {@code open} false the URL is for display and holds no password.
+   */
+  private static String database(Path dir, JsonNode d, Path keyFile, YamlLines lines, boolean open) {
+    if (d == null || d.isNull()) {
+      throw new IllegalArgumentException("missing key 'database'");
+    }
+    if (d.isTextual()) {
+      return open ? databaseUrl(dir, d.asText(), keyFile) : displayUrl(dir, d.asText(), keyFile);
+    }
+    if (!d.isObject()) {
+      throw lines.error("database", "must be a path, a jdbc: URL or a mapping of " + new java.util.TreeSet<>(DATABASE_KEYS));
+    }
+    known(d, "database", DATABASE_KEYS, lines);
+    String url = lines.requiredText(d, "database", "url");
+    String user = lines.text(d, "database", "user", null);
+    String passwordFile = lines.text(d, "database", "passwordFile", null);
+    String withCredentials;
+    try {
+      withCredentials = DatabaseUrls.withCredentials(url, user, passwordFile == null ? null : resolve(dir, passwordFile));
+    } catch (IllegalArgumentException e) {
+      throw lines.error("database.url", e.getMessage());
+    }
+    return open ? withCredentials : url;
   }
 
   /** A plain path becomes an embedded H2 database file; a {@code jdbc:} URL is used as it is. */

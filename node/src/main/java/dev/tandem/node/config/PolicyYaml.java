@@ -1,6 +1,7 @@
 package dev.tandem.node.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.model.yaml.YamlLines;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.policy.DpRule;
 import dev.tandem.node.policy.PurposePolicy;
@@ -143,11 +144,7 @@ final class PolicyYaml {
     if (!node.isObject()) {
       throw error(path, "must be a mapping of " + new TreeSet<>(known));
     }
-    node.fieldNames().forEachRemaining(k -> {
-      if (!known.contains(k)) {
-        throw error(path + "." + k, "is not a known key (known in " + path + ": " + new TreeSet<>(known) + ")");
-      }
-    });
+    lines.requireKnown(node, path, known);
   }
 
   private boolean bool(JsonNode node, String path, String key, boolean fallback) {

@@ -1,5 +1,6 @@
 package dev.tandem.node.db;
 
+import dev.tandem.db.StoreDatabase;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -13,9 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The JDBC plumbing every store in the node's database shares: one connection per store, opened
- * with its schema statements ({@code CREATE TABLE IF NOT EXISTS ...}), and one way to report a
- * database failure. Stateless.
+ * The JDBC plumbing every store in the node's database shares: a connection per store from one pool
+ * per database, the schema kept by versioned migrations ({@code db/migration/node}, see
+ * {@link StoreDatabase}), on embedded H2 or PostgreSQL, and one way to report a database failure.
  *
  * <p>An embedded H2 database ({@code jdbc:h2:file:PATH...}) is kept closed: its files
  * ({@code PATH.mv.db}, {@code .lock.db}, {@code .trace.db}) are owner-only (0600), the main one from
@@ -37,38 +38,41 @@ public final class NodeDatabase {
 
   private NodeDatabase() {}
 
+  /** The most connections the node's stores hold on its database at once (each store holds one). */
+  static final int POOL_SIZE = 16;
+
   /**
-   * Connects to {@code jdbcUrl} and runs {@code schema} in order; the connection is closed again if
-   * a statement fails.
+   * A store's connection to the node database at {@code jdbcUrl} (embedded H2 or PostgreSQL), from
+   * the pool the node's stores share, with the schema migrated to the newest version
+   * ({@code db/migration/node}). Closing it releases the store's share of the pool.
    *
    * @throws IllegalStateException naming the URL and the database's message if it cannot be opened
+   *     or migrated
    */
-  public static Connection open(String jdbcUrl, String... schema) {
+  public static Connection open(String jdbcUrl) {
     Path file = embeddedFile(jdbcUrl);
     if (file != null) {
       checkClosed(jdbcUrl);
       OwnerOnlyFiles.createEmpty(Path.of(file + ".mv.db"));
     }
-    Connection c;
     try {
-      c = connect(jdbcUrl);
+      return StoreDatabase.open(jdbcUrl, "node", POOL_SIZE, () -> connectRestricted(jdbcUrl, file));
     } catch (SQLException e) {
       throw cannotOpen(jdbcUrl, e);
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException("cannot open the node database " + redact(jdbcUrl) + ": " + e.getMessage(), e);
     }
+  }
+
+  /** Connects; an embedded database's files are made owner-only. */
+  private static Connection connectRestricted(String jdbcUrl, Path file) throws SQLException {
+    Connection c = connect(jdbcUrl);
     if (file != null) {
       for (String suffix : new String[] {".mv.db", ".lock.db", ".trace.db"}) {
         OwnerOnlyFiles.restrict(Path.of(file + suffix));
       }
     }
-    try (Statement s = c.createStatement()) {
-      for (String statement : schema) {
-        s.execute(statement);
-      }
-      return c;
-    } catch (SQLException e) {
-      closeQuietly(c);
-      throw cannotOpen(jdbcUrl, e);
-    }
+    return c;
   }
 
   /**
@@ -144,7 +148,15 @@ public final class NodeDatabase {
 
   /** {@code jdbcUrl} with its password hidden, for messages. */
   public static String redact(String jdbcUrl) {
-    return jdbcUrl == null ? null : PASSWORD.matcher(jdbcUrl).replaceAll(";PASSWORD=(hidden)");
+    return StoreDatabase.redact(jdbcUrl);
+  }
+
+  /**
+   * Whether {@code e} is a unique or primary key violation (SQLSTATE 23505 on H2 and PostgreSQL;
+   * PostgreSQL's driver does not throw {@link java.sql.SQLIntegrityConstraintViolationException}).
+   */
+  public static boolean isDuplicateKey(SQLException e) {
+    return "23505".equals(e.getSQLState());
   }
 
   /** The exception a store throws for a failed statement: "node database error: " and the database's message. */

@@ -5,6 +5,7 @@ import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -162,6 +163,21 @@ public record SitePolicy(PurposePolicy defaults, Map<String, PurposePolicy> purp
     new TreeMap<>(purposes).forEach((k, v) -> b.append("  purpose '").append(k).append("': ").append(line(v))
         .append('\n'));
     return b.toString().stripTrailing();
+  }
+
+  /**
+   * The effective policy of each of {@code served} (a node's consent purposes), one line per purpose, as
+   * {@code tandem config check} prints it: what a job for that purpose must meet here.
+   */
+  public String describe(Collection<String> served) {
+    StringBuilder b = new StringBuilder("effective site policy per purpose:\n");
+    if (served.isEmpty()) {
+      b.append("  (no purpose: consent.purposes is empty, so every job is refused)\n");
+    }
+    new TreeSet<>(served).forEach(k -> b.append("  purpose '").append(k).append("': ").append(line(forPurpose(k)))
+        .append('\n'));
+    b.append("  any other purpose: refused");
+    return b.toString();
   }
 
   private static String line(PurposePolicy p) {

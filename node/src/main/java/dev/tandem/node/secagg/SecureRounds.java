@@ -9,6 +9,7 @@ import dev.tandem.crypto.secagg.SealedShares;
 import dev.tandem.crypto.secagg.SecAggClient;
 import dev.tandem.crypto.secagg.SecAggConfig;
 import dev.tandem.crypto.secagg.SecAggException;
+import dev.tandem.crypto.secagg.ShareComplaint;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateException;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
@@ -29,6 +31,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * substitute keys of its own. Not thread-safe: the agent's single worker thread calls it.
  */
 public final class SecureRounds {
+  private static final Logger LOG = Logger.getLogger(SecureRounds.class.getName());
   private final String site;
   private final KeyAdvertisementSigner signer;
   private final PeerCertificates peers;
@@ -126,10 +129,22 @@ public final class SecureRounds {
     return out;
   }
 
-  /** Masks this site's input with the shares the other sites sealed to it. */
-  public byte[] maskInput(String jobId, List<byte[]> shares) {
+  /**
+   * Masks this site's input with the shares the other sites sealed to it. Returns the masked input,
+   * then a complaint (signed evidence) about each site whose shares do not open or are not the ones
+   * it committed to: the coordinator drops that site instead of this one.
+   */
+  public List<byte[]> maskInput(String jobId, List<byte[]> shares) {
     Round r = require(jobId);
-    return r.client.maskInput(r.input, shares.stream().map(SealedShares::fromBytes).toList()).toBytes();
+    List<byte[]> out = new ArrayList<>();
+    out.add(r.client.maskInput(r.input, shares.stream().map(SealedShares::fromBytes).toList()).toBytes());
+    for (ShareComplaint c : r.client.complaints()) {
+      LOG.warning("secure aggregation of job " + jobId + ": the shares site '" + c.accused() + "' sealed to "
+          + site + " do not open or are not the ones it committed to; sending the coordinator a complaint"
+          + " with the signed evidence");
+      out.add(c.toBytes());
+    }
+    return out;
   }
 
   /** Answers the unmasking stage and ends the round. */

@@ -6,6 +6,7 @@ import dev.tandem.node.data.LocalData;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The node's consent decisions as a vertical job needs them. Implementations audit what they decide
@@ -17,6 +18,14 @@ public interface VerticalConsent {
    * not an accepted partner. The first decision about a job is audited.
    */
   Optional<String> refusal(VerticalJobSpec job);
+
+  /**
+   * As {@link #refusal(VerticalJobSpec)}, with {@code dataRefusal} (why the site's records cannot serve the
+   * job, asked only when nothing else refuses it) decided, and audited, as the job's refusal too.
+   */
+  default Optional<String> refusal(VerticalJobSpec job, Supplier<Optional<String>> dataRefusal) {
+    return refusal(job).or(dataRefusal);
+  }
 
   /** The records of {@code data} (both splits) whose consent for {@code purpose} is in force at {@code at}. */
   LocalData select(String purpose, LocalData data, Instant at);

@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -64,28 +63,7 @@ public final class VerticalModels implements AutoCloseable {
    */
   public static VerticalModels open(String jdbcUrl, Clock clock) {
     Objects.requireNonNull(clock, "clock");
-    Connection c = NodeDatabase.open(jdbcUrl,
-        """
-            CREATE TABLE IF NOT EXISTS vertical_models (
-              version VARCHAR(256) PRIMARY KEY,
-              job_id VARCHAR(64) NOT NULL,
-              purpose VARCHAR(256) NOT NULL,
-              role VARCHAR(8) NOT NULL,
-              piece_json CHARACTER LARGE OBJECT NOT NULL,
-              created TIMESTAMP NOT NULL)""",
-        """
-            CREATE TABLE IF NOT EXISTS vertical_scoring_keys (
-              version VARCHAR(256) PRIMARY KEY,
-              seal_private VARBINARY(64) NOT NULL,
-              peers_json CHARACTER LARGE OBJECT NOT NULL,
-              intersection_json CHARACTER LARGE OBJECT NOT NULL)""",
-        """
-            CREATE TABLE IF NOT EXISTS vertical_scoring_volume (
-              requester VARCHAR(256) NOT NULL,
-              purpose VARCHAR(256) NOT NULL,
-              utc_day DATE NOT NULL,
-              ids BIGINT NOT NULL,
-              PRIMARY KEY (requester, purpose, utc_day))""");
+    Connection c = NodeDatabase.open(jdbcUrl);
     return new VerticalModels(c, clock);
   }
 
@@ -113,9 +91,10 @@ public final class VerticalModels implements AutoCloseable {
       ps.setString(5, json);
       ps.setTimestamp(6, Timestamp.from(clock.instant()));
       ps.executeUpdate();
-    } catch (SQLIntegrityConstraintViolationException e) {
-      throw new IllegalStateException("a model piece of version " + piece.version() + " is already stored", e);
     } catch (SQLException e) {
+      if (NodeDatabase.isDuplicateKey(e)) {
+        throw new IllegalStateException("a model piece of version " + piece.version() + " is already stored", e);
+      }
       throw NodeDatabase.error(e);
     }
   }
@@ -165,9 +144,10 @@ public final class VerticalModels implements AutoCloseable {
       ps.setString(3, MAPPER.writeValueAsString(peers));
       ps.setString(4, MAPPER.writeValueAsString(new TreeSet<>(keys.intersection())));
       ps.executeUpdate();
-    } catch (SQLIntegrityConstraintViolationException e) {
-      throw new IllegalStateException("scoring keys of version " + version + " are already stored", e);
     } catch (SQLException e) {
+      if (NodeDatabase.isDuplicateKey(e)) {
+        throw new IllegalStateException("scoring keys of version " + version + " are already stored", e);
+      }
       throw NodeDatabase.error(e);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write the scoring keys of " + version + ": " + e.getMessage(), e);

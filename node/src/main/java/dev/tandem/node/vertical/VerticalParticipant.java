@@ -1,6 +1,7 @@
 package dev.tandem.node.vertical;
 
 import dev.tandem.crypto.paillier.PaillierParameters;
+import dev.tandem.model.FeatureCheck;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.RowView;
 import dev.tandem.model.vertical.VerticalJobSpec;
@@ -23,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -213,10 +215,6 @@ public final class VerticalParticipant implements AutoCloseable {
     if (!spec.sites().contains(site)) {
       throw Refusal.permission("site '" + site + "' is not a party of job " + spec.jobId());
     }
-    Optional<String> policy = consent.refusal(spec);
-    if (policy.isPresent()) {
-      throw Refusal.permission(policy.get());
-    }
     boolean guest = spec.isGuest(site);
     List<String> columns = new ArrayList<>(spec.party(site).features().stream().map(FeatureSpec::name).toList());
     if (guest) {
@@ -229,7 +227,17 @@ public final class VerticalParticipant implements AutoCloseable {
       LOG.log(Level.WARNING, "site '" + site + "' cannot read its data for job " + spec.jobId(), e);
       throw Refusal.precondition("site '" + site + "' cannot read its data source (the node's log says why)");
     }
+    LocalData snapshot = data;
     List<String> missing = data.missingColumns(columns);
+    // the records are read only for a job the policy admits
+    AtomicReference<Optional<String>> unreadable = new AtomicReference<>(Optional.empty());
+    Optional<String> policy = consent.refusal(spec, () -> {
+      unreadable.set(missing.isEmpty() ? encodable(snapshot, spec.party(site).features()) : Optional.empty());
+      return unreadable.get();
+    });
+    if (policy.isPresent()) {
+      throw policy.equals(unreadable.get()) ? Refusal.precondition(policy.get()) : Refusal.permission(policy.get());
+    }
     if (!missing.isEmpty()) {
       throw Refusal.precondition("site '" + site + "' has no column for " + String.join(", ", missing));
     }
@@ -256,6 +264,19 @@ public final class VerticalParticipant implements AutoCloseable {
     VerticalSession s = new VerticalSession(spec, task.getVerticalJob(), site, data, rows, random, tap);
     sessions.put(spec.jobId(), s);
     return VerticalMessage.newBuilder().setSealKey(keys.sign(spec.jobId(), s.sealKey())).setRecords(rows.size());
+  }
+
+  /**
+   * Why this party's records cannot be encoded for its features ({@link FeatureCheck}, over both splits),
+   * without any record value or count; empty when they can.
+   */
+  private Optional<String> encodable(LocalData data, List<FeatureSpec> features) {
+    List<RowView> all = new ArrayList<>(data.train());
+    all.addAll(data.test());
+    List<FeatureCheck.Problem> problems = FeatureCheck.check(features, all, FeatureCheck.DEFAULT_MAX_UNREADABLE_SHARE);
+    return problems.isEmpty() ? Optional.empty() : Optional.of("site '" + site + "' cannot encode its features of"
+        + " the job from its records: " + String.join("; ", problems.stream().map(FeatureCheck.Problem::reason)
+        .toList()));
   }
 
   private VerticalJobSpec spec(Task task) throws Refusal {

@@ -1,7 +1,7 @@
 package dev.tandem.node.watch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tandem.node.config.YamlLines;
+import dev.tandem.model.yaml.YamlLines;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -97,15 +97,7 @@ public record WatchConfig(boolean enabled, Duration window, int baselineWindows,
     if (w == null || w.isMissingNode() || w.isNull()) {
       return defaults();
     }
-    if (!w.isObject()) {
-      throw new IllegalArgumentException(lines.at("watch") + "watch must be a mapping of " + new TreeSet<>(KEYS));
-    }
-    w.fieldNames().forEachRemaining(k -> {
-      if (!KEYS.contains(k)) {
-        throw new IllegalArgumentException(lines.at("watch." + k) + "unknown key 'watch." + k + "' (known: "
-            + new TreeSet<>(KEYS) + ")");
-      }
-    });
+    lines.requireKnown(w, "watch", KEYS);
     WatchConfig d = defaults();
     LocalTime from = null;
     LocalTime to = null;

@@ -7,6 +7,7 @@ import dev.tandem.certs.testing.TestPki;
 import dev.tandem.node.consent.ConsentRegistry;
 import dev.tandem.node.consent.MutableClock;
 import dev.tandem.node.consent.Pseudonyms;
+import dev.tandem.testkit.TestDatabases;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -32,8 +33,14 @@ final class AuditFixture implements AutoCloseable {
   final Pseudonyms pseudonyms;
   final ConsentRegistry consent;
 
+  /** On embedded H2. */
   AuditFixture(Path dir) {
-    url = "jdbc:h2:file:" + dir.resolve("node");
+    this(dir, TestDatabases.H2);
+  }
+
+  /** On {@code database}, a {@link TestDatabases} kind. */
+  AuditFixture(Path dir, String database) {
+    url = TestDatabases.url(database, dir, "node");
     log = AuditLog.open(url, node, ca(), clock);
     pseudonyms = Pseudonyms.open(dir.resolve("node.pseudonym-secret"), url);
     consent = ConsentRegistry.open(url, pseudonyms, log.consentJournal(), clock);

@@ -11,6 +11,7 @@ import dev.tandem.certs.IssuedCertificate;
 import dev.tandem.certs.testing.TestPki;
 import dev.tandem.crypto.merkle.HeadSignature;
 import dev.tandem.crypto.merkle.MerkleSet;
+import dev.tandem.testkit.TestDatabases;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.StringReader;
@@ -38,8 +39,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
+@ParameterizedClass
+@ValueSource(strings = {TestDatabases.H2, TestDatabases.POSTGRESQL})
 class AuditLogTest {
+  @Parameter String database;
+
   @TempDir
   Path dir;
 
@@ -47,7 +55,7 @@ class AuditLogTest {
 
   @BeforeEach
   void open() {
-    f = new AuditFixture(dir);
+    f = new AuditFixture(dir, database);
   }
 
   @AfterEach

@@ -10,6 +10,7 @@ import dev.tandem.crypto.merkle.AbsenceProof;
 import dev.tandem.crypto.merkle.PresenceProof;
 import dev.tandem.node.audit.AuditVerification.Problem;
 import dev.tandem.node.consent.ConsentState;
+import dev.tandem.testkit.TestDatabases;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -22,12 +23,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A canary subject whose consent is revoked between rounds: in round k's Merkle set, provably
  * absent from round k + 1, and both facts verifiable offline from the export.
  */
+@ParameterizedClass
+@ValueSource(strings = {TestDatabases.H2, TestDatabases.POSTGRESQL})
 class SubjectAccessTest {
+  @Parameter String database;
+
   private static final String CANARY = "CUST-0042";
 
   @TempDir
@@ -40,7 +48,7 @@ class SubjectAccessTest {
 
   @BeforeEach
   void twoRoundsWithARevocationBetween() throws Exception {
-    f = new AuditFixture(dir);
+    f = new AuditFixture(dir, database);
     access = new SubjectAccess(f.log, f.pseudonyms, f.consent, f.clock);
     StringBuilder csv = new StringBuilder("subject_id,purpose,state,since,evidence,policy_version\n");
     for (int i = 0; i < 60; i++) {

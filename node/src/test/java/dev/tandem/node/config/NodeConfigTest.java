@@ -67,21 +67,54 @@ class NodeConfigTest {
     assertTrue(text.getMessage().contains("vertical.allowTestingKeys must be true or false"), text.getMessage());
     IllegalArgumentException small = assertThrows(IllegalArgumentException.class,
         () -> load("vertical: {minBatchSize: 0}\n"));
-    assertTrue(small.getMessage().contains("vertical.minBatchSize must be at least 1"), small.getMessage());
+    assertTrue(small.getMessage().contains("vertical.minBatchSize must be in [1, 2147483647], got 0"), small.getMessage());
     assertThrows(IllegalArgumentException.class, () -> load("vertical: {minBatchSize: 2.5}\n"));
     IllegalArgumentException factor = assertThrows(IllegalArgumentException.class,
         () -> load("vertical: {maxPeerSetFactor: 0.5}\n"));
-    assertTrue(factor.getMessage().contains("vertical.maxPeerSetFactor must be finite and at least 1"),
+    assertTrue(factor.getMessage().contains("vertical.maxPeerSetFactor must be in [1, 1000000], got 0.5"),
         factor.getMessage());
     RuntimeException nan = assertThrows(RuntimeException.class, () -> load("vertical: {maxPeerSetFactor: .nan}\n"));
     assertTrue(nan.getMessage().contains("bank.yaml") && nan.getMessage().contains("line: 6"), nan.getMessage());
     assertThrows(IllegalArgumentException.class, () -> load("maxMessageBytes: 100\n"));
     IllegalArgumentException cap = assertThrows(IllegalArgumentException.class,
         () -> load("vertical: {maxScoredPerDay: 0}\n"));
-    assertTrue(cap.getMessage().contains("vertical.maxScoredPerDay must be at least 1"), cap.getMessage());
+    assertTrue(cap.getMessage().contains("vertical.maxScoredPerDay must be in [1, 2147483647], got 0"), cap.getMessage());
     IllegalArgumentException capText = assertThrows(IllegalArgumentException.class,
         () -> load("vertical: {maxScoredPerDay: lots}\n"));
-    assertTrue(capText.getMessage().contains("vertical.maxScoredPerDay must be an integer"), capText.getMessage());
+    assertTrue(capText.getMessage().contains("vertical.maxScoredPerDay must be a whole number"), capText.getMessage());
+  }
+
+  /** BASE with its database line replaced by {@code database}. */
+  private NodeConfig loadWithDatabase(String database) throws Exception {
+    Path file = dir.resolve("bank.yaml");
+    Files.writeString(file, BASE.replace("database: db\n", database));
+    return NodeConfig.load(file);
+  }
+
+  @Test
+  void load_databaseServerMapping_urlWithTheUserAndThePasswordFromItsOwnerOnlyFile() throws Exception {
+    Path password = dir.resolve("node-db.password");
+    Files.writeString(password, "s3cr&t\n");
+    Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    NodeConfig c = loadWithDatabase("""
+        database:
+          url: jdbc:postgresql://db.example:5432/tandem_node
+          user: tandem
+          passwordFile: node-db.password
+        """);
+    assertEquals("jdbc:postgresql://db.example:5432/tandem_node?user=tandem&password=s3cr%26t", c.databaseUrl());
+    assertFalse(c.toString().contains("s3cr"), c.toString());
+
+    says(assertThrows(IllegalArgumentException.class, () -> loadWithDatabase(
+        "database:\n  url: jdbc:postgresql://db/x\n  pasword: p\n")), "line 7", "unknown key 'database.pasword'");
+    says(assertThrows(IllegalArgumentException.class, () -> loadWithDatabase(
+        "database: {url: 'jdbc:postgresql://db/x?password=p'}\n")), "must not carry the user or password");
+    Files.setPosixFilePermissions(password, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+    says(assertThrows(IllegalArgumentException.class, () -> loadWithDatabase(
+        "database: {url: 'jdbc:postgresql://db/x', user: u, passwordFile: node-db.password}\n")),
+        "open to other users than its owner: chmod 600");
+    says(assertThrows(IllegalArgumentException.class, () -> loadWithDatabase(
+        "database: {url: 'jdbc:postgresql://db/x'}\ndatabaseKeyFile: k\n")), "databaseKeyFile encrypts the embedded");
   }
 
   private IllegalArgumentException refused(String extra) {
@@ -147,7 +180,7 @@ class NodeConfigTest {
         policy:
           purposes:
             churn: {colums: [a]}
-        """), "bank.yaml", "line 9", "policy.purposes.churn.colums is not a known key");
+        """), "bank.yaml", "line 9", "unknown key 'policy.purposes.churn.colums' (did you mean 'columns'?");
     says(refused("""
         consent: {purposes: [churn]}
         policy:
@@ -195,6 +228,45 @@ class NodeConfigTest {
         "unknown key 'privacy.purposes.churn.delt'");
     says(refused("privacy: {epsilon: ten}\n"), "privacy.epsilon must be a number");
     says(refused("consent: {purposes: [churn], minCohort: many}\n"), "consent.minCohort must be a whole number");
+  }
+
+  @Test
+  void load_misspeltMinCohort_refusedWithLineAndSuggestionNotStartedOnTheDefault() {
+    says(refused("consent:\n  purposes: [churn]\n  minCohrt: 5000\n"), "bank.yaml", "line 8",
+        "unknown key 'consent.minCohrt' (did you mean 'minCohort'?");
+  }
+
+  @Test
+  void load_epsilonNotANumberOrNotPositive_refused() {
+    says(refused("privacy: {epsilon: abc}\n"), "bank.yaml", "line 6", "privacy.epsilon must be a number", "'abc'");
+    says(refused("privacy: {epsilon: -1}\n"), "line 6", "privacy.epsilon must be in (0, ");
+    says(refused("privacy: {delta: 2}\n"), "line 6", "privacy.delta must be in (0, ");
+  }
+
+  @Test
+  void load_unknownKeyInDataOrAdmin_refusedWithSuggestion() {
+    Path file = dir.resolve("bank.yaml");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+      Files.writeString(file, BASE.replace("data: {csv: bank.csv, idColumn: id}",
+          "data: {csv: bank.csv, idColumn: id, testFracton: 0.3}"));
+      NodeConfig.load(file);
+    });
+    says(e, "line 4", "unknown key 'data.testFracton' (did you mean 'testFraction'?");
+    says(refused("admin: {host: 127.0.0.1, prot: 7480}\n"), "line 6", "unknown key 'admin.prot' (did you mean 'port'?");
+  }
+
+  @Test
+  void load_numbersThatDoNotParseOrLieOutsideTheirRange_refused() {
+    says(refused("maxMessageBytes: lots\n"), "line 6", "maxMessageBytes must be a whole number");
+    says(refused("maxMessageBytes: 99999999999999999999\n"), "line 6", "maxMessageBytes must be a whole number");
+    says(refused("admin: {port: 70000}\n"), "line 6", "admin.port must be in [0, 65535], got 70000");
+    says(refused("consent: {purposes: [churn], minCohort: 0}\n"), "consent.minCohort must be in [1, ");
+    Path file = dir.resolve("bank.yaml");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> {
+      Files.writeString(file, BASE.replace("idColumn: id}", "idColumn: id, testFraction: 1.5}"));
+      NodeConfig.load(file);
+    });
+    says(e, "line 4", "data.testFraction must be in [0, 0.99], got 1.5");
   }
 
   private NodeConfig loadWithData(String data) throws Exception {
@@ -248,7 +320,7 @@ class NodeConfigTest {
           csv: bank.csv
           sql: {url: "jdbc:h2:mem:x", query: "SELECT 1"}
           idColumn: id
-        """), "line 6", "data.csv and data.sql are both set");
+        """), "line 6", "data.sql and data.csv are both set");
     says(refusedData("data: {idColumn: id}\n"), "line 4", "data needs a source: csv (a file) or sql (a query)");
     says(refusedData("""
         data:
@@ -261,7 +333,7 @@ class NodeConfigTest {
           idColumn: id
         """), "line 5", "missing key 'data.sql.query'");
     says(refusedData("data: {csv: bank.csv, idColumn: id, testFraction: 1.5}\n"), "line 4",
-        "testFraction must be in [0, 1)");
+        "data.testFraction must be in [0, 0.99]");
     says(refusedData("data: {csv: bank.csv, idColumn: id, splitSeed: seven}\n"), "line 4",
         "data.splitSeed must be a whole number");
     says(refusedData("data: {csv: bank.csv, idColumn: id, columns: [a, b]}\n"), "line 4",

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.testkit.TestDatabases;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,8 +26,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
+@ParameterizedClass
+@ValueSource(strings = {TestDatabases.H2, TestDatabases.POSTGRESQL})
 class ConsentRegistryTest {
+  @Parameter String database;
+
   private static final Instant T0 = Instant.parse("2025-03-01T09:00:00Z");
 
   @TempDir
@@ -40,7 +48,7 @@ class ConsentRegistryTest {
 
   @BeforeEach
   void open() {
-    url = "jdbc:h2:file:" + dir.resolve("node");
+    url = TestDatabases.url(database, dir, "node");
     clock = new MutableClock(T0);
     journal = new RecordingJournal();
     pseudonyms = Pseudonyms.open(dir.resolve("node.pseudonym-secret"), url);
@@ -333,7 +341,7 @@ class ConsentRegistryTest {
     try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
       List<String> tables = new ArrayList<>();
       try (ResultSet rs = s.executeQuery(
-          "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC'")) {
+          "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE UPPER(TABLE_SCHEMA) = 'PUBLIC'")) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }

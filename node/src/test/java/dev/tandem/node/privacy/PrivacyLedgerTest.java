@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tandem.crypto.dp.PrivacySpent;
 import dev.tandem.crypto.dp.RdpAccountant;
 import dev.tandem.node.training.DpSteps;
+import dev.tandem.testkit.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -24,8 +24,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/** On embedded H2 and on PostgreSQL. */
+@ParameterizedClass
+@ValueSource(strings = {TestDatabases.H2, TestDatabases.POSTGRESQL})
 class PrivacyLedgerTest {
+  @Parameter String database;
+  @TempDir Path dir;
 
   private static final double DELTA = 1e-5;
   /** A churn-like round: q = 128 / 5587, 87 steps. */
@@ -35,8 +43,8 @@ class PrivacyLedgerTest {
   private PrivacyLedger ledger;
 
   @BeforeEach
-  void openInMemory() {
-    ledger = PrivacyLedger.open("jdbc:h2:mem:ledger-" + UUID.randomUUID());
+  void open() {
+    ledger = PrivacyLedger.open(TestDatabases.url(database, dir, "ledger"));
   }
 
   @AfterEach
@@ -84,8 +92,8 @@ class PrivacyLedgerTest {
   }
 
   @Test
-  void record_fileDatabaseReopened_keepsEverySpend(@TempDir Path dir) {
-    String url = "jdbc:h2:file:" + dir.resolve("node").toAbsolutePath();
+  void record_databaseReopened_keepsEverySpend() {
+    String url = TestDatabases.url(database, dir, "node");
     Instant t = Instant.parse("2024-03-01T10:15:30Z");
     try (PrivacyLedger first = PrivacyLedger.open(url, Clock.fixed(t, ZoneOffset.UTC))) {
       first.record("churn", "job-1", 1, ROUND);

@@ -13,6 +13,10 @@ import dev.tandem.crypto.secagg.EcdsaKeyAdvertisementSigner;
 import dev.tandem.crypto.secagg.FixedPoint;
 import dev.tandem.crypto.secagg.SecAggConfig;
 import dev.tandem.crypto.secagg.SecAggException;
+import dev.tandem.crypto.secagg.MaskedInput;
+import dev.tandem.crypto.secagg.SealedShares;
+import dev.tandem.crypto.secagg.ShareComplaint;
+import dev.tandem.crypto.seal.SealedMessage;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Map;
@@ -100,5 +104,35 @@ class SecureRoundsTest {
     assertTrue(e.getMessage().contains("outside the secure aggregation range"), e.getMessage());
     assertEquals(List.of(20.0, 10.0, 5.0), java.util.Arrays.stream(SecureRounds.input(new double[] {2}, 10, 0.5,
         1 << 30)).boxed().toList());
+  }
+
+  @Test
+  void maskInput_sharesFromOneSiteDoNotOpen_complainsWithTheMaskedInputInsteadOfAborting() throws Exception {
+    // Site b seals garbage to a and signs it. Before, a's round ended with an error (a dropped out);
+    // now a sends its masked input followed by a complaint the coordinator can check.
+    SecureRounds a = site("a");
+    SecureRounds b = site("b");
+    SecureRounds c = site("c");
+    double[] in = {1, 2, 3, 4};
+    List<byte[]> adverts = List.of(a.begin("j", config, in), b.begin("j", config, in), c.begin("j", config, in));
+    List<byte[]> ders = List.of(der(certs.get("a")), der(certs.get("b")), der(certs.get("c")));
+    a.shareKeys("j", adverts, ders);
+    SealedShares fromB = b.shareKeys("j", adverts, ders).stream().map(SealedShares::fromBytes)
+        .filter(x -> x.recipient().equals("a")).findFirst().orElseThrow();
+    SealedShares fromC = c.shareKeys("j", adverts, ders).stream().map(SealedShares::fromBytes)
+        .filter(x -> x.recipient().equals("a")).findFirst().orElseThrow();
+    SealedMessage m = fromB.sealed();
+    byte[] ciphertext = m.ciphertext();
+    ciphertext[0] ^= 1;
+    SealedShares draft = new SealedShares(new SealedMessage("b", "a", m.roundId(), m.purpose(), m.nonce(), ciphertext),
+        new byte[] {0});
+    SealedShares garbage = new SealedShares(draft.sealed(),
+        new EcdsaKeyAdvertisementSigner(certs.get("b").privateKey()).sign(draft.signedPayload()));
+    List<byte[]> payload = a.maskInput("j", List.of(garbage.toBytes(), fromC.toBytes()));
+    assertEquals(2, payload.size(), "the masked input, then one complaint");
+    MaskedInput.fromBytes(payload.get(0));
+    ShareComplaint complaint = ShareComplaint.fromBytes(payload.get(1));
+    assertEquals("a", complaint.complainer());
+    assertEquals("b", complaint.accused());
   }
 }

@@ -136,14 +136,25 @@ final class Federation implements AutoCloseable {
    */
   Federation(Path dir, int minCohort, int epochs, String purpose, int batchSize, String keySize,
       VerticalPolicy policy) {
-    spec = new VerticalJobSpec(JOB, purpose,
+    this(dir, minCohort, policy, spec(purpose, epochs, batchSize, keySize, List.of("basic", "plus")));
+  }
+
+  /** The federation's job with the telco's {@code plan} declared with {@code planCategories}. */
+  static VerticalJobSpec spec(String purpose, int epochs, int batchSize, String keySize,
+      List<String> planCategories) {
+    return new VerticalJobSpec(JOB, purpose,
         new VerticalParty(GUEST, List.of(FeatureSpec.numeric("age"), FeatureSpec.categorical("segment",
             List.of("a", "b", "c")))),
         List.of(new VerticalParty("telco", List.of(FeatureSpec.numeric("calls"),
-                FeatureSpec.categorical("plan", List.of("basic", "plus")))),
+                FeatureSpec.categorical("plan", planCategories))),
             new VerticalParty("shop", List.of(FeatureSpec.numeric("spend")))),
         LabelSpec.positiveIf("default", "yes"), new VerticalTraining(epochs, batchSize, 0.5, 0.001, 0),
         keySize, 7);
+  }
+
+  /** The federation's parties and data, running {@code spec}. */
+  Federation(Path dir, int minCohort, VerticalPolicy policy, VerticalJobSpec spec) {
+    this.spec = spec;
     wire = VerticalWire.toProto(spec);
     Map<String, Path> files = writeData(dir);
     add(GUEST, files.get(GUEST), id -> !id.equals(id(12)) && !id.equals(id(13)), minCohort, policy);

@@ -50,6 +50,21 @@ class PartyGuardsTest {
   }
 
   @Test
+  void setup_categoriesTheRecordsDoNotHold_thatPartyDeclinesInsteadOfEncodingZeros() {
+    // plan: [no, yes] unquoted in a job file became [false, true]; the telco's plans are basic and plus
+    try (Federation f = new Federation(dir, 10, Federation.POLICY, Federation.spec(Federation.PURPOSE, 1, 32,
+        "BITS_1024_TESTING_ONLY", List.of("false", "true")))) {
+      Federation.Declined d = assertThrows(Federation.Declined.class, () -> f.ask("telco", 0,
+          Federation.stage(VerticalStage.VERTICAL_SETUP)));
+      assertEquals("FAILED_PRECONDITION", d.code);
+      assertTrue(d.getMessage().contains("site 'telco' cannot encode its features of the job from its records:"
+          + " feature 'plan' has categories [false, true]") && d.getMessage().contains("quote them")
+          && !d.getMessage().contains("basic"), d.getMessage());
+      f.ask("shop", 0, Federation.stage(VerticalStage.VERTICAL_SETUP));
+    }
+  }
+
+  @Test
   void setup_batchSizeBelowTheSiteMinimum_refused() {
     try (Federation f = new Federation(dir, 10, 1, Federation.PURPOSE, 32, "BITS_1024_TESTING_ONLY",
         Federation.POLICY.withMinBatchSize(40))) {

@@ -8,6 +8,7 @@ import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.LabelSpec;
 import dev.tandem.model.Normalization;
 import dev.tandem.model.RowView;
+import dev.tandem.testkit.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,9 +18,15 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Model pieces survive the node database, and only well-formed pieces exist. */
+/** Model pieces survive the node database (embedded H2 and PostgreSQL), and only well-formed pieces exist. */
+@ParameterizedClass
+@ValueSource(strings = {TestDatabases.H2, TestDatabases.POSTGRESQL})
 class VerticalModelsTest {
+  @Parameter String database;
   @TempDir Path dir;
 
   private static final List<FeatureSpec> FEATURES = List.of(FeatureSpec.numeric("age"),
@@ -38,7 +45,7 @@ class VerticalModelsTest {
   }
 
   private VerticalModels open(String name) {
-    return VerticalModels.open("jdbc:h2:file:" + dir.resolve(name),
+    return VerticalModels.open(TestDatabases.url(database, dir, name),
         Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
   }
 

@@ -14,6 +14,7 @@ import dev.tandem.node.audit.KeyHeadCountersigner;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.store.NodeStores;
+import dev.tandem.testkit.TestDatabases;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,13 +29,20 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A scraping partner, as the scoring responder reports it to the watch: many requests over new
  * subjects, a share of them outside what this node holds. The alert is a signed audit entry that
  * verifies, blocks that partner only, survives a restart and lifts only when an operator clears it.
  */
+@ParameterizedClass
+@ValueSource(strings = {TestDatabases.H2, TestDatabases.POSTGRESQL})
 class LeakWatchTest {
+  @Parameter String database;
+
   @TempDir Path dir;
 
   private final TestPki pki = TestPki.create();
@@ -52,7 +60,8 @@ class LeakWatchTest {
     TestPki.SiteFiles files = pki.writeSite(dir.resolve("pki"), pki.node("operator"));
     config = new NodeConfig("operator", "127.0.0.1:7443",
         new NodeConfig.TlsFiles(files.cert(), files.key(), files.ca(), files.crl()),
-        DataSourceConfig.of(dir.resolve("records.csv"), "id"), NodeConfig.databaseUrl(dir, "node-db"),
+        DataSourceConfig.of(dir.resolve("records.csv"), "id"), database.equals(TestDatabases.H2) ? NodeConfig.databaseUrl(dir, "node-db")
+            : TestDatabases.url(database, dir, "node-db"),
         NodeConfig.DEFAULT_MAX_MESSAGE_BYTES).withWatch(watch);
     stores = NodeStores.open(config, clock);
     return stores;
