@@ -6,6 +6,8 @@
 #   bench/run.sh vertical [--bits BITS_2048] [--epochs 1] [--rows N] [--out FILE]   secret-shared vertical LR epochs vs plaintext and naive
 #   bench/run.sh dp [--rounds 40] [--local-rounds 8] [--repeats 10] [--data churn,heart] [--out FILE]
 #                                                                              held-out AUC under DP: per-site vs distributed noise
+#   bench/run.sh data [--rows 10000000] [--columns 20] [--sql-url URL --sql-user U --sql-password-file F] [--out FILE]
+#                                                                              load N rows from CSV and SQL beside each medium's limit
 #   bench/run.sh consent [ROWS]                                                import ROWS (default 10^6) consent records, select, commit
 #   bench/run.sh crypto [--out FILE] [--include REGEX]... [--param NAME=V1,V2]...
 #                       [--warmup N] [--iterations N] [--time SECONDS] [--forks N]
@@ -28,6 +30,7 @@ case "$what" in
   psi) exec java --add-opens=java.base/java.math=ALL-UNNAMED -Xmx6g -cp "$CP" dev.tandem.bench.psi.PsiBench "$@" ;;
   vertical) exec java --add-opens=java.base/java.math=ALL-UNNAMED -Xmx6g -cp "$CP" dev.tandem.bench.vertical.VerticalBench "$@" ;;
   dp) exec java --add-opens=java.base/java.math=ALL-UNNAMED -Xmx4g -Djava.util.logging.config.file=/dev/null -cp "$CP" dev.tandem.bench.dp.DpBench "$@" ;;
+  data) exec java --add-opens=java.base/java.math=ALL-UNNAMED -Xmx12g -cp "$CP" dev.tandem.bench.data.DataLoadBench "$@" ;;
   consent) exec java --add-opens=java.base/java.math=ALL-UNNAMED -Xmx4g -cp "$CP" dev.tandem.node.consent.ConsentLoadBenchmark "$@" ;;
-  *) echo "usage: bench/run.sh rounds|crypto|psi|vertical|dp|consent [options]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh rounds|crypto|psi|vertical|dp|data|consent [options]" >&2; exit 2 ;;
 esac

@@ -5,6 +5,7 @@ import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.JobSpec;
 import dev.tandem.model.RowView;
 import dev.tandem.proto.v1.TrainTask;
+import dev.tandem.node.data.LocalData;
 import dev.tandem.node.policy.SitePolicy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The site's policy for horizontal jobs ({@link SitePolicy}), checked in one place: every guard a task must pass before a
@@ -26,12 +29,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * it. The per-job epsilon is checked where the ledger is ({@code DpTraining}).
  */
 final class Admission {
+  private static final Logger LOG = Logger.getLogger(Admission.class.getName());
   private final TaskContext context;
   private final SitePolicy policy;
   /** The data check's verdict per feature list: the records do not change while the node runs. */
-  private final Map<List<FeatureSpec>, Optional<String>> checked = new LinkedHashMap<>(16, 0.75f, true) {
+  /** By data version and feature list. */
+  private final Map<List<Object>, Optional<String>> checked = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<List<FeatureSpec>, Optional<String>> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<List<Object>, Optional<String>> eldest) {
       return size() > 32;
     }
   };
@@ -57,19 +62,28 @@ final class Admission {
       return Optional.of(policy.equals(data.get()) ? Refusal.precondition(policy.get())
           : Refusal.permission(policy.get()));
     }
+    LocalData records;
+    try {
+      records = context.data(job);
+    } catch (RuntimeException e) {
+      // the reason stays in the node's log: a file line or a database message is not the coordinator's
+      LOG.log(Level.WARNING, "site '" + site + "' cannot read its data for job " + job.jobId(), e);
+      return Optional.of(Refusal.precondition("site '" + site + "' cannot read its data source (the node's log"
+          + " says why)"));
+    }
     List<String> missing = new ArrayList<>();
     for (FeatureSpec f : job.features()) {
-      if (!context.data().hasColumn(f.name())) {
+      if (!records.hasColumn(f.name())) {
         missing.add(f.name());
       }
     }
-    if (!context.data().hasColumn(job.label().column())) {
+    if (!records.hasColumn(job.label().column())) {
       missing.add(job.label().column());
     }
     if (!missing.isEmpty()) {
       return Optional.of(Refusal.precondition("site '" + site + "' has no column for " + String.join(", ", missing)));
     }
-    if (context.data().trainSize() == 0) {
+    if (records.trainSize() == 0) {
       return Optional.of(Refusal.precondition("site '" + site + "' has no training records"));
     }
     return Optional.empty();
@@ -80,18 +94,25 @@ final class Admission {
    * feature that does not parse, categories the values are not among, beyond
    * {@link FeatureCheck#DEFAULT_MAX_UNREADABLE_SHARE} of the present values); empty when they can, or when
    * a column is missing (refused on its own). The reason holds no record value and no count. Computed
-   * once per feature list.
+   * once per data version and feature list.
    */
   Optional<String> encodable(JobSpec job) {
+    LocalData data;
+    try {
+      data = context.data(job);
+    } catch (RuntimeException e) {
+      return Optional.empty(); // refused on its own, after the policy
+    }
     for (FeatureSpec f : job.features()) {
-      if (!context.data().hasColumn(f.name())) {
+      if (!data.hasColumn(f.name())) {
         return Optional.empty();
       }
     }
     synchronized (checked) {
-      return checked.computeIfAbsent(job.features(), features -> {
-        List<RowView> rows = new ArrayList<>(context.data().train());
-        rows.addAll(context.data().test());
+      return checked.computeIfAbsent(List.of(data.version(), job.features()), key -> {
+        List<FeatureSpec> features = job.features();
+        List<RowView> rows = new ArrayList<>(data.train());
+        rows.addAll(data.test());
         List<FeatureCheck.Problem> problems = FeatureCheck.check(features, rows,
             FeatureCheck.DEFAULT_MAX_UNREADABLE_SHARE);
         return problems.isEmpty() ? Optional.empty() : Optional.of("site '" + context.site()

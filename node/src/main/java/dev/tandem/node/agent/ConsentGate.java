@@ -9,6 +9,7 @@ import dev.tandem.node.audit.RoundContribution;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.consent.ConsentRegistry;
 import dev.tandem.node.consent.Pseudonyms;
+import dev.tandem.node.data.DataVersion;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.vertical.EpochUse;
 import dev.tandem.node.vertical.VerticalConsent;
@@ -135,7 +136,7 @@ final class ConsentGate {
   void contributing(JobSpec job, int round, Consented c, Double epsilon, byte[] sent) {
     audit.roundContributed(new RoundContribution(job.purpose(), job.jobId(), round, job.jobId() + "/v" + round,
         c.at(), c.data().trainSize(), RoundContribution.subjectSet(pseudonyms, c.data().trainIds()), epsilon,
-        Answers.sha256Bytes(sent)));
+        Answers.sha256Bytes(sent), c.data().version().sha256()));
   }
 
   /**
@@ -209,11 +210,12 @@ final class ConsentGate {
       }
 
       @Override
-      public void contributed(VerticalJobSpec job, String modelVersion, List<EpochUse> epochs) {
+      public void contributed(VerticalJobSpec job, String modelVersion, DataVersion dataVersion,
+          List<EpochUse> epochs) {
         for (EpochUse e : epochs) {
           audit.roundContributed(new RoundContribution(job.purpose(), job.jobId(), e.epoch(), modelVersion,
               e.consentAt(), e.subjectIds().size(), RoundContribution.subjectSet(pseudonyms, e.subjectIds()), null,
-              Answers.sha256Bytes(e.sent())));
+              Answers.sha256Bytes(e.sent()), dataVersion.sha256()));
         }
       }
 

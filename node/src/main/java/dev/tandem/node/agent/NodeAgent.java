@@ -23,6 +23,7 @@ import dev.tandem.node.admin.NodeStatus;
 import io.grpc.ConnectivityState;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import dev.tandem.node.data.DataSnapshots;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.store.ContributionLog;
 import dev.tandem.node.transport.MtlsChannels;
@@ -83,7 +84,7 @@ public final class NodeAgent implements AutoCloseable {
   private volatile Duration backoff = Duration.ofMillis(500);
   private volatile boolean running = true;
 
-  private NodeAgent(NodeConfig config, LocalData data, List<ClientInterceptor> interceptors, Clock clock) {
+  private NodeAgent(NodeConfig config, DataSnapshots data, List<ClientInterceptor> interceptors, Clock clock) {
     this.config = config;
     this.channel = MtlsChannels.toCoordinator(config.coordinator(), config.tls().cert(), config.tls().privateKey(),
         config.tls().ca(), config.tls().crl(), config.maxMessageBytes());
@@ -93,7 +94,7 @@ public final class NodeAgent implements AutoCloseable {
     this.stores = NodeStores.open(config, clock);
     SecureRandom random = new SecureRandom();
     Keys keys = Keys.load(config, random);
-    ScoringContext scoring = new ScoringContext(config.site(), data, stores, keys.seal(), config.consent(),
+    ScoringContext scoring = new ScoringContext(config.site(), data.latest(), stores, keys.seal(), config.consent(),
         new CoordinatorCountersigner(() -> FederationGrpc.newBlockingStub(intercepted)
             .withDeadlineAfter(30, TimeUnit.SECONDS)), clock, random, config.vertical().maxScoredPerDay());
     this.gate = new ConsentGate(config.site(), config.consent(), config.policy(), stores.consent(),
@@ -122,7 +123,7 @@ public final class NodeAgent implements AutoCloseable {
    * Wires the task handlers: one per kind of a horizontal job's task behind one {@link Admission},
    * local training with differential privacy as a decorator, the vertical participant and scoring.
    */
-  static TaskRouter router(NodeConfig config, LocalData data, Clock clock, Supplier<FederationBlockingStub> stub,
+  static TaskRouter router(NodeConfig config, DataSnapshots data, Clock clock, Supplier<FederationBlockingStub> stub,
       ContributionLog log, PrivacyLedger ledger, NodeStores stores, ConsentGate gate, Keys keys, SecureRandom random,
       ScoreResponder scores) {
     Answers answers = new Answers(stub, log, clock);
@@ -145,7 +146,7 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   /**
-   * Loads the node's data and starts the agent.
+   * Loads the node's data (to check its source; each job reads it again) and starts the agent.
    *
    * @param interceptors applied to every outgoing call (tests use one to inspect what leaves)
    */
@@ -154,14 +155,15 @@ public final class NodeAgent implements AutoCloseable {
     // with its reason (the CRL's nextUpdate by the system clock, as at every handshake)
     StartCheck.ownCertificate(config.tls().cert(), config.tls().ca(), config.tls().crl(), Role.NODE, config.site(),
         Clock.systemUTC());
-    LocalData data = LocalData.load(config.data());
-    LOG.info(() -> "site '" + config.site() + "': " + data.trainSize() + " training and " + data.testSize()
-        + " held-out records");
+    DataSnapshots data = DataSnapshots.of(config.data());
+    LocalData first = data.latest();
+    LOG.info(() -> "site '" + config.site() + "': " + first.trainSize() + " training and " + first.testSize()
+        + " held-out records, data version " + first.version());
     LOG.info(() -> "site '" + config.site() + "' " + config.policy().describe());
     NodeAgent agent = new NodeAgent(config, data, interceptors, clock);
     if (config.admin() != null) {
       agent.admin = AdminServer.start(config.admin(), agent.stores, () -> new NodeStatus(config.site(),
-          config.coordinator(), agent.channel.getState(false) == ConnectivityState.READY, data.trainSize(),
+          config.coordinator(), agent.channel.getState(false) == ConnectivityState.READY, data.latest().trainSize(),
           agent.gate.jobsSeen(), config.policy()), agent.scorer);
       LOG.info(() -> "admin API on " + config.admin().host() + ":" + agent.admin.port() + " (bearer token in "
           + config.admin().tokenFile() + ")");

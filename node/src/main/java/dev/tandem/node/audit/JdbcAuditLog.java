@@ -199,6 +199,9 @@ final class JdbcAuditLog implements AuditLog {
     p.put("leafCount", subjects.size());
     p.put("epsilon", c.epsilon());
     p.put("sentSha256", EntryCodec.hex(c.sentSha256()));
+    if (c.dataVersion() != null) {
+      p.put("dataVersion", c.dataVersion());
+    }
     return append(AuditEntryType.ROUND_CONTRIBUTED, EntryCodec.canonicalJson(p), seq -> keepSubjects(root, subjects));
   }
 

@@ -21,9 +21,13 @@ import java.util.Objects;
  * @param subjects the pseudonyms of the subjects whose records were used ({@link #subjectSet})
  * @param epsilon the privacy loss spent in the round if differential privacy is on, or null
  * @param sentSha256 SHA-256 of the bytes sent to the coordinator (32 bytes; copied in and out)
+ * @param dataVersion the version of the data snapshot the records were read from (64 lowercase hex
+ *     digits, {@code dev.tandem.node.data.DataVersion}), or null when not known
  */
 public record RoundContribution(String purpose, String jobId, int round, String modelVersion, Instant consentAt,
-    long recordCount, MerkleSet subjects, Double epsilon, byte[] sentSha256) {
+    long recordCount, MerkleSet subjects, Double epsilon, byte[] sentSha256, String dataVersion) {
+  private static final java.util.regex.Pattern HEX64 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
   /** @throws IllegalArgumentException naming the bad field */
   public RoundContribution {
     Purposes.check(purpose);
@@ -48,6 +52,15 @@ public record RoundContribution(String purpose, String jobId, int round, String 
       throw new IllegalArgumentException("sentSha256 must be 32 bytes");
     }
     sentSha256 = sentSha256.clone();
+    if (dataVersion != null && !HEX64.matcher(dataVersion).matches()) {
+      throw new IllegalArgumentException("dataVersion must be null or 64 lowercase hex digits");
+    }
+  }
+
+  /** A contribution whose data version is not known. */
+  public RoundContribution(String purpose, String jobId, int round, String modelVersion, Instant consentAt,
+      long recordCount, MerkleSet subjects, Double epsilon, byte[] sentSha256) {
+    this(purpose, jobId, round, modelVersion, consentAt, recordCount, subjects, epsilon, sentSha256, null);
   }
 
   @Override

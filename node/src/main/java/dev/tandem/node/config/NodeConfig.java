@@ -11,7 +11,10 @@ import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.db.DatabaseUrls;
 import dev.tandem.node.db.NodeDatabase;
 import dev.tandem.node.db.OwnerOnlyFiles;
+import dev.tandem.node.data.CsvSource;
+import dev.tandem.node.data.DataSource;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.data.SqlSource;
 import dev.tandem.node.policy.SitePolicy;
 import dev.tandem.node.vertical.VerticalPolicy;
 import dev.tandem.node.watch.WatchConfig;
@@ -37,8 +40,11 @@ import java.util.Map;
  *                              # keyPassphraseFile: key.pass  (optional: the passphrase of an encrypted
  *                              # key; else TANDEM_KEY_PASSPHRASE)
  * data:
- *   csv: branch-north.csv
+ *   csv: branch-north.csv      # or sql: a query (docs/DATA_SOURCES.md)
+ *                              # sql: {url: "jdbc:postgresql://db:5432/bank", user: tandem,
+ *                              #       passwordFile: db.pass, query: "SELECT ... ORDER BY id"}
  *   idColumn: customerID
+ *   testCsv: held-out.csv      # optional, or testSql: {...}: a held-out source of the same layout
  *   testFraction: 0.2          # held-out share, split by a hash of the id
  *   splitSeed: 7
  *   columns: {tenure: tenure_months}   # federation feature name: local column (optional)
@@ -256,24 +262,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
       lines.requireKnown(root, "", KEYS);
       JsonNode tls = required(root, "tls");
       known(tls, "tls", Set.of("cert", "key", "ca", "crl", "keyPassphraseFile"), lines);
-      JsonNode data = required(root, "data");
-      known(data, "data", DATA_KEYS, lines);
-      Map<String, String> columns = new LinkedHashMap<>();
-      JsonNode columnMap = data.path("columns");
-      if (!columnMap.isMissingNode() && !columnMap.isNull()) {
-        if (!columnMap.isObject()) {
-          throw lines.error("data.columns", "must be a mapping of federation feature name to local column");
-        }
-        columnMap.fieldNames().forEachRemaining(k -> columns.put(k, lines.requiredText(columnMap, "data.columns", k)));
-      }
-      String testCsv = lines.text(data, "data", "testCsv", null);
-      DataSourceConfig source = new DataSourceConfig(
-          resolve(dir, lines.requiredText(data, "data", "csv")),
-          lines.requiredText(data, "data", "idColumn"),
-          columns,
-          testCsv == null ? null : resolve(dir, testCsv),
-          lines.decimal(data, "data", "testFraction", 0, false, 0.99, 0.2),
-          lines.whole(data, "data", "splitSeed", Long.MIN_VALUE, Long.MAX_VALUE, 0));
+      DataSourceConfig source = data(dir, required(root, "data"), lines);
       String crl = lines.text(tls, "tls", "crl", null);
       String passphrase = lines.text(tls, "tls", "keyPassphraseFile", null);
       NodeConfig config = new NodeConfig(
@@ -298,6 +287,57 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     }
   }
 
+  private static final Set<String> DATA_KEYS = Set.of("csv", "sql", "idColumn", "columns", "testCsv", "testSql",
+      "testFraction", "splitSeed");
+  private static final Set<String> SQL_KEYS = Set.of("url", "user", "passwordFile", "query");
+
+  /** The data section: exactly one of csv and sql, at most one of testCsv and testSql; every key known. */
+  private static DataSourceConfig data(Path dir, JsonNode data, YamlLines lines) {
+    known(data, "data", DATA_KEYS, lines);
+    DataSource source = source(dir, data, "csv", "sql", lines);
+    if (source == null) {
+      throw lines.error("data", "needs a source: csv (a file) or sql (a query)");
+    }
+    DataSource heldOut = source(dir, data, "testCsv", "testSql", lines);
+    Map<String, String> columns = new LinkedHashMap<>();
+    JsonNode columnMap = data.path("columns");
+    if (!columnMap.isMissingNode() && !columnMap.isNull()) {
+      if (!columnMap.isObject()) {
+        throw lines.error("data.columns", "must be a mapping of federation feature name to local column");
+      }
+      columnMap.fieldNames().forEachRemaining(k -> columns.put(k, lines.requiredText(columnMap, "data.columns", k)));
+    }
+    return new DataSourceConfig(source, lines.requiredText(data, "data", "idColumn"), columns, heldOut,
+        lines.decimal(data, "data", "testFraction", 0, false, 0.99, DataSourceConfig.DEFAULT_TEST_FRACTION),
+        lines.whole(data, "data", "splitSeed", Long.MIN_VALUE, Long.MAX_VALUE, 0));
+  }
+
+  /** The file under {@code csvKey} or the query under {@code sqlKey}; null when neither is set, refused when both are. */
+  private static DataSource source(Path dir, JsonNode data, String csvKey, String sqlKey, YamlLines lines) {
+    boolean csv = data.hasNonNull(csvKey);
+    boolean sql = data.hasNonNull(sqlKey);
+    if (csv && sql) {
+      throw lines.error("data." + sqlKey, "and data." + csvKey + " are both set: a source is one file or one query");
+    }
+    if (csv) {
+      return new CsvSource(resolve(dir, lines.requiredText(data, "data", csvKey)));
+    }
+    if (!sql) {
+      return null;
+    }
+    String path = "data." + sqlKey;
+    JsonNode q = data.get(sqlKey);
+    known(q, path, SQL_KEYS, lines);
+    String url = lines.requiredText(q, path, "url");
+    if (!url.startsWith("jdbc:")) {
+      throw lines.error(path + ".url", "must be a jdbc: URL, e.g. jdbc:postgresql://host:5432/database");
+    }
+    String user = lines.text(q, path, "user", null);
+    String password = lines.text(q, path, "passwordFile", null);
+    return new SqlSource(url, user, password == null ? null : resolve(dir, password),
+        lines.requiredText(q, path, "query"));
+  }
+
   private static AdminConfig admin(Path dir, JsonNode a, YamlLines lines) {
     if (!a.isMissingNode() && !a.isNull()) {
       known(a, "admin", Set.of("host", "port", "tokenFile"), lines);
@@ -306,9 +346,6 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
         lines.integer(a, "admin", "port", 0, 65535, AdminConfig.DEFAULT_PORT),
         resolve(dir, lines.text(a, "admin", "tokenFile", "admin-token")));
   }
-
-  private static final Set<String> DATA_KEYS = Set.of("csv", "testCsv", "idColumn", "columns", "testFraction",
-      "splitSeed");
 
   private static final Set<String> KEYS = Set.of("site", "coordinator", "tls", "data", "database",
       "databaseKeyFile", "maxMessageBytes", "privacy", "consent", "vertical", "admin", "policy", "watch");

@@ -2,6 +2,9 @@ package dev.tandem.node.data;
 
 import dev.tandem.model.RowView;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,7 +42,8 @@ public final class CsvTable {
   }
 
   /**
-   * Reads {@code file} as UTF-8.
+   * Reads {@code file} as UTF-8, streaming it (the table then holds every cell as a string: for
+   * small files; the node loads its data through {@link CsvSource} and {@link LocalData}).
    *
    * @throws UncheckedIOException when the file cannot be read
    * @throws CsvFormatException when the file is empty, a header name repeats, a record has a
@@ -47,13 +51,11 @@ public final class CsvTable {
    */
   public static CsvTable read(Path file) {
     Objects.requireNonNull(file, "file");
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+    try (Reader in = new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8.newDecoder())) {
+      return read(in, CsvSource.fileName(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
-    return parse(text, file.getFileName() == null ? file.toString() : file.getFileName().toString());
   }
 
   /**
@@ -63,21 +65,26 @@ public final class CsvTable {
    */
   public static CsvTable parse(String text, String source) {
     Objects.requireNonNull(text, "text");
-    Parser parser = new Parser(text, source);
-    List<String[]> records = parser.records();
-    if (records.isEmpty()) {
-      throw new CsvFormatException(source, 1, "no header row");
-    }
-    String[] header = records.get(0);
-    List<String> columns = List.of(header);
-    if (columns.stream().distinct().count() != columns.size()) {
-      throw new CsvFormatException(source, 1, "header repeats a column name");
-    }
-    long[] lines = new long[records.size() - 1];
-    for (int i = 0; i < lines.length; i++) {
-      lines[i] = parser.lines.get(i + 1);
-    }
-    return new CsvTable(columns, List.copyOf(records.subList(1, records.size())), lines);
+    return read(new StringReader(text), source);
+  }
+
+  private static CsvTable read(Reader in, String source) {
+    List<String[]> rows = new ArrayList<>();
+    List<Long> lines = new ArrayList<>();
+    List<List<String>> header = new ArrayList<>();
+    CsvSource.stream(in, source, new DataSource.RowSink() {
+      @Override
+      public void columns(List<String> columns) {
+        header.add(columns);
+      }
+
+      @Override
+      public void row(String[] cells, long at) {
+        rows.add(cells);
+        lines.add(at);
+      }
+    });
+    return new CsvTable(header.get(0), List.copyOf(rows), lines.stream().mapToLong(Long::longValue).toArray());
   }
 
   /** The column names in file order. */
@@ -125,114 +132,5 @@ public final class CsvTable {
   /** Whether the table has the column. */
   public boolean hasColumn(String column) {
     return index.containsKey(column);
-  }
-
-  /** A single pass over the text, one record at a time. */
-  private static final class Parser {
-    private final String text;
-    private final String source;
-    private int pos;
-    private long line = 1;
-    private final List<Long> lines = new ArrayList<>();
-
-    Parser(String text, String source) {
-      this.text = text.startsWith("\uFEFF") ? text.substring(1) : text;
-      this.source = source;
-    }
-
-    List<String[]> records() {
-      List<String[]> out = new ArrayList<>();
-      int width = -1;
-      while (pos < text.length()) {
-        long start = line;
-        if (atLineEnd()) { // empty line
-          skipLineEnd();
-          continue;
-        }
-        List<String> fields = record();
-        if (width < 0) {
-          width = fields.size();
-        } else if (fields.size() != width) {
-          throw new CsvFormatException(source, start,
-              "record has " + fields.size() + " fields but the header has " + width);
-        }
-        out.add(fields.toArray(String[]::new));
-        lines.add(start);
-      }
-      return out;
-    }
-
-    private boolean atLineEnd() {
-      char c = text.charAt(pos);
-      return c == '\n' || (c == '\r' && pos + 1 < text.length() && text.charAt(pos + 1) == '\n')
-          || (c == '\r' && pos + 1 == text.length());
-    }
-
-    private void skipLineEnd() {
-      if (text.charAt(pos) == '\r') {
-        pos++;
-      }
-      if (pos < text.length() && text.charAt(pos) == '\n') {
-        pos++;
-      }
-      line++;
-    }
-
-    /** Reads fields up to and including the end of the record. */
-    private List<String> record() {
-      List<String> fields = new ArrayList<>();
-      while (true) {
-        fields.add(pos < text.length() && text.charAt(pos) == '"' ? quoted() : plain());
-        if (pos >= text.length()) {
-          return fields;
-        }
-        char c = text.charAt(pos);
-        if (c == ',') {
-          pos++;
-          continue;
-        }
-        skipLineEnd();
-        return fields;
-      }
-    }
-
-    private String plain() {
-      int start = pos;
-      while (pos < text.length()) {
-        char c = text.charAt(pos);
-        if (c == ',' || c == '\n' || (c == '\r' && atLineEnd())) {
-          break;
-        }
-        pos++;
-      }
-      return text.substring(start, pos);
-    }
-
-    private String quoted() {
-      long startLine = line;
-      pos++; // opening quote
-      StringBuilder sb = new StringBuilder();
-      while (true) {
-        if (pos >= text.length()) {
-          throw new CsvFormatException(source, startLine, "quoted field is never closed");
-        }
-        char c = text.charAt(pos++);
-        if (c == '"') {
-          if (pos < text.length() && text.charAt(pos) == '"') {
-            sb.append('"');
-            pos++;
-            continue;
-          }
-          if (pos < text.length() && text.charAt(pos) != ',' && !atLineEnd()) {
-            throw new CsvFormatException(source, line, "unexpected character after a closing quote");
-          }
-          return sb.toString();
-        }
-        if (c == '\n') {
-          line++;
-        }
-        sb.append(c);
-      }
-    }
   }
 }

@@ -5,10 +5,10 @@ import dev.tandem.node.consent.Consent;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,83 +30,113 @@ public final class LocalData {
   /** Names a row can read in every file: mapped federation names and local columns, but not the id. */
   private final Set<String> readable;
 
-  private LocalData(List<Record> train, List<Record> test, Set<String> readable) {
+  private final DataVersion version;
+
+  private LocalData(List<Record> train, List<Record> test, Set<String> readable, DataVersion version) {
     this.train = List.copyOf(train);
     this.test = List.copyOf(test);
     this.readable = Set.copyOf(readable);
+    this.version = version;
+  }
+
+  /** The version of the snapshot these records were read from (recorded in the audit entries of rounds). */
+  public DataVersion version() {
+    return version;
   }
 
   /**
-   * Loads the records of {@code cfg}. Held-out rows come from {@code testCsv} when given, else a
-   * record is held out when the first 64 bits of SHA-256(splitSeed as 8 big-endian bytes || id as
-   * UTF-8), read as a fraction of 2^64, are below {@code testFraction}.
+   * Loads the records of {@code cfg}, streaming its source(s). Held-out rows come from {@code heldOut}
+   * when given, else a record is held out when the first 64 bits of SHA-256(splitSeed as 8 big-endian
+   * bytes || id as UTF-8), read as a fraction of 2^64, are below {@code testFraction}. Each record is
+   * kept as its id and its cells packed in one byte array ({@link EncodedRow}), not as strings.
    *
    * @throws java.io.UncheckedIOException when a file cannot be read
    * @throws CsvFormatException when a file is malformed
+   * @throws DataSourceException when a query fails or returns a column the node cannot read
    * @throws IllegalArgumentException when the id column or a mapped column is missing, or an id is
-   *     blank or repeats within a file (the message gives the line, not the id)
+   *     blank or repeats within a source (the message gives the line or row, not the id)
    */
   public static LocalData load(DataSourceConfig cfg) {
     Objects.requireNonNull(cfg, "cfg");
-    CsvTable main = CsvTable.read(cfg.csv());
-    List<Record> all = records(main, cfg, cfg.csv().toString());
-    Set<String> readable = readable(main, cfg);
-    if (cfg.testCsv() != null) {
-      CsvTable held = CsvTable.read(cfg.testCsv());
-      readable.retainAll(readable(held, cfg));
-      return new LocalData(all, records(held, cfg, cfg.testCsv().toString()), readable);
+    Loader main = new Loader(cfg.source(), cfg);
+    DataVersion version = cfg.source().read(main);
+    Set<String> readable = main.readable();
+    if (cfg.heldOut() != null) {
+      Loader held = new Loader(cfg.heldOut(), cfg);
+      DataVersion heldVersion = cfg.heldOut().read(held);
+      readable.retainAll(held.readable());
+      return new LocalData(main.records, held.records, readable, DataVersion.combine(version, heldVersion));
     }
     List<Record> train = new ArrayList<>();
     List<Record> test = new ArrayList<>();
-    MessageDigest sha = sha256();
-    for (Record r : all) {
+    MessageDigest sha = DataVersion.newSha256();
+    for (Record r : main.records) {
       (heldOut(sha, cfg.splitSeed(), r.id, cfg.testFraction()) ? test : train).add(r);
     }
-    return new LocalData(train, test, readable);
+    main.records.clear();
+    return new LocalData(train, test, readable, version);
   }
 
-  private static Set<String> readable(CsvTable table, DataSourceConfig cfg) {
-    Set<String> names = new HashSet<>();
-    for (String column : table.columns()) {
-      if (!column.equals(cfg.idColumn())) {
-        names.add(column);
-      }
-    }
-    cfg.columnMapping().forEach((federation, local) -> {
-      if (!local.equals(cfg.idColumn())) {
-        names.add(federation);
-      }
-    });
-    return names;
-  }
+  /** Receives one source's rows, checks its ids and columns, and packs each row. */
+  private static final class Loader implements DataSource.RowSink {
+    private final DataSource source;
+    private final DataSourceConfig cfg;
+    private final List<Record> records = new ArrayList<>();
+    private final Set<String> seen = new HashSet<>();
+    private Layout layout;
+    private List<String> columns;
 
-  private static List<Record> records(CsvTable table, DataSourceConfig cfg, String source) {
-    if (!table.hasColumn(cfg.idColumn())) {
-      throw new IllegalArgumentException(source + " has no id column '" + cfg.idColumn() + "'");
+    Loader(DataSource source, DataSourceConfig cfg) {
+      this.source = source;
+      this.cfg = cfg;
     }
-    for (Map.Entry<String, String> e : cfg.columnMapping().entrySet()) {
-      if (!table.hasColumn(e.getValue())) {
-        throw new IllegalArgumentException(source + " has no column '" + e.getValue()
-            + "' (mapped from '" + e.getKey() + "')");
+
+    @Override
+    public void columns(List<String> names) {
+      columns = List.copyOf(names);
+      if (!columns.contains(cfg.idColumn())) {
+        throw new IllegalArgumentException(source.name() + " has no id column '" + cfg.idColumn() + "'");
       }
+      for (Map.Entry<String, String> e : cfg.columnMapping().entrySet()) {
+        if (!columns.contains(e.getValue())) {
+          throw new IllegalArgumentException(source.name() + " has no column '" + e.getValue()
+              + "' (mapped from '" + e.getKey() + "')");
+        }
+      }
+      layout = new Layout(columns, cfg.idColumn(), cfg.columnMapping());
     }
-    Set<String> seen = new HashSet<>();
-    List<Record> out = new ArrayList<>(table.size());
-    for (int i = 0; i < table.size(); i++) {
-      String id = table.value(i, cfg.idColumn());
+
+    @Override
+    public void row(String[] cells, long at) {
+      String id = cells[layout.id];
       if (id == null || id.isBlank()) {
-        throw new IllegalArgumentException(source + " line " + table.line(i) + ": blank id");
+        throw new IllegalArgumentException(source.where(at) + ": blank id");
       }
       if (Consent.loneSurrogate(id) >= 0) {
-        throw new IllegalArgumentException(source + " line " + table.line(i)
+        throw new IllegalArgumentException(source.where(at)
             + ": the id is not well-formed Unicode (a lone surrogate)");
       }
       if (!seen.add(id)) {
-        throw new IllegalArgumentException(source + " line " + table.line(i) + ": repeated id");
+        throw new IllegalArgumentException(source.where(at) + ": repeated id");
       }
-      out.add(new Record(id, table.row(i), cfg.idColumn(), cfg.columnMapping()));
+      records.add(new Record(id, EncodedRow.encode(cells, layout.id), layout));
     }
-    return out;
+
+    /** Names a row can read: mapped federation names and local columns, but not the id. */
+    Set<String> readable() {
+      Set<String> names = new HashSet<>();
+      for (String column : columns) {
+        if (!column.equals(cfg.idColumn())) {
+          names.add(column);
+        }
+      }
+      cfg.columnMapping().forEach((federation, local) -> {
+        if (!local.equals(cfg.idColumn())) {
+          names.add(federation);
+        }
+      });
+      return names;
+    }
   }
 
   static boolean heldOut(MessageDigest sha, long seed, String id, double fraction) {
@@ -116,14 +146,6 @@ public final class LocalData {
     long top = ByteBuffer.wrap(h, 0, Long.BYTES).getLong();
     double u = (top >>> 11) * 0x1.0p-53; // uniform in [0, 1)
     return u < fraction;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is unavailable", e);
-    }
   }
 
   /** The training rows, in file order. */
@@ -167,7 +189,7 @@ public final class LocalData {
   public LocalData retain(Predicate<String> keep) {
     Objects.requireNonNull(keep, "keep");
     return new LocalData(train.stream().filter(r -> keep.test(r.id)).toList(),
-        test.stream().filter(r -> keep.test(r.id)).toList(), readable);
+        test.stream().filter(r -> keep.test(r.id)).toList(), readable, version);
   }
 
   /**
@@ -187,24 +209,43 @@ public final class LocalData {
     return federationColumns.stream().filter(c -> !readable.contains(c)).distinct().toList();
   }
 
-  /** One record read under federation names; the id column reads as absent. */
-  private static final class Record implements RowView {
-    private final String id;
-    private final RowView row;
+  /** Where a source's columns are: their index, the id column's, and the federation mapping. */
+  private static final class Layout {
+    private final Map<String, Integer> index = new HashMap<>();
+    private final int id;
     private final String idColumn;
     private final Map<String, String> mapping;
 
-    Record(String id, RowView row, String idColumn, Map<String, String> mapping) {
-      this.id = id;
-      this.row = row;
+    Layout(List<String> columns, String idColumn, Map<String, String> mapping) {
+      for (int i = 0; i < columns.size(); i++) {
+        index.put(columns.get(i), i);
+      }
+      this.id = index.get(idColumn);
       this.idColumn = idColumn;
       this.mapping = mapping;
+    }
+  }
+
+  /** One record read under federation names; the id column reads as absent. */
+  private static final class Record implements RowView {
+    private final String id;
+    private final byte[] cells;
+    private final Layout layout;
+
+    Record(String id, byte[] cells, Layout layout) {
+      this.id = id;
+      this.cells = cells;
+      this.layout = layout;
     }
 
     @Override
     public String get(String column) {
-      String local = mapping.getOrDefault(column, column);
-      return local.equals(idColumn) ? null : row.get(local);
+      String local = layout.mapping.getOrDefault(column, column);
+      if (local.equals(layout.idColumn)) {
+        return null;
+      }
+      Integer i = layout.index.get(local);
+      return i == null ? null : EncodedRow.decode(cells, i);
     }
 
     @Override

@@ -22,13 +22,11 @@ import java.util.Set;
  */
 final class EpochConsent {
   private final VerticalConsent consent;
-  private final LocalData data;
   private final Clock clock;
   private final VerticalGuards guards;
 
-  EpochConsent(VerticalConsent consent, LocalData data, Clock clock, VerticalGuards guards) {
+  EpochConsent(VerticalConsent consent, Clock clock, VerticalGuards guards) {
     this.consent = consent;
-    this.data = data;
     this.clock = clock;
     this.guards = guards;
   }
@@ -37,7 +35,7 @@ final class EpochConsent {
   VerticalMessage.Builder recheck(VerticalSession s, Task task) throws Refusal {
     VerticalTask t = task.getVertical();
     Instant at = clock.instant();
-    Set<String> consented = ids(consent.select(s.spec.purpose(), data, at));
+    Set<String> consented = ids(consent.select(s.spec.purpose(), s.data, at));
     for (int i = 0; i < s.aligned.size(); i++) {
       if (!consented.contains(s.aligned.get(i))) {
         s.ownDropped.set(i);

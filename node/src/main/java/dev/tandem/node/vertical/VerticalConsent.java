@@ -1,5 +1,6 @@
 package dev.tandem.node.vertical;
 
+import dev.tandem.node.data.DataVersion;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.data.LocalData;
 import java.time.Instant;
@@ -44,9 +45,11 @@ public interface VerticalConsent {
    * {@link #answered} records the outcome.
    *
    * @param modelVersion the model version every epoch went into
+   * @param dataVersion the version of the data snapshot the job read
    * @param epochs what each epoch used, in order
    */
-  void contributed(VerticalJobSpec job, String modelVersion, List<EpochUse> epochs);
+  void contributed(VerticalJobSpec job, String modelVersion, DataVersion dataVersion,
+      List<EpochUse> epochs);
 
   /**
    * Records the outcome of the answer audited by {@link #contributed}: an {@code ANSWER_REFUSED}

@@ -5,6 +5,7 @@ import dev.tandem.model.FeatureCheck;
 import dev.tandem.model.FeatureSpec;
 import dev.tandem.model.RowView;
 import dev.tandem.model.vertical.VerticalJobSpec;
+import dev.tandem.node.data.DataSnapshots;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.proto.VerticalWire;
 import dev.tandem.proto.v1.Task;
@@ -50,7 +51,7 @@ public final class VerticalParticipant implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(VerticalParticipant.class.getName());
 
   private final String site;
-  private final LocalData data;
+  private final DataSnapshots data;
   private final VerticalConsent consent;
   private final SealKeys keys;
   private final VerticalModels models;
@@ -69,13 +70,28 @@ public final class VerticalParticipant implements AutoCloseable {
    */
   public VerticalParticipant(String site, LocalData data, VerticalConsent consent, VerticalPolicy policy,
       SealKeys keys, VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random) {
+    this(site, DataSnapshots.fixed(data), consent, policy, keys, models, transport, clock, random, Tap.NONE);
+  }
+
+  /**
+   * A participant that reads its records per job: {@code data} gives each job its snapshot at setup.
+   *
+   * @param random the node's one source of secure randomness
+   */
+  public VerticalParticipant(String site, DataSnapshots data, VerticalConsent consent, VerticalPolicy policy,
+      SealKeys keys, VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random) {
     this(site, data, consent, policy, keys, models, transport, clock, random, Tap.NONE);
+  }
+
+  VerticalParticipant(String site, LocalData data, VerticalConsent consent, VerticalPolicy policy, SealKeys keys,
+      VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random, Tap tap) {
+    this(site, DataSnapshots.fixed(data), consent, policy, keys, models, transport, clock, random, tap);
   }
 
   /**
    * @param tap sees every payload before it is sealed
    */
-  VerticalParticipant(String site, LocalData data, VerticalConsent consent, VerticalPolicy policy, SealKeys keys,
+  VerticalParticipant(String site, DataSnapshots data, VerticalConsent consent, VerticalPolicy policy, SealKeys keys,
       VerticalModels models, VerticalTransport transport, Clock clock, SecureRandom random, Tap tap) {
     this.site = Objects.requireNonNull(site, "site");
     this.data = Objects.requireNonNull(data, "data");
@@ -91,7 +107,7 @@ public final class VerticalParticipant implements AutoCloseable {
     this.tap = Objects.requireNonNull(tap, "tap");
     this.guards = new VerticalGuards(site, policy, consent);
     this.alignment = new Alignment(keys, guards, random);
-    this.epochs = new EpochConsent(consent, data, clock, guards);
+    this.epochs = new EpochConsent(consent, clock, guards);
   }
 
   /** Whether {@code task} belongs to a vertical job (it carries a vertical spec or stage). */
@@ -204,11 +220,19 @@ public final class VerticalParticipant implements AutoCloseable {
     if (guest) {
       columns.add(spec.label().column());
     }
+    LocalData data;
+    try {
+      data = this.data.forJob(spec.jobId());
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "site '" + site + "' cannot read its data for job " + spec.jobId(), e);
+      throw Refusal.precondition("site '" + site + "' cannot read its data source (the node's log says why)");
+    }
+    LocalData snapshot = data;
     List<String> missing = data.missingColumns(columns);
     // the records are read only for a job the policy admits
     AtomicReference<Optional<String>> unreadable = new AtomicReference<>(Optional.empty());
     Optional<String> policy = consent.refusal(spec, () -> {
-      unreadable.set(missing.isEmpty() ? encodable(spec.party(site).features()) : Optional.empty());
+      unreadable.set(missing.isEmpty() ? encodable(snapshot, spec.party(site).features()) : Optional.empty());
       return unreadable.get();
     });
     if (policy.isPresent()) {
@@ -237,7 +261,7 @@ public final class VerticalParticipant implements AutoCloseable {
     if (small.isPresent()) {
       throw Refusal.precondition(small.get());
     }
-    VerticalSession s = new VerticalSession(spec, task.getVerticalJob(), site, rows, random, tap);
+    VerticalSession s = new VerticalSession(spec, task.getVerticalJob(), site, data, rows, random, tap);
     sessions.put(spec.jobId(), s);
     return VerticalMessage.newBuilder().setSealKey(keys.sign(spec.jobId(), s.sealKey())).setRecords(rows.size());
   }
@@ -246,7 +270,7 @@ public final class VerticalParticipant implements AutoCloseable {
    * Why this party's records cannot be encoded for its features ({@link FeatureCheck}, over both splits),
    * without any record value or count; empty when they can.
    */
-  private Optional<String> encodable(List<FeatureSpec> features) {
+  private Optional<String> encodable(LocalData data, List<FeatureSpec> features) {
     List<RowView> all = new ArrayList<>(data.train());
     all.addAll(data.test());
     List<FeatureCheck.Problem> problems = FeatureCheck.check(features, all, FeatureCheck.DEFAULT_MAX_UNREADABLE_SHARE);
@@ -322,7 +346,7 @@ public final class VerticalParticipant implements AutoCloseable {
     byte[] sent = answer.toByteArray();
     // write-ahead: once the answer leaves, the coordinator may read it, whatever it answers
     s.sent(t.getEpoch(), sent);
-    consent.contributed(s.spec, stored.piece().version(), s.uses(sent));
+    consent.contributed(s.spec, stored.piece().version(), s.data.version(), s.uses(sent));
     boolean accepted = transport.submit(task, answer);
     consent.answered(s.spec, t.getEpoch(), accepted, sent);
     if (!accepted) {

@@ -1,5 +1,6 @@
 package dev.tandem.node.vertical;
 
+import dev.tandem.node.data.LocalData;
 import com.google.protobuf.ByteString;
 import dev.tandem.crypto.psi.PsiParty;
 import dev.tandem.crypto.seal.Opener;
@@ -82,8 +83,12 @@ final class VerticalSession implements AutoCloseable {
   /** This party's side of the training, from SSHE_SETUP on. */
   SsheParty sshe;
 
+  /** The snapshot of the node's data the job reads (consent is re-read on it at every epoch). */
+  final LocalData data;
+
   VerticalSession(VerticalJobSpec spec, dev.tandem.proto.v1.VerticalJobSpec wire, String site,
-      Map<String, RowView> candidates, SecureRandom random, Tap tap) {
+      LocalData data, Map<String, RowView> candidates, SecureRandom random, Tap tap) {
+    this.data = data;
     this.declaredRecords = candidates.size();
     this.spec = spec;
     this.wire = wire;

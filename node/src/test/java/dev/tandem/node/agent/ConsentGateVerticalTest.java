@@ -17,6 +17,7 @@ import dev.tandem.node.audit.SubjectAccessReport;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.data.DataVersion;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.policy.PurposePolicy;
 import dev.tandem.node.policy.SitePolicy;
@@ -118,7 +119,7 @@ class ConsentGateVerticalTest {
           vertical.cohortRefusal("credit", 2, "records in the intersection").orElseThrow());
 
       int before = s.audit().entries().size();
-      vertical.contributed(job("v-4", "credit", "b"), "v-4/v3", List.of(new EpochUse(3, Clock.systemUTC().instant(),
+      vertical.contributed(job("v-4", "credit", "b"), "v-4/v3", all.version(), List.of(new EpochUse(3, Clock.systemUTC().instant(),
           List.of("s1", "s4", "s6"), new byte[] {1, 2, 3})));
       List<AuditEntry> entries = s.audit().entries();
       assertEquals(before + 1, entries.size(), "the countersignature failed, the contribution is still audited");
@@ -127,6 +128,7 @@ class ConsentGateVerticalTest {
       assertTrue(last.payload().contains("\"modelVersion\":\"v-4/v3\""), last.payload());
       assertTrue(last.payload().contains("\"records\":3"), last.payload());
       assertTrue(last.payload().contains("\"epsilon\":null"), last.payload());
+      assertTrue(last.payload().contains("\"dataVersion\":\"" + all.version().sha256() + "\""), last.payload());
     }
   }
 
@@ -146,7 +148,8 @@ class ConsentGateVerticalTest {
       s.consent().revoke("s4", "credit", "subject request", "v1");
       java.time.Instant epoch2 = Clock.systemUTC().instant().plusMillis(1);
       // s4 revoked between the epochs: epoch 1 used it, epochs 2 and 3 did not
-      vertical.contributed(job("v-5", "credit", "b"), "v-5/v3", List.of(
+      DataVersion version = new DataVersion("ab".repeat(32));
+      vertical.contributed(job("v-5", "credit", "b"), "v-5/v3", version, List.of(
           new EpochUse(1, epoch1, List.of("s1", "s4", "s6"), new byte[] {1}),
           new EpochUse(2, epoch2, List.of("s1", "s6"), new byte[] {2}),
           new EpochUse(3, epoch2, List.of("s1", "s6"), new byte[] {3})));
@@ -156,6 +159,8 @@ class ConsentGateVerticalTest {
       for (int e = 0; e < 3; e++) {
         assertTrue(rounds.get(e).payload().contains("\"round\":" + (e + 1)), rounds.get(e).payload());
         assertTrue(rounds.get(e).payload().contains("\"modelVersion\":\"v-5/v3\""), rounds.get(e).payload());
+        assertTrue(rounds.get(e).payload().contains("\"dataVersion\":\"" + "ab".repeat(32) + "\""),
+            "every epoch's entry records the job's data version: " + rounds.get(e).payload());
       }
       assertTrue(rounds.get(0).payload().contains("\"records\":3"));
       assertTrue(rounds.get(1).payload().contains("\"records\":2"));

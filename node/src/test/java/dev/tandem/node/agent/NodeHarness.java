@@ -6,6 +6,7 @@ import dev.tandem.model.JobSpec;
 import dev.tandem.model.Normalization;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.MutableClock;
+import dev.tandem.node.data.DataSnapshots;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.privacy.PrivacyLedger;
 import dev.tandem.node.store.ContributionLog;
@@ -106,7 +107,9 @@ final class NodeHarness implements AutoCloseable {
   /** The federation's PKI, whose CA issued the node's certificate (tests issue the other sites' from it). */
   final TestPki pki;
   final NodeStores stores;
+  /** The node's records as read at start (each job reads them again through {@link #snapshots}). */
   final LocalData data;
+  final DataSnapshots snapshots;
   private final Server server;
   private final ManagedChannel channel;
   private final ContributionLog log;
@@ -132,7 +135,8 @@ final class NodeHarness implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-    data = LocalData.load(config.data());
+    snapshots = DataSnapshots.of(config.data());
+    data = snapshots.latest();
     stores = NodeStores.open(config, clock);
     log = ContributionLog.open(config.databaseUrl());
     ledger = PrivacyLedger.open(config.databaseUrl(), clock);
@@ -142,7 +146,7 @@ final class NodeHarness implements AutoCloseable {
         stores.pseudonyms(), stores.audit());
     ScoreResponder scores = new ScoreResponder(new ScoringContext(config.site(), data, stores, keys.seal(),
         config.consent(), new CoordinatorCountersigner(() -> FederationGrpc.newBlockingStub(channel)), clock, random));
-    router = NodeAgent.router(config, data, clock, () -> FederationGrpc.newBlockingStub(channel), log, ledger, stores,
+    router = NodeAgent.router(config, snapshots, clock, () -> FederationGrpc.newBlockingStub(channel), log, ledger, stores,
         gate, keys, random, scores);
   }
 

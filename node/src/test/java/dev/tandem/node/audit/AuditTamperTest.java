@@ -1,6 +1,7 @@
 package dev.tandem.node.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -421,6 +422,26 @@ class AuditTamperTest {
     ObjectNode noSeq = export();
     ((ObjectNode) AuditFixture.entries(noSeq).get(1)).put("seq", "two");
     assertFirstBad(verify(noSeq), 2, Problem.MALFORMED);
+  }
+
+  @Test
+  void verify_logWithRoundsBeforeAndAfterTheDataVersion_valid_andAChangedDataVersionNamed() throws Exception {
+    String version = "5e".repeat(32);
+    f.clock.advance(Duration.ofMinutes(1));
+    f.log.roundContributed(new RoundContribution("churn", "job-2", 1, "job-2/v1", f.clock.instant(), 2,
+        RoundContribution.subjectSet(f.pseudonyms, List.of("bob", "carol")), null,
+        MessageDigest.getInstance("SHA-256").digest(new byte[] {9}), version));
+    ObjectNode root = AuditFixture.parse(f.log.export().toJson());
+    ArrayNode entries = AuditFixture.entries(root);
+    assertEquals(11, entries.size());
+    assertFalse(entries.get(2).get("payload").asText().contains("dataVersion"), "an entry of the earlier format");
+    assertTrue(entries.get(10).get("payload").asText().contains("\"dataVersion\":\"" + version + "\""));
+    AuditVerification v = verify(root);
+    assertTrue(v.valid(), "entries with and without dataVersion verify in one log: " + v.describe());
+
+    ObjectNode e = (ObjectNode) entries.get(10);
+    e.put("payload", e.get("payload").asText().replace(version, "00".repeat(32)));
+    assertFirstBad(verify(root), 11, Problem.CHANGED);
   }
 
   private ObjectNode resignedWith(IssuedCertificate impostor) {

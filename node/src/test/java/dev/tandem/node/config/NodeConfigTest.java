@@ -2,9 +2,11 @@ package dev.tandem.node.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tandem.node.data.SqlSource;
 import dev.tandem.node.policy.DpRule;
 import dev.tandem.node.policy.PurposePolicy;
 import dev.tandem.node.policy.SitePolicy;
@@ -265,5 +267,76 @@ class NodeConfigTest {
       NodeConfig.load(file);
     });
     says(e, "line 4", "data.testFraction must be in [0, 0.99], got 1.5");
+  }
+
+  private NodeConfig loadWithData(String data) throws Exception {
+    Path file = dir.resolve("bank.yaml");
+    Files.writeString(file, BASE.replace("data: {csv: bank.csv, idColumn: id}\n", data));
+    return NodeConfig.load(file);
+  }
+
+  private IllegalArgumentException refusedData(String data) {
+    return assertThrows(IllegalArgumentException.class, () -> loadWithData(data));
+  }
+
+  @Test
+  void load_sqlSource_readsUrlUserPasswordFileAndQuery() throws Exception {
+    NodeConfig c = loadWithData("""
+        data:
+          sql:
+            url: jdbc:postgresql://db.bank.internal:5432/customers
+            user: tandem
+            passwordFile: db.pass
+            query: SELECT cust_id AS "customerID", tenure FROM customers ORDER BY cust_id
+          idColumn: customerID
+          columns: {tenureMonths: tenure}
+          testFraction: 0.25
+          splitSeed: 7
+        """);
+    SqlSource sql = assertInstanceOf(SqlSource.class, c.data().source());
+    assertEquals("jdbc:postgresql://db.bank.internal:5432/customers", sql.url());
+    assertEquals("tandem", sql.user());
+    assertEquals(dir.resolve("db.pass"), sql.passwordFile());
+    assertTrue(sql.query().endsWith("ORDER BY cust_id"));
+    assertEquals("customerID", c.data().idColumn());
+    assertEquals(java.util.Map.of("tenureMonths", "tenure"), c.data().columnMapping());
+    assertEquals(0.25, c.data().testFraction());
+    assertEquals(7, c.data().splitSeed());
+    assertEquals(null, c.data().heldOut());
+    assertEquals(dir.resolve("bank.csv"), load("").data().csv());
+  }
+
+  @Test
+  void load_badDataSection_refusedWithLineAndReason() {
+    says(refusedData("data: {csv: bank.csv, idColumn: id, testCvs: t.csv}\n"), "line 4",
+        "unknown key 'data.testCvs'");
+    says(refusedData("""
+        data:
+          sql: {url: "jdbc:h2:mem:x", query: "SELECT 1", pasword: p}
+          idColumn: id
+        """), "line 5", "unknown key 'data.sql.pasword'");
+    says(refusedData("""
+        data:
+          csv: bank.csv
+          sql: {url: "jdbc:h2:mem:x", query: "SELECT 1"}
+          idColumn: id
+        """), "line 6", "data.sql and data.csv are both set");
+    says(refusedData("data: {idColumn: id}\n"), "line 4", "data needs a source: csv (a file) or sql (a query)");
+    says(refusedData("""
+        data:
+          sql: {url: "postgres://db/x", query: "SELECT 1"}
+          idColumn: id
+        """), "line 5", "data.sql.url must be a jdbc: URL");
+    says(refusedData("""
+        data:
+          sql: {url: "jdbc:h2:mem:x"}
+          idColumn: id
+        """), "line 5", "missing key 'data.sql.query'");
+    says(refusedData("data: {csv: bank.csv, idColumn: id, testFraction: 1.5}\n"), "line 4",
+        "data.testFraction must be in [0, 0.99]");
+    says(refusedData("data: {csv: bank.csv, idColumn: id, splitSeed: seven}\n"), "line 4",
+        "data.splitSeed must be a whole number");
+    says(refusedData("data: {csv: bank.csv, idColumn: id, columns: [a, b]}\n"), "line 4",
+        "data.columns must be a mapping");
   }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.node.vertical;
 
+import dev.tandem.node.data.DataVersion;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.data.LocalData;
 import java.time.Instant;
@@ -53,7 +54,8 @@ final class TestConsent implements VerticalConsent {
   }
 
   @Override
-  public void contributed(VerticalJobSpec job, String modelVersion, List<EpochUse> epochs) {
+  public void contributed(VerticalJobSpec job, String modelVersion, DataVersion dataVersion,
+      List<EpochUse> epochs) {
     for (EpochUse e : epochs) {
       contributions.add(new Contribution(job.jobId(), e.epoch(), modelVersion, e.consentAt(), e.subjectIds(),
           e.sent()));
