@@ -5,12 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.testkit.PostgresServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +38,12 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code branch-south} and {@code branch-east} under their names; {@code /opt} is a scratch folder;
  * {@code fl.acme.example} is {@code localhost}; the ports are free ones; {@code tandem coordinator}
  * and {@code tandem node} start in the background (the script waits for the coordinator's port).
+ *
+ * <p>One branch, {@code branch-east}, keeps everything in PostgreSQL instead, as a bank would: its
+ * customers are a table on a PostgreSQL server (a throwaway one, testkit's), read by its node's
+ * {@code sql} data source, and its node's stores (consent, audit, ledger) are another database on
+ * that server. Its {@code data:} and {@code database:} lines are the only ones written differently,
+ * and it has no CSV file: so the job trains with data that lives in PostgreSQL (issue #13).
  */
 class ReadmeWalkthroughTest {
   private static final List<String> OTHER_BRANCHES = List.of("branch-south", "branch-east");
@@ -45,7 +58,10 @@ class ReadmeWalkthroughTest {
     Path archive = Path.of(System.getProperty("tandem.archive", "target/tandem-archive-missing.tar.gz"));
     assertTrue(Files.isRegularFile(archive), "the package phase built " + archive);
     Files.createSymbolicLink(work.resolve(archive.getFileName()), archive.toAbsolutePath());
-    writeSiteData(work);
+    PostgresServer postgres = PostgresServer.shared();
+    String eastStores = postgres.createDatabase("branch_east_stores");
+    String eastData = postgres.createDatabase("branch_east_customers");
+    writeSiteData(work, postgres.jdbcUrl(eastData), postgres.user(), postgres.password());
 
     String readme = Files.readString(Path.of(System.getProperty("tandem.readme", "../README.md")));
     int from = readme.indexOf("## Deploying a site");
@@ -56,7 +72,17 @@ class ReadmeWalkthroughTest {
     ports.put("7480", String.valueOf(freePort()));
     ports.put("branch-south:7480", String.valueOf(freePort()));
     ports.put("branch-east:7480", String.valueOf(freePort()));
-    String script = script(readme.substring(from, to), opt, ports);
+    String eastYaml = "data:\n"
+        + "  sql:\n"
+        + "    url: " + postgres.jdbcUrl(eastData) + "\n"
+        + "    user: " + postgres.user() + "\n"
+        + "    passwordFile: db.pass\n"
+        + "    query: SELECT * FROM customers ORDER BY \"customerID\"\n"
+        + "  idColumn: customerID\n"
+        + "  testFraction: 0.2\n"
+        + "database: {url: \"" + postgres.jdbcUrl(eastStores) + "\", user: " + postgres.user()
+        + ", passwordFile: db.pass}";
+    String script = script(readme.substring(from, to), opt, ports, eastYaml);
     Files.writeString(root.resolve("walkthrough.sh"), script);
 
     ProcessBuilder pb = new ProcessBuilder("bash", root.resolve("walkthrough.sh").toString())
@@ -91,10 +117,19 @@ class ReadmeWalkthroughTest {
       assertTrue(Files.isRegularFile(work.resolve(site + "-audit.json")), site + " audit exported");
       assertTrue(Files.notExists(work.resolve("ca").resolve(site + ".key")), "no site key at the CA");
     }
+    // branch-east trained from its PostgreSQL table and kept its audit there, with no file of its own
+    assertTrue(Files.notExists(work.resolve("branch-east/data")), "branch-east has no CSV");
+    assertTrue(Files.notExists(work.resolve("branch-east/db")), "branch-east has no embedded database");
+    try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(eastStores), postgres.user(), postgres.password());
+        Statement st = c.createStatement();
+        ResultSet rounds = st.executeQuery("SELECT COUNT(*) FROM audit_entries WHERE type = 'ROUND_CONTRIBUTED'")) {
+      assertTrue(rounds.next());
+      assertEquals(30, rounds.getInt(1), "branch-east's audit in PostgreSQL has every round it contributed to");
+    }
   }
 
   /** The README section as one bash script, with the substitutions in the class comment. */
-  static String script(String section, Path opt, Map<String, String> ports) {
+  static String script(String section, Path opt, Map<String, String> ports, String eastDataAndDatabase) {
     StringBuilder out = new StringBuilder();
     out.append("set -euo pipefail\n")
         .append("trap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n")
@@ -114,9 +149,13 @@ class ReadmeWalkthroughTest {
         String path = block.get(0).substring("# file: ".length()).split(" ")[0];
         for (String[] variant : variants(text)) {
           String file = variant[1].equals("branch-north") ? path : path.replace("branch-north", variant[1]);
+          String content = substitute(variant[0], opt, ports, variant[1]);
+          if (variant[1].equals("branch-east") && file.endsWith("node.yaml")) {
+            content = onPostgres(content, eastDataAndDatabase);
+          }
           out.append("mkdir -p \"$(dirname '").append(file).append("')\"\n")
               .append("cat > '").append(file).append("' <<'TANDEM_EOF'\n")
-              .append(substitute(variant[0], opt, ports, variant[1])).append("\nTANDEM_EOF\n");
+              .append(content).append("\nTANDEM_EOF\n");
         }
       } else if (language.equals("bash")) {
         for (String command : commands(block)) {
@@ -127,6 +166,24 @@ class ReadmeWalkthroughTest {
       }
     }
     return out.toString();
+  }
+
+  /** The node YAML with its {@code data:} and {@code database:} lines replaced by {@code replacement}. */
+  private static String onPostgres(String yaml, String replacement) {
+    List<String> out = new ArrayList<>();
+    boolean replaced = false;
+    for (String line : yaml.split("\n", -1)) {
+      if (line.startsWith("data:") || line.startsWith("database:")) {
+        if (!replaced) {
+          out.add(replacement);
+          replaced = true;
+        }
+      } else {
+        out.add(line);
+      }
+    }
+    assertTrue(replaced, "the README's node YAML has data: and database: lines");
+    return String.join("\n", out);
   }
 
   /** The command as a script step: servers go to the background, everything else runs and must succeed. */
@@ -185,10 +242,11 @@ class ReadmeWalkthroughTest {
 
   /**
    * Each branch's customers (a third of the bundled churn data each, so the README's example
-   * customers 7590-VHVEG and 5575-GNVDE are at branch-north) and a consent export granting churn to
-   * all of them but every twelfth, who opted out.
+   * customers 7590-VHVEG and 5575-GNVDE are at branch-north; branch-east's in a PostgreSQL table, its
+   * password in an owner-only file) and a consent export granting churn to all of them but every
+   * twelfth, who opted out.
    */
-  private static void writeSiteData(Path work) throws IOException {
+  private static void writeSiteData(Path work, String eastUrl, String user, String password) throws Exception {
     List<String> rows;
     try (InputStream in = ReadmeWalkthroughTest.class.getResourceAsStream("/demo/ibm_telco_churn.csv")) {
       assertTrue(in != null, "the cli jar bundles demo/ibm_telco_churn.csv");
@@ -200,16 +258,51 @@ class ReadmeWalkthroughTest {
     int per = (records.size() + sites.size() - 1) / sites.size();
     for (int s = 0; s < sites.size(); s++) {
       List<String> mine = records.subList(s * per, Math.min(records.size(), (s + 1) * per));
-      Path data = Files.createDirectories(work.resolve(sites.get(s)).resolve("data"));
-      List<String> csv = new ArrayList<>(List.of(header));
-      csv.addAll(mine);
-      Files.write(data.resolve("customers.csv"), csv);
+      Path siteDir = Files.createDirectories(work.resolve(sites.get(s)));
+      if (sites.get(s).equals("branch-east")) {
+        loadTable(eastUrl, user, password, header, mine);
+        Path pass = siteDir.resolve("db.pass");
+        Files.writeString(pass, password + "\n");
+        Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-------"));
+      } else {
+        List<String> csv = new ArrayList<>(List.of(header));
+        csv.addAll(mine);
+        Files.write(Files.createDirectories(siteDir.resolve("data")).resolve("customers.csv"), csv);
+      }
       List<String> consent = new ArrayList<>(List.of("subject_id,purpose,state,since"));
       for (int i = 0; i < mine.size(); i++) {
         String id = mine.get(i).substring(0, mine.get(i).indexOf(','));
         consent.add(id + ",churn," + (i % 12 == 11 ? "revoked" : "granted") + ",2026-01-01");
       }
-      Files.write(work.resolve(sites.get(s)).resolve("consent.csv"), consent);
+      Files.write(siteDir.resolve("consent.csv"), consent);
+    }
+  }
+
+  /** A {@code customers} table of text columns named as the CSV header, holding {@code records}. */
+  private static void loadTable(String url, String user, String password, String header, List<String> records)
+      throws Exception {
+    String[] columns = header.split(",");
+    StringBuilder ddl = new StringBuilder("CREATE TABLE customers (");
+    StringBuilder insert = new StringBuilder("INSERT INTO customers VALUES (");
+    for (int i = 0; i < columns.length; i++) {
+      ddl.append(i == 0 ? "" : ", ").append('"').append(columns[i]).append("\" TEXT");
+      insert.append(i == 0 ? "?" : ", ?");
+    }
+    try (Connection c = DriverManager.getConnection(url, user, password); Statement st = c.createStatement()) {
+      st.execute(ddl.append(')').toString());
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(insert.append(')').toString())) {
+        for (String record : records) {
+          String[] cells = record.split(",", -1);
+          assertEquals(columns.length, cells.length, "the bundled churn data has no quoted commas: " + record);
+          for (int i = 0; i < cells.length; i++) {
+            ps.setString(i + 1, cells[i]);
+          }
+          ps.addBatch();
+        }
+        ps.executeBatch();
+      }
+      c.commit();
     }
   }
 
