@@ -6,7 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.tandem.certs.KeyPassphrase;
 import dev.tandem.certs.Pem;
 import dev.tandem.coordinator.store.EmbeddedDatabase;
-import dev.tandem.db.DatabaseUrls;
+import dev.tandem.db.DatabaseServerSetting;
 import dev.tandem.model.yaml.YamlLines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -205,8 +205,6 @@ public record CoordinatorConfig(
     return Duration.ofMillis(Math.max(1, (long) (s * 1000)));
   }
 
-  private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "passwordFile");
-
   /**
    * The {@code database} key: a path or a {@code jdbc:} URL ({@link #databaseUrl}), or a mapping
    * {@code {url, user, passwordFile}} for a database server (the password read from an owner-only
@@ -219,20 +217,7 @@ public record CoordinatorConfig(
     if (d.isTextual()) {
       return open ? databaseUrl(dir, d.asText()) : displayUrl(dir, d.asText());
     }
-    if (!d.isObject()) {
-      throw lines.error("database", "must be a path, a jdbc: URL or a mapping of " + new TreeSet<>(DATABASE_KEYS));
-    }
-    lines.requireKnown(d, "database", DATABASE_KEYS);
-    String url = lines.requiredText(d, "database", "url");
-    String user = lines.text(d, "database", "user", null);
-    String passwordFile = lines.text(d, "database", "passwordFile", null);
-    String withCredentials;
-    try {
-      withCredentials = DatabaseUrls.withCredentials(url, user, passwordFile == null ? null : resolve(dir, passwordFile));
-    } catch (IllegalArgumentException e) {
-      throw lines.error("database.url", e.getMessage());
-    }
-    return open ? withCredentials : url;
+    return DatabaseServerSetting.url(d, lines, dir, open);
   }
 
   private static String displayUrl(Path dir, String database) {

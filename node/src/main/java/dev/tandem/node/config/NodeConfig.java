@@ -8,7 +8,7 @@ import dev.tandem.certs.KeyPassphrase;
 import dev.tandem.certs.Pem;
 import dev.tandem.node.admin.AdminConfig;
 import dev.tandem.node.consent.ConsentPolicy;
-import dev.tandem.db.DatabaseUrls;
+import dev.tandem.db.DatabaseServerSetting;
 import dev.tandem.node.db.NodeDatabase;
 import dev.tandem.node.db.OwnerOnlyFiles;
 import dev.tandem.node.data.CsvSource;
@@ -442,8 +442,6 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
         + (keyFile == null ? "" : ";CIPHER=AES");
   }
 
-  private static final Set<String> DATABASE_KEYS = Set.of("url", "user", "passwordFile");
-
   /**
    * The {@code database} key: a path or a {@code jdbc:} URL ({@link #databaseUrl}), or a mapping
    * {@code {url, user, passwordFile}} for a database server (the password read from an owner-only
@@ -456,20 +454,7 @@ public record NodeConfig(String site, String coordinator, TlsFiles tls, DataSour
     if (d.isTextual()) {
       return open ? databaseUrl(dir, d.asText(), keyFile) : displayUrl(dir, d.asText(), keyFile);
     }
-    if (!d.isObject()) {
-      throw lines.error("database", "must be a path, a jdbc: URL or a mapping of " + new java.util.TreeSet<>(DATABASE_KEYS));
-    }
-    known(d, "database", DATABASE_KEYS, lines);
-    String url = lines.requiredText(d, "database", "url");
-    String user = lines.text(d, "database", "user", null);
-    String passwordFile = lines.text(d, "database", "passwordFile", null);
-    String withCredentials;
-    try {
-      withCredentials = DatabaseUrls.withCredentials(url, user, passwordFile == null ? null : resolve(dir, passwordFile));
-    } catch (IllegalArgumentException e) {
-      throw lines.error("database.url", e.getMessage());
-    }
-    return open ? withCredentials : url;
+    return DatabaseServerSetting.url(d, lines, dir, open);
   }
 
   /** A plain path becomes an embedded H2 database file; a {@code jdbc:} URL is used as it is. */
