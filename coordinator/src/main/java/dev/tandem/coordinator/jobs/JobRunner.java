@@ -68,10 +68,16 @@ public final class JobRunner implements Runnable {
 
     @Override
     public void cheated(int round, String site, String what) {
+      provenCheats.add(site);
       LOG.warning("job " + spec.jobId() + " round " + round + ": site " + site + " " + what);
       events.publish(new JobEvent.SiteNotice(round, site, what));
     }
   };
+  /**
+   * Sites proven (by signed evidence) to have cheated in a secure aggregation of this job: they take part
+   * in no later phase of it.
+   */
+  private final Set<String> provenCheats = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Why sites sat out the last phase, for the job's failure reason. */
   private volatile Map<String, String> lastExcluded = Map.of();
 
@@ -272,18 +278,20 @@ public final class JobRunner implements Runnable {
 
   private RoundAggregate secureTrain(int round, Normalization normalization, double[] global)
       throws InterruptedException, QuorumLost, SecureRound.RoundAborted {
-    Map<String, X509Certificate> participants = secureParticipants("round " + round);
-    SecureRound secure = SecureRound.start(spec.jobId() + "/r" + round, participants, spec.minSites(),
-        architecture.parameterCount());
-    Task.Builder train = Task.newBuilder().setTrain(TrainTask.newBuilder()
-        .setNormalization(Wire.toProto(normalization)).setGlobal(Wire.parameters(global))
-        .setSecagg(secure.params()));
-    secureRound = secure;
-    try {
-      return secure.run(round, secureStages, site -> train.clone());
-    } finally {
-      secureRound = null;
-    }
+    return withoutCheats(round, "round " + round, attempt -> {
+      Map<String, X509Certificate> participants = secureParticipants("round " + round);
+      SecureRound secure = SecureRound.start(spec.jobId() + "/r" + round + attempt, participants, spec.minSites(),
+          architecture.parameterCount());
+      Task.Builder train = Task.newBuilder().setTrain(TrainTask.newBuilder()
+          .setNormalization(Wire.toProto(normalization)).setGlobal(Wire.parameters(global))
+          .setSecagg(secure.params()));
+      secureRound = secure;
+      try {
+        return secure.run(round, secureStages, site -> train.clone());
+      } finally {
+        secureRound = null;
+      }
+    });
   }
 
   /** The sites connected now with their certificates: the participants of a secure aggregation. */
@@ -298,17 +306,19 @@ public final class JobRunner implements Runnable {
 
   /** The statistics phase under secure aggregation: the normalization from the sum of the moments vectors. */
   private Normalization secureNormalization() throws InterruptedException, QuorumLost, SecureRound.RoundAborted {
-    Map<String, X509Certificate> participants = secureParticipants("the statistics phase");
-    SecureRound secure = SecureRound.start(spec.jobId() + "/stats", participants, spec.minSites(),
-        MomentsVector.length(numericFeatures), MomentsVector.clip(participants.size()), MomentsVector.FRACTIONAL_BITS);
-    Task.Builder stats = Task.newBuilder().setStats(StatsTask.newBuilder().setSecagg(secure.params()));
-    secureRound = secure;
-    SecureRound.Summed summed;
-    try {
-      summed = secure.sum(0, secureStages, Kind.STATS, site -> stats.clone());
-    } finally {
-      secureRound = null;
-    }
+    SecureRound.Summed summed = withoutCheats(0, "the statistics phase", attempt -> {
+      Map<String, X509Certificate> participants = secureParticipants("the statistics phase");
+      SecureRound secure = SecureRound.start(spec.jobId() + "/stats" + attempt, participants, spec.minSites(),
+          MomentsVector.length(numericFeatures), MomentsVector.clip(participants.size()),
+          MomentsVector.FRACTIONAL_BITS);
+      Task.Builder stats = Task.newBuilder().setStats(StatsTask.newBuilder().setSecagg(secure.params()));
+      secureRound = secure;
+      try {
+        return secure.sum(0, secureStages, Kind.STATS, site -> stats.clone());
+      } finally {
+        secureRound = null;
+      }
+    });
     return MomentsVector.normalization(summed.sum(), spec);
   }
 
@@ -343,17 +353,18 @@ public final class JobRunner implements Runnable {
     }
     int bins = dp ? MetricsVector.DP_BINS : ScoreHistogram.DEFAULT_BINS;
     double lossScale = dp ? MetricsVector.DP_LOSS_CLIP : 1;
-    SecureRound secure = SecureRound.start(spec.jobId() + "/e" + round,
-        secureParticipants("the evaluation of round " + round), spec.minSites(), MetricsVector.length(bins),
-        SecureRound.CLIP, SecureRound.FRACTIONAL_BITS);
-    task.setSecagg(secure.params()).setBins(bins);
-    secureRound = secure;
-    SecureRound.Summed summed;
-    try {
-      summed = secure.sum(round, secureStages, Kind.EVALUATE, site -> Task.newBuilder().setEvaluate(task.clone()));
-    } finally {
-      secureRound = null;
-    }
+    SecureRound.Summed summed = withoutCheats(round, "the evaluation of round " + round, attempt -> {
+      SecureRound secure = SecureRound.start(spec.jobId() + "/e" + round + attempt,
+          secureParticipants("the evaluation of round " + round), spec.minSites(), MetricsVector.length(bins),
+          SecureRound.CLIP, SecureRound.FRACTIONAL_BITS);
+      EvaluateTask.Builder evaluate = task.clone().setSecagg(secure.params()).setBins(bins);
+      secureRound = secure;
+      try {
+        return secure.sum(round, secureStages, Kind.EVALUATE, site -> Task.newBuilder().setEvaluate(evaluate.clone()));
+      } finally {
+        secureRound = null;
+      }
+    });
     MetricsVector.Metrics m = MetricsVector.decode(summed.sum(), bins, lossScale);
     return new Evaluated(m.samples(), m.correct(), m.logLossSum(), m.histogram(), summed.privacy());
   }
@@ -367,7 +378,53 @@ public final class JobRunner implements Runnable {
   private Set<String> connectedParticipants() {
     Set<String> expected = new TreeSet<>(spec.sites());
     expected.retainAll(sites.connected());
+    expected.removeAll(provenCheats);
     return expected;
+  }
+
+  /** How many times one secure phase runs at most: again after each attempt a newly proven cheat aborted. */
+  static final int MAX_SECURE_ATTEMPTS = 3;
+
+  /** One secure aggregation phase, run with a round id suffix that is fresh for each attempt. */
+  @FunctionalInterface
+  private interface SecurePhase<T> {
+    T run(String attemptSuffix) throws InterruptedException, QuorumLost, SecureRound.RoundAborted;
+  }
+
+  /**
+   * Runs {@code phase}; when it aborts and the abort proved a site to have cheated (signed evidence the
+   * coordinator cannot make up), runs it again, with fresh keys and a fresh round id, without the sites
+   * proven to cheat: one dishonest site cannot fail the job while t honest sites remain. An abort that
+   * proved no new cheat (too few sites left) ends the job as before.
+   */
+  private <T> T withoutCheats(int round, String what, SecurePhase<T> phase)
+      throws InterruptedException, QuorumLost, SecureRound.RoundAborted {
+    SecureRound.RoundAborted previous = null;
+    for (int attempt = 1; ; attempt++) {
+      int known = provenCheats.size();
+      try {
+        return phase.run(attempt == 1 ? "" : "/attempt" + attempt);
+      } catch (QuorumLost e) {
+        if (previous == null) {
+          throw e;
+        }
+        // too few honest sites left to run it again: the job ends with the abort that proved the cheat
+        throw new SecureRound.RoundAborted(previous.getMessage() + "; it cannot run again without the sites"
+            + " proven to cheat: " + e.getMessage());
+      } catch (SecureRound.RoundAborted e) {
+        if (provenCheats.size() == known || attempt >= MAX_SECURE_ATTEMPTS) {
+          throw e;
+        }
+        previous = e;
+        String notice = what + " runs again without the sites proven to cheat " + new TreeSet<>(provenCheats)
+            + " (attempt " + (attempt + 1) + " of at most " + MAX_SECURE_ATTEMPTS + "; the aborted attempt"
+            + " produced no sum): " + e.getMessage();
+        LOG.warning("job " + spec.jobId() + ": " + notice);
+        for (String cheat : new TreeSet<>(provenCheats)) {
+          events.publish(new JobEvent.SiteNotice(round, cheat, "left out of the rest of the job; " + notice));
+        }
+      }
+    }
   }
 
   private <T> Map<String, T> collect(Kind kind, int round, Set<String> expected,

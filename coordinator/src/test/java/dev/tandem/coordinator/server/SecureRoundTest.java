@@ -82,6 +82,8 @@ class SecureRoundTest {
     final double[] parameters;
     final long samples;
     SecAggClient client;
+    /** The vector the site sums in the secure aggregation it is in (used by the threaded player). */
+    double[] input;
     final Map<String, PublicKey> keys = new HashMap<>();
     String jobId;
     int round;
@@ -186,6 +188,9 @@ class SecureRoundTest {
         if (s.node.channel.isShutdown() || early.containsKey(s) || outOfRound.contains(s.node.site)) {
           continue;
         }
+        if (s.node.site.equals(cheater) && cheat == Cheat.BAD_SEALED_SHARES && stage == Drop.UNMASK) {
+          continue; // proven to cheat by the complaint at the masked-input stage: asked nothing more in the job
+        }
         Task t = s.node.next();
         if (t.hasEnded()) {
           aborted = true;
@@ -255,7 +260,10 @@ class SecureRoundTest {
       }
     }
     if (!aborted) {
-      List<SecureSite> live = sites.values().stream().filter(s -> !s.node.channel.isShutdown()).toList();
+      // a site proven to cheat takes part in no later phase of the job (JobRunner's provenCheats)
+      boolean provenCheat = cheat == Cheat.BAD_SEALED_SHARES || cheat == Cheat.FORGED_UNMASKING_SHARE;
+      List<SecureSite> live = sites.values().stream().filter(s -> !s.node.channel.isShutdown())
+          .filter(s -> !(provenCheat && s.node.site.equals(cheater))).toList();
       List<Task> evaluate = new ArrayList<>();
       for (SecureSite s : live) {
         Task t = early.containsKey(s) ? early.get(s) : s.node.next();
@@ -486,5 +494,141 @@ class SecureRoundTest {
       assertTrue(notices.stream().anyMatch(n -> n.startsWith("s3: excluded from secure aggregation")), notices.toString());
       assertTrue(f.server.registry().versions(null).isEmpty(), "no model version is stored");
     }
+  }
+  /**
+   * A cheat that seals good shares to fewer than t of the other sites and garbage to the rest cannot
+   * be dropped like a dropout within the round: its pairwise masks with the sites it gave good shares
+   * cannot be removed, so the round aborts (no sum). Before, that failed the job: one dishonest site
+   * could stop it. Now the garbage is signed evidence that proves the cheat, and the round runs again,
+   * with fresh keys, among the honest sites only; the job succeeds with their exact sum.
+   */
+  @Test
+  void secureRound_cheatWhoseGoodSharesReachFewerThanT_runsAgainWithoutItAndTheJobSucceeds() throws Exception {
+    String cheater = "s5";
+    try (TestFederation f = new TestFederation(dir, Set.copyOf(SITES), Duration.ofSeconds(20), 1 << 20).start()) {
+      Map<String, SecureSite> sites = new LinkedHashMap<>();
+      for (int i = 0; i < SITES.size(); i++) {
+        String s = SITES.get(i);
+        IssuedCertificate c = f.pki.node(s);
+        sites.put(s, new SecureSite(new ScriptedNode(s, f.channelAs(c)), c,
+            new double[] {i + 1, -(i + 1), 0.5 * i}, 10L * (i + 1)));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (f.server.sites().connected().size() < SITES.size() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      ManagedChannel op = f.channelAs(f.pki.coordinator("operator"));
+      String jobId = JobsGrpc.newBlockingStub(op).submitJob(Wire.toProto(job(3))).getJobId();
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SITES.size());
+      List<java.util.concurrent.Future<List<String>>> runs = new ArrayList<>();
+      for (SecureSite site : sites.values()) {
+        runs.add(pool.submit(() -> play(site, site.node.site.equals(cheater))));
+      }
+      List<dev.tandem.proto.v1.JobEvent> events = new ArrayList<>();
+      java.util.Iterator<dev.tandem.proto.v1.JobEvent> it = JobsGrpc.newBlockingStub(op)
+          .watchJob(dev.tandem.proto.v1.WatchJobRequest.newBuilder().setJobId(jobId).build());
+      JobFinished end = null;
+      while (it.hasNext()) {
+        dev.tandem.proto.v1.JobEvent e = it.next();
+        events.add(e);
+        if (e.hasFinished()) {
+          end = e.getFinished();
+        }
+      }
+      List<String> rounds = new ArrayList<>();
+      for (java.util.concurrent.Future<List<String>> r : runs) {
+        rounds.addAll(r.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+      pool.shutdownNow();
+      op.shutdownNow();
+      sites.values().forEach(x -> x.node.close());
+      List<String> notices = events.stream().filter(e -> e.hasSiteEvent())
+          .map(e -> e.getSiteEvent().getSite() + ": " + e.getSiteEvent().getWhat()).toList();
+
+      assertEquals("SUCCEEDED", end.getState(), end.getReason() + " " + notices);
+      StoredModel m = f.server.registry().version(end.getFinalModelVersion()).orElseThrow();
+      Set<String> honest = new TreeSet<>(SITES);
+      honest.remove(cheater);
+      assertEquals(List.copyOf(honest), m.metrics().sites());
+      assertArrayEquals(expected(honest), m.parameters(), 1e-4);
+      assertTrue(notices.stream().anyMatch(n -> n.startsWith(cheater + ": excluded from secure aggregation")),
+          notices.toString());
+      assertTrue(notices.stream().anyMatch(n -> n.startsWith(cheater + ": left out of the rest of the job; round 1"
+          + " runs again without the sites proven to cheat [" + cheater + "]")), notices.toString());
+      assertTrue(notices.stream().noneMatch(n -> honest.stream().anyMatch(h -> n.startsWith(h + ": "))),
+          "no honest site is blamed: " + notices);
+      // the training round ran twice (a fresh round id the second time); the cheat was asked nothing after
+      assertTrue(rounds.contains("s1 " + jobId + "/r1") && rounds.contains("s1 " + jobId + "/r1/attempt2"), rounds.toString());
+      assertTrue(rounds.stream().noneMatch(r -> r.startsWith(cheater + " ") && r.contains("attempt2")), rounds.toString());
+    }
+  }
+
+  /**
+   * Plays one site until its job ends, answering every secure aggregation it is asked to join: the
+   * statistics, the training round and the evaluation, each with the vectors {@link #round} uses. A
+   * cheat seals garbage to every other site but the first, in its first training round. Returns the
+   * round ids it joined, as "site roundId".
+   */
+  private static List<String> play(SecureSite s, boolean cheat) throws Exception {
+    List<String> joined = new ArrayList<>();
+    boolean cheated = false;
+    while (true) {
+      Task t = s.node.next();
+      if (t.hasEnded()) {
+        return joined;
+      }
+      SecAggParams p = t.hasStats() ? t.getStats().getSecagg() : t.hasTrain() ? t.getTrain().getSecagg()
+          : t.hasEvaluate() ? t.getEvaluate().getSecagg() : null;
+      if (p != null) {
+        SecAggConfig config = new SecAggConfig(p.getRoundId(), p.getParticipantsList(), p.getThreshold(),
+            new FixedPoint(p.getFractionalBits(), p.getClip()), p.getVectorLength());
+        s.jobId = t.getJobId();
+        s.round = t.getRound();
+        s.keys.clear();
+        s.client = new SecAggClient(config, s.node.site, new EcdsaKeyAdvertisementSigner(s.cert.privateKey()),
+            new EcdsaKeyAdvertisementVerifier(site -> Optional.ofNullable(s.keys.get(site))), new SecureRandom());
+        s.input = t.hasStats() ? moments(s) : t.hasTrain() ? trainingInput(s)
+            : metrics(t.getEvaluate().getBins());
+        joined.add(s.node.site + " " + p.getRoundId());
+        s.send(SecAggStage.ADVERTISE_KEYS, List.of(s.client.advertise().toBytes()));
+        continue;
+      }
+      assertTrue(t.hasSecagg(), "expected a secure aggregation task, got " + t.getKindCase());
+      List<byte[]> messages = t.getSecagg().getMessagesList().stream().map(ByteString::toByteArray).toList();
+      switch (t.getSecagg().getStage()) {
+        case SHARE_KEYS -> {
+          CertificateFactory cf = CertificateFactory.getInstance("X.509");
+          List<AdvertiseKeys> adverts = new ArrayList<>();
+          for (int i = 0; i < messages.size(); i++) {
+            AdvertiseKeys a = AdvertiseKeys.fromBytes(messages.get(i));
+            X509Certificate c = (X509Certificate) cf.generateCertificate(
+                new ByteArrayInputStream(t.getSecagg().getCertificates(i).toByteArray()));
+            s.keys.put(a.siteId(), c.getPublicKey());
+            adverts.add(a);
+          }
+          List<SealedShares> out = s.client.shareKeys(adverts);
+          if (cheat && !cheated && joined.get(joined.size() - 1).contains("/r1")) {
+            cheated = true;
+            out = out.stream().map(x -> x.recipient().equals(SITES.get(0)) ? x : garbled(s, x)).toList();
+          }
+          s.send(SecAggStage.SHARE_KEYS, out.stream().map(SealedShares::toBytes).toList());
+        }
+        case MASKED_INPUT -> s.send(SecAggStage.MASKED_INPUT, maskedWithComplaints(s, s.input, messages));
+        case UNMASKING -> s.send(SecAggStage.UNMASKING,
+            List.of(s.client.unmask(Set.copyOf(t.getSecagg().getSurvivorsList())).toBytes()));
+        default -> throw new AssertionError(t.getSecagg().getStage());
+      }
+    }
+  }
+
+  /** A site's training input: its parameters times its sample count, the count, and a loss sum. */
+  private static double[] trainingInput(SecureSite s) {
+    double[] input = new double[s.parameters.length + 2];
+    for (int i = 0; i < s.parameters.length; i++) {
+      input[i] = s.parameters[i] * s.samples;
+    }
+    input[s.parameters.length] = s.samples;
+    input[s.parameters.length + 1] = 0.5 * s.samples;
+    return input;
   }
 }
