@@ -221,6 +221,9 @@ final class JdbcAuditLog implements AuditLog {
     p.put("leafCount", subjects.size());
     p.put("epsilon", u.epsilon());
     p.put("sentSha256", EntryCodec.hex(u.sentSha256()));
+    if (u.dataVersion() != null) {
+      p.put("dataVersion", u.dataVersion());
+    }
     return append(AuditEntryType.RECORDS_USED, EntryCodec.canonicalJson(p), seq -> keepSubjects(root, subjects));
   }
 
