@@ -126,6 +126,11 @@ class VerticalEpochConsentTest {
           site + ": used in epoch 1 only");
       assertEquals(List.of(true, true, true), kept.get(site).rounds().stream()
           .map(SubjectAccessReport.RoundUse::used).toList(), site);
+      // the vertical job's other uses, each audited before its first answer left
+      assertEquals(List.of("alignment", "training-setup", "evaluation"), revoked.get(site).uses().stream()
+          .map(SubjectAccessReport.DataUse::use).toList(), site);
+      assertEquals(List.of(true, true, false), revoked.get(site).uses().stream()
+          .map(SubjectAccessReport.DataUse::used).toList(), site + ": the evaluation after epoch 3 left it out");
       assertTrue(verified.get(site).valid(), site + ": " + verified.get(site).describe());
     }
   }

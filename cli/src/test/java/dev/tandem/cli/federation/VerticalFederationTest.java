@@ -179,7 +179,10 @@ class VerticalFederationTest {
         .toList(), access.scorings().toString());
     assertEquals(List.of("hospital", "telco"), access.scorings().stream()
         .map(SubjectAccessReport.ScoringUse::requester).toList());
-    assertEquals(access.rounds().size() + 2, accessVerified.proofsChecked(), "rounds and scorings checked");
+    assertEquals(List.of("alignment", "training-setup", "evaluation"), access.uses().stream()
+        .map(SubjectAccessReport.DataUse::use).toList(), "the job's other uses, audited ahead of their answers");
+    assertEquals(access.rounds().size() + access.uses().size() + 2, accessVerified.proofsChecked(),
+        "rounds, other uses and scorings checked");
     assertTrue(accessVerified.countersignedThrough() >= access.scorings().get(1).seq(),
         "the coordinator countersigned the operator's head after each scoring: " + accessVerified.describe());
     assertTrue(access.rounds().stream().allMatch(SubjectAccessReport.RoundUse::used), "trained on the subject");

@@ -35,8 +35,9 @@ import java.util.logging.Logger;
  * ({@code RECORDS_USED}). A refused answer is then recorded as such, and the
  * log head is countersigned by the coordinator. A
  * vertical job is served through {@link #vertical}: its other parties are the partners, and its
- * contribution is audited at its end with one entry per epoch (round = epoch) over the subjects
- * that epoch used, consent having been re-read at each epoch's start.
+ * contribution is audited write-ahead too, one entry per epoch (round = epoch) over the subjects
+ * that epoch used, consent having been re-read at each epoch's start, written before the epoch's
+ * first answer leaves.
  */
 final class ConsentGate {
   private static final Logger LOG = Logger.getLogger(ConsentGate.class.getName());
@@ -150,7 +151,8 @@ final class ConsentGate {
   void using(JobSpec job, int round, String use, Consented c, Collection<String> subjectIds, Double epsilon,
       byte[] sent) {
     audit.recordsUsed(new RecordsUsed(job.purpose(), job.jobId(), round, use, c.at(),
-        RoundContribution.subjectSet(pseudonyms, subjectIds), epsilon, Answers.sha256Bytes(sent)));
+        RoundContribution.subjectSet(pseudonyms, subjectIds), epsilon, Answers.sha256Bytes(sent),
+        c.data().version().sha256()));
   }
 
   /**
@@ -179,8 +181,9 @@ final class ConsentGate {
   /**
    * This gate as a vertical job needs it: the other parties are the partners, every consented record
    * of both splits counts towards the floor, and a job's contribution is audited epoch by epoch over
-   * the subjects each epoch used before its storing answer leaves; the outcome is then recorded and the
-   * head countersigned through {@code signer}.
+   * the subjects each epoch used, and its alignment, setup and evaluation as records used, each before
+   * the first answer of that use leaves; the outcome is then recorded and the head countersigned
+   * through {@code signer}.
    */
   VerticalConsent vertical(HeadCountersigner signer) {
     return new VerticalConsent() {
@@ -210,13 +213,23 @@ final class ConsentGate {
       }
 
       @Override
-      public void contributed(VerticalJobSpec job, String modelVersion, DataVersion dataVersion,
-          List<EpochUse> epochs) {
-        for (EpochUse e : epochs) {
-          audit.roundContributed(new RoundContribution(job.purpose(), job.jobId(), e.epoch(), modelVersion,
-              e.consentAt(), e.subjectIds().size(), RoundContribution.subjectSet(pseudonyms, e.subjectIds()), null,
-              Answers.sha256Bytes(e.sent()), dataVersion.sha256()));
-        }
+      public void contributing(VerticalJobSpec job, DataVersion dataVersion, EpochUse e) {
+        audit.roundContributed(new RoundContribution(job.purpose(), job.jobId(), e.epoch(), null, e.consentAt(),
+            e.subjectIds().size(), RoundContribution.subjectSet(pseudonyms, e.subjectIds()), null,
+            Answers.sha256Bytes(e.sent()), dataVersion.sha256()));
+      }
+
+      @Override
+      public void using(VerticalJobSpec job, int round, VerticalConsent.Use use, Instant consentAt,
+          Collection<String> subjectIds, DataVersion dataVersion, byte[] sent) {
+        String kind = switch (use) {
+          case ALIGNMENT -> RecordsUsed.ALIGNMENT;
+          case TRAINING_SETUP -> RecordsUsed.TRAINING_SETUP;
+          case EVALUATION -> RecordsUsed.EVALUATION;
+        };
+        audit.recordsUsed(new RecordsUsed(job.purpose(), job.jobId(), round, kind, consentAt,
+            RoundContribution.subjectSet(pseudonyms, subjectIds), null, Answers.sha256Bytes(sent),
+            dataVersion.sha256()));
       }
 
       @Override

@@ -94,7 +94,7 @@ public final class NodeAgent implements AutoCloseable {
     this.stores = NodeStores.open(config, clock);
     SecureRandom random = new SecureRandom();
     Keys keys = Keys.load(config, random);
-    ScoringContext scoring = new ScoringContext(config.site(), data.latest(), stores, keys.seal(), config.consent(),
+    ScoringContext scoring = new ScoringContext(config.site(), data, stores, keys.seal(), config.consent(),
         new CoordinatorCountersigner(() -> FederationGrpc.newBlockingStub(intercepted)
             .withDeadlineAfter(30, TimeUnit.SECONDS)), clock, random, config.vertical().maxScoredPerDay());
     this.gate = new ConsentGate(config.site(), config.consent(), config.policy(), stores.consent(),

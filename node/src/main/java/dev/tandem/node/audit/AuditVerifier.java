@@ -150,7 +150,7 @@ public final class AuditVerifier {
     }
     Optional<Failure> failure = check.proofs(report);
     return check.result(failure.orElse(null),
-        failure.isPresent() ? 0 : report.rounds().size() + report.scorings().size());
+        failure.isPresent() ? 0 : report.rounds().size() + report.scorings().size() + report.uses().size());
   }
 
   private static String read(Path file) {

@@ -221,6 +221,9 @@ final class JdbcAuditLog implements AuditLog {
     p.put("leafCount", subjects.size());
     p.put("epsilon", u.epsilon());
     p.put("sentSha256", EntryCodec.hex(u.sentSha256()));
+    if (u.dataVersion() != null) {
+      p.put("dataVersion", u.dataVersion());
+    }
     return append(AuditEntryType.RECORDS_USED, EntryCodec.canonicalJson(p), seq -> keepSubjects(root, subjects));
   }
 
@@ -240,6 +243,9 @@ final class JdbcAuditLog implements AuditLog {
     p.put("merkleRoot", root);
     p.put("leafCount", subjects.size());
     p.put("sentSha256", EntryCodec.hex(s.sentSha256()));
+    if (s.dataVersion() != null) {
+      p.put("dataVersion", s.dataVersion());
+    }
     return append(AuditEntryType.SUBJECTS_SCORED, EntryCodec.canonicalJson(p), seq -> keepSubjects(root, subjects));
   }
 

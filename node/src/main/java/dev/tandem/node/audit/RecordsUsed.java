@@ -20,14 +20,21 @@ import java.util.Set;
  * @param subjects the pseudonyms of the subjects whose records were used ({@link RoundContribution#subjectSet})
  * @param epsilon the privacy loss of the release if differential privacy is on, or null
  * @param sentSha256 SHA-256 of the bytes sent to the coordinator (32 bytes; copied in and out)
+ * @param dataVersion the version of the data snapshot the records were read from (64 lowercase hex
+ *     digits), or null (entries written before data versions were recorded)
  */
 public record RecordsUsed(String purpose, String jobId, int round, String use, Instant consentAt, MerkleSet subjects,
-    Double epsilon, byte[] sentSha256) {
+    Double epsilon, byte[] sentSha256, String dataVersion) {
   /** The feature moments of a job's statistics phase. */
   public static final String STATISTICS = "statistics";
-  /** A model's metrics on the held-out records. */
+  /** A model's metrics on the held-out records (horizontal), or a vertical model's evaluation stages. */
   public static final String EVALUATION = "evaluation";
-  private static final Set<String> USES = Set.of(STATISTICS, EVALUATION);
+  /** A vertical job's private set intersection: the blinded ids of the consented subjects. */
+  public static final String ALIGNMENT = "alignment";
+  /** A vertical job's SSHE_SETUP: the aligned rows' features, encrypted under the party's own key. */
+  public static final String TRAINING_SETUP = "training-setup";
+  private static final Set<String> USES = Set.of(STATISTICS, EVALUATION, ALIGNMENT, TRAINING_SETUP);
+  private static final java.util.regex.Pattern HEX64 = java.util.regex.Pattern.compile("[0-9a-f]{64}");
 
   /** @throws IllegalArgumentException naming the bad field */
   public RecordsUsed {
@@ -39,7 +46,7 @@ public record RecordsUsed(String purpose, String jobId, int round, String use, I
       throw new IllegalArgumentException("round must not be negative, got " + round);
     }
     if (!USES.contains(use)) {
-      throw new IllegalArgumentException("use must be '" + STATISTICS + "' or '" + EVALUATION + "', got '" + use + "'");
+      throw new IllegalArgumentException("use must be one of " + new java.util.TreeSet<>(USES) + ", got '" + use + "'");
     }
     Objects.requireNonNull(consentAt, "consentAt");
     Objects.requireNonNull(subjects, "subjects");
@@ -50,6 +57,15 @@ public record RecordsUsed(String purpose, String jobId, int round, String use, I
       throw new IllegalArgumentException("sentSha256 must be 32 bytes");
     }
     sentSha256 = sentSha256.clone();
+    if (dataVersion != null && !HEX64.matcher(dataVersion).matches()) {
+      throw new IllegalArgumentException("dataVersion must be null or 64 lowercase hex digits");
+    }
+  }
+
+  /** A use whose data version is not recorded. */
+  public RecordsUsed(String purpose, String jobId, int round, String use, Instant consentAt, MerkleSet subjects,
+      Double epsilon, byte[] sentSha256) {
+    this(purpose, jobId, round, use, consentAt, subjects, epsilon, sentSha256, null);
   }
 
   @Override

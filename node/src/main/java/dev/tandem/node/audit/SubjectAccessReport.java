@@ -157,13 +157,15 @@ public record SubjectAccessReport(String site, String pseudonym, Instant generat
   }
 
   /**
-   * The subject and one answer of a job's statistics or evaluation.
+   * The subject and one answer of a job's statistics or evaluation, or of a vertical job's alignment,
+   * setup or evaluation.
    *
    * @param seq the use's audit entry
    * @param purpose the job's purpose
    * @param jobId the job
    * @param round the round of the task answered
-   * @param use {@link RecordsUsed#STATISTICS} or {@link RecordsUsed#EVALUATION}
+   * @param use {@link RecordsUsed#STATISTICS}, {@link RecordsUsed#EVALUATION}, {@link RecordsUsed#ALIGNMENT} or
+   *     {@link RecordsUsed#TRAINING_SETUP}
    * @param consentAt when consent was evaluated for the task
    * @param used whether the subject's records were used
    * @param consent the decision in force at {@code consentAt}, or null if none (or erased)

@@ -18,9 +18,11 @@ import java.util.Set;
  * @param consentAt the instant at which consent was evaluated
  * @param subjects the pseudonyms of the subjects whose records were used ({@link RoundContribution#subjectSet})
  * @param sentSha256 SHA-256 of the bytes sent to the coordinator (32 bytes; copied in and out)
+ * @param dataVersion the version of the data snapshot the records were read from (64 lowercase hex
+ *     digits), or null (entries written before data versions were recorded)
  */
 public record SubjectsScored(String purpose, String jobId, String modelVersion, String role, String requester,
-    Instant consentAt, MerkleSet subjects, byte[] sentSha256) {
+    Instant consentAt, MerkleSet subjects, byte[] sentSha256, String dataVersion) {
   /** The node asked for the scores. */
   public static final String REQUESTER = "requester";
   /** The node sent partial scores to another party. */
@@ -42,6 +44,15 @@ public record SubjectsScored(String purpose, String jobId, String modelVersion, 
       throw new IllegalArgumentException("sentSha256 must be 32 bytes");
     }
     sentSha256 = sentSha256.clone();
+    if (dataVersion != null && !dataVersion.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("dataVersion must be null or 64 lowercase hex digits");
+    }
+  }
+
+  /** A scoring whose data version is not recorded. */
+  public SubjectsScored(String purpose, String jobId, String modelVersion, String role, String requester,
+      Instant consentAt, MerkleSet subjects, byte[] sentSha256) {
+    this(purpose, jobId, modelVersion, role, requester, consentAt, subjects, sentSha256, null);
   }
 
   private static void requireText(String field, String value, int max) {

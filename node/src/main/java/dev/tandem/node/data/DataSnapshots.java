@@ -63,7 +63,25 @@ public final class DataSnapshots {
     return read;
   }
 
-  /** The snapshot read last (at start or for the latest job). */
+  /**
+   * The source as it is now, for a use that is not a job (a scoring request): read now, the snapshot
+   * read last shared if the version is the same; no job's snapshot is replaced or evicted.
+   *
+   * @throws java.io.UncheckedIOException, CsvFormatException, DataSourceException, IllegalArgumentException
+   *     as {@link LocalData#load} when the source cannot be read
+   */
+  public LocalData current() {
+    LocalData read = reader.get();
+    synchronized (this) {
+      if (latest != null && latest.version().equals(read.version())) {
+        return latest;
+      }
+      latest = read;
+      return read;
+    }
+  }
+
+  /** The snapshot read last (at start, for the latest job or the latest {@link #current}). */
   public synchronized LocalData latest() {
     return latest;
   }

@@ -4,7 +4,7 @@ import dev.tandem.node.data.DataVersion;
 import dev.tandem.model.vertical.VerticalJobSpec;
 import dev.tandem.node.data.LocalData;
 import java.time.Instant;
-import java.util.List;
+import java.util.Collection;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -38,26 +38,45 @@ public interface VerticalConsent {
    */
   Optional<String> cohortRefusal(String purpose, long records, String what);
 
-  /**
-   * Audits the node's contribution to a vertical job, one entry per epoch (round = epoch, the
-   * subjects whose records that epoch used, committed by their pseudonyms, and the consent instant
-   * of the epoch's start), before the answer that stores the model piece leaves (write-ahead);
-   * {@link #answered} records the outcome.
-   *
-   * @param modelVersion the model version every epoch went into
-   * @param dataVersion the version of the data snapshot the job read
-   * @param epochs what each epoch used, in order
-   */
-  void contributed(VerticalJobSpec job, String modelVersion, DataVersion dataVersion,
-      List<EpochUse> epochs);
+  /** A use of the records in a vertical job other than an epoch of training. */
+  enum Use {
+    /** VERTICAL_ALIGN_BLIND: the blinded ids of the consented subjects (set membership leaves, blinded). */
+    ALIGNMENT,
+    /** SSHE_SETUP: the aligned rows' features, encrypted under the party's own key. */
+    TRAINING_SETUP,
+    /** The evaluation stages after SSHE_STORE: the binned scores of the last epoch's rows. */
+    EVALUATION
+  }
 
   /**
-   * Records the outcome of the answer audited by {@link #contributed}: an {@code ANSWER_REFUSED}
-   * entry if the coordinator refused it (the contribution entries stand: it may have read the answer),
+   * Audits one epoch of the node's contribution to a vertical job ({@code ROUND_CONTRIBUTED}, round =
+   * epoch, the subjects whose records the epoch uses, committed by their pseudonyms, the consent
+   * instant of the epoch's start, no model version: it is known only when the model is stored), before
+   * the epoch's first answer ({@code epoch.sent()}) leaves (write-ahead); {@link #answered} records the
+   * outcome.
+   *
+   * @param dataVersion the version of the data snapshot the job reads
+   */
+  void contributing(VerticalJobSpec job, DataVersion dataVersion, EpochUse epoch);
+
+  /**
+   * Audits a use of the records that is not an epoch ({@code RECORDS_USED}) before its first answer
+   * ({@code sent}) leaves (write-ahead); {@link #answered} records the outcome.
+   *
+   * @param round 0 for alignment and setup, the epoch the model was stored after for the evaluation
+   * @param consentAt when consent was read for the subjects
+   * @param subjectIds the subjects whose records the use reads
+   */
+  void using(VerticalJobSpec job, int round, Use use, Instant consentAt, Collection<String> subjectIds,
+      DataVersion dataVersion, byte[] sent);
+
+  /**
+   * Records the outcome of an answer audited by {@link #contributing} or {@link #using}: an {@code ANSWER_REFUSED}
+   * entry if the coordinator refused it (the entry before stands: it may have read the answer),
    * then has the coordinator countersign the log head.
    *
-   * @param epoch the epoch of the answer
+   * @param round the round of the entry the answer was audited under
    * @param sent the bytes sent
    */
-  void answered(VerticalJobSpec job, int epoch, boolean accepted, byte[] sent);
+  void answered(VerticalJobSpec job, int round, boolean accepted, byte[] sent);
 }

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,9 +42,11 @@ import java.util.logging.Logger;
  * partner or seal key the node does not accept, FAILED_PRECONDITION for missing columns, too few
  * consented or aligned records, a final intersection that is not a subset of this node's, or a stage
  * out of order, INVALID_ARGUMENT for a malformed spec or envelope or a message the protocol refuses.
- * A declined stage ends the node's part in the job. The model piece is stored at SSHE_STORE and the
- * contribution audited, one entry per epoch, before that answer leaves (a refusal of it recorded after); the
- * session ends with the evaluation's last stage, SSHE_EVAL_AUC.
+ * A declined stage ends the node's part in the job. Every use of the records is audited before its
+ * first answer leaves (write-ahead; a refusal of that answer recorded after): the alignment, the
+ * setup, each epoch (one entry, at SSHE_OPEN) and the evaluation, so a job that aborts leaves the
+ * entries of what already left. The model piece is stored at SSHE_STORE; the session ends with the
+ * evaluation's last stage, SSHE_EVAL_AUC.
  *
  * <p>Not thread-safe: the agent's single worker thread (never a gRPC thread) calls {@link #handle}.
  */
@@ -140,13 +143,15 @@ public final class VerticalParticipant implements AutoCloseable {
       VerticalMessage.Builder answer = stage == VerticalStage.VERTICAL_SETUP ? setup(task) : stage(task, stage);
       VerticalMessage sent = finish(task, answer);
       VerticalSession s = sessions.get(task.getJobId());
-      if (!transport.submit(task, sent)) {
+      byte[] bytes = sent.toByteArray();
+      // write-ahead: once the answer leaves, the coordinator may read it, whatever it answers
+      OptionalInt audited = s == null ? OptionalInt.empty() : writeAhead(s, task.getVertical(), bytes);
+      boolean accepted = transport.submit(task, sent);
+      if (audited.isPresent()) {
+        consent.answered(s.spec, audited.getAsInt(), accepted, bytes);
+      }
+      if (!accepted || stage == LAST_STAGE) {
         end(task.getJobId());
-      } else if (s != null) {
-        s.sent(task.getVertical().getEpoch(), sent.toByteArray());
-        if (stage == LAST_STAGE) {
-          end(task.getJobId());
-        }
       }
     } catch (Refusal r) {
       end(task.getJobId());
@@ -262,6 +267,7 @@ public final class VerticalParticipant implements AutoCloseable {
       throw Refusal.precondition(small.get());
     }
     VerticalSession s = new VerticalSession(spec, task.getVerticalJob(), site, data, rows, random, tap);
+    s.setupConsentAt = at;
     sessions.put(spec.jobId(), s);
     return VerticalMessage.newBuilder().setSealKey(keys.sign(spec.jobId(), s.sealKey())).setRecords(rows.size());
   }
@@ -323,10 +329,44 @@ public final class VerticalParticipant implements AutoCloseable {
   }
 
   /**
-   * SSHE_STORE: stores this party's model piece, audits the contribution, one entry per epoch, before
-   * the answer leaves, so that every answer the coordinator may read is audited, then answers and
-   * records a refusal of the answer. The
-   * evaluation that follows uses the last epoch's rows again and stores nothing.
+   * Writes the audit entry of the use that {@code sent}, the answer to stage {@code t}, is the first
+   * answer of, before it leaves: {@code RECORDS_USED} for the alignment (VERTICAL_ALIGN_BLIND, the
+   * blinded ids of the consented subjects), the setup (SSHE_SETUP, the aligned rows' encrypted
+   * features) and the evaluation (its first stage, SSHE_EVAL_ROWS round 1, over the last epoch's
+   * subjects); {@code ROUND_CONTRIBUTED} for an epoch at SSHE_OPEN, once the epoch's subjects are
+   * fixed and before any answer computed from them. The other answers carry no record-derived value
+   * of a use not yet audited: VERTICAL_SETUP a count and a key, VERTICAL_EPOCH_CONSENT row indices
+   * dropped for consent, SSHE_STORE nothing.
+   *
+   * @return the round of the entry written, or empty if the answer needs none
+   */
+  private OptionalInt writeAhead(VerticalSession s, VerticalTask t, byte[] sent) {
+    switch (t.getStage()) {
+      case VERTICAL_ALIGN_BLIND -> consent.using(s.spec, 0, VerticalConsent.Use.ALIGNMENT, s.setupConsentAt,
+          s.candidateIds(), s.data.version(), sent);
+      case SSHE_SETUP -> consent.using(s.spec, 0, VerticalConsent.Use.TRAINING_SETUP, s.setupConsentAt, s.aligned,
+          s.data.version(), sent);
+      case SSHE_OPEN -> consent.contributing(s.spec, s.data.version(), new EpochUse(t.getEpoch(), s.epochConsentAt,
+          s.epochSubjects, sent));
+      case SSHE_EVAL_ROWS -> {
+        if (t.getStep() != 1) {
+          return OptionalInt.empty();
+        }
+        consent.using(s.spec, t.getEpoch(), VerticalConsent.Use.EVALUATION, s.epochConsentAt, s.epochSubjects,
+            s.data.version(), sent);
+      }
+      default -> {
+        return OptionalInt.empty();
+      }
+    }
+    return OptionalInt.of(t.getStage() == VerticalStage.SSHE_OPEN || t.getStage() == VerticalStage.SSHE_EVAL_ROWS
+        ? t.getEpoch() : 0);
+  }
+
+  /**
+   * SSHE_STORE: stores this party's model piece (the epochs it comes from were each audited at their
+   * SSHE_OPEN), then answers. The evaluation that follows uses the last epoch's rows again, audited at
+   * its first stage, and stores nothing.
    */
   private void store(Task task) throws Refusal {
     VerticalSession s = session(task);
@@ -342,14 +382,7 @@ public final class VerticalParticipant implements AutoCloseable {
       throw Refusal.precondition("site '" + site + "' cannot store its piece of model " + stored.piece().version()
           + ": " + ex.getMessage());
     }
-    VerticalMessage answer = finish(task, stored.answer());
-    byte[] sent = answer.toByteArray();
-    // write-ahead: once the answer leaves, the coordinator may read it, whatever it answers
-    s.sent(t.getEpoch(), sent);
-    consent.contributed(s.spec, stored.piece().version(), s.data.version(), s.uses(sent));
-    boolean accepted = transport.submit(task, answer);
-    consent.answered(s.spec, t.getEpoch(), accepted, sent);
-    if (!accepted) {
+    if (!transport.submit(task, finish(task, stored.answer()))) {
       end(s.jobId());
     }
   }

@@ -61,8 +61,10 @@ final class VerticalSession implements AutoCloseable {
   int droppedEpoch;
   /** When consent was last re-read (the start of the latest epoch). */
   Instant epochConsentAt;
-  /** Per epoch: when consent was read, the subjects used and the last answer accepted. */
-  private final Map<Integer, EpochUse.Builder> uses = new LinkedHashMap<>();
+  /** When consent was read at VERTICAL_SETUP (the consented rows the alignment starts from). */
+  Instant setupConsentAt;
+  /** The aligned subjects the latest epoch uses (the union of dropped rows left out), once it started. */
+  List<String> epochSubjects = List.of();
   private final SecureRandom random;
   private final Tap tap;
   private final SealKeyPair sealKeys;
@@ -279,7 +281,7 @@ final class VerticalSession implements AutoCloseable {
     order.aligned(batches.count(), spec.training().epochs());
   }
 
-  /** Fixes the union of dropped rows for {@code epoch}, its first training stage, and what it uses. */
+  /** Fixes the union of dropped rows for {@code epoch}, its first training stage, and the subjects it uses. */
   void startEpoch(int epoch, BitSet union) {
     dropped = (BitSet) union.clone();
     droppedEpoch = epoch;
@@ -289,25 +291,7 @@ final class VerticalSession implements AutoCloseable {
         used.add(aligned.get(i));
       }
     }
-    uses.put(epoch, new EpochUse.Builder(epoch, epochConsentAt, used));
-  }
-
-  /** Records the bytes of an answer to a stage of {@code epoch} that leaves (or left) for the coordinator. */
-  void sent(int epoch, byte[] answer) {
-    EpochUse.Builder use = uses.get(epoch);
-    if (use != null) {
-      use.sent = answer;
-    }
-  }
-
-  /** What every epoch used, in order; {@code lastSent} is the last epoch's final answer (SSHE_STORE's). */
-  List<EpochUse> uses(byte[] lastSent) {
-    List<EpochUse> out = new ArrayList<>();
-    int last = order.epoch();
-    for (EpochUse.Builder b : uses.values()) {
-      out.add(b.build(b.epoch == last ? lastSent : b.sent));
-    }
-    return out;
+    epochSubjects = List.copyOf(used);
   }
 
   @Override

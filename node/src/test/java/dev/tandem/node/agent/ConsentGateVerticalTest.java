@@ -119,13 +119,13 @@ class ConsentGateVerticalTest {
           vertical.cohortRefusal("credit", 2, "records in the intersection").orElseThrow());
 
       int before = s.audit().entries().size();
-      vertical.contributed(job("v-4", "credit", "b"), "v-4/v3", all.version(), List.of(new EpochUse(3, Clock.systemUTC().instant(),
-          List.of("s1", "s4", "s6"), new byte[] {1, 2, 3})));
+      vertical.contributing(job("v-4", "credit", "b"), all.version(), new EpochUse(3, Clock.systemUTC().instant(),
+          List.of("s1", "s4", "s6"), new byte[] {1, 2, 3}));
       List<AuditEntry> entries = s.audit().entries();
       assertEquals(before + 1, entries.size(), "the countersignature failed, the contribution is still audited");
       AuditEntry last = entries.get(entries.size() - 1);
       assertEquals(AuditEntryType.ROUND_CONTRIBUTED, last.type());
-      assertTrue(last.payload().contains("\"modelVersion\":\"v-4/v3\""), last.payload());
+      assertTrue(last.payload().contains("\"modelVersion\":null"), "known only once stored: " + last.payload());
       assertTrue(last.payload().contains("\"records\":3"), last.payload());
       assertTrue(last.payload().contains("\"epsilon\":null"), last.payload());
       assertTrue(last.payload().contains("\"dataVersion\":\"" + all.version().sha256() + "\""), last.payload());
@@ -149,16 +149,21 @@ class ConsentGateVerticalTest {
       java.time.Instant epoch2 = Clock.systemUTC().instant().plusMillis(1);
       // s4 revoked between the epochs: epoch 1 used it, epochs 2 and 3 did not
       DataVersion version = new DataVersion("ab".repeat(32));
-      vertical.contributed(job("v-5", "credit", "b"), "v-5/v3", version, List.of(
-          new EpochUse(1, epoch1, List.of("s1", "s4", "s6"), new byte[] {1}),
+      for (EpochUse e : List.of(new EpochUse(1, epoch1, List.of("s1", "s4", "s6"), new byte[] {1}),
           new EpochUse(2, epoch2, List.of("s1", "s6"), new byte[] {2}),
-          new EpochUse(3, epoch2, List.of("s1", "s6"), new byte[] {3})));
+          new EpochUse(3, epoch2, List.of("s1", "s6"), new byte[] {3}))) {
+        vertical.contributing(job("v-5", "credit", "b"), version, e);
+      }
+      vertical.using(job("v-5", "credit", "b"), 0, VerticalConsent.Use.TRAINING_SETUP, epoch1,
+          List.of("s1", "s4", "s6"), version, new byte[] {0});
+      vertical.using(job("v-5", "credit", "b"), 3, VerticalConsent.Use.EVALUATION, epoch2, List.of("s1", "s6"),
+          version, new byte[] {4});
       List<AuditEntry> rounds = s.audit().entries().stream()
           .filter(e -> e.type() == AuditEntryType.ROUND_CONTRIBUTED).toList();
       assertEquals(3, rounds.size(), "one entry per epoch");
       for (int e = 0; e < 3; e++) {
         assertTrue(rounds.get(e).payload().contains("\"round\":" + (e + 1)), rounds.get(e).payload());
-        assertTrue(rounds.get(e).payload().contains("\"modelVersion\":\"v-5/v3\""), rounds.get(e).payload());
+        assertTrue(rounds.get(e).payload().contains("\"modelVersion\":null"), rounds.get(e).payload());
         assertTrue(rounds.get(e).payload().contains("\"dataVersion\":\"" + "ab".repeat(32) + "\""),
             "every epoch's entry records the job's data version: " + rounds.get(e).payload());
       }
@@ -170,6 +175,13 @@ class ConsentGateVerticalTest {
       assertEquals(List.of(true, false, false), report.rounds().stream().map(SubjectAccessReport.RoundUse::used)
           .toList(), "used in epoch 1 only");
       assertEquals(dev.tandem.node.consent.ConsentState.GRANTED, report.rounds().get(0).consent().state());
+      // the setup and the evaluation are uses too, each with the job's data version
+      assertEquals(List.of("training-setup", "evaluation"), report.uses().stream()
+          .map(SubjectAccessReport.DataUse::use).toList());
+      assertEquals(List.of(true, false), report.uses().stream().map(SubjectAccessReport.DataUse::used).toList(),
+          "the setup used s4, the evaluation after its revocation did not");
+      assertTrue(s.audit().entries().stream().filter(e -> e.type() == AuditEntryType.RECORDS_USED)
+          .allMatch(e -> e.payload().contains("\"dataVersion\":\"" + "ab".repeat(32) + "\"")));
       AuditVerification verified = AuditVerifier.verifySubjectAccess(s.audit().export().toJson(), report,
           s.federationCa(), AuditVerifier.Options.strict().allowingUncountersigned());
       assertTrue(verified.valid(), verified.describe());

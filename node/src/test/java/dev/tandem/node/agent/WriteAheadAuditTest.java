@@ -182,6 +182,8 @@ class WriteAheadAuditTest {
     assertTrue(used.payload().contains("\"sentSha256\":\"" + sent + "\""), "names the bytes the coordinator read: "
         + used.payload());
     assertTrue(used.payload().contains("\"records\":" + usedIds.size() + ","), used.payload());
+    assertTrue(used.payload().contains("\"dataVersion\":\"" + node.data.version().sha256() + "\""),
+        "names the snapshot the records were read from: " + used.payload());
     assertArrayEquals(RoundContribution.subjectSet(node.stores.pseudonyms(), usedIds).root(),
         node.stores.audit().subjectSet(used.seq()).orElseThrow().root(), "the entry's subject set is the records used");
     AuditEntry refused = entries.stream().filter(e -> e.type() == AuditEntryType.ANSWER_REFUSED).findFirst()

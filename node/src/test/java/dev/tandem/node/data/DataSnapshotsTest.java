@@ -39,6 +39,28 @@ class DataSnapshotsTest {
   }
 
   @Test
+  void current_readsNow_sharesAnUnchangedSnapshot_leavesEveryJobsSnapshot() throws Exception {
+    Path f = dir.resolve("d.csv");
+    Files.writeString(f, "id,v\nA,1\n");
+    DataSnapshots snapshots = DataSnapshots.of(DataSourceConfig.of(f, "id").withTestFraction(0));
+    LocalData job1 = snapshots.forJob("job-1");
+    assertSame(job1, snapshots.current(), "unchanged: shared");
+
+    Files.writeString(f, "id,v\nA,1\nB,2\n");
+    LocalData now = snapshots.current();
+    assertEquals(2, now.trainSize(), "read now");
+    assertSame(now, snapshots.latest());
+    for (int i = 0; i < 40; i++) {
+      snapshots.current();
+    }
+    assertSame(job1, snapshots.forJob("job-1"), "a running job keeps its snapshot, however many reads came between");
+
+    Files.writeString(f, "id,v\nA,1\n\"B");
+    assertThrows(CsvFormatException.class, snapshots::current);
+    assertSame(now, snapshots.latest(), "a failed read changes nothing");
+  }
+
+  @Test
   void of_badSourceFailsAtStart() {
     assertThrows(java.io.UncheckedIOException.class,
         () -> DataSnapshots.of(DataSourceConfig.of(dir.resolve("absent.csv"), "id")));

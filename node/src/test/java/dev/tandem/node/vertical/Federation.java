@@ -76,12 +76,17 @@ final class Federation implements AutoCloseable {
     /** A stage whose answers the coordinator reads but refuses; none unless a test sets it. */
     VerticalStage refuse;
 
-    Captured(String site) {
+    /** Shared with the site's consent: what was audited and sent, in order ("sent STAGE epoch step"). */
+    final List<String> journal;
+
+    Captured(String site, List<String> journal) {
       this.site = site;
+      this.journal = journal;
     }
 
     @Override
     public boolean submit(Task task, VerticalMessage answer) {
+      journal.add("sent " + answer.getStage() + " " + task.getVertical().getEpoch() + " " + task.getVertical().getStep());
       answers.add(answer);
       last = answer;
       return answer.getStage() != refuse;
@@ -192,10 +197,11 @@ final class Federation implements AutoCloseable {
     IssuedCertificate cert = pki.node(name);
     certificates.put(name, cert);
     LocalData data = LocalData.load(DataSourceConfig.of(csv, "id"));
-    TestConsent consent = new TestConsent(name, Set.of(PURPOSE), consented, minCohort);
+    List<String> journal = new ArrayList<>();
+    TestConsent consent = new TestConsent(name, Set.of(PURPOSE), consented, minCohort, journal);
     VerticalModels models = VerticalModels.open("jdbc:h2:mem:" + name + "-" + UUID.randomUUID(),
         Clock.systemUTC());
-    Captured transport = new Captured(name);
+    Captured transport = new Captured(name, journal);
     VerticalParticipant participant = new VerticalParticipant(name, data, consent, policy, sealKeys(name, cert),
         models, transport, Clock.systemUTC(), RANDOM, (from, to, roundId, plaintext) -> {
           sealedPlaintexts.add(plaintext);

@@ -35,23 +35,80 @@ class TrainingTest {
   @TempDir Path dir;
 
   @Test
-  void store_coordinatorReadsAHostsStoreAnswerAndRefusesIt_everyEpochStillAudited_refusalRecorded() {
+  void open_coordinatorReadsAHostsEpochAnswerAndRefusesIt_theEpochStillAudited_refusalRecorded() {
     try (Federation f = new Federation(dir, 10, 3)) {
       f.setup();
       f.align();
-      f.train();
+      f.trainEpoch(1);
       Federation.Site telco = f.sites.get("telco");
-      telco.transport().refuse = VerticalStage.SSHE_STORE;
-      f.store();
+      telco.transport().refuse = VerticalStage.SSHE_OPEN;
+      List<Integer> dropped = f.epochConsent(2);
+      f.stageAll(2, Federation.stage(VerticalStage.SSHE_OPEN).setEpoch(2).addAllDroppedRows(dropped));
 
-      // write-ahead: the answer left, so the coordinator may have read it; each epoch's use is audited
-      assertEquals(3, telco.consent().contributions.size(), "one entry per epoch, though the answer was refused");
-      VerticalMessage stored = telco.transport().answers.stream()
-          .filter(m -> m.getStage() == VerticalStage.SSHE_STORE).findFirst().orElseThrow();
-      assertTrue(Arrays.equals(stored.toByteArray(), telco.consent().contributions.get(2).sent()));
-      assertEquals(List.of(Federation.JOB + "/3"), telco.consent().refusedAnswers);
+      // write-ahead: the answer left, so the coordinator may have read it; epoch 2's use is audited
+      assertEquals(List.of(1, 2), telco.consent().contributions.stream().map(TestConsent.Contribution::round)
+          .toList(), "one entry per epoch started, though the answer was refused");
+      assertArrayEquals(telco.transport().last.toByteArray(), telco.consent().contributions.get(1).sent());
+      assertEquals(List.of(Federation.JOB + "/2"), telco.consent().refusedAnswers);
       assertTrue(telco.participant().session(Federation.JOB).isEmpty(), "a refused answer ends the node's part");
       assertEquals(List.of(), f.sites.get("bank").consent().refusedAnswers);
+    }
+  }
+
+  @Test
+  void abort_coordinatorFailsTheJobAfterEpoch1sGradient_guestAndHostsAuditWhatAlreadyLeft() {
+    try (Federation f = new Federation(dir, 10, 3)) {
+      f.setup();
+      f.align();
+      f.ssheSetup();
+      List<Integer> dropped = f.epochConsent(1);
+      f.stageAll(1, Federation.stage(VerticalStage.SSHE_OPEN).setEpoch(1).addAllDroppedRows(dropped));
+      f.stageAll(1, Federation.stage(VerticalStage.SSHE_FORWARD).setEpoch(1).setStep(0));
+      f.stageAll(1, Federation.stage(VerticalStage.SSHE_GRADIENT).setEpoch(1).setStep(0));
+      for (String site : f.sites.keySet()) {
+        f.participant(site).handle(Task.newBuilder().setTaskId("end").setJobId(Federation.JOB)
+            .setEnded(JobEnded.newBuilder().setState("FAILED").setReason("the coordinator failed the job")).build());
+      }
+
+      List<String> ids = Federation.intersection();
+      for (Federation.Site s : f.sites.values()) {
+        assertTrue(s.participant().session(Federation.JOB).isEmpty(), s.name());
+        TestConsent.Contribution epoch1 = s.consent().contributions.stream().filter(c -> c.round() == 1)
+            .findFirst().orElseThrow(() -> new AssertionError(s.name() + ": epoch 1's use is not audited"));
+        assertEquals(ids, epoch1.subjects(), s.name());
+        assertEquals(1, s.consent().contributions.size(), s.name());
+        List<TestConsent.Used> uses = s.consent().uses;
+        assertEquals(List.of(VerticalConsent.Use.ALIGNMENT, VerticalConsent.Use.TRAINING_SETUP),
+            uses.stream().map(TestConsent.Used::use).toList(), s.name());
+        assertEquals(ids, uses.get(1).subjects(), s.name() + ": the setup sent every aligned row, encrypted");
+        assertTrue(uses.get(0).subjects().containsAll(ids), s.name() + ": the alignment blinded every candidate");
+      }
+    }
+  }
+
+  @Test
+  void run_everyUsesEntry_writtenBeforeTheFirstAnswerOfThatUseLeaves() {
+    try (Federation f = new Federation(dir, 10, 2)) {
+      f.setup();
+      f.align();
+      f.train();
+      f.storeAndEvaluate();
+      for (Federation.Site s : f.sites.values()) {
+        List<String> journal = s.transport().journal;
+        for (String[] entryAndAnswer : new String[][] {{"ALIGNMENT 0", "sent VERTICAL_ALIGN_BLIND 0 0"},
+            {"TRAINING_SETUP 0", "sent SSHE_SETUP 0 0"}, {"EPOCH 1", "sent SSHE_OPEN 1 0"},
+            {"EPOCH 2", "sent SSHE_OPEN 2 0"}, {"EVALUATION 2", "sent SSHE_EVAL_ROWS 2 1"}}) {
+          int entry = journal.indexOf(entryAndAnswer[0]);
+          int answer = journal.indexOf(entryAndAnswer[1]);
+          assertTrue(entry >= 0 && answer == entry + 1, s.name() + ": " + entryAndAnswer[0] + " right before "
+              + entryAndAnswer[1] + " in " + journal);
+        }
+        // nothing computed from an epoch's rows leaves before that epoch's entry
+        assertTrue(journal.indexOf("sent SSHE_FORWARD 1 0") > journal.indexOf("EPOCH 1"), s.name());
+        assertTrue(journal.indexOf("sent SSHE_FORWARD 2 0") > journal.indexOf("EPOCH 2"), s.name());
+        assertEquals(List.of("ALIGNMENT 0", "TRAINING_SETUP 0", "EPOCH 1", "EPOCH 2", "EVALUATION 2"),
+            journal.stream().filter(j -> !j.startsWith("sent ")).toList(), s.name() + ": one entry per use");
+      }
     }
   }
 
@@ -103,17 +160,21 @@ class TrainingTest {
 
       for (Federation.Site s : f.sites.values()) {
         assertEquals(3, s.consent().contributions.size(), s.name() + ": one entry per epoch");
+        List<VerticalMessage> opens = s.transport().answers.stream()
+            .filter(m -> m.getStage() == VerticalStage.SSHE_OPEN).toList();
         for (int e = 1; e <= 3; e++) {
           TestConsent.Contribution c = s.consent().contributions.get(e - 1);
-          assertEquals(version, c.modelVersion());
           assertEquals(e, c.round());
           assertEquals(ids, c.subjects());
-          assertTrue(c.sent().length > 0, "epoch " + e + " hashes its last answer");
+          assertArrayEquals(opens.get(e - 1).toByteArray(), c.sent(), "epoch " + e + " hashes its first answer");
         }
-        TestConsent.Contribution c = s.consent().contributions.get(2);
-        VerticalMessage stored = s.transport().answers.stream()
-            .filter(m -> m.getStage() == VerticalStage.SSHE_STORE).findFirst().orElseThrow();
-        assertTrue(Arrays.equals(stored.toByteArray(), c.sent()), "the audit hashes what was sent with the piece");
+        TestConsent.Used evaluation = s.consent().uses.get(2);
+        assertEquals(VerticalConsent.Use.EVALUATION, evaluation.use());
+        assertEquals(3, evaluation.round());
+        assertEquals(ids, evaluation.subjects(), s.name() + ": the evaluation uses the last epoch's rows");
+        VerticalMessage firstEvaluation = s.transport().answers.stream()
+            .filter(m -> m.getStage() == VerticalStage.SSHE_EVAL_ROWS).findFirst().orElseThrow();
+        assertArrayEquals(firstEvaluation.toByteArray(), evaluation.sent());
         assertEquals(VerticalStage.SSHE_EVAL_AUC, s.transport().last.getStage());
         assertTrue(s.participant().session(Federation.JOB).isEmpty(), "the session ends with the evaluation");
       }

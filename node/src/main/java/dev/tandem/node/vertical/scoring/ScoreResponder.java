@@ -142,12 +142,20 @@ public final class ScoreResponder {
           + "' (vertical.maxScoredPerDay; the day is UTC)");
     }
 
+    ScoringContext.Held held;
+    try {
+      held = context.records();
+    } catch (RuntimeException e) {
+      LOG.log(java.util.logging.Level.WARNING, "site '" + context.site + "' cannot read its data for scoring", e);
+      throw new ScoreRefusal("FAILED_PRECONDITION", "site '" + context.site
+          + "' cannot read its data source (the node's log says why)");
+    }
     Instant at = context.clock.instant();
     Set<String> granted = context.stores.consent().consentedSubjects(piece.purpose(), at);
     List<String> used = new ArrayList<>();
     List<RowView> rows = new ArrayList<>();
     for (String id : ids) {
-      Optional<RowView> row = context.records.row(id);
+      Optional<RowView> row = held.records().row(id);
       if (row.isPresent() && granted.contains(id)) {
         used.add(id);
         rows.add(row.get());
@@ -187,7 +195,8 @@ public final class ScoreResponder {
         .setRound(task.getRound()).setStage(VerticalStage.VERTICAL_SCORE).addOutbox(envelope)
         .addScoreMasks(ByteString.copyFrom(masks.array())).build();
     if (!used.isEmpty()) {
-      ScoringAudit.scored(context, piece, SubjectsScored.PARTY, requester, at, used, answer.toByteArray());
+      ScoringAudit.scored(context, piece, SubjectsScored.PARTY, requester, at, used, held.version(),
+          answer.toByteArray());
     }
     return new Answer(answer, used.isEmpty() ? null : piece.jobId());
   }

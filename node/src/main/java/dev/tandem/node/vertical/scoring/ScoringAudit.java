@@ -3,6 +3,7 @@ package dev.tandem.node.vertical.scoring;
 import dev.tandem.node.audit.AuditLog;
 import dev.tandem.node.audit.RoundContribution;
 import dev.tandem.node.audit.SubjectsScored;
+import dev.tandem.node.data.DataVersion;
 import dev.tandem.node.vertical.VerticalModelPiece;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -24,12 +25,14 @@ final class ScoringAudit {
    * {@code sent} leaves, and has the head countersigned ({@link ScoringContext#countersignHead}).
    *
    * @param role {@link SubjectsScored#REQUESTER} or {@link SubjectsScored#PARTY}
+   * @param dataVersion the version of the snapshot the records were read from
    * @param sent the bytes about to be sent to the coordinator
    */
   static void scored(ScoringContext context, VerticalModelPiece piece, String role, String requester,
-      Instant consentAt, Collection<String> subjectIds, byte[] sent) {
+      Instant consentAt, Collection<String> subjectIds, DataVersion dataVersion, byte[] sent) {
     context.stores.audit().subjectsScored(new SubjectsScored(piece.purpose(), piece.jobId(), piece.version(), role,
-        requester, consentAt, RoundContribution.subjectSet(context.stores.pseudonyms(), subjectIds), sha256(sent)));
+        requester, consentAt, RoundContribution.subjectSet(context.stores.pseudonyms(), subjectIds), sha256(sent),
+        dataVersion.sha256()));
     context.countersignHead();
   }
 

@@ -2,6 +2,8 @@ package dev.tandem.node.vertical.scoring;
 
 import dev.tandem.node.audit.HeadCountersigner;
 import dev.tandem.node.consent.ConsentPolicy;
+import dev.tandem.node.data.DataSnapshots;
+import dev.tandem.node.data.DataVersion;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.vertical.SealKeys;
@@ -19,12 +21,14 @@ import java.util.logging.Logger;
  * policy, the coordinator's countersignature of its audit head, the clock that says "now" for
  * consent and its one source of secure randomness.
  *
- * <p>Immutable and thread-safe; the stores are used, never closed.
+ * <p>Thread-safe; the stores are used, never closed.
  */
 public final class ScoringContext {
   private static final Logger LOG = Logger.getLogger(ScoringContext.class.getName());
   final String site;
-  final HeldRecords records;
+  private final DataSnapshots data;
+  /** The records of the snapshot read last, kept while the snapshot is the same one. */
+  private Held held;
   final NodeStores stores;
   final SealKeys keys;
   final ConsentPolicy policy;
@@ -34,7 +38,7 @@ public final class ScoringContext {
   private final HeadCountersigner countersigner;
 
   /**
-   * @param data the node's records; both splits can be scored
+   * @param data the node's records, always the same; both splits can be scored
    * @param keys signs and checks seal keys with the federation's site keys (this site's signer)
    * @param countersigner has the coordinator countersign the audit head after a scoring
    * @throws IllegalArgumentException if the seal keys are another site's
@@ -50,18 +54,48 @@ public final class ScoringContext {
    */
   public ScoringContext(String site, LocalData data, NodeStores stores, SealKeys keys, ConsentPolicy policy,
       HeadCountersigner countersigner, Clock clock, SecureRandom random, int maxScoredPerDay) {
+    this(site, DataSnapshots.fixed(Objects.requireNonNull(data, "data")), stores, keys, policy, countersigner, clock,
+        random, maxScoredPerDay);
+  }
+
+  /**
+   * A context that reads the node's records per scoring request: each request (on either side) reads
+   * the source as it is then ({@link DataSnapshots#current}), so new rows or a new file are scored
+   * without a restart, as the next job reads them.
+   */
+  public ScoringContext(String site, DataSnapshots data, NodeStores stores, SealKeys keys, ConsentPolicy policy,
+      HeadCountersigner countersigner, Clock clock, SecureRandom random, int maxScoredPerDay) {
     if (maxScoredPerDay < 1) {
       throw new IllegalArgumentException("maxScoredPerDay must be at least 1, got " + maxScoredPerDay);
     }
     this.maxScoredPerDay = maxScoredPerDay;
     this.site = Objects.requireNonNull(site, "site");
-    this.records = HeldRecords.of(Objects.requireNonNull(data, "data"));
+    this.data = Objects.requireNonNull(data, "data");
     this.stores = Objects.requireNonNull(stores, "stores");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.random = Objects.requireNonNull(random, "random");
     this.countersigner = Objects.requireNonNull(countersigner, "countersigner");
+  }
+
+  /** The records of one scoring request and the version of the snapshot they were read from. */
+  record Held(LocalData snapshot, HeldRecords records, DataVersion version) {}
+
+  /**
+   * The records for one scoring request, read from the data source now ({@link DataSnapshots#current};
+   * indexed once per snapshot).
+   *
+   * @throws RuntimeException as {@link DataSnapshots#current} when the source cannot be read
+   */
+  Held records() {
+    LocalData snapshot = data.current();
+    synchronized (this) {
+      if (held == null || held.snapshot() != snapshot) {
+        held = new Held(snapshot, HeldRecords.of(snapshot), snapshot.version());
+      }
+      return held;
+    }
   }
 
   /**

@@ -47,6 +47,7 @@ import java.util.function.Supplier;
 public final class VerticalScorer implements SubjectScorer {
   /** The most ids one call may score (the coordinator's limit per request). */
   public static final int MAX_IDS = ScoreResponder.MAX_IDS;
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(VerticalScorer.class.getName());
   private static final int MAX_VERSION = 256;
 
   private final ScoringContext context;
@@ -86,13 +87,22 @@ public final class VerticalScorer implements SubjectScorer {
         new ScoringException(ScoringException.Reason.UNKNOWN_MODEL, "site '" + context.site + "' keeps no scoring"
             + " keys of model version '" + modelVersion + "' (stored before scoring kept them: train it again)"));
 
+    ScoringContext.Held held;
+    try {
+      // read per request, as a job reads its snapshot: new rows are scored without a restart
+      held = context.records();
+    } catch (RuntimeException e) {
+      LOG.log(java.util.logging.Level.WARNING, "site '" + context.site + "' cannot read its data for scoring", e);
+      throw new ScoringException(ScoringException.Reason.UNAVAILABLE, "site '" + context.site
+          + "' cannot read its data source (the node's log says why)");
+    }
     Instant at = context.clock.instant();
     Set<String> granted = context.stores.consent().consentedSubjects(piece.purpose(), at);
     Map<String, String> local = new HashMap<>();
     List<String> sent = new ArrayList<>();
     List<RowView> rows = new ArrayList<>();
     for (String id : asked) {
-      Optional<RowView> row = context.records.row(id);
+      Optional<RowView> row = held.records().row(id);
       if (!keys.intersection().contains(id)) {
         // only subjects every party already knows are shared leave this node: no party answers about others
         local.put(id, "it is not in the intersection of job " + piece.jobId());
@@ -108,7 +118,7 @@ public final class VerticalScorer implements SubjectScorer {
     Map<String, Double> own = new HashMap<>();
     Remote remote = new Remote(Map.of(), Map.of());
     if (!sent.isEmpty()) {
-      remote = remote(piece, keys, sent, others, at);
+      remote = remote(piece, keys, sent, others, at, held.version());
       double[] partials = piece.partialScores(rows);
       for (int i = 0; i < partials.length; i++) {
         own.put(sent.get(i), partials[i]);
@@ -123,7 +133,7 @@ public final class VerticalScorer implements SubjectScorer {
 
   /** Asks the other parties through the coordinator and opens their answers. */
   private Remote remote(VerticalModelPiece piece, ScoringKeys keys, List<String> ids, List<String> others,
-      Instant consentAt) throws ScoringException {
+      Instant consentAt, dev.tandem.node.data.DataVersion dataVersion) throws ScoringException {
     String version = piece.version();
     SealKeyPair mine = SealKeyPair.generate(context.random);
     ScoreRequest.Builder builder = ScoreRequest.newBuilder().setModelVersion(version).setIdCount(ids.size())
@@ -138,7 +148,7 @@ public final class VerticalScorer implements SubjectScorer {
       }
     }
     ScoreRequest request = builder.build();
-    ScoringAudit.scored(context, piece, SubjectsScored.REQUESTER, context.site, consentAt, ids,
+    ScoringAudit.scored(context, piece, SubjectsScored.REQUESTER, context.site, consentAt, ids, dataVersion,
         request.toByteArray());
     ScoreResponse response;
     try {

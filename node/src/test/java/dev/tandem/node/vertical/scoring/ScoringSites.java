@@ -15,10 +15,12 @@ import dev.tandem.node.audit.KeyHeadCountersigner;
 import dev.tandem.node.config.NodeConfig;
 import dev.tandem.node.consent.ConsentPolicy;
 import dev.tandem.node.data.DataSourceConfig;
+import dev.tandem.node.data.DataSnapshots;
 import dev.tandem.node.data.LocalData;
 import dev.tandem.node.store.NodeStores;
 import dev.tandem.node.vertical.ScoringKeys;
 import dev.tandem.node.vertical.SealKeys;
+import dev.tandem.node.vertical.VerticalPolicy;
 import dev.tandem.node.vertical.VerticalModelPiece;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -129,8 +131,8 @@ final class ScoringSites implements AutoCloseable {
         operatorConfig = config;
       }
       SealKeys keys = keys(cert);
-      Site site = new Site(name, stores, keys, new ScoringContext(name, LocalData.load(config.data()), stores, keys,
-          policy, countersigner, Clock.systemUTC(), random), cert);
+      Site site = new Site(name, stores, keys, new ScoringContext(name, DataSnapshots.of(config.data()), stores,
+          keys, policy, countersigner, Clock.systemUTC(), random, VerticalPolicy.DEFAULT_MAX_SCORED_PER_DAY), cert);
       all.add(site);
       return site;
     } catch (IOException e) {

@@ -31,6 +31,7 @@ import io.grpc.stub.StreamObserver;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.List;
@@ -200,6 +201,40 @@ class VerticalScorerTest {
       return relayToOperator(r);
     };
     assertEquals(2, bankScorer().score(VERSION, List.of("c1", "c2", "c3", "c4")).scored().size());
+  }
+
+  @Test
+  void score_newRowInTheSource_scoredWithoutRestart_entriesNameTheVersionRead() throws Exception {
+    Path records = dir.resolve(BANK).resolve("records.csv");
+    String before = sha256(records);
+    ScoreResult first = bankScorer().score(VERSION, List.of("c1", "c5"));
+    assertEquals("site 'bank' has no record of it", first.unscored().get(0).reason());
+    assertTrue(lastScoring(sites.bank).contains("\"dataVersion\":\"" + before + "\""),
+        "the requester's entry names the snapshot it read: " + lastScoring(sites.bank));
+    assertTrue(lastScoring(sites.operator).contains("\"dataVersion\":\"" + sha256(dir.resolve(OPERATOR)
+        .resolve("records.csv")) + "\""), "and so does the party's: " + lastScoring(sites.operator));
+
+    // the bank's file gains c5 while the node runs: the next request reads it
+    Files.writeString(records, ScoringSites.BANK_CSV + "c5,50,a,no\n");
+    sites.bank.stores().consent().grant("c5", "credit", null, null);
+    ScoreResult second = bankScorer().score(VERSION, List.of("c5"));
+    assertEquals(List.of("c5"), second.scored().stream().map(ScoreResult.Scored::id).toList(), second.toString());
+    assertEquals(ScoreCombination.sigmoid(ScoringSites.bankPartial(50, true) + ScoringSites.operatorPartial(7)),
+        second.scored().get(0).probability(), 1e-9);
+    String after = sha256(records);
+    assertFalse(before.equals(after));
+    assertTrue(lastScoring(sites.bank).contains("\"dataVersion\":\"" + after + "\""), lastScoring(sites.bank));
+  }
+
+  private static String lastScoring(ScoringSites.Site site) {
+    List<AuditEntry> scorings = site.stores().audit().entries().stream()
+        .filter(e -> e.type() == AuditEntryType.SUBJECTS_SCORED).toList();
+    return scorings.get(scorings.size() - 1).payload();
+  }
+
+  private static String sha256(Path file) throws Exception {
+    return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+        .digest(Files.readAllBytes(file)));
   }
 
   @Test
