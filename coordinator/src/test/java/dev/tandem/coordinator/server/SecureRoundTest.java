@@ -105,6 +105,22 @@ class SecureRoundTest {
     return CoordinatorServerTest.job(SITES, 1, minSites).withPrivacy(PrivacySpec.secure());
   }
 
+  /** Every site of {@link #SITES} connected as a scripted node, each with its own parameters and sample count. */
+  private static Map<String, SecureSite> connectedSites(TestFederation f) throws Exception {
+    Map<String, SecureSite> sites = new LinkedHashMap<>();
+    for (int i = 0; i < SITES.size(); i++) {
+      String s = SITES.get(i);
+      IssuedCertificate c = f.pki.node(s);
+      sites.put(s, new SecureSite(new ScriptedNode(s, f.channelAs(c)), c,
+          new double[] {i + 1, -(i + 1), 0.5 * i}, 10L * (i + 1)));
+    }
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (f.server.sites().connected().size() < SITES.size() && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    return sites;
+  }
+
   /** Runs one secure round where {@code dropped} sites leave at {@code drop}; returns the stored model. */
   private Optional<StoredModel> round(TestFederation f, Drop drop, Set<String> dropped, List<String> notices)
       throws Exception {
@@ -118,17 +134,7 @@ class SecureRoundTest {
    */
   private Optional<StoredModel> round(TestFederation f, Drop drop, Set<String> dropped, List<String> notices,
       Cheat cheat, String cheater) throws Exception {
-    Map<String, SecureSite> sites = new LinkedHashMap<>();
-    for (int i = 0; i < SITES.size(); i++) {
-      String s = SITES.get(i);
-      IssuedCertificate c = f.pki.node(s);
-      sites.put(s, new SecureSite(new ScriptedNode(s, f.channelAs(c)), c,
-          new double[] {i + 1, -(i + 1), 0.5 * i}, 10L * (i + 1)));
-    }
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (f.server.sites().connected().size() < SITES.size() && System.nanoTime() < deadline) {
-      Thread.sleep(20);
-    }
+    Map<String, SecureSite> sites = connectedSites(f);
     ManagedChannel op = f.channelAs(f.pki.coordinator("operator"));
     String jobId = JobsGrpc.newBlockingStub(op).submitJob(Wire.toProto(job(3))).getJobId();
     // the statistics phase: a secure sum of each site's moments vector, never a plain report
@@ -506,17 +512,7 @@ class SecureRoundTest {
   void secureRound_cheatWhoseGoodSharesReachFewerThanT_runsAgainWithoutItAndTheJobSucceeds() throws Exception {
     String cheater = "s5";
     try (TestFederation f = new TestFederation(dir, Set.copyOf(SITES), Duration.ofSeconds(20), 1 << 20).start()) {
-      Map<String, SecureSite> sites = new LinkedHashMap<>();
-      for (int i = 0; i < SITES.size(); i++) {
-        String s = SITES.get(i);
-        IssuedCertificate c = f.pki.node(s);
-        sites.put(s, new SecureSite(new ScriptedNode(s, f.channelAs(c)), c,
-            new double[] {i + 1, -(i + 1), 0.5 * i}, 10L * (i + 1)));
-      }
-      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-      while (f.server.sites().connected().size() < SITES.size() && System.nanoTime() < deadline) {
-        Thread.sleep(20);
-      }
+      Map<String, SecureSite> sites = connectedSites(f);
       ManagedChannel op = f.channelAs(f.pki.coordinator("operator"));
       String jobId = JobsGrpc.newBlockingStub(op).submitJob(Wire.toProto(job(3))).getJobId();
       java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(SITES.size());
