@@ -1,5 +1,6 @@
 package dev.tandem.node.data;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,7 +17,13 @@ public final class DataSnapshots {
   /** How many jobs' snapshots are kept. */
   static final int JOBS = 32;
 
+  /** How long a snapshot serves {@link #current} before the source is read again. */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(30);
+
   private final Supplier<LocalData> reader;
+  private final long maxAgeNanos;
+  /** When {@link #latest} was read ({@link System#nanoTime}). */
+  private long latestReadAt;
   private final Map<String, LocalData> byJob = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, LocalData> eldest) {
@@ -25,21 +32,34 @@ public final class DataSnapshots {
   };
   private LocalData latest;
 
-  private DataSnapshots(Supplier<LocalData> reader, LocalData first) {
+  private DataSnapshots(Supplier<LocalData> reader, LocalData first, Duration maxAge) {
     this.reader = reader;
     this.latest = first;
+    this.latestReadAt = System.nanoTime();
+    this.maxAgeNanos = maxAge.toNanos();
   }
 
   /** Snapshots of {@code cfg}'s sources, the first read now (so a bad configuration fails at start). */
   public static DataSnapshots of(DataSourceConfig cfg) {
+    return of(cfg, DEFAULT_MAX_AGE);
+  }
+
+  /**
+   * As {@link #of(DataSourceConfig)}, {@link #current} reading the source again only once the last
+   * snapshot is older than {@code maxAge} (zero: at every call).
+   */
+  public static DataSnapshots of(DataSourceConfig cfg, Duration maxAge) {
     Objects.requireNonNull(cfg, "cfg");
-    return new DataSnapshots(() -> LocalData.load(cfg), LocalData.load(cfg));
+    if (maxAge.isNegative()) {
+      throw new IllegalArgumentException("maxAge must not be negative, got " + maxAge);
+    }
+    return new DataSnapshots(() -> LocalData.load(cfg), LocalData.load(cfg), maxAge);
   }
 
   /** Always {@code data}: for tests and tools that hold their records in memory. */
   public static DataSnapshots fixed(LocalData data) {
     Objects.requireNonNull(data, "data");
-    return new DataSnapshots(() -> data, data);
+    return new DataSnapshots(() -> data, data, Duration.ZERO);
   }
 
   /**
@@ -59,20 +79,28 @@ public final class DataSnapshots {
       read = latest;
     }
     latest = read;
+    latestReadAt = System.nanoTime();
     byJob.put(jobId, read);
     return read;
   }
 
   /**
-   * The source as it is now, for a use that is not a job (a scoring request): read now, the snapshot
+   * The source as it is now, for a use that is not a job (a scoring request): the snapshot read last if
+   * it is younger than the maximum age ({@link #DEFAULT_MAX_AGE} by default), else read now, the snapshot
    * read last shared if the version is the same; no job's snapshot is replaced or evicted.
    *
    * @throws java.io.UncheckedIOException, CsvFormatException, DataSourceException, IllegalArgumentException
    *     as {@link LocalData#load} when the source cannot be read
    */
   public LocalData current() {
+    synchronized (this) {
+      if (System.nanoTime() - latestReadAt < maxAgeNanos) {
+        return latest; // a scoring burst does not read the whole source once per request
+      }
+    }
     LocalData read = reader.get();
     synchronized (this) {
+      latestReadAt = System.nanoTime();
       if (latest != null && latest.version().equals(read.version())) {
         return latest;
       }

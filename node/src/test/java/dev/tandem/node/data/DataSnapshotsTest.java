@@ -17,7 +17,7 @@ class DataSnapshotsTest {
   void forJob_readsAtTheJobsFirstCall_keepsItForTheJob_sharesAnUnchangedSnapshot() throws Exception {
     Path f = dir.resolve("d.csv");
     Files.writeString(f, "id,v\nA,1\nB,2\n");
-    DataSnapshots snapshots = DataSnapshots.of(DataSourceConfig.of(f, "id").withTestFraction(0));
+    DataSnapshots snapshots = DataSnapshots.of(DataSourceConfig.of(f, "id").withTestFraction(0), java.time.Duration.ZERO);
     LocalData atStart = snapshots.latest();
     assertEquals(2, atStart.trainSize());
 
@@ -42,7 +42,7 @@ class DataSnapshotsTest {
   void current_readsNow_sharesAnUnchangedSnapshot_leavesEveryJobsSnapshot() throws Exception {
     Path f = dir.resolve("d.csv");
     Files.writeString(f, "id,v\nA,1\n");
-    DataSnapshots snapshots = DataSnapshots.of(DataSourceConfig.of(f, "id").withTestFraction(0));
+    DataSnapshots snapshots = DataSnapshots.of(DataSourceConfig.of(f, "id").withTestFraction(0), java.time.Duration.ZERO);
     LocalData job1 = snapshots.forJob("job-1");
     assertSame(job1, snapshots.current(), "unchanged: shared");
 
@@ -58,6 +58,21 @@ class DataSnapshotsTest {
     Files.writeString(f, "id,v\nA,1\n\"B");
     assertThrows(CsvFormatException.class, snapshots::current);
     assertSame(now, snapshots.latest(), "a failed read changes nothing");
+  }
+
+  /** Scoring calls current() per request: within the maximum age it must not read the whole source again. */
+  @Test
+  void current_withinMaxAge_servesTheLastSnapshotWithoutReadingTheSource() throws Exception {
+    Path f = dir.resolve("d.csv");
+    Files.writeString(f, "id,v\nA,1\n");
+    DataSnapshots snapshots = DataSnapshots.of(DataSourceConfig.of(f, "id").withTestFraction(0),
+        java.time.Duration.ofMinutes(10));
+    LocalData first = snapshots.current();
+    Files.writeString(f, "id,v\nA,1\n\"B"); // a read now would fail
+    for (int i = 0; i < 100; i++) {
+      assertSame(first, snapshots.current(), "served from the snapshot, the source not read");
+    }
+    assertThrows(CsvFormatException.class, () -> snapshots.forJob("job-2"), "a job still reads the source");
   }
 
   @Test

@@ -131,7 +131,7 @@ final class ScoringSites implements AutoCloseable {
         operatorConfig = config;
       }
       SealKeys keys = keys(cert);
-      Site site = new Site(name, stores, keys, new ScoringContext(name, DataSnapshots.of(config.data()), stores,
+      Site site = new Site(name, stores, keys, new ScoringContext(name, DataSnapshots.of(config.data(), java.time.Duration.ZERO), stores,
           keys, policy, countersigner, Clock.systemUTC(), random, VerticalPolicy.DEFAULT_MAX_SCORED_PER_DAY), cert);
       all.add(site);
       return site;
